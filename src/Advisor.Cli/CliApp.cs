@@ -1,0 +1,302 @@
+using System.Text;
+using System.Text.Json;
+using Advisor.Core;
+using Advisor.Core.Answers;
+using Advisor.Core.Comparison;
+using Advisor.Core.Knowledge;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace Advisor.Cli;
+
+/// <summary>
+/// The command-line front end: <c>ask</c>, <c>ask --jsonl</c>, <c>compare</c>, <c>roles</c>, <c>chat</c>.
+/// Exit codes: 0 ok, 2 usage or bad input, 1 failure.
+/// </summary>
+public sealed class CliApp(TextReader input, TextWriter output, TextWriter error)
+{
+    public const int Ok = 0;
+    public const int Failure = 1;
+    public const int Usage = 2;
+
+    /// <summary>The commands this front end handles.</summary>
+    public static readonly IReadOnlySet<string> Commands = new HashSet<string>(StringComparer.Ordinal) { "ask", "compare", "roles", "sections", "chat", "help" };
+
+    public const string UsageText = """
+        Advisor — career answers about AI roles, cited from the knowledge folder.
+
+        Usage:
+          advisor ask "question" [--json] [--no-model]
+          advisor ask --jsonl                 read {"id","question"} JSON lines on stdin, write one result line each
+          advisor compare "Role A" "Role B" [--aspect skills] [--json]
+          advisor roles [--json]
+          advisor sections [--json]           how the knowledge files were parsed (ids and citation labels)
+          advisor chat                        ask questions interactively; follow-ups keep context
+          advisor serve                       run the Discord and Slack connections that are configured
+
+        Options:
+          --knowledge DIR   knowledge folder (default: knowledge, or Advisor:KnowledgePath)
+          --prompts DIR     prompt templates folder (default: prompts, or Advisor:PromptsPath)
+          --no-model        answer extractively even when a model is configured
+
+        Exit codes: 0 ok, 2 usage or bad input, 1 failure.
+        """;
+
+    /// <summary>Runs one command. <paramref name="configureServices"/> lets the host add logging or a model composer.</summary>
+    public async Task<int> RunAsync(IReadOnlyList<string> args, IConfiguration baseConfiguration, Action<IServiceCollection, IConfiguration>? configureServices = null, CancellationToken cancellationToken = default)
+    {
+        var (parsed, problem) = CliArguments.Parse(args);
+        if (parsed is null)
+        {
+            return UsageError(problem!);
+        }
+
+        if (parsed.Command is "" or "help" || parsed.Has("--help") || parsed.Has("-h"))
+        {
+            await output.WriteLineAsync(UsageText).ConfigureAwait(false);
+            return parsed.Command is "" && !parsed.Has("--help") && !parsed.Has("-h") ? Usage : Ok;
+        }
+
+        if (!Commands.Contains(parsed.Command))
+        {
+            return UsageError($"unknown command '{parsed.Command}'");
+        }
+
+        if (Validate(parsed) is { } invalid)
+        {
+            return UsageError(invalid);
+        }
+
+        var overrides = new Dictionary<string, string?>();
+        if (parsed.Get("--knowledge") is { } knowledge)
+        {
+            overrides[$"{AdvisorOptions.SectionName}:{nameof(AdvisorOptions.KnowledgePath)}"] = knowledge;
+        }
+
+        if (parsed.Get("--prompts") is { } prompts)
+        {
+            overrides[$"{AdvisorOptions.SectionName}:{nameof(AdvisorOptions.PromptsPath)}"] = prompts;
+        }
+
+        if (parsed.Has("--no-model"))
+        {
+            overrides["Advisor:Model:Provider"] = "none";
+        }
+
+        var configuration = new ConfigurationBuilder().AddConfiguration(baseConfiguration).AddInMemoryCollection(overrides).Build();
+        var services = new ServiceCollection();
+        services.AddSingleton<IConfiguration>(configuration);
+        services.AddAdvisorCore(configuration);
+        configureServices?.Invoke(services, configuration);
+
+        await using var provider = services.BuildServiceProvider();
+        IAdvisor advisor;
+        try
+        {
+            advisor = provider.GetRequiredService<IAdvisor>();
+        }
+        catch (KnowledgeLoadException ex)
+        {
+            await error.WriteLineAsync($"error: {ex.Message}").ConfigureAwait(false);
+            return Failure;
+        }
+        catch (OptionsValidationException ex)
+        {
+            await error.WriteLineAsync($"error: invalid settings: {string.Join("; ", ex.Failures)}").ConfigureAwait(false);
+            return Failure;
+        }
+        catch (InvalidOperationException ex) when (ex.InnerException is KnowledgeLoadException or OptionsValidationException)
+        {
+            await error.WriteLineAsync($"error: {ex.InnerException.Message}").ConfigureAwait(false);
+            return Failure;
+        }
+
+        foreach (var loadError in advisor.Knowledge.Errors)
+        {
+            await error.WriteLineAsync($"warning: {loadError.File} was not loaded: {loadError.Reason}").ConfigureAwait(false);
+        }
+
+        return parsed.Command switch
+        {
+            "ask" when parsed.Has("--jsonl") => await AskJsonLinesAsync(advisor, cancellationToken).ConfigureAwait(false),
+            "ask" => await AskAsync(advisor, string.Join(' ', parsed.Positional), parsed.Has("--json"), cancellationToken).ConfigureAwait(false),
+            "compare" => await CompareAsync(advisor, parsed).ConfigureAwait(false),
+            "roles" => await RolesAsync(advisor, parsed.Has("--json")).ConfigureAwait(false),
+            "sections" => await SectionsAsync(advisor, parsed.Has("--json")).ConfigureAwait(false),
+            "chat" => await new ConsoleChat(advisor, input, output).RunAsync(cancellationToken).ConfigureAwait(false),
+            _ => UsageError($"unknown command '{parsed.Command}'"),
+        };
+    }
+
+    private static string? Validate(CliArguments a) => a.Command switch
+    {
+        "ask" when a.Has("--jsonl") && a.Positional.Count > 0 => "ask --jsonl reads questions from stdin; give no question argument",
+        "ask" when a.Has("--jsonl") && a.Has("--json") => "use either --json or --jsonl",
+        "ask" when !a.Has("--jsonl") && a.Positional.Count == 0 => "ask needs a question, e.g. advisor ask \"What skills does an AI Architect need?\"",
+        "compare" when a.Positional.Count != 2 => "compare needs two roles, e.g. advisor compare \"AI Architect\" \"AI Scientist\" [--aspect skills]",
+        "roles" or "sections" or "chat" when a.Positional.Count > 0 => $"{a.Command} takes no arguments",
+        _ when a.Command != "ask" && a.Has("--jsonl") => "--jsonl goes with ask",
+        _ when a.Command != "compare" && a.Has("--aspect") => "--aspect goes with compare",
+        _ => null,
+    };
+
+    private async Task<int> AskAsync(IAdvisor advisor, string question, bool json, CancellationToken ct)
+    {
+        if (QuestionValidation.Problem(question) is { } problem)
+        {
+            await error.WriteLineAsync($"error: {problem}").ConfigureAwait(false);
+            return Usage;
+        }
+
+        var answer = await advisor.AskAsync(new AdvisorQuestion(question, [], "cli"), ct).ConfigureAwait(false);
+        if (json)
+        {
+            await WriteJsonAsync(w => JsonOutput.WriteAnswer(w, question, answer)).ConfigureAwait(false);
+        }
+        else
+        {
+            await output.WriteLineAsync(TextRendering.Answer(answer)).ConfigureAwait(false);
+        }
+
+        return Ok;
+    }
+
+    private async Task<int> AskJsonLinesAsync(IAdvisor advisor, CancellationToken ct)
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(4096);
+        using var writer = new Utf8JsonWriter(buffer, JsonOutput.Options);
+        while (await input.ReadLineAsync(ct).ConfigureAwait(false) is { } line)
+        {
+            if (line.Length == 0 || line.All(char.IsWhiteSpace))
+            {
+                continue;
+            }
+
+            buffer.ResetWrittenCount();
+            writer.Reset();
+            JsonElement? id = null;
+            string? problem;
+            try
+            {
+                using var doc = JsonDocument.Parse(line);
+                var root = doc.RootElement;
+                if (root.ValueKind != JsonValueKind.Object)
+                {
+                    problem = "each line must be a JSON object like {\"id\": \"1\", \"question\": \"...\"}";
+                }
+                else
+                {
+                    if (root.TryGetProperty("id", out var idValue))
+                    {
+                        id = idValue.Clone();
+                    }
+
+                    problem = !root.TryGetProperty("question", out var q) || q.ValueKind != JsonValueKind.String
+                        ? "the line has no \"question\" string"
+                        : QuestionValidation.Problem(q.GetString());
+                    if (problem is null)
+                    {
+                        var answer = await advisor.AskAsync(new AdvisorQuestion(q.GetString()!, [], "cli"), ct).ConfigureAwait(false);
+                        JsonOutput.WriteJsonlAnswer(writer, id, answer);
+                    }
+                }
+            }
+            catch (JsonException ex)
+            {
+                problem = $"the line is not valid JSON ({ex.Message.Split(" Path:")[0].TrimEnd('.')})";
+            }
+
+            if (problem is not null)
+            {
+                JsonOutput.WriteJsonlError(writer, id, problem);
+            }
+
+            writer.Flush();
+            await output.WriteLineAsync(Encoding.UTF8.GetString(buffer.WrittenSpan)).ConfigureAwait(false);
+            await output.FlushAsync(ct).ConfigureAwait(false);
+        }
+
+        return Ok;
+    }
+
+    private async Task<int> CompareAsync(IAdvisor advisor, CliArguments a)
+    {
+        var outcome = advisor.Compare(a.Positional[0], a.Positional[1], a.Get("--aspect"));
+        if (a.Has("--json"))
+        {
+            await WriteJsonAsync(w =>
+            {
+                if (outcome.Succeeded)
+                {
+                    JsonOutput.WriteComparison(w, outcome.Comparison!);
+                }
+                else
+                {
+                    JsonOutput.WriteError(w, outcome.Error!, outcome.KnownRoles, outcome.ClosestMatch);
+                }
+            }).ConfigureAwait(false);
+        }
+        else if (outcome.Succeeded)
+        {
+            await output.WriteLineAsync(TextRendering.Comparison(outcome.Comparison!)).ConfigureAwait(false);
+        }
+        else
+        {
+            await error.WriteLineAsync($"error: {outcome.Error}").ConfigureAwait(false);
+        }
+
+        return outcome.Succeeded ? Ok : Usage;
+    }
+
+    private async Task<int> RolesAsync(IAdvisor advisor, bool json)
+    {
+        var roles = advisor.Roles();
+        if (json)
+        {
+            await WriteJsonAsync(w => JsonOutput.WriteRoles(w, roles)).ConfigureAwait(false);
+        }
+        else
+        {
+            await output.WriteLineAsync(TextRendering.Roles(roles)).ConfigureAwait(false);
+        }
+
+        return Ok;
+    }
+
+    private async Task<int> SectionsAsync(IAdvisor advisor, bool json)
+    {
+        var sections = advisor.Knowledge.Sections;
+        if (json)
+        {
+            await output.WriteLineAsync(JsonSerializer.Serialize(sections.Select(s => new { s.Id, label = s.Label, s.Aspect, s.Units }), new JsonSerializerOptions { Encoder = JsonOutput.Options.Encoder, WriteIndented = true })).ConfigureAwait(false);
+        }
+        else
+        {
+            foreach (var s in sections)
+            {
+                await output.WriteLineAsync($"{s.Id}\n    {s.Label}  [{s.Aspect ?? "-"}; {s.Units.Count} {(s.IsList ? "items" : "sentences")}]").ConfigureAwait(false);
+            }
+        }
+
+        return Ok;
+    }
+
+    private async Task WriteJsonAsync(Action<Utf8JsonWriter> write)
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(buffer, JsonOutput.Options with { Indented = true }))
+        {
+            write(writer);
+        }
+
+        await output.WriteLineAsync(Encoding.UTF8.GetString(buffer.WrittenSpan)).ConfigureAwait(false);
+    }
+
+    private int UsageError(string message)
+    {
+        error.WriteLine($"error: {message}");
+        error.WriteLine("Run 'advisor help' for usage.");
+        return Usage;
+    }
+}

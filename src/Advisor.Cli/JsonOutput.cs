@@ -1,0 +1,205 @@
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using Advisor.Core.Answers;
+using Advisor.Core.Comparison;
+using Advisor.Core.Roles;
+
+namespace Advisor.Cli;
+
+/// <summary>The command line's JSON shapes, written field by field so their order and names are exactly as documented.</summary>
+internal static class JsonOutput
+{
+    public static readonly JsonWriterOptions Options = new()
+    {
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping, // keeps "›" and accents readable; quotes and control characters are still escaped
+    };
+
+    /// <summary>One <c>ask --jsonl</c> result line: {"id","answer","abstained","citations"}.</summary>
+    public static void WriteJsonlAnswer(Utf8JsonWriter w, JsonElement? id, Answer answer)
+    {
+        w.WriteStartObject();
+        WriteId(w, id);
+        w.WriteString("answer", answer.Text);
+        w.WriteBoolean("abstained", answer.Abstained);
+        WriteCitations(w, answer.Citations);
+        w.WriteEndObject();
+    }
+
+    /// <summary>One <c>ask --jsonl</c> error line: {"id","error"}.</summary>
+    public static void WriteJsonlError(Utf8JsonWriter w, JsonElement? id, string error)
+    {
+        w.WriteStartObject();
+        WriteId(w, id);
+        w.WriteString("error", error);
+        w.WriteEndObject();
+    }
+
+    /// <summary><c>ask --json</c>: the whole answer.</summary>
+    public static void WriteAnswer(Utf8JsonWriter w, string question, Answer answer)
+    {
+        w.WriteStartObject();
+        w.WriteString("question", question);
+        w.WriteString("answer", answer.Text);
+        w.WriteBoolean("abstained", answer.Abstained);
+        w.WriteNumber("confidence", answer.Confidence);
+        WriteCitations(w, answer.Citations);
+        w.WriteStartArray("suggestions");
+        foreach (var s in answer.Suggestions)
+        {
+            w.WriteStringValue(s);
+        }
+
+        w.WriteEndArray();
+        w.WriteString("composer", answer.Composer);
+        if (answer.Note is not null)
+        {
+            w.WriteString("note", answer.Note);
+        }
+
+        w.WriteString("knowledgeVersion", answer.KnowledgeVersion);
+        w.WriteEndObject();
+    }
+
+    public static void WriteComparison(Utf8JsonWriter w, RoleComparison c)
+    {
+        w.WriteStartObject();
+        w.WriteString("roleA", c.RoleA);
+        w.WriteString("roleB", c.RoleB);
+        w.WriteStartArray("articles");
+        foreach (var a in c.Articles)
+        {
+            w.WriteStringValue(a);
+        }
+
+        w.WriteEndArray();
+        w.WriteStartArray("rows");
+        foreach (var row in c.Rows)
+        {
+            w.WriteStartObject();
+            w.WriteString("aspect", row.Aspect);
+            w.WriteString("title", row.AspectTitle);
+            WriteCell(w, "a", row.A);
+            WriteCell(w, "b", row.B);
+            w.WriteEndObject();
+        }
+
+        w.WriteEndArray();
+        w.WriteString("knowledgeVersion", c.KnowledgeVersion);
+        w.WriteEndObject();
+    }
+
+    public static void WriteRoles(Utf8JsonWriter w, IReadOnlyList<RoleInfo> roles)
+    {
+        w.WriteStartArray();
+        foreach (var r in roles)
+        {
+            w.WriteStartObject();
+            w.WriteString("name", r.Name);
+            w.WriteStartArray("aliases");
+            foreach (var a in r.Aliases)
+            {
+                w.WriteStringValue(a);
+            }
+
+            w.WriteEndArray();
+            w.WriteStartArray("articles");
+            foreach (var a in r.Articles)
+            {
+                w.WriteStringValue(a);
+            }
+
+            w.WriteEndArray();
+            w.WriteNumber("sections", r.SectionCount);
+            w.WriteEndObject();
+        }
+
+        w.WriteEndArray();
+    }
+
+    public static void WriteError(Utf8JsonWriter w, string error, IReadOnlyList<string>? knownRoles = null, string? closest = null)
+    {
+        w.WriteStartObject();
+        w.WriteString("error", error);
+        if (knownRoles is { Count: > 0 })
+        {
+            w.WriteStartArray("knownRoles");
+            foreach (var r in knownRoles)
+            {
+                w.WriteStringValue(r);
+            }
+
+            w.WriteEndArray();
+        }
+
+        if (closest is not null)
+        {
+            w.WriteString("closestMatch", closest);
+        }
+
+        w.WriteEndObject();
+    }
+
+    private static void WriteCell(Utf8JsonWriter w, string name, ComparisonCell? cell)
+    {
+        if (cell is null)
+        {
+            w.WriteNull(name);
+            return;
+        }
+
+        w.WriteStartObject(name);
+        w.WriteStartArray("points");
+        foreach (var p in cell.Points)
+        {
+            w.WriteStringValue(p);
+        }
+
+        w.WriteEndArray();
+        w.WritePropertyName("citation");
+        WriteCitation(w, cell.Citation);
+        w.WriteEndObject();
+    }
+
+    private static void WriteCitations(Utf8JsonWriter w, IReadOnlyList<Citation> citations)
+    {
+        w.WriteStartArray("citations");
+        foreach (var c in citations)
+        {
+            WriteCitation(w, c);
+        }
+
+        w.WriteEndArray();
+    }
+
+    private static void WriteCitation(Utf8JsonWriter w, Citation c)
+    {
+        w.WriteStartObject();
+        w.WriteString("article", c.Article);
+        w.WriteString("section", c.Section);
+        if (c.Role is null)
+        {
+            w.WriteNull("role");
+        }
+        else
+        {
+            w.WriteString("role", c.Role);
+        }
+
+        w.WriteString("file", c.File);
+        w.WriteString("quote", c.Quote);
+        w.WriteEndObject();
+    }
+
+    private static void WriteId(Utf8JsonWriter w, JsonElement? id)
+    {
+        w.WritePropertyName("id");
+        if (id is { } value && value.ValueKind is JsonValueKind.String or JsonValueKind.Number)
+        {
+            value.WriteTo(w);
+        }
+        else
+        {
+            w.WriteNullValue();
+        }
+    }
+}

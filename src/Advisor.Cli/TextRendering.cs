@@ -1,0 +1,80 @@
+using System.Text;
+using Advisor.Core.Answers;
+using Advisor.Core.Comparison;
+using Advisor.Core.Roles;
+
+namespace Advisor.Cli;
+
+/// <summary>Plain-text rendering for a terminal.</summary>
+internal static class TextRendering
+{
+    public static string Answer(Answer answer)
+    {
+        var sb = new StringBuilder(answer.Text);
+        if (answer.Note is not null)
+        {
+            sb.Append("\n\nNote: ").Append(answer.Note);
+        }
+
+        if (answer.Citations.Count > 0)
+        {
+            sb.Append("\n\nSources:");
+            for (var i = 0; i < answer.Citations.Count; i++)
+            {
+                var c = answer.Citations[i];
+                sb.Append("\n[").Append(i + 1).Append("] ").Append(c.Label).Append("  (").Append(c.File).Append(')');
+            }
+        }
+
+        return sb.ToString();
+    }
+
+    public static string Comparison(RoleComparison c)
+    {
+        var sb = new StringBuilder();
+        sb.Append(c.RoleA).Append(" vs. ").Append(c.RoleB).Append("  (from ").Append(string.Join("; ", c.Articles)).Append(')');
+        foreach (var row in c.Rows)
+        {
+            sb.Append("\n\n== ").Append(row.AspectTitle).Append(" ==");
+            Cell(sb, c.RoleA, row.A);
+            Cell(sb, c.RoleB, row.B);
+        }
+
+        return sb.ToString();
+    }
+
+    public static string Roles(IReadOnlyList<RoleInfo> roles)
+    {
+        var sb = new StringBuilder("Roles in the knowledge:");
+        foreach (var r in roles)
+        {
+            sb.Append("\n- ").Append(r.Name);
+            var aliases = r.Aliases.Take(6).ToList();
+            if (aliases.Count > 0)
+            {
+                sb.Append("  (also: ").Append(string.Join(", ", aliases)).Append(')');
+            }
+
+            sb.Append("\n    in: ").Append(string.Join("; ", r.Articles));
+        }
+
+        return sb.ToString();
+    }
+
+    private static void Cell(StringBuilder sb, string role, ComparisonCell? cell)
+    {
+        sb.Append('\n').Append(role).Append(':');
+        if (cell is null)
+        {
+            sb.Append(" (the knowledge says nothing here)");
+            return;
+        }
+
+        foreach (var p in cell.Points)
+        {
+            sb.Append("\n  - ").Append(p);
+        }
+
+        sb.Append("\n  [").Append(cell.Citation.Label).Append(']');
+    }
+}

@@ -1,0 +1,43 @@
+using System.Diagnostics.Metrics;
+
+namespace Advisor.Core;
+
+/// <summary>The core's instruments, on the "Advisor" meter (exported by the host).</summary>
+public sealed class AdvisorMetrics : IDisposable
+{
+    public const string MeterName = "Advisor";
+
+    private readonly Meter _meter;
+    private readonly Counter<long> _questions;
+    private readonly Histogram<double> _latency;
+    private readonly Counter<long> _abstentions;
+    private readonly Counter<long> _fallbacks;
+    private readonly Counter<long> _reloads;
+
+    public AdvisorMetrics(IMeterFactory? meterFactory = null)
+    {
+        _meter = meterFactory?.Create(MeterName) ?? new Meter(MeterName);
+        _questions = _meter.CreateCounter<long>("advisor.questions", description: "Questions answered, by platform and outcome");
+        _latency = _meter.CreateHistogram<double>("advisor.answer.duration", unit: "ms", description: "Time to compose an answer");
+        _abstentions = _meter.CreateCounter<long>("advisor.abstentions", description: "Questions the knowledge did not cover");
+        _fallbacks = _meter.CreateCounter<long>("advisor.model.fallbacks", description: "Model answers replaced by the extractive answer, by reason");
+        _reloads = _meter.CreateCounter<long>("advisor.reloads", description: "Knowledge reloads, by result");
+    }
+
+    public void Answered(string platform, string outcome, double milliseconds)
+    {
+        var tags = new KeyValuePair<string, object?>[] { new("platform", platform), new("outcome", outcome) };
+        _questions.Add(1, tags);
+        _latency.Record(milliseconds, new KeyValuePair<string, object?>("platform", platform));
+        if (outcome == "abstained")
+        {
+            _abstentions.Add(1, new KeyValuePair<string, object?>("platform", platform));
+        }
+    }
+
+    public void ModelFallback(string reason) => _fallbacks.Add(1, new KeyValuePair<string, object?>("reason", reason));
+
+    public void Reloaded(bool succeeded) => _reloads.Add(1, new KeyValuePair<string, object?>("result", succeeded ? "ok" : "failed"));
+
+    public void Dispose() => _meter.Dispose();
+}

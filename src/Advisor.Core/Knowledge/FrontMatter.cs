@@ -1,0 +1,79 @@
+namespace Advisor.Core.Knowledge;
+
+/// <summary>
+/// Optional front matter at the top of a knowledge file:
+/// <code>
+/// ---
+/// title: AI Architect vs. Machine Learning Research Engineer
+/// source: https://example.org/article
+/// aliases:
+///   AI Architect: architect, solutions architect
+/// ---
+/// </code>
+/// </summary>
+internal sealed record FrontMatter(string? Title, string? Source, IReadOnlyDictionary<string, IReadOnlyList<string>> Aliases)
+{
+    public static readonly FrontMatter Empty = new(null, null, new Dictionary<string, IReadOnlyList<string>>());
+
+    /// <summary>Splits front matter off the lines; throws <see cref="FormatException"/> when it is malformed.</summary>
+    public static FrontMatter Extract(List<string> lines)
+    {
+        var first = lines.FindIndex(l => l.Trim().Length > 0);
+        if (first < 0 || lines[first].Trim() != "---")
+        {
+            return Empty;
+        }
+
+        var end = lines.FindIndex(first + 1, l => l.Trim() is "---" or "...");
+        if (end < 0)
+        {
+            throw new FormatException($"front matter opened on line {first + 1} is never closed with '---'");
+        }
+
+        string? title = null, source = null;
+        var aliases = new Dictionary<string, IReadOnlyList<string>>(StringComparer.OrdinalIgnoreCase);
+        var inAliases = false;
+        for (var i = first + 1; i < end; i++)
+        {
+            var raw = lines[i];
+            if (raw.Trim().Length == 0 || raw.TrimStart().StartsWith('#'))
+            {
+                continue;
+            }
+
+            var colon = raw.IndexOf(':', StringComparison.Ordinal);
+            if (colon <= 0)
+            {
+                throw new FormatException($"front matter line {i + 1} is not 'key: value': '{raw.Trim()}'");
+            }
+
+            var key = raw[..colon].Trim();
+            var value = raw[(colon + 1)..].Trim().Trim('"', '\'');
+            var indented = raw.Length > 0 && char.IsWhiteSpace(raw[0]);
+            if (indented && inAliases)
+            {
+                aliases[key] = value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+                continue;
+            }
+
+            inAliases = false;
+            switch (key.ToLowerInvariant())
+            {
+                case "title":
+                    title = value.Length > 0 ? value : null;
+                    break;
+                case "source" or "source_url" or "url":
+                    source = value.Length > 0 ? value : null;
+                    break;
+                case "aliases" or "roles":
+                    inAliases = true;
+                    break;
+                default:
+                    break; // unknown keys are allowed and ignored
+            }
+        }
+
+        lines.RemoveRange(0, end + 1);
+        return new FrontMatter(title, source, aliases);
+    }
+}

@@ -1,0 +1,87 @@
+using System.Diagnostics;
+using System.Security.Cryptography;
+using System.Text;
+using Advisor.Core.Retrieval;
+using Advisor.Core.Roles;
+
+namespace Advisor.Core.Knowledge;
+
+/// <summary>
+/// One immutable, fully indexed version of the knowledge. Questions hold on to the snapshot they started
+/// with; a reload swaps in a new one.
+/// </summary>
+public sealed class KnowledgeSnapshot
+{
+    private KnowledgeSnapshot(string root, IReadOnlyList<Article> articles, IReadOnlyList<LoadError> errors)
+    {
+        Root = root;
+        Articles = articles;
+        Errors = errors;
+        Sections = articles.SelectMany(a => a.Sections).ToList();
+        SectionsById = Sections.ToDictionary(s => s.Id, StringComparer.Ordinal);
+        _positions = Sections.Select((s, i) => (s.Id, i)).ToDictionary(x => x.Id, x => x.i, StringComparer.Ordinal);
+        Catalog = new RoleCatalog(articles);
+        Index = new SectionIndex(Sections);
+        Version = ComputeVersion(articles);
+    }
+
+    private readonly Dictionary<string, int> _positions;
+
+    /// <summary>The folder it was loaded from (full path).</summary>
+    public string Root { get; }
+
+    /// <summary>A short id that changes whenever any file's content does.</summary>
+    public string Version { get; }
+
+    public IReadOnlyList<Article> Articles { get; }
+
+    public IReadOnlyList<KnowledgeSection> Sections { get; }
+
+    public IReadOnlyDictionary<string, KnowledgeSection> SectionsById { get; }
+
+    public RoleCatalog Catalog { get; }
+
+    internal SectionIndex Index { get; }
+
+    /// <summary>Files that could not be loaded, and why.</summary>
+    public IReadOnlyList<LoadError> Errors { get; }
+
+    /// <summary>How long reading, parsing and indexing took.</summary>
+    public TimeSpan LoadTime { get; private set; }
+
+    /// <summary>Loads and indexes a folder. Throws <see cref="KnowledgeLoadException"/> when nothing usable is there.</summary>
+    public static KnowledgeSnapshot Load(string folder)
+    {
+        var clock = Stopwatch.StartNew();
+        var (articles, errors) = KnowledgeLoader.LoadFolder(folder);
+        if (articles.Count == 0)
+        {
+            var why = errors.Count == 0
+                ? $"the knowledge folder '{folder}' has no .txt or .md files"
+                : $"no file in '{folder}' could be loaded: " + string.Join("; ", errors);
+            throw new KnowledgeLoadException(why);
+        }
+
+        var snapshot = new KnowledgeSnapshot(Path.GetFullPath(folder), articles, errors);
+        snapshot.LoadTime = clock.Elapsed;
+        return snapshot;
+    }
+
+    /// <summary>Indexes articles that are already parsed.</summary>
+    public static KnowledgeSnapshot FromArticles(string root, IReadOnlyList<Article> articles, IReadOnlyList<LoadError> errors) =>
+        new(root, articles, errors);
+
+    /// <summary>Position of a section in <see cref="Sections"/>.</summary>
+    internal int PositionOf(KnowledgeSection section) => _positions[section.Id];
+
+    private static string ComputeVersion(IReadOnlyList<Article> articles)
+    {
+        var sb = new StringBuilder();
+        foreach (var a in articles)
+        {
+            sb.Append(a.File).Append('\n').Append(a.ContentHash).Append('\n');
+        }
+
+        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(sb.ToString())))[..12];
+    }
+}

@@ -1,0 +1,89 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Advisor.Core.Knowledge;
+
+/// <summary>The folder-backed <see cref="IKnowledgeStore"/>. Loads at construction; throws when nothing usable is there.</summary>
+public sealed partial class KnowledgeStore : IKnowledgeStore
+{
+    private readonly string _folder;
+    private readonly ILogger<KnowledgeStore> _logger;
+    private readonly SemaphoreSlim _reloadGate = new(1, 1);
+    private KnowledgeSnapshot _current;
+
+    public KnowledgeStore(IOptions<AdvisorOptions> options, ILogger<KnowledgeStore> logger)
+    {
+        _folder = options.Value.KnowledgePath;
+        _logger = logger;
+        _current = KnowledgeSnapshot.Load(_folder);
+        foreach (var error in _current.Errors)
+        {
+            Log.FileNotLoaded(_logger, error.File, error.Reason);
+        }
+
+        Log.Loaded(_logger, _current.Version, _current.Articles.Count, _current.Sections.Count, _current.LoadTime.TotalMilliseconds);
+    }
+
+    public KnowledgeSnapshot Current => Volatile.Read(ref _current);
+
+    public event EventHandler<ReloadReport>? Reloaded;
+
+    public async Task<ReloadReport> ReloadAsync(CancellationToken cancellationToken = default)
+    {
+        await _reloadGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        ReloadReport report;
+        try
+        {
+            var before = Current;
+            var clock = Stopwatch.StartNew();
+            try
+            {
+                var next = await Task.Run(() => KnowledgeSnapshot.Load(_folder), cancellationToken).ConfigureAwait(false);
+                Volatile.Write(ref _current, next);
+                report = ReloadReport.Diff(before, next);
+                Log.Reloaded(_logger, before.Version, next.Version, next.Sections.Count, report.DurationMs);
+            }
+            catch (KnowledgeLoadException ex)
+            {
+                report = new ReloadReport
+                {
+                    Succeeded = false,
+                    Version = before.Version,
+                    PreviousVersion = before.Version,
+                    FailureReason = ex.Message,
+                    SectionCount = before.Sections.Count,
+                    DurationMs = clock.Elapsed.TotalMilliseconds,
+                };
+                Log.ReloadFailed(_logger, before.Version, ex.Message);
+            }
+        }
+        finally
+        {
+            _reloadGate.Release();
+        }
+
+        foreach (var error in report.Errors)
+        {
+            Log.FileNotLoaded(_logger, error.File, error.Reason);
+        }
+
+        Reloaded?.Invoke(this, report);
+        return report;
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(1, LogLevel.Information, "Knowledge {Version} loaded: {Articles} articles, {Sections} sections in {Ms:0.0} ms")]
+        public static partial void Loaded(ILogger logger, string version, int articles, int sections, double ms);
+
+        [LoggerMessage(2, LogLevel.Warning, "Knowledge file {File} not loaded: {Reason}")]
+        public static partial void FileNotLoaded(ILogger logger, string file, string reason);
+
+        [LoggerMessage(3, LogLevel.Information, "Knowledge reloaded {Before} -> {After}: {Sections} sections in {Ms:0.0} ms")]
+        public static partial void Reloaded(ILogger logger, string before, string after, int sections, double ms);
+
+        [LoggerMessage(4, LogLevel.Error, "Knowledge reload failed; still serving {Version}: {Reason}")]
+        public static partial void ReloadFailed(ILogger logger, string version, string reason);
+    }
+}

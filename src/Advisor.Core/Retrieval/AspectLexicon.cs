@@ -1,0 +1,158 @@
+using Advisor.Core.Knowledge;
+
+namespace Advisor.Core.Retrieval;
+
+/// <summary>
+/// The aspects of a career a question can ask about, and the words that signal each: in article headings
+/// ("Educational Backgrounds") and in questions ("what degree", "which IDE", "who hires"). A trigger word
+/// ending in '*' matches as a prefix; others match whole words (plural 's' allowed).
+/// </summary>
+public static class AspectLexicon
+{
+    private sealed record AspectDef(string Key, string Display, string[] Heading, string[] Question);
+
+    private static readonly AspectDef[] Defs =
+    [
+        new("definition", "Definition", ["definition*", "core focus", "objective*", "overview", "what is"],
+            ["what is", "what are", "who is", "who are", "defin*", "mean*", "explain*", "describ*", "focus*", "objective*", "goal*", "aim", "aims", "overview", "purpose"]),
+        new("responsibilities", "Responsibilities", ["responsibilit*", "duties", "nature of work", "day to day"],
+            ["responsib*", "dut*", "task*", "daily", "day to day", "day-to-day", "all day", "job involve*", "role involve*", "work involve*", "nature of", "kind of work", "type of work", "actually do", "they do", "he do", "she do", "does an", "does a", "work on"]),
+        new("skills", "Skills", ["skill*"],
+            ["skill*", "abilit*", "competenc*", "proficien*", "good at", "expertise", "math*", "programming", "coding", "languages", "soft skills", "know how", "need to know", "requirement*"]),
+        new("education", "Education", ["educat*", "background*", "degree*", "qualification*"],
+            ["educat*", "degree*", "phd*", "ph.d", "doctorate", "master*", "bachelor*", "study", "studie*", "studying", "universit*", "college", "qualification*", "certific*", "academic background", "major", "school*", "diploma*"]),
+        new("tools", "Tools and Software", ["tool*", "software", "technolog*", "tech stack"],
+            ["tool*", "software", "ide", "ides", "editor*", "framework*", "librar*", "stack", "notebook*", "jupyter", "pycharm", "matlab", "git", "version control", "use day", "platform*", "tech stack", "technolog*"]),
+        new("industries", "Industries", ["industr*", "sector*", "employer*"],
+            ["industr*", "sector*", "hire*", "hiring", "employ*", "compan*", "who pays", "work for", "where do", "where can", "field*", "domain*", "organi*"]),
+        new("outlook", "Outlook", ["outlook*", "demand", "future", "career prospect*", "job market"],
+            ["outlook*", "demand*", "future", "prospect*", "growth", "grow*", "job market", "market", "in demand", "trend*", "opportunit*", "worth it", "pay", "salar*"]),
+        new("deliverables", "Output and Deliverables", ["output*", "deliverable*"],
+            ["deliver*", "output*", "produce*", "outcome*", "build*", "create*", "ship*"]),
+        new("evaluation", "Evaluation Metrics", ["evaluat*", "metric*", "success"],
+            ["measur*", "metric*", "success*", "evaluat*", "kpi*", "judg*", "assess*", "performance review"]),
+        new("collaboration", "Collaboration and Workflow", ["collaborat*", "workflow*", "teamwork"],
+            ["collaborat*", "workflow*", "team*", "work with", "colleague*", "process*", "agile", "peer review"]),
+        new("impact", "Time Horizon and Impact", ["time horizon", "impact"],
+            ["horizon*", "long-term", "long term", "short-term", "short term", "impact*", "timeline*", "how long", "breakthrough*", "years"]),
+        new("getting-started", "Getting Started", ["tips", "getting started", "advice", "how to start"],
+            ["start*", "begin*", "break into", "get into", "getting into", "tip", "tips", "advice", "advise", "becom*", "prepar*", "transition*", "switch*", "career path", "first step*", "get started"]),
+        new("summary", "Summary", ["summary", "conclusion*", "in short"], ["summar*", "in short", "tl;dr", "tldr", "overall"]),
+        new("introduction", "Introduction", ["introduction"], []),
+    ];
+
+    private static readonly Dictionary<string, AspectDef> ByKey = Defs.ToDictionary(d => d.Key, StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>Aspect keys in the order a comparison lines them up.</summary>
+    public static IReadOnlyList<string> ComparisonOrder { get; } =
+        ["definition", "responsibilities", "skills", "education", "tools", "industries", "deliverables", "evaluation", "collaboration", "impact", "outlook"];
+
+    /// <summary>All aspect keys.</summary>
+    public static IReadOnlyList<string> Keys { get; } = Defs.Select(d => d.Key).ToArray();
+
+    /// <summary>"Education" for "education".</summary>
+    public static string Display(string key) => ByKey.TryGetValue(key, out var d) ? d.Display : key;
+
+    /// <summary>The aspect a topic heading is about, or null.</summary>
+    public static string? ForHeading(string heading)
+    {
+        var words = TextTools.Words(heading);
+        foreach (var def in Defs)
+        {
+            if (def.Heading.Any(t => Matches(words, t, out _)))
+            {
+                return def.Key;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// Resolves a user-typed aspect name ("skills", "education", "degree", "tools", "who hires") to a key.
+    /// </summary>
+    public static string? Resolve(string text)
+    {
+        if (ByKey.ContainsKey(text.Trim()))
+        {
+            return ByKey[text.Trim()].Key;
+        }
+
+        var words = TextTools.Words(text);
+        foreach (var def in Defs)
+        {
+            if (TextTools.Words(def.Display).SequenceEqual(words) || def.Heading.Concat(def.Question).Any(t => Matches(words, t, out _)))
+            {
+                return def.Key;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>The aspect a question asks about (most trigger hits, earliest on ties), and the words that triggered it.</summary>
+    public static (string? Aspect, HashSet<int> TriggerPositions) Detect(IReadOnlyList<string> questionWords)
+    {
+        string? best = null;
+        var bestHits = 0.0;
+        var bestFirst = int.MaxValue;
+        HashSet<int> bestPositions = [];
+        foreach (var def in Defs)
+        {
+            var hits = 0;
+            var first = int.MaxValue;
+            var positions = new HashSet<int>();
+            foreach (var trigger in def.Question)
+            {
+                if (Matches(questionWords, trigger, out var at))
+                {
+                    hits++;
+                    first = Math.Min(first, at);
+                    var len = trigger.Split(' ').Length;
+                    for (var k = 0; k < len; k++)
+                    {
+                        positions.Add(at + k);
+                    }
+                }
+            }
+
+            // Generic openers ("what is") only count when nothing more specific is asked.
+            var weight = def.Key == "definition" ? hits * 0.5 : hits;
+            if (weight > bestHits || (weight == bestHits && weight > 0 && first < bestFirst))
+            {
+                best = def.Key;
+                bestHits = weight;
+                bestFirst = first;
+                bestPositions = positions;
+            }
+        }
+
+        return (best, bestPositions);
+    }
+
+    private static bool Matches(IReadOnlyList<string> words, string trigger, out int at)
+    {
+        var parts = TextTools.Words(trigger.Replace("*", "", StringComparison.Ordinal));
+        var prefix = trigger.EndsWith('*');
+        for (var i = 0; i + parts.Count <= words.Count; i++)
+        {
+            var ok = true;
+            for (var j = 0; j < parts.Count && ok; j++)
+            {
+                var w = words[i + j];
+                var p = parts[j];
+                var last = j == parts.Count - 1;
+                ok = w == p || (last && prefix && w.StartsWith(p, StringComparison.Ordinal)) || (w.Length == p.Length + 1 && w[^1] == 's' && w.StartsWith(p, StringComparison.Ordinal));
+            }
+
+            if (ok)
+            {
+                at = i;
+                return true;
+            }
+        }
+
+        at = -1;
+        return false;
+    }
+}

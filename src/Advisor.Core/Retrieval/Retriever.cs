@@ -1,0 +1,165 @@
+using Advisor.Core.Answers;
+using Advisor.Core.Knowledge;
+using Advisor.Core.Roles;
+using Lucene.Net.Index;
+using Lucene.Net.Search;
+
+namespace Advisor.Core.Retrieval;
+
+/// <summary>
+/// Ranks role sections for a question: BM25 text relevance (stemmed, with fuzzy terms for typos) plus what
+/// the structure tells — the role the question names and the aspect it asks about.
+/// </summary>
+public static class Retriever
+{
+    /// <summary>Score added to sections about a role the question names.</summary>
+    public const float RoleBoost = 3f;
+
+    /// <summary>Score added to sections about the aspect the question asks about.</summary>
+    public const float AspectBoost = 4f;
+
+    private const int Top = 8;
+
+    public static RetrievalResult Retrieve(KnowledgeSnapshot knowledge, string question, IReadOnlyList<ConversationTurn> history)
+    {
+        var index = knowledge.Index;
+        var words = TextTools.Words(question);
+        var mentions = knowledge.Catalog.FindMentions(words);
+        var roles = mentions.Select(m => m.Role).DistinctBy(r => r.Name).ToList();
+        var (aspect, aspectPositions) = AspectLexicon.Detect(words);
+
+        var signalPositions = new HashSet<int>(aspectPositions);
+        foreach (var (_, start, length) in mentions)
+        {
+            for (var k = start; k < start + length; k++)
+            {
+                signalPositions.Add(k);
+            }
+        }
+
+        var rest = string.Join(' ', words.Where((_, i) => !signalPositions.Contains(i)));
+        var content = index.Analyze(rest).Distinct().ToList();
+
+        var rolesFromHistory = false;
+        if (roles.Count == 0 && history.Count > 0)
+        {
+            roles = RolesOfPreviousTurn(knowledge, history);
+            rolesFromHistory = roles.Count > 0;
+        }
+
+        if (aspect is null && history.Count > 0 && content.Count == 0)
+        {
+            aspect = AspectOfPreviousTurn(history); // "what about AI Scientists?" keeps asking about the same aspect
+        }
+
+        var covered = 0;
+        var queryTerms = new List<(string Term, bool Known)>();
+        foreach (var term in content)
+        {
+            var known = index.Knows(term);
+            if (known || index.KnowsFuzzy(term, TextTools.TypoBudget(term.Length)))
+            {
+                covered++;
+            }
+
+            queryTerms.Add((term, known));
+        }
+
+        // Role and aspect words count for text relevance too ("skills" in the heading "Required Skills").
+        foreach (var term in index.Analyze(string.Join(' ', words.Where((_, i) => signalPositions.Contains(i)))).Distinct())
+        {
+            if (!content.Contains(term))
+            {
+                queryTerms.Add((term, index.Knows(term)));
+            }
+        }
+
+        var coverage = content.Count == 0 ? 1.0 : (double)covered / content.Count;
+        var hasSignal = roles.Count > 0 || aspect is not null;
+        var inScope = content.Count == 0 ? hasSignal : coverage >= (hasSignal ? 0.5 : 0.6);
+
+        var query = BuildQuery(queryTerms, roles, aspect);
+        var ranked = new List<ScoredSection>(Top);
+        if (query.Clauses.Count > 0)
+        {
+            foreach (var (doc, score) in index.Search(query, Top))
+            {
+                ranked.Add(new ScoredSection(index.Sections[doc], score));
+            }
+        }
+
+        inScope &= ranked.Count > 0;
+        var analysis = new QueryAnalysis(question, roles, rolesFromHistory, aspect, content, queryTerms.Select(t => t.Term).ToList(), coverage);
+        return new RetrievalResult(analysis, ranked, inScope, Confidence(analysis, ranked, inScope), knowledge);
+    }
+
+    private static BooleanQuery BuildQuery(List<(string Term, bool Known)> terms, List<RoleInfo> roles, string? aspect)
+    {
+        var query = new BooleanQuery(disableCoord: true);
+        foreach (var (term, known) in terms)
+        {
+            if (known)
+            {
+                query.Add(new TermQuery(new Term(SectionIndex.Body, term)), Occur.SHOULD);
+                query.Add(new TermQuery(new Term(SectionIndex.Head, term)) { Boost = 1.5f }, Occur.SHOULD);
+            }
+            else if (TextTools.TypoBudget(term.Length) is > 0 and var edits)
+            {
+                query.Add(new FuzzyQuery(new Term(SectionIndex.Body, term), edits, prefixLength: 1) { Boost = 0.7f }, Occur.SHOULD);
+                query.Add(new FuzzyQuery(new Term(SectionIndex.Head, term), edits, prefixLength: 1), Occur.SHOULD);
+            }
+        }
+
+        foreach (var role in roles)
+        {
+            query.Add(new ConstantScoreQuery(new TermQuery(new Term(SectionIndex.RoleField, SectionIndex.RoleKey(role.Name)))) { Boost = RoleBoost }, Occur.SHOULD);
+        }
+
+        if (aspect is not null)
+        {
+            query.Add(new ConstantScoreQuery(new TermQuery(new Term(SectionIndex.AspectField, aspect))) { Boost = AspectBoost }, Occur.SHOULD);
+        }
+
+        return query;
+    }
+
+    private static double Confidence(QueryAnalysis q, List<ScoredSection> ranked, bool inScope)
+    {
+        if (ranked.Count == 0)
+        {
+            return 0;
+        }
+
+        var top = ranked[0].Section;
+        var roleHit = q.Roles.Count == 0 ? 0.5 : q.Roles.Any(r => r.Name == top.Role) ? 1 : 0;
+        var aspectHit = q.Aspect is null ? 0.5 : q.Aspect == top.Aspect ? 1 : 0;
+        var value = (0.4 * q.Coverage) + (0.3 * roleHit) + (0.3 * aspectHit);
+        return Math.Round(inScope ? value : Math.Min(value, 0.3) * q.Coverage, 2);
+    }
+
+    private static List<RoleInfo> RolesOfPreviousTurn(KnowledgeSnapshot knowledge, IReadOnlyList<ConversationTurn> history)
+    {
+        for (var i = history.Count - 1; i >= 0; i--)
+        {
+            var turn = history[i];
+            var roles = turn.Answer?.Roles.Select(knowledge.Catalog.Get).OfType<RoleInfo>().ToList() ?? [];
+            if (roles.Count == 0)
+            {
+                roles = knowledge.Catalog.FindMentions(TextTools.Words(turn.Question)).Select(m => m.Role).DistinctBy(r => r.Name).ToList();
+            }
+
+            if (roles.Count > 0)
+            {
+                return roles;
+            }
+        }
+
+        return [];
+    }
+
+    private static string? AspectOfPreviousTurn(IReadOnlyList<ConversationTurn> history)
+    {
+        var last = history[^1];
+        return last.Answer?.Aspect ?? AspectLexicon.Detect(TextTools.Words(last.Question)).Aspect;
+    }
+}

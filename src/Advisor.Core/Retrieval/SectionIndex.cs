@@ -1,0 +1,114 @@
+using Advisor.Core.Knowledge;
+using Lucene.Net.Analysis;
+using Lucene.Net.Analysis.En;
+using Lucene.Net.Analysis.TokenAttributes;
+using Lucene.Net.Analysis.Util;
+using Lucene.Net.Documents;
+using Lucene.Net.Index;
+using Lucene.Net.Search;
+using Lucene.Net.Search.Similarities;
+using Lucene.Net.Store;
+using Lucene.Net.Util;
+
+namespace Advisor.Core.Retrieval;
+
+/// <summary>
+/// An in-memory Lucene index of the sections of one snapshot: BM25 over the section text ("body") and its
+/// headings ("head"), English stemming, plus keyword fields for the role and the aspect.
+/// </summary>
+internal sealed class SectionIndex
+{
+    public const string Body = "body";
+    public const string Head = "head";
+    public const string RoleField = "role";
+    public const string AspectField = "aspect";
+
+    private const LuceneVersion Version = LuceneVersion.LUCENE_48;
+
+    // Words that carry no meaning for retrieval in a career question, on top of Lucene's English stop words.
+    private static readonly string[] QuestionWords =
+    [
+        "what", "which", "who", "whom", "whose", "how", "why", "when", "where", "do", "does", "did", "doing", "done",
+        "i", "me", "my", "mine", "you", "your", "we", "our", "us", "he", "she", "him", "her", "his", "its", "them",
+        "can", "could", "should", "would", "shall", "may", "might", "must", "need", "needs", "needed", "want", "wants",
+        "tell", "about", "know", "get", "got", "good", "best", "better", "like", "much", "many", "some", "any", "have",
+        "has", "had", "am", "from", "more", "most", "than", "also", "just", "so", "up", "out", "one", "vs", "versus",
+        "between", "difference", "differences", "differ", "compare", "comparison", "please", "thanks", "thank",
+        "hi", "hello", "hey", "someone", "person", "people", "typically", "usually", "really", "important", "matter",
+        "matters", "useful", "worth", "right", "choose", "pick", "kind", "type", "sort", "role", "roles", "job", "jobs",
+        "career", "careers", "position", "become", "becoming", "being", "been", "make", "makes", "go", "going", "s",
+        "there", "here", "all", "each", "other", "same", "too", "very", "well", "both", "either", "whether", "if",
+        "then", "now", "also", "as", "yes", "no", "ok", "okay", "again", "their", "they", "those", "these", "this",
+        "that", "and", "or", "but", "the", "a", "an", "in", "on", "at", "for", "with", "to", "of", "by", "is", "are",
+        "was", "were", "be", "it", "into", "such", "will", "not", "thing", "things", "stuff", "etc",
+    ];
+
+    private readonly Analyzer _analyzer;
+    private readonly IndexSearcher _searcher;
+    private readonly IndexReader _reader;
+
+    public SectionIndex(IReadOnlyList<KnowledgeSection> sections)
+    {
+        Sections = sections;
+        var stop = new CharArraySet(Version, EnglishAnalyzer.DefaultStopSet.Count + QuestionWords.Length, ignoreCase: true);
+        stop.UnionWith(EnglishAnalyzer.DefaultStopSet);
+        stop.UnionWith(QuestionWords);
+        _analyzer = new EnglishAnalyzer(Version, stop);
+
+        var directory = new RAMDirectory();
+        var config = new IndexWriterConfig(Version, _analyzer) { Similarity = new BM25Similarity(), OpenMode = OpenMode.CREATE };
+        using (var writer = new IndexWriter(directory, config))
+        {
+            foreach (var section in sections)
+            {
+                var doc = new Document
+                {
+                    new TextField(Body, section.Text, Field.Store.NO),
+                    new TextField(Head, section.Role is null ? section.Topic : $"{section.Topic} {section.Role}", Field.Store.NO),
+                    new StringField(RoleField, RoleKey(section.Role), Field.Store.NO),
+                    new StringField(AspectField, section.Aspect ?? "", Field.Store.NO),
+                };
+                writer.AddDocument(doc);
+            }
+
+            writer.ForceMerge(1);
+        }
+
+        _reader = DirectoryReader.Open(directory);
+        _searcher = new IndexSearcher(_reader) { Similarity = new BM25Similarity() };
+        UnitStems = sections.Select(s => s.Units.Select(u => Analyze(u).ToHashSet(StringComparer.Ordinal)).ToArray()).ToArray();
+    }
+
+    public IReadOnlyList<KnowledgeSection> Sections { get; }
+
+    /// <summary>Stems of each unit of each section (same order as <see cref="Sections"/>).</summary>
+    public HashSet<string>[][] UnitStems { get; }
+
+    public static string RoleKey(string? role) => role is null ? "" : role.ToLowerInvariant();
+
+    /// <summary>The stems the index would make of a text (stop words removed).</summary>
+    public List<string> Analyze(string text)
+    {
+        var result = new List<string>();
+        using var stream = _analyzer.GetTokenStream(Body, text);
+        var term = stream.AddAttribute<ICharTermAttribute>();
+        stream.Reset();
+        while (stream.IncrementToken())
+        {
+            result.Add(term.ToString());
+        }
+
+        stream.End();
+        return result;
+    }
+
+    /// <summary>True when the stem occurs in any section.</summary>
+    public bool Knows(string stem) => _reader.DocFreq(new Term(Body, stem)) > 0 || _reader.DocFreq(new Term(Head, stem)) > 0;
+
+    /// <summary>True when a word within the typo budget of the stem occurs in any section.</summary>
+    public bool KnowsFuzzy(string stem, int edits) =>
+        edits > 0 && _searcher.Search(new FuzzyQuery(new Term(Body, stem), edits, prefixLength: 1), 1).TotalHits > 0;
+
+    public IEnumerable<(int Doc, float Score)> Search(Query query, int top) =>
+        _searcher.Search(query, top).ScoreDocs.Select(d => (d.Doc, d.Score));
+}

@@ -1,0 +1,134 @@
+namespace Advisor.Core.Roles;
+
+/// <summary>
+/// The ways people write a role's name: plurals, the person for the discipline ("AI researcher" for
+/// "AI Research"), "ML" for "Machine Learning", initials ("MLRE"). Produced from the name itself, so the
+/// catalog needs no hard-coded list of roles.
+/// </summary>
+internal static class RoleNames
+{
+    // discipline ↔ person: the last word of a role name in its other form.
+    private static readonly (string Discipline, string Person)[] Forms =
+    [
+        ("research", "researcher"), ("engineering", "engineer"), ("science", "scientist"),
+        ("architecture", "architect"), ("analytics", "analyst"), ("analysis", "analyst"), ("design", "designer"),
+        ("management", "manager"), ("development", "developer"), ("consulting", "consultant"),
+    ];
+
+    private static readonly (string[] Long, string[] Short)[] Abbreviations =
+    [
+        (["machine", "learning"], ["ml"]),
+        (["artificial", "intelligence"], ["ai"]),
+        (["deep", "learning"], ["dl"]),
+        (["natural", "language", "processing"], ["nlp"]),
+        (["computer", "vision"], ["cv"]),
+    ];
+
+    /// <summary>Word sequences (lower case) that name the role, the name itself first.</summary>
+    public static IReadOnlyList<string[]> Variants(string name)
+    {
+        var words = Knowledge.TextTools.Words(name).ToArray();
+        var result = new List<string[]>();
+        if (words.Length == 0)
+        {
+            return result;
+        }
+
+        var spelled = new List<string[]> { words };
+        foreach (var (longForm, shortForm) in Abbreviations)
+        {
+            foreach (var w in spelled.ToArray())
+            {
+                var expanded = Replace(w, longForm, shortForm) ?? Replace(w, shortForm, longForm);
+                if (expanded is not null)
+                {
+                    spelled.Add(expanded);
+                }
+            }
+        }
+
+        foreach (var w in spelled)
+        {
+            foreach (var last in LastWordForms(w[^1]))
+            {
+                var v = (string[])w.Clone();
+                v[^1] = last;
+                Add(result, v);
+            }
+        }
+
+        // Initials of a name of three words or more ("mlre", "mlres"); "ML Research Engineer" gives "mlre" too.
+        foreach (var w in spelled.Where(w => w.Length >= 3).Prepend(words).Where(w => w.Length >= 3))
+        {
+            var initials = string.Concat(w.Select(x => x[0]));
+            Add(result, [initials]);
+            Add(result, [initials + "s"]);
+        }
+
+        return result;
+    }
+
+    /// <summary>The last word in all its forms: itself, plural, the person/discipline counterpart and its plural.</summary>
+    public static IEnumerable<string> LastWordForms(string last)
+    {
+        yield return last;
+        if (!Forms.Any(f => f.Discipline == last))
+        {
+            yield return Plural(last);
+        }
+
+        foreach (var (discipline, person) in Forms)
+        {
+            if (last == discipline)
+            {
+                yield return person;
+                yield return Plural(person);
+            }
+            else if (last == person)
+            {
+                yield return discipline;
+            }
+        }
+    }
+
+    /// <summary>A word as a person is named by it: itself, its plural, and for a discipline the person who does it.</summary>
+    public static IEnumerable<string> PersonForms(string last)
+    {
+        yield return last;
+        yield return Plural(last);
+        foreach (var (discipline, person) in Forms)
+        {
+            if (last == discipline)
+            {
+                yield return person;
+                yield return Plural(person);
+            }
+        }
+    }
+
+    private static string Plural(string word) =>
+        word.EndsWith('s') || word.EndsWith('x') || word.EndsWith("ch", StringComparison.Ordinal) ? word + "es"
+        : word.EndsWith('y') && word.Length > 2 && !"aeiou".Contains(word[^2], StringComparison.Ordinal) ? word[..^1] + "ies"
+        : word + "s";
+
+    private static string[]? Replace(string[] words, string[] find, string[] with)
+    {
+        for (var i = 0; i + find.Length <= words.Length; i++)
+        {
+            if (words.AsSpan(i, find.Length).SequenceEqual(find))
+            {
+                return [.. words[..i], .. with, .. words[(i + find.Length)..]];
+            }
+        }
+
+        return null;
+    }
+
+    private static void Add(List<string[]> list, string[] v)
+    {
+        if (!list.Any(x => x.AsSpan().SequenceEqual(v)))
+        {
+            list.Add(v);
+        }
+    }
+}

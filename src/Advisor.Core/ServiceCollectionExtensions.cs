@@ -1,0 +1,56 @@
+using Advisor.Core.Answers;
+using Advisor.Core.Conversations;
+using Advisor.Core.Knowledge;
+using Advisor.Core.Semantic;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Microsoft.SemanticKernel;
+
+namespace Advisor.Core;
+
+/// <summary>Registers the platform-neutral core.</summary>
+public static class ServiceCollectionExtensions
+{
+    /// <summary>
+    /// Adds the knowledge store, the Semantic Kernel with the knowledge plugin, the extractive composer
+    /// (unless a composer is already registered) and <see cref="IAdvisor"/>.
+    /// </summary>
+    public static IServiceCollection AddAdvisorCore(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<AdvisorOptions>()
+            .Bind(configuration.GetSection(AdvisorOptions.SectionName))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.AddOptions<ConversationOptions>()
+            .Bind(configuration.GetSection(ConversationOptions.SectionName))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddLogging();
+        services.TryAddSingleton<IKnowledgeStore, KnowledgeStore>();
+        services.TryAddSingleton<KnowledgePlugin>();
+        services.TryAddSingleton(sp => new AdvisorMetrics(sp.GetService<System.Diagnostics.Metrics.IMeterFactory>()));
+        services.TryAddSingleton(sp => PromptLibrary.Load(sp.GetRequiredService<IOptions<AdvisorOptions>>().Value.PromptsPath));
+        services.TryAddSingleton(sp =>
+        {
+            var builder = Kernel.CreateBuilder();
+            builder.Services.AddSingleton(sp.GetRequiredService<ILoggerFactory>());
+            builder.Plugins.AddFromObject(sp.GetRequiredService<KnowledgePlugin>(), KnowledgePlugin.PluginName);
+            foreach (var configure in sp.GetServices<Action<IKernelBuilder>>())
+            {
+                configure(builder);
+            }
+
+            return builder.Build();
+        });
+        services.TryAddSingleton<IAnswerComposer, ExtractiveComposer>();
+        services.TryAddSingleton<IAdvisor, AdvisorService>();
+        services.TryAddSingleton<ConversationMemory>();
+        services.TryAddSingleton<UserRateLimiter>();
+        return services;
+    }
+}
