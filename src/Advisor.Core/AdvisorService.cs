@@ -21,15 +21,17 @@ public sealed partial class AdvisorService : IAdvisor
     private readonly Kernel _kernel;
     private readonly KernelFunction _retrieve;
     private readonly IAnswerComposer _composer;
+    private readonly IRetrievalRefiner[] _refiners;
     private readonly AdvisorMetrics _metrics;
     private readonly ILogger<AdvisorService> _logger;
 
-    public AdvisorService(IKnowledgeStore store, Kernel kernel, IAnswerComposer composer, AdvisorMetrics metrics, ILogger<AdvisorService> logger)
+    public AdvisorService(IKnowledgeStore store, Kernel kernel, IAnswerComposer composer, IEnumerable<IRetrievalRefiner> refiners, AdvisorMetrics metrics, ILogger<AdvisorService> logger)
     {
         _store = store;
         _kernel = kernel;
         _retrieve = kernel.Plugins.GetFunction(KnowledgePlugin.PluginName, KnowledgePlugin.RetrieveFunction);
         _composer = composer;
+        _refiners = refiners.ToArray();
         _metrics = metrics;
         _logger = logger;
         _store.Reloaded += (_, report) => _metrics.Reloaded(report.Succeeded);
@@ -62,6 +64,11 @@ public sealed partial class AdvisorService : IAdvisor
             ["history"] = question.History,
         };
         var retrieval = (await _retrieve.InvokeAsync(_kernel, arguments, cancellationToken).ConfigureAwait(false)).GetValue<RetrievalResult>()!;
+        foreach (var refiner in _refiners)
+        {
+            retrieval = await refiner.RefineAsync(question, retrieval, cancellationToken).ConfigureAwait(false);
+        }
+
         Log.Retrieved(_logger, question.Platform, retrieval.Ranked.Count, retrieval.InScope, retrieval.Query.Aspect);
 
         Answer? final = null;
