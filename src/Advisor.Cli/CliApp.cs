@@ -39,6 +39,7 @@ public sealed class CliApp(TextReader input, TextWriter output, TextWriter error
           --knowledge DIR   knowledge folder (default: knowledge, or Advisor:KnowledgePath)
           --prompts DIR     prompt templates folder (default: prompts, or Advisor:PromptsPath)
           --no-model        answer extractively even when a model is configured
+          --explain         with ask: show how the question was understood and how sections ranked
 
         Exit codes: 0 ok, 2 usage or bad input, 1 failure.
         """;
@@ -120,7 +121,7 @@ public sealed class CliApp(TextReader input, TextWriter output, TextWriter error
         return parsed.Command switch
         {
             "ask" when parsed.Has("--jsonl") => await AskJsonLinesAsync(advisor, cancellationToken).ConfigureAwait(false),
-            "ask" => await AskAsync(advisor, string.Join(' ', parsed.Positional), parsed.Has("--json"), cancellationToken).ConfigureAwait(false),
+            "ask" => await AskAsync(advisor, string.Join(' ', parsed.Positional), parsed.Has("--json"), parsed.Has("--explain"), cancellationToken).ConfigureAwait(false),
             "compare" => await CompareAsync(advisor, parsed).ConfigureAwait(false),
             "roles" => await RolesAsync(advisor, parsed.Has("--json")).ConfigureAwait(false),
             "sections" => await SectionsAsync(advisor, parsed.Has("--json")).ConfigureAwait(false),
@@ -141,12 +142,17 @@ public sealed class CliApp(TextReader input, TextWriter output, TextWriter error
         _ => null,
     };
 
-    private async Task<int> AskAsync(IAdvisor advisor, string question, bool json, CancellationToken ct)
+    private async Task<int> AskAsync(IAdvisor advisor, string question, bool json, bool explain, CancellationToken ct)
     {
         if (QuestionValidation.Problem(question) is { } problem)
         {
             await error.WriteLineAsync($"error: {problem}").ConfigureAwait(false);
             return Usage;
+        }
+
+        if (explain)
+        {
+            await error.WriteLineAsync(TextRendering.Explain(Advisor.Core.Retrieval.Retriever.Retrieve(advisor.Knowledge, question.Trim(), []))).ConfigureAwait(false);
         }
 
         var answer = await advisor.AskAsync(new AdvisorQuestion(question, [], "cli"), ct).ConfigureAwait(false);

@@ -9,6 +9,7 @@ internal sealed record CliArguments(string Command, IReadOnlyList<string> Positi
         ["--json"] = false,
         ["--jsonl"] = false,
         ["--no-model"] = false,
+        ["--explain"] = false,
         ["--knowledge"] = true,
         ["--prompts"] = true,
         ["--aspect"] = true,

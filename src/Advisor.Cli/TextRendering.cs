@@ -61,6 +61,22 @@ internal static class TextRendering
         return sb.ToString();
     }
 
+    public static string Explain(Advisor.Core.Retrieval.RetrievalResult r)
+    {
+        var q = r.Query;
+        var sb = new StringBuilder("explain:");
+        sb.Append("\n  roles: ").Append(q.Roles.Count == 0 ? "-" : string.Join(", ", q.Roles.Select(x => x.Name))).Append(q.RolesFromHistory ? " (from the previous turn)" : "");
+        sb.Append("\n  aspect: ").Append(q.Aspect ?? "-");
+        sb.Append("\n  other terms: ").Append(q.ContentTerms.Count == 0 ? "-" : string.Join(' ', q.ContentTerms)).Append($"  (coverage {q.Coverage:0.##})");
+        sb.Append("\n  in scope: ").Append(r.InScope).Append($", confidence {r.Confidence:0.##}");
+        foreach (var s in r.Ranked)
+        {
+            sb.Append($"\n  {s.Score,6:0.00}  {s.Section.Label}");
+        }
+
+        return sb.ToString();
+    }
+
     private static void Cell(StringBuilder sb, string role, ComparisonCell? cell)
     {
         sb.Append('\n').Append(role).Append(':');

@@ -21,7 +21,7 @@ public sealed class KnowledgeSnapshot
         SectionsById = Sections.ToDictionary(s => s.Id, StringComparer.Ordinal);
         _positions = Sections.Select((s, i) => (s.Id, i)).ToDictionary(x => x.Id, x => x.i, StringComparer.Ordinal);
         Catalog = new RoleCatalog(articles);
-        Index = new SectionIndex(Sections);
+        Index = new SectionIndex(Sections, articles.ToDictionary(a => a.File, a => a.Roles, StringComparer.Ordinal));
         Version = ComputeVersion(articles);
     }
 

@@ -9,34 +9,34 @@ namespace Advisor.Core.Retrieval;
 /// </summary>
 public static class AspectLexicon
 {
-    private sealed record AspectDef(string Key, string Display, string[] Heading, string[] Question);
+    private sealed record AspectDef(string Key, string Display, string[] Heading, string[] Question, string Related = "");
 
     private static readonly AspectDef[] Defs =
     [
         new("definition", "Definition", ["definition*", "core focus", "objective*", "overview", "what is"],
-            ["what is", "what are", "who is", "who are", "defin*", "mean*", "explain*", "describ*", "focus*", "objective*", "goal*", "aim", "aims", "overview", "purpose"]),
+            ["what is", "what are", "who is", "who are", "defin*", "mean*", "explain*", "describ*", "focus*", "objective*", "goal*", "aim", "aims", "overview", "purpose"], "focus objective aims responsible specializes role"),
         new("responsibilities", "Responsibilities", ["responsibilit*", "duties", "nature of work", "day to day"],
-            ["responsib*", "dut*", "task*", "daily", "day to day", "day-to-day", "all day", "job involve*", "role involve*", "work involve*", "nature of", "kind of work", "type of work", "actually do", "they do", "he do", "she do", "does an", "does a", "work on"]),
+            ["responsib*", "dut*", "task*", "daily", "day to day", "day-to-day", "all day", "job involve*", "role involve*", "work involve*", "nature of", "kind of work", "type of work", "actually do", "they do", "he do", "she do", "does an", "does a", "work on"], "responsible conduct develop design implement collaborate work tasks"),
         new("skills", "Skills", ["skill*"],
-            ["skill*", "abilit*", "competenc*", "proficien*", "good at", "expertise", "math*", "programming", "coding", "languages", "soft skills", "know how", "need to know", "requirement*"]),
+            ["skill*", "abilit*", "competenc*", "proficien*", "good at", "expertise", "math*", "programming", "coding", "languages", "soft skills", "know how", "need to know", "requirement*"], "skills proficiency knowledge experience understanding ability expertise"),
         new("education", "Education", ["educat*", "background*", "degree*", "qualification*"],
-            ["educat*", "degree*", "phd*", "ph.d", "doctorate", "master*", "bachelor*", "study", "studie*", "studying", "universit*", "college", "qualification*", "certific*", "academic background", "major", "school*", "diploma*"]),
+            ["educat*", "degree*", "phd*", "ph.d", "doctorate", "master*", "bachelor*", "study", "studie*", "studying", "universit*", "college", "qualification*", "certific*", "academic background", "major", "school*", "diploma*"], "degree bachelor master ph.d computer science mathematics background certifications"),
         new("tools", "Tools and Software", ["tool*", "software", "technolog*", "tech stack"],
-            ["tool*", "software", "ide", "ides", "editor*", "framework*", "librar*", "stack", "notebook*", "jupyter", "pycharm", "matlab", "git", "version control", "use day", "platform*", "tech stack", "technolog*"]),
+            ["tool*", "software", "ide", "ides", "editor*", "framework*", "librar*", "stack", "notebook*", "jupyter", "pycharm", "matlab", "git", "version control", "use day", "platform*", "tech stack", "technolog*"], "tools software frameworks platforms libraries languages environments"),
         new("industries", "Industries", ["industr*", "sector*", "employer*"],
-            ["industr*", "sector*", "hire*", "hiring", "employ*", "compan*", "who pays", "work for", "where do", "where can", "field*", "domain*", "organi*"]),
+            ["industr*", "sector*", "hire*", "hiring", "employ*", "compan*", "who pays", "work for", "where do", "where can", "field*", "domain*", "organi*"], "industries companies organizations institutions academia academic settings labs sectors technology"),
         new("outlook", "Outlook", ["outlook*", "demand", "future", "career prospect*", "job market"],
-            ["outlook*", "demand*", "future", "prospect*", "growth", "grow*", "job market", "market", "in demand", "trend*", "opportunit*", "worth it", "pay", "salar*"]),
+            ["outlook*", "demand*", "future", "prospect*", "growth", "grow*", "job market", "market", "in demand", "trend*", "opportunit*", "worth it", "pay", "salar*"], "demand grow growth opportunities future projected"),
         new("deliverables", "Output and Deliverables", ["output*", "deliverable*"],
-            ["deliver*", "output*", "produce*", "outcome*", "build*", "create*", "ship*"]),
+            ["deliver*", "output*", "produce*", "outcome*", "build*", "create*", "ship*"], "deliverables produce outputs products prototypes applications"),
         new("evaluation", "Evaluation Metrics", ["evaluat*", "metric*", "success"],
-            ["measur*", "metric*", "success*", "evaluat*", "kpi*", "judg*", "assess*", "performance review"]),
+            ["measur*", "metric*", "success*", "evaluat*", "kpi*", "judg*", "assess*", "performance review"], "success measured metrics evaluation"),
         new("collaboration", "Collaboration and Workflow", ["collaborat*", "workflow*", "teamwork"],
-            ["collaborat*", "workflow*", "team*", "work with", "colleague*", "process*", "agile", "peer review"]),
+            ["collaborat*", "workflow*", "team*", "work with", "colleague*", "process*", "agile", "peer review"], "collaborate collaborating teams cross-functional workflow colleagues"),
         new("impact", "Time Horizon and Impact", ["time horizon", "impact"],
-            ["horizon*", "long-term", "long term", "short-term", "short term", "impact*", "timeline*", "how long", "breakthrough*", "years"]),
+            ["horizon*", "long-term", "long term", "short-term", "short term", "impact*", "timeline*", "how long", "breakthrough*", "years"], "time horizon impact long-term short-term years"),
         new("getting-started", "Getting Started", ["tips", "getting started", "advice", "how to start"],
-            ["start*", "begin*", "break into", "get into", "getting into", "tip", "tips", "advice", "advise", "becom*", "prepar*", "transition*", "switch*", "career path", "first step*", "get started"]),
+            ["start*", "begin*", "break into", "get into", "getting into", "tip", "tips", "advice", "advise", "becom*", "prepar*", "transition*", "switch*", "career path", "first step*", "get started"], "start foundation experience network education tips"),
         new("summary", "Summary", ["summary", "conclusion*", "in short"], ["summar*", "in short", "tl;dr", "tldr", "overall"]),
         new("introduction", "Introduction", ["introduction"], []),
     ];
@@ -49,6 +49,9 @@ public static class AspectLexicon
 
     /// <summary>All aspect keys.</summary>
     public static IReadOnlyList<string> Keys { get; } = Defs.Select(d => d.Key).ToArray();
+
+    /// <summary>Words sections about this aspect tend to use, for text matching when no section is labelled with it.</summary>
+    public static string Related(string key) => ByKey.TryGetValue(key, out var d) ? d.Related : "";
 
     /// <summary>"Education" for "education".</summary>
     public static string Display(string key) => ByKey.TryGetValue(key, out var d) ? d.Display : key;

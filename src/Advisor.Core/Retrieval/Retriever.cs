@@ -18,6 +18,12 @@ public static class Retriever
     /// <summary>Score added to sections about the aspect the question asks about.</summary>
     public const float AspectBoost = 4f;
 
+    /// <summary>Score added to general sections (outlook, tips) of an article about a role the question names.</summary>
+    public const float ArticleRoleBoost = 2f;
+
+    /// <summary>Weight of words added by <see cref="QueryExpansion"/>.</summary>
+    public const float ExpansionWeight = 0.6f;
+
     private const int Top = 8;
 
     public static RetrievalResult Retrieve(KnowledgeSnapshot knowledge, string question, IReadOnlyList<ConversationTurn> history)
@@ -37,8 +43,29 @@ public static class Retriever
             }
         }
 
-        var rest = string.Join(' ', words.Where((_, i) => !signalPositions.Contains(i)));
-        var content = index.Analyze(rest).Distinct().ToList();
+        var restWords = words.Where((_, i) => !signalPositions.Contains(i)).ToList();
+        var content = new List<string>();
+        var covered = 0;
+        var queryTerms = new List<(string Term, bool Known, float Weight)>();
+        foreach (var word in restWords)
+        {
+            foreach (var term in index.Analyze(word))
+            {
+                if (content.Contains(term))
+                {
+                    continue;
+                }
+
+                content.Add(term);
+                var known = index.Knows(term);
+                if (known || QueryExpansion.Knows(word) || index.KnowsFuzzy(term, TextTools.TypoBudget(term.Length)))
+                {
+                    covered++;
+                }
+
+                queryTerms.Add((term, known, 1f));
+            }
+        }
 
         var rolesFromHistory = false;
         if (roles.Count == 0 && history.Count > 0)
@@ -52,25 +79,20 @@ public static class Retriever
             aspect = AspectOfPreviousTurn(history); // "what about AI Scientists?" keeps asking about the same aspect
         }
 
-        var covered = 0;
-        var queryTerms = new List<(string Term, bool Known)>();
-        foreach (var term in content)
-        {
-            var known = index.Knows(term);
-            if (known || index.KnowsFuzzy(term, TextTools.TypoBudget(term.Length)))
-            {
-                covered++;
-            }
-
-            queryTerms.Add((term, known));
-        }
-
         // Role and aspect words count for text relevance too ("skills" in the heading "Required Skills").
         foreach (var term in index.Analyze(string.Join(' ', words.Where((_, i) => signalPositions.Contains(i)))).Distinct())
         {
             if (!content.Contains(term))
             {
-                queryTerms.Add((term, index.Knows(term)));
+                queryTerms.Add((term, index.Knows(term), 1f));
+            }
+        }
+
+        foreach (var term in index.Analyze(QueryExpansion.For(words)).Distinct())
+        {
+            if (!queryTerms.Any(t => t.Term == term) && index.Knows(term))
+            {
+                queryTerms.Add((term, true, ExpansionWeight));
             }
         }
 
@@ -78,7 +100,20 @@ public static class Retriever
         var hasSignal = roles.Count > 0 || aspect is not null;
         var inScope = content.Count == 0 ? hasSignal : coverage >= (hasSignal ? 0.5 : 0.6);
 
-        var query = BuildQuery(queryTerms, roles, aspect);
+        // An aspect none of the named roles has a section for would pull toward other roles: leave it to the text.
+        var boostedAspect = aspect is not null && roles.Count > 0 && !roles.Any(r => index.Covers(r.Name, aspect)) ? null : aspect;
+        if (boostedAspect is null && aspect is not null)
+        {
+            foreach (var term in index.Analyze(AspectLexicon.Related(aspect)).Distinct())
+            {
+                if (!queryTerms.Any(t => t.Term == term) && index.Knows(term))
+                {
+                    queryTerms.Add((term, true, ExpansionWeight));
+                }
+            }
+        }
+
+        var query = BuildQuery(queryTerms, roles, boostedAspect);
         var ranked = new List<ScoredSection>(Top);
         if (query.Clauses.Count > 0)
         {
@@ -93,15 +128,15 @@ public static class Retriever
         return new RetrievalResult(analysis, ranked, inScope, Confidence(analysis, ranked, inScope), knowledge);
     }
 
-    private static BooleanQuery BuildQuery(List<(string Term, bool Known)> terms, List<RoleInfo> roles, string? aspect)
+    private static BooleanQuery BuildQuery(List<(string Term, bool Known, float Weight)> terms, List<RoleInfo> roles, string? aspect)
     {
         var query = new BooleanQuery(disableCoord: true);
-        foreach (var (term, known) in terms)
+        foreach (var (term, known, weight) in terms)
         {
             if (known)
             {
-                query.Add(new TermQuery(new Term(SectionIndex.Body, term)), Occur.SHOULD);
-                query.Add(new TermQuery(new Term(SectionIndex.Head, term)) { Boost = 1.5f }, Occur.SHOULD);
+                query.Add(new TermQuery(new Term(SectionIndex.Body, term)) { Boost = weight }, Occur.SHOULD);
+                query.Add(new TermQuery(new Term(SectionIndex.Head, term)) { Boost = 1.5f * weight }, Occur.SHOULD);
             }
             else if (TextTools.TypoBudget(term.Length) is > 0 and var edits)
             {
@@ -113,6 +148,7 @@ public static class Retriever
         foreach (var role in roles)
         {
             query.Add(new ConstantScoreQuery(new TermQuery(new Term(SectionIndex.RoleField, SectionIndex.RoleKey(role.Name)))) { Boost = RoleBoost }, Occur.SHOULD);
+            query.Add(new ConstantScoreQuery(new TermQuery(new Term(SectionIndex.AboutField, SectionIndex.RoleKey(role.Name)))) { Boost = ArticleRoleBoost }, Occur.SHOULD);
         }
 
         if (aspect is not null)

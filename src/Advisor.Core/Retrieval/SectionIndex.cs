@@ -23,6 +23,9 @@ internal sealed class SectionIndex
     public const string RoleField = "role";
     public const string AspectField = "aspect";
 
+    /// <summary>For a section about no single role: the roles of its article.</summary>
+    public const string AboutField = "about";
+
     private const LuceneVersion Version = LuceneVersion.LUCENE_48;
 
     // Words that carry no meaning for retrieval in a career question, on top of Lucene's English stop words.
@@ -39,15 +42,17 @@ internal sealed class SectionIndex
         "career", "careers", "position", "become", "becoming", "being", "been", "make", "makes", "go", "going", "s",
         "there", "here", "all", "each", "other", "same", "too", "very", "well", "both", "either", "whether", "if",
         "then", "now", "also", "as", "yes", "no", "ok", "okay", "again", "their", "they", "those", "these", "this",
-        "that", "and", "or", "but", "the", "a", "an", "in", "on", "at", "for", "with", "to", "of", "by", "is", "are",
+        "that", "and", "or", "but", "usually", "often", "generally", "normally", "mostly", "main", "primary", "key",
+        "biggest", "typical", "really", "actually", "basically", "exactly", "specific", "specifically", "certain", "the", "a", "an", "in", "on", "at", "for", "with", "to", "of", "by", "is", "are",
         "was", "were", "be", "it", "into", "such", "will", "not", "thing", "things", "stuff", "etc",
     ];
 
     private readonly Analyzer _analyzer;
     private readonly IndexSearcher _searcher;
     private readonly IndexReader _reader;
+    private readonly HashSet<(string Role, string Aspect)> _roleAspects = [];
 
-    public SectionIndex(IReadOnlyList<KnowledgeSection> sections)
+    public SectionIndex(IReadOnlyList<KnowledgeSection> sections, IReadOnlyDictionary<string, IReadOnlyList<string>> articleRoles)
     {
         Sections = sections;
         var stop = new CharArraySet(Version, EnglishAnalyzer.DefaultStopSet.Count + QuestionWords.Length, ignoreCase: true);
@@ -68,7 +73,20 @@ internal sealed class SectionIndex
                     new StringField(RoleField, RoleKey(section.Role), Field.Store.NO),
                     new StringField(AspectField, section.Aspect ?? "", Field.Store.NO),
                 };
+                var about = section.Role is null ? articleRoles.GetValueOrDefault(section.File) ?? [] : [];
+                foreach (var role in about)
+                {
+                    doc.Add(new StringField(AboutField, RoleKey(role), Field.Store.NO));
+                }
+
                 writer.AddDocument(doc);
+                if (section.Aspect is not null)
+                {
+                    foreach (var role in section.Role is null ? about : [section.Role])
+                    {
+                        _roleAspects.Add((RoleKey(role), section.Aspect));
+                    }
+                }
             }
 
             writer.ForceMerge(1);
@@ -83,6 +101,9 @@ internal sealed class SectionIndex
 
     /// <summary>Stems of each unit of each section (same order as <see cref="Sections"/>).</summary>
     public HashSet<string>[][] UnitStems { get; }
+
+    /// <summary>True when some section tells about this aspect for this role (directly or in its article's general sections).</summary>
+    public bool Covers(string role, string aspect) => _roleAspects.Contains((RoleKey(role), aspect));
 
     public static string RoleKey(string? role) => role is null ? "" : role.ToLowerInvariant();
 
