@@ -31,7 +31,7 @@ public static partial class CompareRequest
         {
             // A trailing aspect word: "AI Scientist skills", "AI Scientist on education".
             var words = right.Split(' ', StringSplitOptions.RemoveEmptyEntries);
-            for (var take = Math.Min(2, words.Length - 1); take >= 1; take--)
+            for (var take = 1; take <= Math.Min(2, words.Length - 1); take++)
             {
                 var tail = string.Join(' ', words[^take..]);
                 if (AspectLexicon.Resolve(tail) is not null)

@@ -1,0 +1,61 @@
+using Advisor.Core.Answers;
+using Advisor.Core.Conversations;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Advisor.Core.Tests;
+
+public sealed class ConversationTests
+{
+    private static readonly IOptions<ConversationOptions> Options = Microsoft.Extensions.Options.Options.Create(new ConversationOptions { MaxTurns = 2, IdleMinutes = 10, MaxConversations = 2, QuestionsPerUserPerMinute = 3 });
+
+    [Fact]
+    public void Memory_keeps_the_last_turns_and_forgets_idle_conversations()
+    {
+        var time = new FakeTimeProvider();
+        var memory = new ConversationMemory(Options, time);
+        memory.Append("t1", new ConversationTurn("q1", null));
+        memory.Append("t1", new ConversationTurn("q2", null));
+        memory.Append("t1", new ConversationTurn("q3", null));
+        Assert.Equal(["q2", "q3"], memory.History("t1").Select(t => t.Question));
+        Assert.True(memory.Knows("t1"));
+
+        time.Advance(TimeSpan.FromMinutes(11));
+        Assert.False(memory.Knows("t1"));
+        Assert.Empty(memory.History("t1"));
+    }
+
+    [Fact]
+    public void Memory_drops_the_least_recently_used_conversation_when_full()
+    {
+        var time = new FakeTimeProvider();
+        var memory = new ConversationMemory(Options, time);
+        memory.Touch("a");
+        time.Advance(TimeSpan.FromSeconds(1));
+        memory.Touch("b");
+        time.Advance(TimeSpan.FromSeconds(1));
+        memory.Append("c", new ConversationTurn("q", null));
+        Assert.False(memory.Knows("a"));
+        Assert.True(memory.Knows("b") && memory.Knows("c"));
+    }
+
+    [Fact]
+    public void Rate_limiter_allows_the_limit_per_minute_then_says_when_to_retry()
+    {
+        var time = new FakeTimeProvider();
+        var limiter = new UserRateLimiter(Options, time);
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.True(limiter.TryAcquire("u1", out _));
+            time.Advance(TimeSpan.FromSeconds(10));
+        }
+
+        Assert.False(limiter.TryAcquire("u1", out var wait));
+        Assert.Equal(TimeSpan.FromSeconds(30), wait);
+        Assert.Contains("30 seconds", limiter.Refusal(wait), StringComparison.Ordinal);
+        Assert.True(limiter.TryAcquire("u2", out _)); // per user
+
+        time.Advance(TimeSpan.FromSeconds(31));
+        Assert.True(limiter.TryAcquire("u1", out _));
+    }
+}
