@@ -1,0 +1,218 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Advisor.Cli;
+using Microsoft.Extensions.Configuration;
+
+namespace Advisor.Cli.Tests;
+
+public sealed class CliTests
+{
+    private static readonly string RepoRoot = FindRepoRoot();
+    private static readonly string Knowledge = Path.Combine(RepoRoot, "knowledge");
+
+    private static async Task<(int Code, string Out, string Err)> Run(string stdin, params string[] args)
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+        var app = new CliApp(new StringReader(stdin), output, error);
+        var config = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Advisor:KnowledgePath"] = Knowledge,
+            ["Advisor:PromptsPath"] = Path.Combine(RepoRoot, "prompts"),
+        }).Build();
+        var code = await app.RunAsync(args, config);
+        return (code, output.ToString(), error.ToString());
+    }
+
+    [Fact]
+    public async Task Ask_prints_a_cited_answer()
+    {
+        var (code, output, _) = await Run("", "ask", "What skills does an AI Architect need?");
+        Assert.Equal(0, code);
+        Assert.Contains("Proficiency in system architecture and design principles.", output, StringComparison.Ordinal);
+        Assert.Contains("[1] AI Architect vs. Machine Learning Research Engineer › Required Skills › AI Architect", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Ask_json_has_the_answer_as_data()
+    {
+        var (code, output, _) = await Run("", "ask", "Do AI scientists need a PhD?", "--json");
+        Assert.Equal(0, code);
+        using var doc = JsonDocument.Parse(output);
+        var citation = doc.RootElement.GetProperty("citations")[0];
+        Assert.Equal("Educational Backgrounds", citation.GetProperty("section").GetString());
+        Assert.Equal("AI Scientist", citation.GetProperty("role").GetString());
+        Assert.Equal("ai-scientist-vs-ml-research-engineer.txt", citation.GetProperty("file").GetString());
+        Assert.False(doc.RootElement.GetProperty("abstained").GetBoolean());
+    }
+
+    [Fact]
+    public async Task Ask_jsonl_writes_exactly_one_line_per_input_in_the_documented_shape()
+    {
+        var input = string.Join('\n',
+            """{"id": "q1", "question": "What tools does an MLRE use?"}""",
+            """{"id": 2, "question": "What is the capital of France?"}""",
+            "this is not json",
+            """{"id": "q4"}""",
+            """{"id": "q5", "question": ""}""",
+            $$"""{"id": "q6", "question": "{{new string('x', 4001)}}"}""",
+            "",
+            """["an", "array"]""",
+            """{"id": "q8", "question": "Who hires AI scientists?"}""");
+        var (code, output, _) = await Run(input, "ask", "--jsonl");
+        Assert.Equal(0, code);
+        var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(8, lines.Length);
+
+        using var first = JsonDocument.Parse(lines[0]);
+        Assert.Equal(["id", "answer", "abstained", "citations"], first.RootElement.EnumerateObject().Select(p => p.Name));
+        Assert.Equal("q1", first.RootElement.GetProperty("id").GetString());
+        var citation = first.RootElement.GetProperty("citations")[0];
+        Assert.Equal(["article", "section", "role", "file", "quote"], citation.EnumerateObject().Select(p => p.Name));
+        Assert.Equal("Machine Learning Research Engineer", citation.GetProperty("role").GetString());
+
+        using var second = JsonDocument.Parse(lines[1]);
+        Assert.Equal(2, second.RootElement.GetProperty("id").GetInt32());
+        Assert.True(second.RootElement.GetProperty("abstained").GetBoolean());
+        Assert.Equal(0, second.RootElement.GetProperty("citations").GetArrayLength());
+
+        foreach (var (line, id, message) in new[] { (lines[2], (string?)null, "not valid JSON"), (lines[3], "q4", "no \"question\""), (lines[4], "q5", "empty"), (lines[5], "q6", "4,000"), (lines[6], null, "JSON object") })
+        {
+            using var doc = JsonDocument.Parse(line);
+            Assert.Equal(["id", "error"], doc.RootElement.EnumerateObject().Select(p => p.Name));
+            Assert.Equal(id, doc.RootElement.GetProperty("id").ValueKind == JsonValueKind.Null ? null : doc.RootElement.GetProperty("id").GetString());
+            Assert.Contains(message, doc.RootElement.GetProperty("error").GetString(), StringComparison.Ordinal);
+        }
+
+        using var last = JsonDocument.Parse(lines[7]);
+        Assert.Equal("q8", last.RootElement.GetProperty("id").GetString());
+        Assert.Equal("Common Industries", last.RootElement.GetProperty("citations")[0].GetProperty("section").GetString());
+    }
+
+    [Fact]
+    public async Task Compare_lines_up_two_roles_and_an_unknown_role_is_a_usage_error()
+    {
+        var (code, output, _) = await Run("", "compare", "AI Architect", "AI Scientist", "--aspect", "skills");
+        Assert.Equal(0, code);
+        Assert.Contains("== Skills ==", output, StringComparison.Ordinal);
+        Assert.Contains("[AI Scientist vs. Machine Learning Research Engineer › Required Skills › AI Scientist]", output, StringComparison.Ordinal);
+
+        var (bad, _, err) = await Run("", "compare", "AI Architect", "Data Wrangler");
+        Assert.Equal(2, bad);
+        Assert.Contains("Known roles: AI Architect", err, StringComparison.Ordinal);
+
+        var (jsonCode, json, _) = await Run("", "compare", "MLRE", "AI architekt", "--json");
+        Assert.Equal(0, jsonCode);
+        using var doc = JsonDocument.Parse(json);
+        Assert.Equal("Machine Learning Research Engineer", doc.RootElement.GetProperty("roleA").GetString());
+        Assert.Equal("AI Architect", doc.RootElement.GetProperty("roleB").GetString());
+    }
+
+    [Fact]
+    public async Task Roles_json_lists_the_catalog()
+    {
+        var (code, output, _) = await Run("", "roles", "--json");
+        Assert.Equal(0, code);
+        using var doc = JsonDocument.Parse(output);
+        Assert.Contains(doc.RootElement.EnumerateArray(), r => r.GetProperty("name").GetString() == "AI Scientist");
+        Assert.Contains(doc.RootElement.EnumerateArray(), r => r.GetProperty("aliases").EnumerateArray().Any(a => a.GetString() == "mlre"));
+    }
+
+    [Theory]
+    [InlineData(new[] { "ask" }, "needs a question")]
+    [InlineData(new[] { "ask", "   " }, "empty")]
+    [InlineData(new[] { "frobnicate" }, "unknown command")]
+    [InlineData(new[] { "ask", "x", "--colour" }, "unknown option")]
+    [InlineData(new[] { "compare", "AI Architect" }, "two roles")]
+    [InlineData(new[] { "ask", "--knowledge" }, "needs a value")]
+    public async Task Usage_errors_exit_2_with_a_clear_message(string[] args, string message)
+    {
+        var (code, _, err) = await Run("", args);
+        Assert.Equal(2, code);
+        Assert.Contains(message, err, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_question_over_4000_characters_exits_2()
+    {
+        var (code, _, err) = await Run("", "ask", new string('q', 6000));
+        Assert.Equal(2, code);
+        Assert.Contains("6,000 characters", err, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_missing_knowledge_folder_exits_1_naming_it()
+    {
+        var (code, _, err) = await Run("", "ask", "hello", "--knowledge", "/nonexistent/kb");
+        Assert.Equal(1, code);
+        Assert.Contains("/nonexistent/kb", err, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_broken_file_is_reported_and_the_rest_answers()
+    {
+        var folder = Directory.CreateTempSubdirectory("advisor-cli-");
+        try
+        {
+            foreach (var f in Directory.GetFiles(Knowledge))
+            {
+                File.Copy(f, Path.Combine(folder.FullName, Path.GetFileName(f)));
+            }
+
+            File.WriteAllBytes(Path.Combine(folder.FullName, "bad.txt"), [0xFF, 0xFE, 0x00, 0x41]);
+            var (code, output, err) = await Run("", "ask", "What does an AI architect do?", "--knowledge", folder.FullName);
+            Assert.Equal(0, code);
+            Assert.Contains("warning: bad.txt was not loaded", err, StringComparison.Ordinal);
+            Assert.Contains("Responsibilities", output, StringComparison.Ordinal);
+        }
+        finally
+        {
+            folder.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task Chat_keeps_context_between_turns()
+    {
+        var (code, output, _) = await Run("What does an AI Architect do?\nand their education?\n/quit\n", "chat");
+        Assert.Equal(0, code);
+        Assert.Contains("Educational Backgrounds › AI Architect", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_advisor_executable_answers_json_lines_from_a_pipe()
+    {
+        var exe = Path.Combine(AppContext.BaseDirectory, "advisor.dll");
+        var start = new ProcessStartInfo("dotnet", [exe, "ask", "--jsonl", "--knowledge", Knowledge])
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = RepoRoot,
+        };
+        using var process = Process.Start(start)!;
+        await process.StandardInput.WriteLineAsync("""{"id": "a", "question": "What degree does an AI architect need?"}""");
+        await process.StandardInput.WriteLineAsync("""{"id": "b", "question": "pizza?"}""");
+        process.StandardInput.Close();
+        var output = await process.StandardOutput.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        Assert.Equal(0, process.ExitCode);
+        var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(2, lines.Length);
+        Assert.Contains("\"section\":\"Educational Backgrounds\"", lines[0], StringComparison.Ordinal);
+        Assert.Contains("\"abstained\":true", lines[1], StringComparison.Ordinal);
+    }
+
+    private static string FindRepoRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "Advisor.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        throw new InvalidOperationException("Advisor.sln not found");
+    }
+}
