@@ -75,7 +75,7 @@ public static class RoleComparer
 
     private static ComparisonCell? Cell(KnowledgeSnapshot knowledge, string role, string aspect, string? preferredFile)
     {
-        var candidates = knowledge.Sections.Where(s => s.Role == role && s.Aspect == aspect).ToList();
+        var candidates = knowledge.SectionsByRole.GetValueOrDefault(role, []).Where(s => s.Aspect == aspect).ToList();
         var section = candidates.FirstOrDefault(s => s.File == preferredFile) ?? candidates.FirstOrDefault();
         if (section is null)
         {

@@ -19,6 +19,8 @@ public sealed class KnowledgeSnapshot
         Errors = errors;
         Sections = articles.SelectMany(a => a.Sections).ToList();
         SectionsById = Sections.ToDictionary(s => s.Id, StringComparer.Ordinal);
+        SectionsByRole = Sections.Where(s => s.Role is not null).GroupBy(s => s.Role!, StringComparer.OrdinalIgnoreCase)
+            .ToDictionary(g => g.Key, g => (IReadOnlyList<KnowledgeSection>)g.ToList(), StringComparer.OrdinalIgnoreCase);
         _positions = Sections.Select((s, i) => (s.Id, i)).ToDictionary(x => x.Id, x => x.i, StringComparer.Ordinal);
         Catalog = new RoleCatalog(articles);
         Index = new SectionIndex(Sections, articles.ToDictionary(a => a.File, a => a.Roles, StringComparer.Ordinal));
@@ -38,6 +40,9 @@ public sealed class KnowledgeSnapshot
     public IReadOnlyList<KnowledgeSection> Sections { get; }
 
     public IReadOnlyDictionary<string, KnowledgeSection> SectionsById { get; }
+
+    /// <summary>Sections about each role (canonical name), in knowledge order.</summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<KnowledgeSection>> SectionsByRole { get; }
 
     public RoleCatalog Catalog { get; }
 

@@ -11,6 +11,10 @@ public sealed class RoleCatalog
     private readonly List<(string[] Words, RoleInfo Role)> _names = [];
     private readonly Dictionary<string, RoleInfo> _byName = new(StringComparer.OrdinalIgnoreCase);
 
+    // Names by their first word, and first words by (first letter, length) for typo-tolerant look-up.
+    private readonly Dictionary<string, List<int>> _byFirstWord = new(StringComparer.Ordinal);
+    private readonly Dictionary<(char, int), List<string>> _firstWordsByShape = [];
+
     public RoleCatalog(IReadOnlyList<Article> articles)
     {
         var order = new List<string>();
@@ -42,7 +46,24 @@ public sealed class RoleCatalog
         }
 
         // A trailing part of a name that no other role shares is a name too: "architect", "research engineer".
-        var fullVariants = order.ToDictionary(r => r, r => RoleNames.Variants(r), StringComparer.OrdinalIgnoreCase);
+        var suffixOwners = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);
+        foreach (var role in order)
+        {
+            foreach (var variant in RoleNames.Variants(role))
+            {
+                for (var start = 0; start < variant.Length; start++)
+                {
+                    var key = string.Join(' ', variant[start..]);
+                    if (!suffixOwners.TryGetValue(key, out var owners))
+                    {
+                        suffixOwners[key] = owners = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+                    }
+
+                    owners.Add(role);
+                }
+            }
+        }
+
         foreach (var role in order)
         {
             var words = TextTools.Words(role).ToArray();
@@ -55,7 +76,7 @@ public sealed class RoleCatalog
                 }
 
                 var forms = RoleNames.PersonForms(suffix[^1]).Select(f => (string[])[.. suffix[..^1], f]).ToList();
-                var clash = order.Where(o => o != role).Any(o => fullVariants[o].Any(v => forms.Any(f => v.AsSpan().EndsWith(f))));
+                var clash = forms.Any(f => suffixOwners.TryGetValue(string.Join(' ', f), out var owners) && owners.Any(o => o != role));
                 if (!clash)
                 {
                     aliases[role].AddRange(forms);
@@ -76,6 +97,23 @@ public sealed class RoleCatalog
 
         // Longest names first, so "machine learning research engineer" wins over "research engineer".
         _names.Sort((x, y) => y.Words.Length.CompareTo(x.Words.Length));
+        for (var i = 0; i < _names.Count; i++)
+        {
+            var first = _names[i].Words[0];
+            if (!_byFirstWord.TryGetValue(first, out var list))
+            {
+                _byFirstWord[first] = list = [];
+                var shape = (first[0], first.Length);
+                if (!_firstWordsByShape.TryGetValue(shape, out var words))
+                {
+                    _firstWordsByShape[shape] = words = [];
+                }
+
+                words.Add(first);
+            }
+
+            list.Add(i);
+        }
         Roles = order.Select(r => _byName[r]).ToList();
     }
 
@@ -88,10 +126,41 @@ public sealed class RoleCatalog
     /// <summary>Roles named in a text, in order of appearance, with the word positions of each mention.</summary>
     public IReadOnlyList<(RoleInfo Role, int Start, int Length)> FindMentions(IReadOnlyList<string> words)
     {
+        // Candidate names: those whose first word is a word of the text, exactly or within its typo budget.
+        var candidates = new SortedSet<int>();
+        foreach (var word in words)
+        {
+            if (word.Length == 0)
+            {
+                continue;
+            }
+
+            if (_byFirstWord.TryGetValue(word, out var exact))
+            {
+                candidates.UnionWith(exact);
+            }
+
+            var budget = TextTools.TypoBudget(word.Length);
+            for (var len = word.Length - budget; budget > 0 && len <= word.Length + budget; len++)
+            {
+                if (_firstWordsByShape.TryGetValue((word[0], len), out var similar))
+                {
+                    foreach (var first in similar)
+                    {
+                        if (first != word && SameWord(word, first))
+                        {
+                            candidates.UnionWith(_byFirstWord[first]);
+                        }
+                    }
+                }
+            }
+        }
+
         var found = new List<(RoleInfo, int, int)>();
         var used = new bool[words.Count];
-        foreach (var (name, role) in _names)
+        foreach (var n in candidates) // longest names first: the list is sorted that way
         {
+            var (name, role) = _names[n];
             for (var i = 0; i + name.Length <= words.Count; i++)
             {
                 if (used.AsSpan(i, name.Length).Contains(true) || !SameWords(words, i, name))
@@ -117,15 +186,7 @@ public sealed class RoleCatalog
             return null;
         }
 
-        foreach (var (name, role) in _names)
-        {
-            if (name.Length == words.Count && SameWords(words, 0, name))
-            {
-                return role;
-            }
-        }
-
-        // The whole text names one role and nothing else ("the AI architect role").
+        // The whole text is a name, or names one role and little else ("the AI architect role").
         var mentions = FindMentions(words);
         return mentions.Select(m => m.Role).Distinct().Count() == 1 && mentions.Sum(m => m.Length) >= words.Count - 2 ? mentions[0].Role : null;
     }
