@@ -169,9 +169,11 @@ internal static partial class TextTools
             return max + 1;
         }
 
-        var prev2 = new int[b.Length + 1];
-        var prev = new int[b.Length + 1];
-        var cur = new int[b.Length + 1];
+        var width = b.Length + 1;
+        Span<int> rows = width * 3 <= 512 ? stackalloc int[width * 3] : new int[width * 3];
+        var prev2 = rows[..width];
+        var prev = rows.Slice(width, width);
+        var cur = rows.Slice(width * 2, width);
         for (var j = 0; j <= b.Length; j++)
         {
             prev[j] = j;
@@ -199,7 +201,10 @@ internal static partial class TextTools
                 return max + 1;
             }
 
-            (prev2, prev, cur) = (prev, cur, prev2);
+            var spare = prev2;
+            prev2 = prev;
+            prev = cur;
+            cur = spare;
         }
 
         return prev[b.Length];

@@ -43,6 +43,13 @@ public static class AspectLexicon
 
     private static readonly Dictionary<string, AspectDef> ByKey = Defs.ToDictionary(d => d.Key, StringComparer.OrdinalIgnoreCase);
 
+    private sealed record Trigger(string[] Parts, bool Prefix);
+
+    private static readonly Dictionary<string, Trigger> Compiled = Defs
+        .SelectMany(d => d.Heading.Concat(d.Question))
+        .Distinct(StringComparer.Ordinal)
+        .ToDictionary(t => t, t => new Trigger([.. TextTools.Words(t.Replace("*", "", StringComparison.Ordinal))], t.EndsWith('*')), StringComparer.Ordinal);
+
     /// <summary>Aspect keys in the order a comparison lines them up.</summary>
     public static IReadOnlyList<string> ComparisonOrder { get; } =
         ["definition", "responsibilities", "skills", "education", "tools", "industries", "deliverables", "evaluation", "collaboration", "impact", "outlook"];
@@ -111,7 +118,7 @@ public static class AspectLexicon
                 {
                     hits++;
                     first = Math.Min(first, at);
-                    var len = trigger.Split(' ').Length;
+                    var len = Compiled[trigger].Parts.Length;
                     for (var k = 0; k < len; k++)
                     {
                         positions.Add(at + k);
@@ -135,16 +142,15 @@ public static class AspectLexicon
 
     private static bool Matches(IReadOnlyList<string> words, string trigger, out int at)
     {
-        var parts = TextTools.Words(trigger.Replace("*", "", StringComparison.Ordinal));
-        var prefix = trigger.EndsWith('*');
-        for (var i = 0; i + parts.Count <= words.Count; i++)
+        var (parts, prefix) = Compiled[trigger];
+        for (var i = 0; i + parts.Length <= words.Count; i++)
         {
             var ok = true;
-            for (var j = 0; j < parts.Count && ok; j++)
+            for (var j = 0; j < parts.Length && ok; j++)
             {
                 var w = words[i + j];
                 var p = parts[j];
-                var last = j == parts.Count - 1;
+                var last = j == parts.Length - 1;
                 ok = w == p || (last && prefix && w.StartsWith(p, StringComparison.Ordinal)) || (w.Length == p.Length + 1 && w[^1] == 's' && w.StartsWith(p, StringComparison.Ordinal));
             }
 

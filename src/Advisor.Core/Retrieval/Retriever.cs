@@ -21,6 +21,9 @@ public static class Retriever
     /// <summary>Score added to general sections (outlook, tips) of an article about a role the question names.</summary>
     public const float ArticleRoleBoost = 2f;
 
+    /// <summary>Weight of an indexed term standing in for a misspelt one.</summary>
+    public const float FuzzyWeight = 0.7f;
+
     /// <summary>Weight of words added by <see cref="QueryExpansion"/>.</summary>
     public const float ExpansionWeight = 0.6f;
 
@@ -57,13 +60,21 @@ public static class Retriever
                 }
 
                 content.Add(term);
-                var known = index.Knows(term);
-                if (known || QueryExpansion.Knows(word) || index.KnowsFuzzy(term, TextTools.TypoBudget(term.Length)))
+                if (index.Knows(term))
+                {
+                    covered++;
+                    queryTerms.Add((term, true, 1f));
+                    continue;
+                }
+
+                // A typo: search for the indexed terms it is closest to, at a lower weight.
+                var corrections = index.Corrections(term, TextTools.TypoBudget(term.Length));
+                if (corrections.Count > 0 || QueryExpansion.Knows(word))
                 {
                     covered++;
                 }
 
-                queryTerms.Add((term, known, 1f));
+                queryTerms.AddRange(corrections.Where(c => !queryTerms.Any(t => t.Term == c)).Select(c => (c, true, FuzzyWeight)));
             }
         }
 
@@ -137,11 +148,6 @@ public static class Retriever
             {
                 query.Add(new TermQuery(new Term(SectionIndex.Body, term)) { Boost = weight }, Occur.SHOULD);
                 query.Add(new TermQuery(new Term(SectionIndex.Head, term)) { Boost = 1.5f * weight }, Occur.SHOULD);
-            }
-            else if (TextTools.TypoBudget(term.Length) is > 0 and var edits)
-            {
-                query.Add(new FuzzyQuery(new Term(SectionIndex.Body, term), edits, prefixLength: 1) { Boost = 0.7f }, Occur.SHOULD);
-                query.Add(new FuzzyQuery(new Term(SectionIndex.Head, term), edits, prefixLength: 1), Occur.SHOULD);
             }
         }
 

@@ -51,6 +51,8 @@ internal sealed class SectionIndex
     private readonly IndexSearcher _searcher;
     private readonly IndexReader _reader;
     private readonly HashSet<(string Role, string Aspect)> _roleAspects = [];
+    private readonly HashSet<string> _vocabulary = new(StringComparer.Ordinal);
+    private readonly Dictionary<(char, int), List<string>> _vocabularyByShape = [];
 
     public SectionIndex(IReadOnlyList<KnowledgeSection> sections, IReadOnlyDictionary<string, IReadOnlyList<string>> articleRoles)
     {
@@ -93,6 +95,25 @@ internal sealed class SectionIndex
         }
 
         _reader = DirectoryReader.Open(directory);
+        foreach (var field in new[] { Body, Head })
+        {
+            var termsEnum = MultiFields.GetTerms(_reader, field)?.GetEnumerator();
+            while (termsEnum is not null && termsEnum.MoveNext())
+            {
+                var term = termsEnum.Term.Utf8ToString();
+                if (term.Length >= 4 && _vocabulary.Add(term))
+                {
+                    var shape = (term[0], term.Length);
+                    if (!_vocabularyByShape.TryGetValue(shape, out var list))
+                    {
+                        _vocabularyByShape[shape] = list = [];
+                    }
+
+                    list.Add(term);
+                }
+            }
+        }
+
         _searcher = new IndexSearcher(_reader) { Similarity = new BM25Similarity() };
         UnitStems = sections.Select(s => s.Units.Select(u => Analyze(u).ToHashSet(StringComparer.Ordinal)).ToArray()).ToArray();
     }
@@ -126,9 +147,33 @@ internal sealed class SectionIndex
     /// <summary>True when the stem occurs in any section.</summary>
     public bool Knows(string stem) => _reader.DocFreq(new Term(Body, stem)) > 0 || _reader.DocFreq(new Term(Head, stem)) > 0;
 
-    /// <summary>True when a word within the typo budget of the stem occurs in any section.</summary>
-    public bool KnowsFuzzy(string stem, int edits) =>
-        edits > 0 && _searcher.Search(new FuzzyQuery(new Term(Body, stem), edits, prefixLength: 1), 1).TotalHits > 0;
+    /// <summary>
+    /// The indexed terms within <paramref name="edits"/> of a stem that the index does not know (a typo), closest
+    /// first; the first letter must match, as in a fuzzy query with prefix length 1.
+    /// </summary>
+    public List<string> Corrections(string stem, int edits)
+    {
+        var found = new List<(string Term, int Distance)>();
+        for (var len = stem.Length - edits; edits > 0 && len <= stem.Length + edits; len++)
+        {
+            if (!_vocabularyByShape.TryGetValue((stem[0], len), out var candidates))
+            {
+                continue;
+            }
+
+            foreach (var candidate in candidates)
+            {
+                var d = TextTools.EditDistance(stem, candidate, edits);
+                if (d <= edits)
+                {
+                    found.Add((candidate, d));
+                }
+            }
+        }
+
+        found.Sort((x, y) => x.Distance != y.Distance ? x.Distance.CompareTo(y.Distance) : string.CompareOrdinal(x.Term, y.Term));
+        return found.Take(3).Select(f => f.Term).ToList();
+    }
 
     public IEnumerable<(int Doc, float Score)> Search(Query query, int top) =>
         _searcher.Search(query, top).ScoreDocs.Select(d => (d.Doc, d.Score));
