@@ -170,60 +170,103 @@ public sealed class CliApp(TextReader input, TextWriter output, TextWriter error
 
     private async Task<int> AskJsonLinesAsync(IAdvisor advisor, CancellationToken ct)
     {
-        var buffer = new System.Buffers.ArrayBufferWriter<byte>(4096);
-        using var writer = new Utf8JsonWriter(buffer, JsonOutput.Options);
-        while (await input.ReadLineAsync(ct).ConfigureAwait(false) is { } line)
+        // Lines are answered concurrently (one worker per core) and written in input order, each as soon as it
+        // and all before it are done, so a program feeding lines one by one gets each answer right away.
+        var pending = System.Threading.Channels.Channel.CreateBounded<Task<string>>(new System.Threading.Channels.BoundedChannelOptions(Environment.ProcessorCount * 16)
         {
-            if (line.Length == 0 || line.All(char.IsWhiteSpace))
+            SingleReader = true,
+            SingleWriter = true,
+        });
+        var writer = Task.Run(async () =>
+        {
+            await foreach (var result in pending.Reader.ReadAllAsync(ct).ConfigureAwait(false))
             {
-                continue;
-            }
-
-            buffer.ResetWrittenCount();
-            writer.Reset();
-            JsonElement? id = null;
-            string? problem;
-            try
-            {
-                using var doc = JsonDocument.Parse(line);
-                var root = doc.RootElement;
-                if (root.ValueKind != JsonValueKind.Object)
+                await output.WriteLineAsync(await result.ConfigureAwait(false)).ConfigureAwait(false);
+                if (pending.Reader.Count == 0)
                 {
-                    problem = "each line must be a JSON object like {\"id\": \"1\", \"question\": \"...\"}";
-                }
-                else
-                {
-                    if (root.TryGetProperty("id", out var idValue))
-                    {
-                        id = idValue.Clone();
-                    }
-
-                    problem = !root.TryGetProperty("question", out var q) || q.ValueKind != JsonValueKind.String
-                        ? "the line has no \"question\" string"
-                        : QuestionValidation.Problem(q.GetString());
-                    if (problem is null)
-                    {
-                        var answer = await advisor.AskAsync(new AdvisorQuestion(q.GetString()!, [], "cli"), ct).ConfigureAwait(false);
-                        JsonOutput.WriteJsonlAnswer(writer, id, answer);
-                    }
+                    await output.FlushAsync(ct).ConfigureAwait(false);
                 }
             }
-            catch (JsonException ex)
-            {
-                problem = $"the line is not valid JSON ({ex.Message.Split(" Path:")[0].TrimEnd('.')})";
-            }
+        }, ct);
 
-            if (problem is not null)
+        using var workers = new SemaphoreSlim(Environment.ProcessorCount);
+        try
+        {
+            while (await input.ReadLineAsync(ct).ConfigureAwait(false) is { } line)
             {
-                JsonOutput.WriteJsonlError(writer, id, problem);
-            }
+                if (string.IsNullOrWhiteSpace(line))
+                {
+                    continue;
+                }
 
-            writer.Flush();
-            await output.WriteLineAsync(Encoding.UTF8.GetString(buffer.WrittenSpan)).ConfigureAwait(false);
-            await output.FlushAsync(ct).ConfigureAwait(false);
+                await workers.WaitAsync(ct).ConfigureAwait(false);
+                var task = Task.Run(async () =>
+                {
+                    try
+                    {
+                        return await AnswerJsonLineAsync(advisor, line, ct).ConfigureAwait(false);
+                    }
+                    finally
+                    {
+                        workers.Release();
+                    }
+                }, ct);
+                await pending.Writer.WriteAsync(task, ct).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            pending.Writer.Complete();
+            await writer.ConfigureAwait(false);
         }
 
+        await output.FlushAsync(ct).ConfigureAwait(false);
         return Ok;
+    }
+
+    private static async Task<string> AnswerJsonLineAsync(IAdvisor advisor, string line, CancellationToken ct)
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(1024);
+        using var writer = new Utf8JsonWriter(buffer, JsonOutput.Options);
+        JsonElement? id = null;
+        string? problem;
+        try
+        {
+            using var doc = JsonDocument.Parse(line);
+            var root = doc.RootElement;
+            if (root.ValueKind != JsonValueKind.Object)
+            {
+                problem = "each line must be a JSON object like {\"id\": \"1\", \"question\": \"...\"}";
+            }
+            else
+            {
+                if (root.TryGetProperty("id", out var idValue))
+                {
+                    id = idValue.Clone();
+                }
+
+                problem = !root.TryGetProperty("question", out var q) || q.ValueKind != JsonValueKind.String
+                    ? "the line has no \"question\" string"
+                    : QuestionValidation.Problem(q.GetString());
+                if (problem is null)
+                {
+                    var answer = await advisor.AskAsync(new AdvisorQuestion(q.GetString()!, [], "cli"), ct).ConfigureAwait(false);
+                    JsonOutput.WriteJsonlAnswer(writer, id, answer);
+                }
+            }
+        }
+        catch (JsonException ex)
+        {
+            problem = $"the line is not valid JSON ({ex.Message.Split(" Path:")[0].TrimEnd('.')})";
+        }
+
+        if (problem is not null)
+        {
+            JsonOutput.WriteJsonlError(writer, id, problem);
+        }
+
+        writer.Flush();
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
 
     private async Task<int> CompareAsync(IAdvisor advisor, CliArguments a)
