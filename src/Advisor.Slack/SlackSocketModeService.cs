@@ -145,7 +145,10 @@ public sealed partial class SlackSocketModeService(
                 await current.CloseAsync().ConfigureAwait(false);
             }
 
-            status.Set(false, "stopped");
+            if (status.Connected || !status.State.StartsWith("stopped", StringComparison.Ordinal))
+            {
+                status.Set(false, "stopped");
+            }
         }
     }
 
