@@ -123,6 +123,35 @@ internal sealed class SlackEmulator : IAsyncDisposable
         }
     }
 
+    /// <summary>Sends a slash_commands envelope on the newest connection and returns the ack the bot sent.</summary>
+    public async Task<JsonObject?> SendCommandAsync(string command, string text, string user, string responseUrl)
+    {
+        var target = Target(null);
+        var envelopeId = Guid.NewGuid().ToString();
+        await target.SendAsync(new JsonObject
+        {
+            ["envelope_id"] = envelopeId,
+            ["payload"] = new JsonObject
+            {
+                ["token"] = "verification-token",
+                ["team_id"] = TeamId,
+                ["team_domain"] = "xxx",
+                ["channel_id"] = "C111",
+                ["channel_name"] = "random",
+                ["user_id"] = user,
+                ["user_name"] = "someone",
+                ["command"] = command,
+                ["text"] = text,
+                ["api_app_id"] = "A111",
+                ["response_url"] = responseUrl,
+                ["trigger_id"] = "111.222.xxx",
+            },
+            ["type"] = "slash_commands",
+            ["accepts_response_payload"] = true,
+        });
+        return await target.WaitForAckAsync(envelopeId, TimeSpan.FromSeconds(3)) is null ? null : target.AckBodies[envelopeId];
+    }
+
     /// <summary>Sends a raw frame on a connection (1-based id; newest when null).</summary>
     public Task SendFrameAsync(JsonObject frame, int? connection = null) => Target(connection).SendAsync(frame);
 
@@ -356,6 +385,8 @@ internal sealed class SlackEmulator : IAsyncDisposable
 
         public ConcurrentDictionary<string, DateTimeOffset> Acks { get; } = new();
 
+        public ConcurrentDictionary<string, JsonObject> AckBodies { get; } = new();
+
         public async Task SendAsync(JsonObject frame)
         {
             var bytes = Encoding.UTF8.GetBytes(frame.ToJsonString());
@@ -414,6 +445,7 @@ internal sealed class SlackEmulator : IAsyncDisposable
                     var json = JsonDocument.Parse(message.ToArray()).RootElement;
                     if (json.TryGetProperty("envelope_id", out var id))
                     {
+                        AckBodies[id.GetString()!] = JsonNode.Parse(json.GetRawText())!.AsObject();
                         Acks[id.GetString()!] = DateTimeOffset.UtcNow;
                     }
                 }

@@ -153,4 +153,45 @@ public sealed class SlackSocketModeTests
         Assert.False(status.Connected);
         Assert.Equal(1, slack.Calls.Count(c => c.Method == "apps.connections.open"));
     }
+
+    [Fact]
+    public async Task Slash_commands_over_socket_mode_are_acked_at_once_with_usage_errors_in_the_ack_and_results_via_response_url()
+    {
+        var (slack, app) = await StartAsync();
+        await using var _ = slack;
+        await using var __ = app;
+        slack.Users["UMEMBER"] = (false, false);
+
+        var usage = await slack.SendCommandAsync("/compare", "only one role", "UMEMBER", slack.NewResponseUrl());
+        Assert.NotNull(usage);
+        Assert.Equal("ephemeral", (string?)usage["payload"]!["response_type"]);
+        Assert.Contains("/compare", (string?)usage["payload"]!["text"], StringComparison.Ordinal);
+
+        var reloadUrl = slack.NewResponseUrl();
+        var reloadAck = await slack.SendCommandAsync("/reload", "", "UMEMBER", reloadUrl);
+        Assert.NotNull(reloadAck);
+        Assert.Null(reloadAck["payload"]);
+        await Eventually.TrueAsync(() => slack.Responses(reloadUrl).Count == 1, "the refusal");
+        Assert.Equal("ephemeral", (string?)slack.Responses(reloadUrl)[0]["response_type"]);
+        Assert.Equal(SlackCommandHandler.ReloadRefusal, (string?)slack.Responses(reloadUrl)[0]["text"]);
+    }
+
+    [Fact]
+    public async Task A_user_over_the_rate_limit_gets_a_polite_reply_instead_of_an_answer()
+    {
+        var slack = await SlackEmulator.StartAsync();
+        await using var _ = slack;
+        await using var app = await AdvisorSlackApp.StartAsync(slack, socketMode: true, http: false,
+            s => s["Advisor:Conversations:QuestionsPerUserPerMinute"] = "1");
+        await Eventually.TrueAsync(() => slack.OpenConnections == 1, "the Socket Mode connection");
+
+        await slack.SendEventAsync(SlackEmulator.Mention("What skills does an AI Architect need?", "1700000800.000100", "EvRate1"));
+        await Eventually.TrueAsync(() => PostsIn(slack, "1700000800.000100").Count == 1, "the first answer");
+        await slack.SendEventAsync(SlackEmulator.Mention("What tools does an AI Scientist use?", "1700000801.000100", "EvRate2"));
+        await Eventually.TrueAsync(() => PostsIn(slack, "1700000801.000100").Count == 1, "the refusal");
+
+        var refusal = (string?)PostsIn(slack, "1700000801.000100")[0].Body["text"];
+        Assert.Contains("1 questions a minute", refusal, StringComparison.Ordinal);
+        Assert.Equal(1, slack.Calls.Count(c => c.Method == "reactions.add"));
+    }
 }

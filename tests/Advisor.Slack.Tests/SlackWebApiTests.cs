@@ -45,6 +45,23 @@ public sealed class SlackWebApiTests
     }
 
     [Fact]
+    public async Task Chat_update_and_reactions_send_the_bot_token_and_the_arguments()
+    {
+        await using var slack = await SlackEmulator.StartAsync();
+        using var http = new HttpClient();
+        var api = Client(slack, http);
+
+        await api.UpdateMessageAsync(SlackMessage.Plain("edited"), "C111", "1700000900.000100", CancellationToken.None);
+        Assert.True(await api.AddReactionAsync("C111", "1700000900.000100", "thinking_face", CancellationToken.None));
+
+        var update = slack.Calls.Single(c => c.Method == "chat.update");
+        Assert.Equal("Bearer xoxb-test", update.Authorization);
+        Assert.Equal("1700000900.000100", (string?)update.Body["ts"]);
+        Assert.Equal("edited", (string?)update.Body["text"]);
+        Assert.Equal("thinking_face", (string?)slack.Calls.Single(c => c.Method == "reactions.add").Body["name"]);
+    }
+
+    [Fact]
     public async Task Ok_false_is_raised_with_the_method_and_error()
     {
         await using var slack = await SlackEmulator.StartAsync();
