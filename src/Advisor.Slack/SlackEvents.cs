@@ -1,0 +1,97 @@
+using System.Text.Json;
+
+namespace Advisor.Slack;
+
+/// <summary>The event_callback wrapper around one event (the same over HTTP and Socket Mode).</summary>
+public sealed record SlackEventEnvelope(string? EventId, string? TeamId, string? ApiAppId, int RetryAttempt, string? RetryReason, JsonElement Event)
+{
+    public string EventType => Event.TryGetProperty("type", out var t) ? t.GetString() ?? "" : "";
+
+    /// <summary>Reads an event_callback body; null when it is not one.</summary>
+    public static SlackEventEnvelope? Parse(JsonElement payload, int retryAttempt = 0, string? retryReason = null)
+    {
+        if (payload.ValueKind != JsonValueKind.Object || Str(payload, "type") != "event_callback"
+            || !payload.TryGetProperty("event", out var ev) || ev.ValueKind != JsonValueKind.Object)
+        {
+            return null;
+        }
+
+        return new SlackEventEnvelope(Str(payload, "event_id"), Str(payload, "team_id"), Str(payload, "api_app_id"), retryAttempt, retryReason, ev.Clone());
+    }
+
+    internal static string? Str(JsonElement e, string name) =>
+        e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+}
+
+/// <summary>A message-shaped event (app_mention or message.*).</summary>
+public abstract record SlackMessageEvent(
+    string Channel,
+    string? ChannelType,
+    string? User,
+    string? BotId,
+    string? Subtype,
+    string Text,
+    string Ts,
+    string? ThreadTs,
+    string? Team)
+{
+    /// <summary>True for an edit, a deletion, a join or any other message subtype, or a bot's post.</summary>
+    public bool IsFromBotOrNotAPlainMessage => Subtype is not null || BotId is not null || User is null;
+
+    internal static (string Channel, string? ChannelType, string? User, string? BotId, string? Subtype, string Text, string Ts, string? ThreadTs, string? Team)? Read(JsonElement e)
+    {
+        var channel = SlackEventEnvelope.Str(e, "channel");
+        var ts = SlackEventEnvelope.Str(e, "ts");
+        if (channel is null || ts is null)
+        {
+            return null;
+        }
+
+        return (channel, SlackEventEnvelope.Str(e, "channel_type"), SlackEventEnvelope.Str(e, "user"), SlackEventEnvelope.Str(e, "bot_id"),
+            SlackEventEnvelope.Str(e, "subtype"), SlackEventEnvelope.Str(e, "text") ?? "", ts, SlackEventEnvelope.Str(e, "thread_ts"), SlackEventEnvelope.Str(e, "team"));
+    }
+}
+
+/// <summary>The app_mention event.</summary>
+public sealed record AppMention(string Channel, string? ChannelType, string? User, string? BotId, string? Subtype, string Text, string Ts, string? ThreadTs, string? Team)
+    : SlackMessageEvent(Channel, ChannelType, User, BotId, Subtype, Text, Ts, ThreadTs, Team)
+{
+    public static AppMention? From(JsonElement e) =>
+        Read(e) is { } r ? new AppMention(r.Channel, r.ChannelType, r.User, r.BotId, r.Subtype, r.Text, r.Ts, r.ThreadTs, r.Team) : null;
+}
+
+/// <summary>The message event (message.channels, message.groups, message.im, message.mpim).</summary>
+public sealed record MessageEvent(string Channel, string? ChannelType, string? User, string? BotId, string? Subtype, string Text, string Ts, string? ThreadTs, string? Team)
+    : SlackMessageEvent(Channel, ChannelType, User, BotId, Subtype, Text, Ts, ThreadTs, Team)
+{
+    public static MessageEvent? From(JsonElement e) =>
+        Read(e) is { } r ? new MessageEvent(r.Channel, r.ChannelType, r.User, r.BotId, r.Subtype, r.Text, r.Ts, r.ThreadTs, r.Team) : null;
+}
+
+/// <summary>Handles one event type (the seam SlackNet calls IEventHandler&lt;T&gt;).</summary>
+public interface ISlackEventHandler<in TEvent>
+{
+    Task HandleAsync(TEvent slackEvent, SlackEventEnvelope envelope, CancellationToken cancellationToken);
+}
+
+/// <summary>A slash command invocation (HTTP form fields or the Socket Mode payload).</summary>
+public sealed record SlashCommand(string Command, string Text, string UserId, string ChannelId, string? TeamId, string? ResponseUrl, string? TriggerId)
+{
+    public static SlashCommand From(Func<string, string?> field) => new(
+        field("command") ?? "",
+        field("text") ?? "",
+        field("user_id") ?? "",
+        field("channel_id") ?? "",
+        field("team_id"),
+        field("response_url"),
+        field("trigger_id"));
+}
+
+/// <summary>
+/// Handles slash commands (the seam SlackNet calls ISlashCommandHandler). Returns the immediate acknowledgement
+/// (null for an empty one) within Slack's 3-second deadline; slow work is queued and answered through response_url.
+/// </summary>
+public interface ISlashCommandHandler
+{
+    System.Text.Json.Nodes.JsonObject? Handle(SlashCommand command);
+}

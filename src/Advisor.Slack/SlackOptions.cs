@@ -1,0 +1,73 @@
+using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Configuration;
+
+namespace Advisor.Slack;
+
+/// <summary>Settings under "Advisor:Slack".</summary>
+public sealed class SlackOptions : IValidatableObject
+{
+    public const string SectionName = "Advisor:Slack";
+
+    /// <summary>The bot token (xoxb-…) used for every Web API call.</summary>
+    [Required(AllowEmptyStrings = false, ErrorMessage = "Advisor:Slack:BotToken is required (the xoxb- bot token).")]
+    public string BotToken { get; set; } = "";
+
+    /// <summary>The app-level token (xapp-…, scope connections:write); when set, events arrive over Socket Mode.</summary>
+    public string? AppToken { get; set; }
+
+    /// <summary>The signing secret; when set, the HTTP endpoints under /slack accept signed requests.</summary>
+    public string? SigningSecret { get; set; }
+
+    /// <summary>User ids allowed to run /reload besides workspace admins and owners.</summary>
+    public string[] AdminUserIds { get; set; } = [];
+
+    /// <summary>Slack's Web API base URL (default https://slack.com/api/).</summary>
+    [Required(AllowEmptyStrings = false, ErrorMessage = "Advisor:Slack:ApiBaseUrl must not be empty.")]
+    public string ApiBaseUrl { get; set; } = "https://slack.com/api/";
+
+    /// <summary>How long a reply is retried through a Slack outage before it is given up (default 300 s).</summary>
+    [Range(1, 3600, ErrorMessage = "Advisor:Slack:DeliveryWindowSeconds must be between 1 and 3600.")]
+    public int DeliveryWindowSeconds { get; set; } = 300;
+
+    /// <summary>Attempts per Web API call at most, including the first (default 12).</summary>
+    [Range(1, 100, ErrorMessage = "Advisor:Slack:MaxAttempts must be between 1 and 100.")]
+    public int MaxAttempts { get; set; } = 12;
+
+    /// <summary>Emoji name of the reaction shown while an answer is composed (default "thinking_face").</summary>
+    public string ThinkingReaction { get; set; } = "thinking_face";
+
+    /// <summary>True when the configuration has an "Advisor:Slack" section with a bot token: the host then adds the adapter.</summary>
+    public static bool IsConfigured(IConfiguration configuration) =>
+        !string.IsNullOrWhiteSpace(configuration.GetSection(SectionName)[nameof(BotToken)]);
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (!string.IsNullOrEmpty(BotToken) && !BotToken.StartsWith("xoxb-", StringComparison.Ordinal))
+        {
+            yield return new ValidationResult("Advisor:Slack:BotToken must be a bot token starting with xoxb-.", [nameof(BotToken)]);
+        }
+
+        if (!string.IsNullOrEmpty(AppToken) && !AppToken.StartsWith("xapp-", StringComparison.Ordinal))
+        {
+            yield return new ValidationResult("Advisor:Slack:AppToken must be an app-level token starting with xapp-.", [nameof(AppToken)]);
+        }
+
+        if (string.IsNullOrWhiteSpace(AppToken) && string.IsNullOrWhiteSpace(SigningSecret))
+        {
+            yield return new ValidationResult(
+                "Set Advisor:Slack:AppToken (Socket Mode) or Advisor:Slack:SigningSecret (HTTP Request URL), or both.",
+                [nameof(AppToken), nameof(SigningSecret)]);
+        }
+
+        if (!Uri.TryCreate(ApiBaseUrl, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttps && uri.Scheme != Uri.UriSchemeHttp))
+        {
+            yield return new ValidationResult("Advisor:Slack:ApiBaseUrl must be an absolute http(s) URL.", [nameof(ApiBaseUrl)]);
+        }
+    }
+
+    internal bool UsesSocketMode => !string.IsNullOrWhiteSpace(AppToken);
+
+    internal bool UsesHttp => !string.IsNullOrWhiteSpace(SigningSecret);
+
+    internal Uri ApiBase => new(ApiBaseUrl.EndsWith('/') ? ApiBaseUrl : ApiBaseUrl + "/");
+}

@@ -1,0 +1,254 @@
+using System.Text;
+using System.Text.Json.Nodes;
+using Advisor.Core.Answers;
+using Advisor.Core.Comparison;
+using Advisor.Core.Roles;
+
+namespace Advisor.Slack;
+
+/// <summary>
+/// Renders answers as Block Kit within Slack's limits: section text at most 3,000 characters, at most 50 blocks
+/// per message, at most 10 elements per context block. Everything from a question, the knowledge or a model
+/// is escaped (&amp; &lt; &gt;) so it cannot ping anyone or form a link.
+/// </summary>
+public static class SlackRenderer
+{
+    public const int MaxSectionText = 3000;
+    public const int MaxBlocksPerMessage = 50;
+    public const int MaxContextElements = 10;
+    public const int MaxFieldText = 2000;
+    public const int MaxContextElementText = 2000;
+
+    /// <summary>Total block text kept per message, under Slack's undocumented ~13k msg_blocks_too_long limit.</summary>
+    public const int MaxCharsPerMessage = 12_000;
+
+    private const int MaxFallbackText = 3000;
+
+    /// <summary>Escapes the three characters Slack's mrkdwn treats as control characters.</summary>
+    public static string Escape(string text) =>
+        text.Replace("&", "&amp;", StringComparison.Ordinal)
+            .Replace("<", "&lt;", StringComparison.Ordinal)
+            .Replace(">", "&gt;", StringComparison.Ordinal);
+
+    /// <summary>An answer as one or more messages: the text in sections, then its citations in context blocks.</summary>
+    public static IReadOnlyList<SlackMessage> Answer(Answer answer)
+    {
+        var blocks = new List<JsonObject>();
+        foreach (var chunk in Split(Escape(MentionGuard.Neutralize(answer.Text)), MaxSectionText))
+        {
+            blocks.Add(Section(chunk));
+        }
+
+        if (answer.Note is { Length: > 0 } note)
+        {
+            blocks.Add(Context([Escape(MentionGuard.Neutralize(note))]));
+        }
+
+        var citations = answer.Citations
+            .Select((c, i) => Truncate($"[{i + 1}] {Escape(MentionGuard.Neutralize(c.Label))}", MaxContextElementText))
+            .ToList();
+        foreach (var group in citations.Chunk(MaxContextElements))
+        {
+            blocks.Add(Context(group));
+        }
+
+        return Pack(blocks);
+    }
+
+    /// <summary>A comparison side by side: one section per aspect with the two roles as two fields.</summary>
+    public static IReadOnlyList<SlackMessage> Comparison(RoleComparison comparison)
+    {
+        var blocks = new List<JsonObject>
+        {
+            new()
+            {
+                ["type"] = "header",
+                ["text"] = new JsonObject { ["type"] = "plain_text", ["text"] = Truncate($"{comparison.RoleA} vs {comparison.RoleB}", 150) },
+            },
+        };
+        var citations = new List<Citation>();
+        foreach (var row in comparison.Rows)
+        {
+            blocks.Add(Section($"*{Escape(row.AspectTitle)}*"));
+            blocks.Add(new JsonObject
+            {
+                ["type"] = "section",
+                ["fields"] = new JsonArray(Field(comparison.RoleA, row.A, citations), Field(comparison.RoleB, row.B, citations)),
+            });
+        }
+
+        var labels = citations.Select((c, i) => Truncate($"[{i + 1}] {Escape(MentionGuard.Neutralize(c.Label))}", MaxContextElementText)).ToList();
+        foreach (var group in labels.Chunk(MaxContextElements))
+        {
+            blocks.Add(Context(group));
+        }
+
+        return Pack(blocks, $"{comparison.RoleA} vs {comparison.RoleB}");
+    }
+
+    /// <summary>The role catalog as a list.</summary>
+    public static SlackMessage Roles(IReadOnlyList<RoleInfo> roles)
+    {
+        var text = new StringBuilder("*Roles I can advise on*\n");
+        foreach (var role in roles)
+        {
+            text.Append("• ").Append(Escape(role.Name));
+            if (role.Articles.Count > 0)
+            {
+                text.Append(" — ").Append(Escape(string.Join(", ", role.Articles)));
+            }
+
+            text.Append('\n');
+        }
+
+        var blocks = Split(text.ToString().TrimEnd(), MaxSectionText).Select(Section).ToList();
+        return Pack(blocks)[0];
+    }
+
+    /// <summary>A section block with mrkdwn text (the caller escapes).</summary>
+    public static JsonObject Section(string mrkdwn) => new()
+    {
+        ["type"] = "section",
+        ["text"] = new JsonObject { ["type"] = "mrkdwn", ["text"] = mrkdwn },
+    };
+
+    /// <summary>Splits text into pieces of at most <paramref name="max"/> characters, preferring paragraph, line, then word boundaries, never cutting an escape entity.</summary>
+    public static IReadOnlyList<string> Split(string text, int max)
+    {
+        var pieces = new List<string>();
+        var rest = text.Trim();
+        while (rest.Length > max)
+        {
+            var cut = LastBreak(rest, max, "\n\n");
+            if (cut <= 0)
+            {
+                cut = LastBreak(rest, max, "\n");
+            }
+
+            if (cut <= 0)
+            {
+                cut = LastBreak(rest, max, " ");
+            }
+
+            if (cut <= 0)
+            {
+                cut = max;
+                var amp = rest.LastIndexOf('&', max - 1, Math.Min(max, 6));
+                if (amp > 0 && rest.IndexOf(';', amp) >= max)
+                {
+                    cut = amp; // do not split "&amp;" in two
+                }
+
+                if (char.IsHighSurrogate(rest[cut - 1]))
+                {
+                    cut--;
+                }
+            }
+
+            var piece = rest[..cut].TrimEnd();
+            if (piece.Length > 0)
+            {
+                pieces.Add(piece);
+            }
+
+            rest = rest[cut..].TrimStart();
+        }
+
+        if (rest.Length > 0)
+        {
+            pieces.Add(rest);
+        }
+
+        return pieces;
+    }
+
+    private static int LastBreak(string text, int max, string separator)
+    {
+        var index = text.LastIndexOf(separator, max - 1, max, StringComparison.Ordinal);
+        return index < max / 3 ? -1 : index; // a break too early makes needlessly many pieces
+    }
+
+    private static JsonObject Context(IEnumerable<string> mrkdwnElements)
+    {
+        var elements = new JsonArray();
+        foreach (var e in mrkdwnElements)
+        {
+            elements.Add(new JsonObject { ["type"] = "mrkdwn", ["text"] = e });
+        }
+
+        return new JsonObject { ["type"] = "context", ["elements"] = elements };
+    }
+
+    private static JsonObject Field(string role, ComparisonCell? cell, List<Citation> citations)
+    {
+        var text = new StringBuilder("*").Append(Escape(role)).Append("*\n");
+        if (cell is null)
+        {
+            text.Append("_The knowledge says nothing about this._");
+        }
+        else
+        {
+            citations.Add(cell.Citation);
+            var n = citations.Count;
+            foreach (var point in cell.Points)
+            {
+                text.Append("• ").Append(Escape(MentionGuard.Neutralize(point))).Append('\n');
+            }
+
+            text.Append('[').Append(n).Append(']');
+        }
+
+        var value = text.ToString();
+        if (value.Length > MaxFieldText)
+        {
+            var marker = cell is null ? "" : $"… [{citations.Count}]";
+            value = Split(value, MaxFieldText - marker.Length)[0] + marker;
+        }
+
+        return new JsonObject { ["type"] = "mrkdwn", ["text"] = value };
+    }
+
+    private static string Truncate(string text, int max) => text.Length <= max ? text : Split(text, max - 1)[0] + "…";
+
+    private static List<SlackMessage> Pack(List<JsonObject> blocks, string? fallback = null)
+    {
+        var messages = new List<SlackMessage>();
+        var current = new List<JsonObject>();
+        var chars = 0;
+        foreach (var block in blocks)
+        {
+            var size = BlockChars(block);
+            if (current.Count > 0 && (current.Count >= MaxBlocksPerMessage || chars + size > MaxCharsPerMessage))
+            {
+                messages.Add(Message(current, fallback));
+                current = [];
+                chars = 0;
+            }
+
+            current.Add(block);
+            chars += size;
+        }
+
+        if (current.Count > 0)
+        {
+            messages.Add(Message(current, fallback));
+        }
+
+        return messages;
+    }
+
+    private static SlackMessage Message(List<JsonObject> blocks, string? fallback)
+    {
+        var text = fallback is not null
+            ? Escape(fallback)
+            : string.Join("\n\n", blocks.Where(b => (string?)b["type"] == "section").Select(b => (string?)b["text"]?["text"] ?? ""));
+        if (text.Length == 0)
+        {
+            text = string.Join(" ", blocks.SelectMany(b => b["elements"]?.AsArray() ?? []).Select(e => (string?)e?["text"] ?? ""));
+        }
+
+        return new SlackMessage(Truncate(text, MaxFallbackText), blocks);
+    }
+
+    private static int BlockChars(JsonObject block) => block.ToJsonString().Length;
+}

@@ -1,0 +1,124 @@
+using System.Net.Http.Headers;
+using System.Text;
+using Advisor.Core;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Advisor.Slack.Tests;
+
+/// <summary>The adapter as the host runs it: real core over the repository's knowledge, Kestrel on 127.0.0.1:0.</summary>
+internal sealed class AdvisorSlackApp : IAsyncDisposable
+{
+    public const string SigningSecret = "8f742231b10e8888abcd99yyyzzz85a5";
+
+    private readonly WebApplication _app;
+
+    private AdvisorSlackApp(WebApplication app, Uri root)
+    {
+        _app = app;
+        Root = root;
+    }
+
+    public Uri Root { get; }
+
+    public IServiceProvider Services => _app.Services;
+
+    public static async Task<AdvisorSlackApp> StartAsync(SlackEmulator slack, bool socketMode, bool http, Action<IDictionary<string, string?>>? configure = null)
+    {
+        var settings = new Dictionary<string, string?>
+        {
+            ["Advisor:KnowledgePath"] = Path.Combine(RepoRoot(), "knowledge"),
+            ["Advisor:PromptsPath"] = Path.Combine(RepoRoot(), "prompts"),
+            ["Advisor:Slack:BotToken"] = "xoxb-test-token",
+            ["Advisor:Slack:ApiBaseUrl"] = slack.ApiBase.ToString(),
+            ["Advisor:Slack:DeliveryWindowSeconds"] = "30",
+        };
+        if (socketMode)
+        {
+            settings["Advisor:Slack:AppToken"] = "xapp-test-token";
+        }
+
+        if (http)
+        {
+            settings["Advisor:Slack:SigningSecret"] = SigningSecret;
+        }
+
+        configure?.Invoke(settings);
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Configuration.AddInMemoryCollection(settings);
+        builder.Logging.ClearProviders();
+        builder.Services.AddAdvisorCore(builder.Configuration);
+        builder.Services.AddSlackAdapter(builder.Configuration);
+        var app = builder.Build();
+        app.MapSlackEndpoints();
+        await app.StartAsync();
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        return new AdvisorSlackApp(app, new Uri(address + "/"));
+    }
+
+    /// <summary>POSTs a body signed like Slack does (or with a wrong signature).</summary>
+    public async Task<HttpResponseMessage> PostSignedAsync(string path, string body, string contentType, bool badSignature = false, int? retryNum = null,
+        long? timestamp = null)
+    {
+        using var http = new HttpClient();
+        var ts = (timestamp ?? DateTimeOffset.UtcNow.ToUnixTimeSeconds()).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var signature = SlackSignature.Compute(badSignature ? "not-the-secret" : SigningSecret, ts, Encoding.UTF8.GetBytes(body));
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(Root, path.TrimStart('/')))
+        {
+            Content = new StringContent(body, Encoding.UTF8),
+        };
+        request.Content.Headers.ContentType = new MediaTypeHeaderValue(contentType);
+        request.Headers.Add("X-Slack-Request-Timestamp", ts);
+        request.Headers.Add("x-slack-signature", signature);
+        if (retryNum is { } n)
+        {
+            request.Headers.Add("X-Slack-Retry-Num", n.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            request.Headers.Add("X-Slack-Retry-Reason", "http_timeout");
+        }
+
+        return await http.SendAsync(request);
+    }
+
+    public static string RepoRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "Advisor.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        throw new InvalidOperationException("Advisor.sln not found above " + AppContext.BaseDirectory);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+}
+
+internal static class Eventually
+{
+    /// <summary>Waits until the condition holds (polling), failing the test after the timeout.</summary>
+    public static async Task TrueAsync(Func<bool> condition, string what, int timeoutSeconds = 15)
+    {
+        var until = DateTime.UtcNow.AddSeconds(timeoutSeconds);
+        while (!condition())
+        {
+            if (DateTime.UtcNow > until)
+            {
+                Assert.Fail("Timed out waiting for: " + what);
+            }
+
+            await Task.Delay(20);
+        }
+    }
+}

@@ -1,0 +1,164 @@
+using System.Net;
+using System.Text.Json.Nodes;
+
+namespace Advisor.Slack.Tests;
+
+public sealed class SlackHttpTests
+{
+    private static string Command(SlackEmulator slack, string command, string text, string user, out string responseUrl)
+    {
+        responseUrl = slack.NewResponseUrl();
+        return "token=gIkuvaNzQIHg97ATvDxqgjtO&team_id=T111&team_domain=example&channel_id=C111&channel_name=test"
+            + $"&user_id={user}&user_name=someone&command={Uri.EscapeDataString(command)}&text={Uri.EscapeDataString(text)}"
+            + $"&response_url={Uri.EscapeDataString(responseUrl)}&trigger_id=13345224609.738474920.8088930838d88f008e0&api_app_id=A111";
+    }
+
+    [Fact]
+    public async Task Url_verification_returns_the_challenge_as_text()
+    {
+        await using var slack = await SlackEmulator.StartAsync();
+        await using var app = await AdvisorSlackApp.StartAsync(slack, socketMode: false, http: true);
+
+        var body = """{"token":"Jhj5dZrVaK7ZwHHjRyZWjbDl","challenge":"3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P","type":"url_verification"}""";
+        using var response = await app.PostSignedAsync("slack/events", body, "application/json");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("text/plain", response.Content.Headers.ContentType!.MediaType);
+        Assert.Equal("3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P", await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task A_bad_or_stale_signature_gets_401_and_nothing_is_processed()
+    {
+        await using var slack = await SlackEmulator.StartAsync();
+        await using var app = await AdvisorSlackApp.StartAsync(slack, socketMode: false, http: true);
+
+        var forged = SlackEmulator.Mention("What skills does an AI Architect need?", "1700000500.000100", "EvForged").ToJsonString();
+        using (var bad = await app.PostSignedAsync("slack/events", forged, "application/json", badSignature: true))
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, bad.StatusCode);
+        }
+
+        var stale = SlackEmulator.Mention("What skills does an AI Architect need?", "1700000501.000100", "EvStale").ToJsonString();
+        using (var old = await app.PostSignedAsync("slack/events", stale, "application/json", timestamp: DateTimeOffset.UtcNow.AddMinutes(-6).ToUnixTimeSeconds()))
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, old.StatusCode);
+        }
+
+        var forgedCommand = Command(slack, "/reload", "", "UADMIN", out var forgedUrl);
+        slack.Users["UADMIN"] = (true, false);
+        using (var badCommand = await app.PostSignedAsync("slack/commands", forgedCommand, "application/x-www-form-urlencoded", badSignature: true))
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, badCommand.StatusCode);
+        }
+
+        using (var badInteraction = await app.PostSignedAsync("slack/interactivity", "payload=%7B%22type%22%3A%22block_actions%22%7D", "application/x-www-form-urlencoded", badSignature: true))
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, badInteraction.StatusCode);
+        }
+
+        // A genuine event afterwards is answered; the refused ones left no trace.
+        var genuine = SlackEmulator.Mention("What tools does an AI Scientist use?", "1700000502.000100", "EvGenuine").ToJsonString();
+        using (var ok = await app.PostSignedAsync("slack/events", genuine, "application/json"))
+        {
+            Assert.Equal(HttpStatusCode.OK, ok.StatusCode);
+        }
+
+        await Eventually.TrueAsync(() => slack.Posts.Count == 1, "the genuine answer");
+        Assert.Equal("1700000502.000100", (string?)slack.Posts[0].Body["thread_ts"]);
+        Assert.DoesNotContain(slack.Calls, c => (string?)c.Body["timestamp"] is "1700000500.000100" or "1700000501.000100");
+        Assert.DoesNotContain(slack.Calls, c => c.Method == "users.info");
+        Assert.Empty(slack.Responses(forgedUrl));
+    }
+
+    [Fact]
+    public async Task An_http_retry_of_an_event_is_answered_once()
+    {
+        await using var slack = await SlackEmulator.StartAsync();
+        await using var app = await AdvisorSlackApp.StartAsync(slack, socketMode: false, http: true);
+
+        var body = SlackEmulator.Mention("What skills does an AI Architect need?", "1700000600.000100", "EvHttp").ToJsonString();
+        using (var first = await app.PostSignedAsync("slack/events", body, "application/json"))
+        {
+            Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        }
+
+        using (var retry = await app.PostSignedAsync("slack/events", body, "application/json", retryNum: 1))
+        {
+            Assert.Equal(HttpStatusCode.OK, retry.StatusCode);
+        }
+
+        await Eventually.TrueAsync(() => slack.Posts.Count == 1, "the answer");
+        var sentinel = SlackEmulator.Mention("What tools does an AI Scientist use?", "1700000601.000100", "EvSentinel").ToJsonString();
+        (await app.PostSignedAsync("slack/events", sentinel, "application/json")).Dispose();
+        await Eventually.TrueAsync(() => slack.Posts.Count == 2, "the sentinel answer");
+        Assert.Single(slack.Posts, p => (string?)p.Body["thread_ts"] == "1700000600.000100");
+    }
+
+    [Fact]
+    public async Task Reload_by_a_non_admin_is_refused_ephemerally_and_an_admin_gets_the_summary()
+    {
+        await using var slack = await SlackEmulator.StartAsync();
+        await using var app = await AdvisorSlackApp.StartAsync(slack, socketMode: false, http: true,
+            s => s["Advisor:Slack:AdminUserIds:0"] = "UCONFIGURED");
+        slack.Users["UMEMBER"] = (false, false);
+        slack.Users["UOWNER"] = (false, true);
+
+        using (var ack = await app.PostSignedAsync("slack/commands", Command(slack, "/reload", "", "UMEMBER", out var memberUrl), "application/x-www-form-urlencoded"))
+        {
+            Assert.Equal(HttpStatusCode.OK, ack.StatusCode);
+            await Eventually.TrueAsync(() => slack.Responses(memberUrl).Count == 1, "the refusal");
+            var refusal = slack.Responses(memberUrl)[0];
+            Assert.Equal("ephemeral", (string?)refusal["response_type"]);
+            Assert.Equal(SlackCommandHandler.ReloadRefusal, (string?)refusal["text"]);
+        }
+
+        (await app.PostSignedAsync("slack/commands", Command(slack, "/reload", "", "UOWNER", out var ownerUrl), "application/x-www-form-urlencoded")).Dispose();
+        await Eventually.TrueAsync(() => slack.Responses(ownerUrl).Count == 1, "the owner's summary");
+        Assert.StartsWith("Reloaded knowledge", (string?)slack.Responses(ownerUrl)[0]["text"], StringComparison.Ordinal);
+
+        // A configured admin id needs no users.info call.
+        var usersInfoCalls = slack.Calls.Count(c => c.Method == "users.info");
+        (await app.PostSignedAsync("slack/commands", Command(slack, "/reload", "", "UCONFIGURED", out var configuredUrl), "application/x-www-form-urlencoded")).Dispose();
+        await Eventually.TrueAsync(() => slack.Responses(configuredUrl).Count == 1, "the configured admin's summary");
+        Assert.StartsWith("Reloaded knowledge", (string?)slack.Responses(configuredUrl)[0]["text"], StringComparison.Ordinal);
+        Assert.Equal(usersInfoCalls, slack.Calls.Count(c => c.Method == "users.info"));
+    }
+
+    [Fact]
+    public async Task Ask_compare_and_roles_answer_through_the_response_url()
+    {
+        await using var slack = await SlackEmulator.StartAsync();
+        await using var app = await AdvisorSlackApp.StartAsync(slack, socketMode: false, http: true);
+
+        (await app.PostSignedAsync("slack/commands", Command(slack, "/ask", "What skills does an AI Architect need?", "U1", out var askUrl), "application/x-www-form-urlencoded")).Dispose();
+        (await app.PostSignedAsync("slack/commands", Command(slack, "/compare", "AI Architect vs AI Scientist skills", "U1", out var compareUrl), "application/x-www-form-urlencoded")).Dispose();
+        (await app.PostSignedAsync("slack/commands", Command(slack, "/compare", "AI Architect vs Astronaut", "U1", out var unknownUrl), "application/x-www-form-urlencoded")).Dispose();
+        (await app.PostSignedAsync("slack/commands", Command(slack, "/roles", "", "U1", out var rolesUrl), "application/x-www-form-urlencoded")).Dispose();
+        using var usage = await app.PostSignedAsync("slack/commands", Command(slack, "/compare", "just one role", "U1", out _), "application/x-www-form-urlencoded");
+        var usageAck = JsonNode.Parse(await usage.Content.ReadAsStringAsync())!;
+        Assert.Equal("ephemeral", (string?)usageAck["response_type"]);
+        Assert.Contains("/compare", (string?)usageAck["text"], StringComparison.Ordinal);
+
+        await Eventually.TrueAsync(() => slack.Responses(askUrl).Count >= 1 && slack.Responses(compareUrl).Count >= 1
+            && slack.Responses(unknownUrl).Count >= 1 && slack.Responses(rolesUrl).Count >= 1, "all command results");
+
+        var ask = slack.Responses(askUrl)[0];
+        Assert.True("in_channel" == (string?)ask["response_type"], ask.ToJsonString());
+        Assert.Contains(ask["blocks"]!.AsArray(), b => (string?)b!["type"] == "context" && ((string?)b["elements"]![0]!["text"])!.Contains('›', StringComparison.Ordinal));
+
+        var compare = slack.Responses(compareUrl)[0];
+        Assert.True("in_channel" == (string?)compare["response_type"], compare.ToJsonString());
+        var blocks = compare["blocks"]!.AsArray();
+        Assert.Equal("header", (string?)blocks[0]!["type"]);
+        var sideBySide = blocks.First(b => b!["fields"] is not null)!["fields"]!.AsArray();
+        Assert.Equal(2, sideBySide.Count);
+        Assert.Contains("AI Architect", (string?)sideBySide[0]!["text"], StringComparison.Ordinal);
+        Assert.Contains("AI Scientist", (string?)sideBySide[1]!["text"], StringComparison.Ordinal);
+
+        var unknown = slack.Responses(unknownUrl)[0];
+        Assert.Equal("ephemeral", (string?)unknown["response_type"]);
+
+        var roles = slack.Responses(rolesUrl)[0];
+        Assert.Contains("AI Architect", (string?)roles["text"], StringComparison.Ordinal);
+    }
+}

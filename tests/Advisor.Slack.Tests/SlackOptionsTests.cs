@@ -1,0 +1,54 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace Advisor.Slack.Tests;
+
+public sealed class SlackOptionsTests
+{
+    private static OptionsValidationException? Validate(Dictionary<string, string?> settings)
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
+        using var provider = new ServiceCollection().AddLogging().AddSlackAdapter(configuration).BuildServiceProvider();
+        try
+        {
+            _ = provider.GetRequiredService<IOptions<SlackOptions>>().Value;
+            return null;
+        }
+        catch (OptionsValidationException ex)
+        {
+            return ex;
+        }
+    }
+
+    [Theory]
+    [InlineData("xoxp-user-token", "xapp-1", null, "Advisor:Slack:BotToken")]
+    [InlineData("xoxb-1", "xoxb-not-an-app-token", null, "Advisor:Slack:AppToken")]
+    [InlineData("xoxb-1", null, null, "Advisor:Slack:SigningSecret")]
+    [InlineData("xoxb-1", "xapp-1", null, null)]
+    [InlineData("xoxb-1", null, "secret", null)]
+    public void Bad_settings_fail_naming_the_key(string bot, string? app, string? secret, string? key)
+    {
+        var ex = Validate(new() { ["Advisor:Slack:BotToken"] = bot, ["Advisor:Slack:AppToken"] = app, ["Advisor:Slack:SigningSecret"] = secret });
+
+        if (key is null)
+        {
+            Assert.Null(ex);
+        }
+        else
+        {
+            Assert.NotNull(ex);
+            Assert.Contains(key, ex.Message, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public void Without_a_slack_section_nothing_is_registered()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["Advisor:KnowledgePath"] = "k" }).Build();
+
+        Assert.False(SlackOptions.IsConfigured(configuration));
+        var services = new ServiceCollection().AddSlackAdapter(configuration);
+        Assert.Empty(services);
+    }
+}
