@@ -211,4 +211,23 @@ public sealed class GatewayTests
         var resume = await second.ExpectAsync(6);
         Assert.Equal("session-4000", resume["d"]!["session_id"]!.GetValue<string>());
     }
+
+    [Fact]
+    public async Task A_user_over_the_question_limit_gets_a_polite_reply_and_a_thread_is_opened_when_configured()
+    {
+        await using var emulator = await DiscordEmulator.StartAsync();
+        await using var adapter = new AdapterHarness(emulator, new() { ["Advisor:Conversations:QuestionsPerUserPerMinute"] = "1", ["Advisor:Discord:CreateThreads"] = "true" });
+        adapter.StartGateway();
+
+        var c = await ConnectAndIdentifyAsync(emulator);
+        await c.ReadyAsync(1, BotId, "session-rl");
+        await c.DispatchAsync("MESSAGE_CREATE", 2, Message("7001", ChannelId, $"<@{BotId}> What skills does an AI Architect need?", true));
+        await emulator.WaitForAsync(r => r.Method == "POST" && r.Path == "/api/v10/channels/7001/messages");
+        await c.DispatchAsync("MESSAGE_CREATE", 3, Message("7002", ChannelId, $"<@{BotId}> What does an AI Scientist do?", true));
+        var refusal = (await emulator.WaitForAsync(r => r.Method == "POST" && r.Path == "/api/v10/channels/7002/messages")).Single();
+
+        Assert.Contains(emulator.Requests, r => r.Path == $"/api/v10/channels/{ChannelId}/messages/7001/threads");
+        Assert.Contains("try again in", refusal.Body!["content"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Empty(emulator.Violations);
+    }
 }
