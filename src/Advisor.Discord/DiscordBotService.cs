@@ -1,0 +1,51 @@
+using Advisor.Discord.Gateway;
+using Advisor.Discord.Interactions;
+using Advisor.Discord.Rest;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Advisor.Discord;
+
+/// <summary>The Discord connection as a hosted service: registers the commands, then runs the gateway (unless interactions-only).</summary>
+internal sealed partial class DiscordBotService(
+    CommandRegistrar registrar,
+    DiscordGatewayClient gateway,
+    DiscordStatus status,
+    IOptions<DiscordOptions> options,
+    ILogger<DiscordBotService> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            await registrar.EnsureAsync(stoppingToken);
+        }
+        catch (DiscordUnauthorizedException)
+        {
+            return;
+        }
+        catch (Exception ex) when (ex is DiscordApiException or HttpRequestException)
+        {
+            Log.RegistrationFailed(logger, ex.Message);
+        }
+
+        if (!options.Value.UseGateway)
+        {
+            Log.InteractionsOnly(logger);
+            status.Set(true, "interactions-only (no gateway)");
+            return;
+        }
+
+        await gateway.RunAsync(stoppingToken);
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(700, LogLevel.Error, "Discord slash command registration failed ({Error}); the commands Discord already has stay in place")]
+        public static partial void RegistrationFailed(ILogger logger, string error);
+
+        [LoggerMessage(701, LogLevel.Information, "Discord: Advisor:Discord:UseGateway is false; serving interactions over HTTP only (no mentions or DMs)")]
+        public static partial void InteractionsOnly(ILogger logger);
+    }
+}

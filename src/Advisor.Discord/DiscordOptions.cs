@@ -1,0 +1,83 @@
+using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Configuration;
+
+namespace Advisor.Discord;
+
+/// <summary>Settings under "Advisor:Discord".</summary>
+public sealed class DiscordOptions : IValidatableObject
+{
+    public const string SectionName = "Advisor:Discord";
+
+    /// <summary>GUILDS (1) | GUILD_MESSAGES (512) | DIRECT_MESSAGES (4096).</summary>
+    public const int DefaultIntents = 1 | 512 | 4096;
+
+    /// <summary>The privileged MESSAGE_CONTENT intent (1 &lt;&lt; 15).</summary>
+    public const int MessageContentIntent = 1 << 15;
+
+    /// <summary>The bot token (Developer Portal → Bot → Reset Token).</summary>
+    [Required(AllowEmptyStrings = false, ErrorMessage = "Advisor:Discord:Token is required: the bot token from the Developer Portal (Bot → Reset Token).")]
+    public string Token { get; set; } = "";
+
+    /// <summary>The application id (a snowflake).</summary>
+    [Required(AllowEmptyStrings = false, ErrorMessage = "Advisor:Discord:ApplicationId is required: the application id from the Developer Portal (General Information).")]
+    [RegularExpression("^[0-9]{1,20}$", ErrorMessage = "Advisor:Discord:ApplicationId must be a numeric snowflake id.")]
+    public string ApplicationId { get; set; } = "";
+
+    /// <summary>The application's Ed25519 public key, hex (needed for the HTTP interactions endpoint).</summary>
+    [RegularExpression("^[0-9a-fA-F]{64}$", ErrorMessage = "Advisor:Discord:PublicKey must be the 64 hex characters shown as Public Key in the Developer Portal.")]
+    public string? PublicKey { get; set; }
+
+    /// <summary>A development guild: commands are registered there (instantly) instead of globally.</summary>
+    [RegularExpression("^[0-9]{1,20}$", ErrorMessage = "Advisor:Discord:GuildId must be a numeric snowflake id.")]
+    public string? GuildId { get; set; }
+
+    /// <summary>Role ids whose members may run /reload besides Administrators and Manage Server holders.</summary>
+    public List<string> AdminRoleIds { get; set; } = [];
+
+    /// <summary>Gateway intents (default 4609 = GUILDS | GUILD_MESSAGES | DIRECT_MESSAGES; add 32768 for thread follow-ups without a mention).</summary>
+    [Range(0, int.MaxValue, ErrorMessage = "Advisor:Discord:Intents must be a non-negative intents bitfield.")]
+    public int Intents { get; set; } = DefaultIntents;
+
+    /// <summary>False runs interactions-only (HTTP endpoint), with no gateway connection.</summary>
+    public bool UseGateway { get; set; } = true;
+
+    /// <summary>The REST base URL including the version.</summary>
+    [Required(AllowEmptyStrings = false, ErrorMessage = "Advisor:Discord:ApiBaseUrl must not be empty.")]
+    [Url(ErrorMessage = "Advisor:Discord:ApiBaseUrl must be an absolute http(s) URL such as https://discord.com/api/v10.")]
+    public string ApiBaseUrl { get; set; } = "https://discord.com/api/v10";
+
+    /// <summary>Open a thread for the answer to each question asked in a (non-thread) channel.</summary>
+    public bool CreateThreads { get; set; }
+
+    /// <summary>This process's shard id.</summary>
+    [Range(0, 65535, ErrorMessage = "Advisor:Discord:ShardId must be between 0 and 65535.")]
+    public int ShardId { get; set; }
+
+    /// <summary>The number of shards.</summary>
+    [Range(1, 65536, ErrorMessage = "Advisor:Discord:ShardCount must be at least 1.")]
+    public int ShardCount { get; set; } = 1;
+
+    /// <summary>True when the configuration has an "Advisor:Discord" section (the host adds the adapter only then).</summary>
+    public static bool IsConfigured(IConfiguration configuration) => configuration.GetSection(SectionName).Exists();
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (ShardId >= ShardCount)
+        {
+            yield return new ValidationResult($"Advisor:Discord:ShardId ({ShardId}) must be less than Advisor:Discord:ShardCount ({ShardCount}).", [nameof(ShardId)]);
+        }
+
+        if (!UseGateway && string.IsNullOrEmpty(PublicKey))
+        {
+            yield return new ValidationResult("Advisor:Discord:PublicKey is required when Advisor:Discord:UseGateway is false (interactions arrive only over the signed HTTP endpoint).", [nameof(PublicKey)]);
+        }
+
+        foreach (var id in AdminRoleIds)
+        {
+            if (!ulong.TryParse(id, out _))
+            {
+                yield return new ValidationResult($"Advisor:Discord:AdminRoleIds holds '{id}', which is not a numeric role id.", [nameof(AdminRoleIds)]);
+            }
+        }
+    }
+}

@@ -1,0 +1,60 @@
+using Advisor.Core.Hosting;
+using Advisor.Discord.Gateway;
+using Advisor.Discord.Interactions;
+using Advisor.Discord.Messages;
+using Advisor.Discord.Rest;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Advisor.Discord;
+
+/// <summary>Registers the Discord adapter.</summary>
+public static class DiscordServiceCollectionExtensions
+{
+    public const string HttpClientName = "discord";
+
+    /// <summary>
+    /// Adds the Discord adapter (gateway, REST client, slash commands, hosted service, readiness status) when the
+    /// configuration has an "Advisor:Discord" section; otherwise adds nothing. Needs <c>AddAdvisorCore</c>.
+    /// </summary>
+    public static IServiceCollection AddDiscordAdapter(this IServiceCollection services, IConfiguration configuration)
+    {
+        if (!DiscordOptions.IsConfigured(configuration))
+        {
+            return services;
+        }
+
+        services.AddOptions<DiscordOptions>()
+            .Bind(configuration.GetSection(DiscordOptions.SectionName))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddHttpClient(HttpClientName, c => c.Timeout = TimeSpan.FromSeconds(30));
+        services.TryAddSingleton<DiscordStatus>();
+        services.AddSingleton<IPlatformStatus>(sp => sp.GetRequiredService<DiscordStatus>());
+        services.TryAddSingleton<GatewaySettings>();
+        services.TryAddSingleton<DiscordIdentity>();
+        services.TryAddSingleton<IWebSocketFactory, ClientWebSocketFactory>();
+        services.TryAddSingleton(sp => new DiscordRestClient(
+            sp.GetRequiredService<IHttpClientFactory>().CreateClient(HttpClientName),
+            sp.GetRequiredService<IOptions<DiscordOptions>>(),
+            sp.GetRequiredService<DiscordStatus>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<DiscordRestClient>>()));
+        services.AddSingleton<IDiscordCommandModule, AskModule>();
+        services.AddSingleton<IDiscordCommandModule, CompareModule>();
+        services.AddSingleton<IDiscordCommandModule, RolesModule>();
+        services.AddSingleton<IDiscordCommandModule, ReloadModule>();
+        services.TryAddSingleton<MessageCreateHandler>();
+        services.TryAddSingleton<InteractionHandler>();
+        services.AddSingleton<IGatewayDispatchHandler>(sp => sp.GetRequiredService<MessageCreateHandler>());
+        services.AddSingleton<IGatewayDispatchHandler>(sp => sp.GetRequiredService<InteractionHandler>());
+        services.TryAddSingleton<DiscordGatewayClient>();
+        services.TryAddSingleton<CommandRegistrar>();
+        services.AddHostedService<DiscordBotService>();
+        return services;
+    }
+}

@@ -1,0 +1,513 @@
+using System.Buffers;
+using System.Globalization;
+using System.Net.WebSockets;
+using System.Text;
+using System.Text.Json;
+using Advisor.Discord.Rest;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Advisor.Discord.Gateway;
+
+/// <summary>
+/// A Discord Gateway v10 connection: HELLO, jittered heartbeats with zombie detection, IDENTIFY / RESUME,
+/// op 7 / op 9 handling, fatal close codes, fragment reassembly and an outbound rate below 120 per 60 s.
+/// </summary>
+internal sealed partial class DiscordGatewayClient(
+    DiscordRestClient rest,
+    IWebSocketFactory sockets,
+    IEnumerable<IGatewayDispatchHandler> handlers,
+    DiscordIdentity identity,
+    DiscordStatus status,
+    IOptions<DiscordOptions> options,
+    GatewaySettings settings,
+    TimeProvider time,
+    ILogger<DiscordGatewayClient> logger)
+{
+    /// <summary>A close code of our own that is neither 1000 nor 1001, so the session stays resumable.</summary>
+    private const WebSocketCloseStatus ResumableClose = (WebSocketCloseStatus)4900;
+
+    private readonly DiscordOptions _options = options.Value;
+    private readonly IGatewayDispatchHandler[] _handlers = handlers.ToArray();
+    private string? _gatewayUrl;
+    private string? _sessionId;
+    private string? _resumeUrl;
+    private long? _sequence;
+
+    private enum Next
+    {
+        Resume,
+        Identify,
+        InvalidSession,
+        Retry,
+        Fatal,
+    }
+
+    /// <summary>Connections opened so far (for status and tests).</summary>
+    public int Connections { get; private set; }
+
+    public string? SessionId => _sessionId;
+
+    /// <summary>Runs connections until cancelled or stopped by a fatal close code or a 401.</summary>
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, status.Stopped);
+        var ct = linked.Token;
+        var delay = settings.ReconnectDelay;
+        while (!ct.IsCancellationRequested)
+        {
+            Next next;
+            string? fatal = null;
+            try
+            {
+                _gatewayUrl ??= (await rest.GetGatewayBotAsync(ct)).Url;
+                var resume = _sessionId is not null && _resumeUrl is not null;
+                (next, fatal) = await RunConnectionAsync(WithQuery(resume ? _resumeUrl! : _gatewayUrl), resume, ct);
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (DiscordUnauthorizedException)
+            {
+                break;
+            }
+            catch (Exception ex) when (ex is WebSocketException or HttpRequestException or DiscordApiException or IOException or JsonException)
+            {
+                Log.ConnectFailed(logger, ex.Message, delay.TotalSeconds);
+                next = Next.Retry;
+            }
+
+            switch (next)
+            {
+                case Next.Fatal:
+                    Log.Fatal(logger, fatal!);
+                    status.Stop(fatal!);
+                    return;
+                case Next.InvalidSession:
+                    ForgetSession();
+                    var span = settings.InvalidSessionDelayMax - settings.InvalidSessionDelayMin;
+                    await DelayAsync(settings.InvalidSessionDelayMin + span * Random.Shared.NextDouble(), ct);
+                    break;
+                case Next.Identify:
+                    ForgetSession();
+                    break;
+                case Next.Retry:
+                    status.Set(false, "reconnecting");
+                    await DelayAsync(delay, ct);
+                    delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, settings.MaxReconnectDelay.Ticks));
+                    continue;
+            }
+
+            delay = settings.ReconnectDelay;
+        }
+
+        status.Set(false, status.StopReason is null ? "disconnected" : status.State);
+    }
+
+    private void ForgetSession()
+    {
+        _sessionId = null;
+        _resumeUrl = null;
+        _sequence = null;
+    }
+
+    private async Task DelayAsync(TimeSpan delay, CancellationToken ct)
+    {
+        try
+        {
+            if (delay > TimeSpan.Zero)
+            {
+                await Task.Delay(delay, time, ct);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    private static Uri WithQuery(string url)
+    {
+        var b = new UriBuilder(url);
+        var query = b.Query.TrimStart('?');
+        var parts = query.Split('&', StringSplitOptions.RemoveEmptyEntries)
+            .Where(p => !p.StartsWith("v=", StringComparison.Ordinal) && !p.StartsWith("encoding=", StringComparison.Ordinal))
+            .Append("v=10").Append("encoding=json");
+        b.Query = string.Join('&', parts);
+        if (b.Path.Length == 0)
+        {
+            b.Path = "/";
+        }
+
+        return b.Uri;
+    }
+
+    private sealed class Connection(WebSocket socket, CancellationTokenSource cts)
+    {
+        public WebSocket Socket { get; } = socket;
+        public CancellationTokenSource Cts { get; } = cts;
+        public SemaphoreSlim SendLock { get; } = new(1, 1);
+        public Queue<DateTimeOffset> Sent { get; } = new();
+        public volatile bool Acked = true;
+        public volatile bool Zombie;
+    }
+
+    private async Task<(Next, string?)> RunConnectionAsync(Uri uri, bool resume, CancellationToken ct)
+    {
+        Connections++;
+        status.Set(false, resume ? "resuming" : "connecting");
+        Log.Connecting(logger, uri.GetLeftPart(UriPartial.Path), resume);
+        using var socket = await sockets.ConnectAsync(uri, ct);
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var c = new Connection(socket, cts);
+        Task heartbeat = Task.CompletedTask;
+        var buffer = new ArrayBufferWriter<byte>(8192);
+        try
+        {
+            while (true)
+            {
+                string? closeDescription;
+                int? closeCode;
+                try
+                {
+                    var received = await ReceiveAsync(socket, buffer, cts.Token);
+                    if (received)
+                    {
+                        var next = await OnPayloadAsync(c, buffer.WrittenMemory, resume, h => heartbeat = h);
+                        if (next is { } n)
+                        {
+                            return (n, null);
+                        }
+
+                        continue;
+                    }
+
+                    closeCode = (int?)socket.CloseStatus;
+                    closeDescription = socket.CloseStatusDescription;
+                }
+                catch (OperationCanceledException) when (!ct.IsCancellationRequested && c.Zombie)
+                {
+                    return (Next.Resume, null);
+                }
+                catch (WebSocketException ex)
+                {
+                    Log.Dropped(logger, ex.Message);
+                    status.Set(false, "reconnecting: connection dropped");
+                    return (Next.Resume, null);
+                }
+
+                if (c.Zombie)
+                {
+                    return (Next.Resume, null);
+                }
+
+                await ReplyToCloseAsync(c, closeCode);
+                if (closeCode is { } code && GatewayCloseCodes.Fatal(code) is { } fatal)
+                {
+                    return (Next.Fatal, fatal);
+                }
+
+                var what = GatewayCloseCodes.Describe(closeCode);
+                Log.Closed(logger, what, closeDescription ?? "");
+                status.Set(false, "reconnecting: " + what);
+                return closeCode is { } c2 && GatewayCloseCodes.NeedsNewSession(c2) ? (Next.Identify, null) : (Next.Resume, null);
+            }
+        }
+        finally
+        {
+            await cts.CancelAsync();
+            try
+            {
+                await heartbeat;
+            }
+            catch (OperationCanceledException)
+            {
+            }
+
+            c.SendLock.Dispose();
+        }
+    }
+
+    private static async Task ReplyToCloseAsync(Connection c, int? code)
+    {
+        if (c.Socket.State != WebSocketState.CloseReceived)
+        {
+            return;
+        }
+
+        try
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+            await c.Socket.CloseOutputAsync(code is >= 3000 and <= 4999 ? (WebSocketCloseStatus)code.Value : ResumableClose, null, timeout.Token);
+        }
+        catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or ObjectDisposedException)
+        {
+        }
+    }
+
+    /// <summary>Reads one whole message, however many fragments it arrives in. False on a close frame.</summary>
+    private static async Task<bool> ReceiveAsync(WebSocket socket, ArrayBufferWriter<byte> buffer, CancellationToken ct)
+    {
+        buffer.ResetWrittenCount();
+        while (true)
+        {
+            var memory = buffer.GetMemory(4096);
+            var result = await socket.ReceiveAsync(memory, ct);
+            if (result.MessageType == WebSocketMessageType.Close)
+            {
+                return false;
+            }
+
+            buffer.Advance(result.Count);
+            if (buffer.WrittenCount > 64 * 1024 * 1024)
+            {
+                throw new WebSocketException("A gateway message exceeded 64 MB.");
+            }
+
+            if (result.EndOfMessage)
+            {
+                return true;
+            }
+        }
+    }
+
+    private async Task<Next?> OnPayloadAsync(Connection c, ReadOnlyMemory<byte> bytes, bool resume, Action<Task> startedHeartbeat)
+    {
+        using var doc = JsonDocument.Parse(bytes);
+        var root = doc.RootElement;
+        var op = root.Int("op");
+        switch (op)
+        {
+            case 10:
+                var interval = TimeSpan.FromMilliseconds(root.GetProperty("d").GetProperty("heartbeat_interval").GetDouble());
+                startedHeartbeat(HeartbeatLoopAsync(c, interval));
+                if (resume)
+                {
+                    Log.Resuming(logger, _sessionId!, _sequence);
+                    await SendAsync(c, new { op = 6, d = new { token = _options.Token, session_id = _sessionId, seq = _sequence } });
+                }
+                else
+                {
+                    Log.Identifying(logger, _options.Intents, _options.ShardId, _options.ShardCount);
+                    await SendAsync(c, new
+                    {
+                        op = 2,
+                        d = new
+                        {
+                            token = _options.Token,
+                            intents = _options.Intents,
+                            properties = new { os = Environment.OSVersion.Platform.ToString().ToLowerInvariant(), browser = "advisor", device = "advisor" },
+                            shard = new[] { _options.ShardId, _options.ShardCount },
+                        },
+                    });
+                }
+
+                return null;
+            case 11:
+                c.Acked = true;
+                return null;
+            case 1:
+                await SendHeartbeatAsync(c);
+                return null;
+            case 7:
+                Log.ReconnectRequested(logger);
+                await CloseResumableAsync(c);
+                return Next.Resume;
+            case 9:
+                var resumable = root.TryGetProperty("d", out var d) && d.ValueKind == JsonValueKind.True;
+                Log.InvalidSession(logger, resumable);
+                await CloseResumableAsync(c);
+                return resumable && _sessionId is not null ? Next.Resume : Next.InvalidSession;
+            case 0:
+                if (root.TryGetProperty("s", out var s) && s.ValueKind == JsonValueKind.Number)
+                {
+                    _sequence = s.GetInt64();
+                }
+
+                var name = root.Str("t") ?? "";
+                var data = root.TryGetProperty("d", out var dd) ? dd.Clone() : default;
+                if (name == "READY")
+                {
+                    _sessionId = data.Str("session_id");
+                    _resumeUrl = data.Str("resume_gateway_url");
+                    identity.BotUserId = data.Obj("user")?.Str("id");
+                    Log.Ready(logger, identity.BotUserId ?? "?", _options.ShardId, _options.ShardCount);
+                    status.Set(true, "connected");
+                }
+                else if (name == "RESUMED")
+                {
+                    Log.Resumed(logger);
+                    status.Set(true, "connected");
+                }
+
+                Dispatch(name, data);
+                return null;
+            default:
+                return null;
+        }
+    }
+
+    private void Dispatch(string name, JsonElement data)
+    {
+        foreach (var handler in _handlers)
+        {
+            if (!handler.Handles(name))
+            {
+                continue;
+            }
+
+            _ = Task.Run(async () =>
+            {
+                try
+                {
+                    await handler.HandleAsync(name, data, status.Stopped);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    Log.HandlerFailed(logger, name, ex);
+                }
+            });
+        }
+    }
+
+    private async Task HeartbeatLoopAsync(Connection c, TimeSpan interval)
+    {
+        var ct = c.Cts.Token;
+        try
+        {
+            await Task.Delay(interval * Random.Shared.NextDouble(), time, ct);
+            while (!ct.IsCancellationRequested)
+            {
+                if (!c.Acked)
+                {
+                    Log.Zombie(logger, interval.TotalMilliseconds);
+                    status.Set(false, "reconnecting: no heartbeat ACK");
+                    c.Zombie = true;
+                    await CloseResumableAsync(c);
+                    await c.Cts.CancelAsync();
+                    return;
+                }
+
+                c.Acked = false;
+                await SendHeartbeatAsync(c);
+                await Task.Delay(interval, time, ct);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        catch (Exception ex) when (ex is WebSocketException or ObjectDisposedException or InvalidOperationException)
+        {
+            Log.Dropped(logger, ex.Message);
+        }
+    }
+
+    private Task SendHeartbeatAsync(Connection c) => SendAsync(c, new { op = 1, d = _sequence });
+
+    private static async Task CloseResumableAsync(Connection c)
+    {
+        try
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+            await c.SendLock.WaitAsync(timeout.Token);
+            try
+            {
+                if (c.Socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
+                {
+                    await c.Socket.CloseOutputAsync(ResumableClose, "reconnecting", timeout.Token);
+                }
+            }
+            finally
+            {
+                c.SendLock.Release();
+            }
+        }
+        catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or ObjectDisposedException)
+        {
+        }
+    }
+
+    private async Task SendAsync(Connection c, object payload)
+    {
+        var bytes = JsonSerializer.SerializeToUtf8Bytes(payload, payload.GetType());
+        if (bytes.Length > settings.MaxPayloadBytes)
+        {
+            throw new InvalidOperationException($"A gateway payload of {bytes.Length} bytes exceeds Discord's {settings.MaxPayloadBytes}-byte limit.");
+        }
+
+        var ct = c.Cts.Token;
+        await c.SendLock.WaitAsync(ct);
+        try
+        {
+            while (true)
+            {
+                var now = time.GetUtcNow();
+                while (c.Sent.Count > 0 && now - c.Sent.Peek() >= settings.OutboundWindow)
+                {
+                    c.Sent.Dequeue();
+                }
+
+                if (c.Sent.Count < settings.OutboundLimit)
+                {
+                    break;
+                }
+
+                var wait = settings.OutboundWindow - (now - c.Sent.Peek());
+                Log.OutboundThrottled(logger, wait.TotalMilliseconds);
+                await Task.Delay(wait, time, ct);
+            }
+
+            c.Sent.Enqueue(time.GetUtcNow());
+            await c.Socket.SendAsync(bytes, WebSocketMessageType.Text, true, ct);
+        }
+        finally
+        {
+            c.SendLock.Release();
+        }
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(200, LogLevel.Information, "Discord gateway: connecting to {Url} (resume: {Resume})")]
+        public static partial void Connecting(ILogger logger, string url, bool resume);
+
+        [LoggerMessage(201, LogLevel.Information, "Discord gateway: identifying with intents {Intents}, shard {ShardId}/{ShardCount}")]
+        public static partial void Identifying(ILogger logger, int intents, int shardId, int shardCount);
+
+        [LoggerMessage(202, LogLevel.Information, "Discord gateway: resuming session {SessionId} at seq {Seq}")]
+        public static partial void Resuming(ILogger logger, string sessionId, long? seq);
+
+        [LoggerMessage(203, LogLevel.Information, "Discord gateway: READY as user {UserId} (shard {ShardId}/{ShardCount})")]
+        public static partial void Ready(ILogger logger, string userId, int shardId, int shardCount);
+
+        [LoggerMessage(204, LogLevel.Information, "Discord gateway: RESUMED")]
+        public static partial void Resumed(ILogger logger);
+
+        [LoggerMessage(205, LogLevel.Warning, "Discord gateway: no heartbeat ACK within {IntervalMs} ms (zombie connection); reconnecting to resume")]
+        public static partial void Zombie(ILogger logger, double intervalMs);
+
+        [LoggerMessage(206, LogLevel.Information, "Discord gateway: server asked to reconnect (op 7); resuming")]
+        public static partial void ReconnectRequested(ILogger logger);
+
+        [LoggerMessage(207, LogLevel.Warning, "Discord gateway: invalid session (op 9, resumable: {Resumable})")]
+        public static partial void InvalidSession(ILogger logger, bool resumable);
+
+        [LoggerMessage(208, LogLevel.Warning, "Discord gateway: closed with {Code} {Description}; reconnecting")]
+        public static partial void Closed(ILogger logger, string code, string description);
+
+        [LoggerMessage(209, LogLevel.Critical, "Discord gateway stopped and will not reconnect: {Cause}")]
+        public static partial void Fatal(ILogger logger, string cause);
+
+        [LoggerMessage(210, LogLevel.Warning, "Discord gateway: connection failed ({Error}); retrying in {Seconds} s")]
+        public static partial void ConnectFailed(ILogger logger, string error, double seconds);
+
+        [LoggerMessage(211, LogLevel.Warning, "Discord gateway: connection dropped ({Error})")]
+        public static partial void Dropped(ILogger logger, string error);
+
+        [LoggerMessage(212, LogLevel.Error, "Discord gateway: handling {Event} failed")]
+        public static partial void HandlerFailed(ILogger logger, string @event, Exception exception);
+
+        [LoggerMessage(213, LogLevel.Warning, "Discord gateway: outbound limit reached; waiting {WaitMs:0} ms")]
+        public static partial void OutboundThrottled(ILogger logger, double waitMs);
+    }
+}

@@ -1,0 +1,185 @@
+using System.Text;
+using Advisor.Core.Answers;
+using Advisor.Core.Comparison;
+using Advisor.Core.Roles;
+using Advisor.Discord.Rest;
+
+namespace Advisor.Discord.Messages;
+
+/// <summary>Turns answers, comparisons and notices into Discord messages that respect every length limit.</summary>
+internal static class DiscordFormatter
+{
+    public const int ContentLimit = 2000;
+    public const int TitleLimit = 256;
+    public const int DescriptionLimit = 4096;
+    public const int FieldNameLimit = 256;
+    public const int FieldValueLimit = 1024;
+    public const int MaxFields = 25;
+    public const int EmbedTotalLimit = 6000;
+    public const int AnswerColor = 0x2B6CB0;
+
+    /// <summary>An answer: the text in embed descriptions, the citations as fields ("[n] Article › Section › Role").</summary>
+    public static IReadOnlyList<DiscordMessagePayload> Answer(Answer answer)
+    {
+        var text = new StringBuilder(answer.Text.Trim());
+        if (answer.Abstained && answer.Suggestions.Count > 0 && !answer.Suggestions.Any(s => answer.Text.Contains(s, StringComparison.Ordinal)))
+        {
+            text.Append("\n\nClosest sections:\n").AppendJoin('\n', answer.Suggestions.Select(s => "- " + s));
+        }
+
+        if (!string.IsNullOrWhiteSpace(answer.Note))
+        {
+            text.Append("\n\nNote: ").Append(answer.Note.Trim());
+        }
+
+        var fields = answer.Citations
+            .Select((c, i) => new EmbedField(
+                Truncate($"[{i + 1}] {c.Label}", FieldNameLimit),
+                Truncate(string.IsNullOrWhiteSpace(c.Quote) ? c.File : $"“{c.Quote.Trim()}” ({c.File})", FieldValueLimit)))
+            .ToList();
+        return Pack(answer.Abstained ? "Not covered by the knowledge" : "Answer", text.ToString(), fields);
+    }
+
+    public static IReadOnlyList<DiscordMessagePayload> Comparison(RoleComparison comparison)
+    {
+        var citations = new List<string>();
+        string Cite(Citation c)
+        {
+            var index = citations.IndexOf(c.Label);
+            if (index < 0)
+            {
+                citations.Add(c.Label);
+                index = citations.Count - 1;
+            }
+
+            return $"[{index + 1}]";
+        }
+
+        string Side(string role, ComparisonCell? cell) =>
+            cell is null ? $"**{role}**: the knowledge says nothing about this." : $"**{role}**: {string.Join("; ", cell.Points)} {Cite(cell.Citation)}";
+
+        var fields = comparison.Rows
+            .Select(r => new EmbedField(
+                Truncate(r.AspectTitle, FieldNameLimit),
+                Truncate(Side(comparison.RoleA, r.A) + "\n" + Side(comparison.RoleB, r.B), FieldValueLimit)))
+            .ToList();
+        var description = "Sources:\n" + string.Join('\n', citations.Select((l, i) => $"[{i + 1}] {l}"));
+        return Pack($"{comparison.RoleA} vs {comparison.RoleB}", description, fields);
+    }
+
+    public static IReadOnlyList<DiscordMessagePayload> Roles(IReadOnlyList<RoleInfo> roles)
+    {
+        if (roles.Count == 0)
+        {
+            return Text("The knowledge describes no roles yet.");
+        }
+
+        var fields = roles.Select(r => new EmbedField(
+            Truncate(r.Name, FieldNameLimit),
+            Truncate($"{r.SectionCount} sections in {string.Join(", ", r.Articles)}" + (r.Aliases.Count > 0 ? $"\nAlso: {string.Join(", ", r.Aliases)}" : ""), FieldValueLimit)))
+            .ToList();
+        return Pack("Roles in the knowledge", $"{roles.Count} roles. Compare two with /compare.", fields);
+    }
+
+    /// <summary>Plain text split into messages of at most 2,000 characters.</summary>
+    public static IReadOnlyList<DiscordMessagePayload> Text(string text, bool ephemeral = false) =>
+        Split(MentionGuard.Neutralize(text), ContentLimit)
+            .Select(chunk => new DiscordMessagePayload { Content = chunk, Flags = ephemeral ? DiscordMessagePayload.EphemeralFlag : null })
+            .ToList();
+
+    /// <summary>Description chunks, then fields, packed into one embed per message within every embed limit.</summary>
+    public static IReadOnlyList<DiscordMessagePayload> Pack(string title, string description, IReadOnlyList<EmbedField> fields)
+    {
+        title = Truncate(MentionGuard.Neutralize(title), TitleLimit - 16);
+        var chunks = Split(MentionGuard.Neutralize(description), DescriptionLimit);
+        var embeds = new List<(string? Description, List<EmbedField> Fields)>();
+        foreach (var chunk in chunks)
+        {
+            embeds.Add((chunk, []));
+        }
+
+        if (embeds.Count == 0)
+        {
+            embeds.Add((null, []));
+        }
+
+        foreach (var raw in fields)
+        {
+            var field = new EmbedField(MentionGuard.Neutralize(raw.Name), MentionGuard.Neutralize(raw.Value), raw.Inline);
+            var last = embeds[^1];
+            var used = title.Length + 16 + (last.Description?.Length ?? 0) + last.Fields.Sum(f => f.Name.Length + f.Value.Length);
+            if (last.Fields.Count >= MaxFields || used + field.Name.Length + field.Value.Length > EmbedTotalLimit)
+            {
+                embeds.Add((null, []));
+                last = embeds[^1];
+            }
+
+            last.Fields.Add(field);
+        }
+
+        return embeds.Select((e, i) => new DiscordMessagePayload
+        {
+            Embeds =
+            [
+                new DiscordEmbed
+                {
+                    Title = embeds.Count == 1 ? title : $"{title} ({i + 1}/{embeds.Count})",
+                    Description = e.Description,
+                    Fields = e.Fields.Count == 0 ? null : e.Fields,
+                    Color = AnswerColor,
+                },
+            ],
+        }).ToList();
+    }
+
+    /// <summary>Splits text into pieces of at most <paramref name="limit"/> characters at paragraph, line or word breaks.</summary>
+    public static IReadOnlyList<string> Split(string text, int limit)
+    {
+        var pieces = new List<string>();
+        var rest = text.Trim();
+        while (rest.Length > limit)
+        {
+            var window = rest[..limit];
+            var cut = window.LastIndexOf("\n\n", StringComparison.Ordinal);
+            if (cut < limit / 2)
+            {
+                cut = window.LastIndexOf('\n');
+            }
+
+            if (cut < limit / 2)
+            {
+                cut = window.LastIndexOf(' ');
+            }
+
+            if (cut < limit / 2)
+            {
+                cut = limit;
+                if (char.IsHighSurrogate(rest[cut - 1]))
+                {
+                    cut--;
+                }
+            }
+
+            pieces.Add(rest[..cut].TrimEnd());
+            rest = rest[cut..].TrimStart();
+        }
+
+        if (rest.Length > 0)
+        {
+            pieces.Add(rest);
+        }
+
+        return pieces;
+    }
+
+    public static string Truncate(string text, int limit)
+    {
+        text = text.Trim();
+        if (text.Length == 0)
+        {
+            return "\u200B";
+        }
+
+        return text.Length <= limit ? text : text[..(limit - 1)].TrimEnd() + "…";
+    }
+}

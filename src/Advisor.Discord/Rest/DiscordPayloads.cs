@@ -1,0 +1,89 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Advisor.Discord.Rest;
+
+/// <summary>A message body for Create Message, an interaction response or a webhook edit.</summary>
+internal sealed record DiscordMessagePayload
+{
+    public string? Content { get; init; }
+
+    public IReadOnlyList<DiscordEmbed>? Embeds { get; init; }
+
+    /// <summary>Always sent: nothing the bot writes may ping anyone.</summary>
+    public AllowedMentions AllowedMentions { get; init; } = AllowedMentions.None;
+
+    public MessageReference? MessageReference { get; init; }
+
+    public int? Flags { get; init; }
+
+    public const int EphemeralFlag = 64;
+}
+
+internal sealed record AllowedMentions(IReadOnlyList<string> Parse, bool? RepliedUser = null)
+{
+    public static AllowedMentions None { get; } = new([], false);
+}
+
+internal sealed record MessageReference(string MessageId, bool FailIfNotExists = false);
+
+internal sealed record DiscordEmbed
+{
+    public string? Title { get; init; }
+
+    public string? Description { get; init; }
+
+    public IReadOnlyList<EmbedField>? Fields { get; init; }
+
+    public EmbedFooter? Footer { get; init; }
+
+    public int? Color { get; init; }
+}
+
+internal sealed record EmbedField(string Name, string Value, bool? Inline = null);
+
+internal sealed record EmbedFooter(string Text);
+
+/// <summary>An interaction callback (PONG, defer, message, autocomplete result).</summary>
+internal sealed record InteractionResponse(int Type, object? Data = null)
+{
+    public static InteractionResponse Pong { get; } = new(1);
+
+    public static InteractionResponse Defer(bool ephemeral) =>
+        new(5, ephemeral ? new DiscordMessagePayload { Flags = DiscordMessagePayload.EphemeralFlag } : new DiscordMessagePayload());
+
+    public static InteractionResponse Message(DiscordMessagePayload payload) => new(4, payload);
+
+    public static InteractionResponse Autocomplete(IReadOnlyList<AutocompleteChoice> choices) => new(8, new AutocompleteData(choices));
+}
+
+internal sealed record AutocompleteData(IReadOnlyList<AutocompleteChoice> Choices);
+
+internal sealed record AutocompleteChoice(string Name, string Value);
+
+internal sealed record GatewayBotInfo(string Url, int Shards);
+
+internal static class DiscordJson
+{
+    public static JsonSerializerOptions Options { get; } = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        PropertyNameCaseInsensitive = true,
+    };
+
+    public static string? Str(this JsonElement e, string name) =>
+        e.ValueKind == JsonValueKind.Object && e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+
+    public static JsonElement? Obj(this JsonElement e, string name) =>
+        e.ValueKind == JsonValueKind.Object && e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Object ? v : null;
+
+    public static bool Flag(this JsonElement e, string name) =>
+        e.ValueKind == JsonValueKind.Object && e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.True;
+
+    public static int? Int(this JsonElement e, string name) =>
+        e.ValueKind == JsonValueKind.Object && e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number && v.TryGetInt32(out var i) ? i : null;
+
+    public static IEnumerable<JsonElement> Array(this JsonElement e, string name) =>
+        e.ValueKind == JsonValueKind.Object && e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Array ? v.EnumerateArray() : [];
+}

@@ -1,0 +1,322 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Advisor.Discord.Rest;
+
+/// <summary>
+/// The Discord REST API (v10) as the bot uses it: bot authorization, a proper User-Agent, per-bucket rate limits
+/// from the X-RateLimit-* headers, 429 retry_after (route and global), bounded retries, and a stop on 401.
+/// </summary>
+internal sealed partial class DiscordRestClient
+{
+    public const string UserAgent = "DiscordBot (https://github.com/advisor-bot/advisor, 1.0) Advisor";
+    private const int MaxAttempts = 4;
+
+    private readonly HttpClient _http;
+    private readonly DiscordOptions _options;
+    private readonly DiscordStatus _status;
+    private readonly TimeProvider _time;
+    private readonly ILogger<DiscordRestClient> _logger;
+    private readonly string _base;
+    private readonly Lock _gate = new();
+    private readonly Dictionary<string, string> _bucketOfRoute = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, BucketState> _buckets = new(StringComparer.Ordinal);
+    private DateTimeOffset _globalUntil;
+
+    private sealed class BucketState
+    {
+        public int Remaining { get; set; } = 1;
+        public DateTimeOffset ResetAt { get; set; }
+    }
+
+    public DiscordRestClient(HttpClient http, IOptions<DiscordOptions> options, DiscordStatus status, TimeProvider time, ILogger<DiscordRestClient> logger)
+    {
+        _http = http;
+        _options = options.Value;
+        _status = status;
+        _time = time;
+        _logger = logger;
+        _base = _options.ApiBaseUrl.TrimEnd('/');
+    }
+
+    public async Task<GatewayBotInfo> GetGatewayBotAsync(CancellationToken ct)
+    {
+        var e = await SendAsync(HttpMethod.Get, "/gateway/bot", "GET /gateway/bot", "", null, botAuth: true, ct);
+        var url = e?.Str("url") ?? throw new DiscordApiException(200, null, "GET /gateway/bot returned no url.");
+        return new GatewayBotInfo(url, e.Value.Int("shards") ?? 1);
+    }
+
+    /// <summary>Posts a message and returns its id.</summary>
+    public async Task<string?> CreateMessageAsync(string channelId, DiscordMessagePayload message, CancellationToken ct)
+    {
+        var e = await SendAsync(HttpMethod.Post, $"/channels/{channelId}/messages", "POST /channels/{c}/messages", channelId, message, true, ct);
+        return e?.Str("id");
+    }
+
+    public Task TriggerTypingAsync(string channelId, CancellationToken ct) =>
+        SendAsync(HttpMethod.Post, $"/channels/{channelId}/typing", "POST /channels/{c}/typing", channelId, null, true, ct);
+
+    /// <summary>Starts a public thread from a message and returns the thread's channel id.</summary>
+    public async Task<string?> StartThreadAsync(string channelId, string messageId, string name, CancellationToken ct)
+    {
+        var e = await SendAsync(HttpMethod.Post, $"/channels/{channelId}/messages/{messageId}/threads", "POST /channels/{c}/messages/{m}/threads", channelId,
+            new { name, auto_archive_duration = 1440 }, true, ct);
+        return e?.Str("id");
+    }
+
+    public Task CreateInteractionResponseAsync(string interactionId, string token, InteractionResponse response, CancellationToken ct) =>
+        SendAsync(HttpMethod.Post, $"/interactions/{interactionId}/{token}/callback", "POST /interactions/{i}/{t}/callback", interactionId, response, false, ct);
+
+    public Task EditOriginalResponseAsync(string token, DiscordMessagePayload message, CancellationToken ct) =>
+        SendAsync(HttpMethod.Patch, $"/webhooks/{_options.ApplicationId}/{token}/messages/@original", "PATCH /webhooks/{a}/{t}/messages/@original", token, message, false, ct);
+
+    public Task DeleteOriginalResponseAsync(string token, CancellationToken ct) =>
+        SendAsync(HttpMethod.Delete, $"/webhooks/{_options.ApplicationId}/{token}/messages/@original", "DELETE /webhooks/{a}/{t}/messages/@original", token, null, false, ct);
+
+    public Task CreateFollowupAsync(string token, DiscordMessagePayload message, CancellationToken ct) =>
+        SendAsync(HttpMethod.Post, $"/webhooks/{_options.ApplicationId}/{token}", "POST /webhooks/{a}/{t}", token, message, false, ct);
+
+    public async Task<JsonElement> GetCommandsAsync(string? guildId, CancellationToken ct) =>
+        await SendAsync(HttpMethod.Get, CommandsPath(guildId), "GET commands", guildId ?? "", null, true, ct) ?? default;
+
+    public Task BulkOverwriteCommandsAsync(string? guildId, object commands, CancellationToken ct) =>
+        SendAsync(HttpMethod.Put, CommandsPath(guildId), "PUT commands", guildId ?? "", commands, true, ct);
+
+    private string CommandsPath(string? guildId) => guildId is null
+        ? $"/applications/{_options.ApplicationId}/commands"
+        : $"/applications/{_options.ApplicationId}/guilds/{guildId}/commands";
+
+    private async Task<JsonElement?> SendAsync(HttpMethod method, string path, string route, string major, object? body, bool botAuth, CancellationToken ct)
+    {
+        var json = body is null ? null : JsonSerializer.Serialize(body, body.GetType(), DiscordJson.Options);
+        for (var attempt = 1; ; attempt++)
+        {
+            if (botAuth && _status.StopReason is not null)
+            {
+                throw new DiscordUnauthorizedException($"The Discord adapter is stopped ({_status.StopReason}); not calling {route}.");
+            }
+
+            await WaitForLimitsAsync(route, major, ct);
+            using var request = new HttpRequestMessage(method, _base + path);
+            request.Headers.TryAddWithoutValidation("User-Agent", UserAgent);
+            if (botAuth)
+            {
+                request.Headers.Authorization = new AuthenticationHeaderValue("Bot", _options.Token);
+            }
+
+            if (json is not null)
+            {
+                request.Content = new StringContent(json, Encoding.UTF8, "application/json");
+            }
+
+            using var response = await _http.SendAsync(request, ct);
+            var text = await response.Content.ReadAsStringAsync(ct);
+            Observe(route, major, response);
+
+            if (response.IsSuccessStatusCode)
+            {
+                if (string.IsNullOrWhiteSpace(text))
+                {
+                    return null;
+                }
+
+                using var doc = JsonDocument.Parse(text);
+                return doc.RootElement.Clone();
+            }
+
+            var status = (int)response.StatusCode;
+            if (status == 429)
+            {
+                var (retryAfter, global) = RetryAfter(response, text);
+                lock (_gate)
+                {
+                    var until = _time.GetUtcNow() + retryAfter;
+                    if (global)
+                    {
+                        _globalUntil = until;
+                    }
+                    else
+                    {
+                        var state = Bucket(route, major);
+                        state.Remaining = 0;
+                        state.ResetAt = until;
+                    }
+                }
+
+                Log.RateLimited(_logger, route, retryAfter.TotalSeconds, global, attempt);
+                if (attempt >= MaxAttempts)
+                {
+                    throw new DiscordApiException(429, null, $"Discord kept rate limiting {route} after {attempt} attempts.");
+                }
+
+                continue;
+            }
+
+            if (status == 401 && botAuth)
+            {
+                Log.Unauthorized(_logger, route);
+                _status.Stop("Discord rejected the bot token (HTTP 401); set a valid Advisor:Discord:Token");
+                throw new DiscordUnauthorizedException("Discord rejected the bot token (HTTP 401). Check Advisor:Discord:Token.");
+            }
+
+            if (status >= 500 && attempt < MaxAttempts)
+            {
+                Log.ServerError(_logger, route, status, attempt);
+                await Task.Delay(TimeSpan.FromMilliseconds(250 * attempt), _time, ct);
+                continue;
+            }
+
+            throw Error(status, text, route);
+        }
+    }
+
+    private static DiscordApiException Error(int status, string text, string route)
+    {
+        int? code = null;
+        var message = text;
+        try
+        {
+            using var doc = JsonDocument.Parse(text);
+            code = doc.RootElement.Int("code");
+            message = doc.RootElement.Str("message") ?? text;
+        }
+        catch (JsonException)
+        {
+        }
+
+        return new DiscordApiException(status, code, $"Discord answered {route} with HTTP {status}{(code is null ? "" : $" (code {code})")}: {message}");
+    }
+
+    private static (TimeSpan RetryAfter, bool Global) RetryAfter(HttpResponseMessage response, string text)
+    {
+        double seconds = 1;
+        var global = response.Headers.TryGetValues("X-RateLimit-Global", out var g) && g.Any(v => v.Equals("true", StringComparison.OrdinalIgnoreCase));
+        try
+        {
+            using var doc = JsonDocument.Parse(text);
+            if (doc.RootElement.TryGetProperty("retry_after", out var ra) && ra.TryGetDouble(out var s))
+            {
+                seconds = s;
+            }
+            else if (response.Headers.RetryAfter?.Delta is { } delta)
+            {
+                seconds = delta.TotalSeconds;
+            }
+
+            global |= doc.RootElement.Flag("global");
+        }
+        catch (JsonException)
+        {
+            if (response.Headers.RetryAfter?.Delta is { } delta)
+            {
+                seconds = delta.TotalSeconds;
+            }
+        }
+
+        return (TimeSpan.FromSeconds(Math.Clamp(seconds, 0, 3600)), global);
+    }
+
+    private void Observe(string route, string major, HttpResponseMessage response)
+    {
+        var headers = response.Headers;
+        var bucket = Header(headers, "X-RateLimit-Bucket");
+        var remaining = Header(headers, "X-RateLimit-Remaining");
+        var resetAfter = Header(headers, "X-RateLimit-Reset-After");
+        if (remaining is null || resetAfter is null)
+        {
+            return;
+        }
+
+        lock (_gate)
+        {
+            if (bucket is not null)
+            {
+                _bucketOfRoute[route] = bucket;
+            }
+
+            var state = Bucket(route, major);
+            if (int.TryParse(remaining, NumberStyles.Integer, CultureInfo.InvariantCulture, out var r))
+            {
+                state.Remaining = r;
+            }
+
+            if (double.TryParse(resetAfter, NumberStyles.Float, CultureInfo.InvariantCulture, out var s))
+            {
+                state.ResetAt = _time.GetUtcNow() + TimeSpan.FromSeconds(s);
+            }
+        }
+    }
+
+    private BucketState Bucket(string route, string major)
+    {
+        var key = (_bucketOfRoute.TryGetValue(route, out var b) ? b : route) + "|" + major;
+        if (!_buckets.TryGetValue(key, out var state))
+        {
+            if (_buckets.Count > 10_000)
+            {
+                var now = _time.GetUtcNow();
+                foreach (var stale in _buckets.Where(kv => kv.Value.ResetAt < now).Select(kv => kv.Key).ToList())
+                {
+                    _buckets.Remove(stale);
+                }
+            }
+
+            state = new BucketState();
+            _buckets[key] = state;
+        }
+
+        return state;
+    }
+
+    private async Task WaitForLimitsAsync(string route, string major, CancellationToken ct)
+    {
+        while (true)
+        {
+            TimeSpan wait;
+            lock (_gate)
+            {
+                var now = _time.GetUtcNow();
+                var state = Bucket(route, major);
+                if (state.ResetAt <= now && state.Remaining <= 0)
+                {
+                    state.Remaining = 1;
+                }
+
+                wait = _globalUntil > now ? _globalUntil - now : TimeSpan.Zero;
+                if (state.Remaining <= 0 && state.ResetAt > now && state.ResetAt - now > wait)
+                {
+                    wait = state.ResetAt - now;
+                }
+
+                if (wait <= TimeSpan.Zero)
+                {
+                    // Reserve one request of the bucket until the response tells the real count.
+                    state.Remaining--;
+                    return;
+                }
+            }
+
+            await Task.Delay(wait, _time, ct);
+        }
+    }
+
+    private static string? Header(HttpResponseHeaders headers, string name) =>
+        headers.TryGetValues(name, out var values) ? values.FirstOrDefault() : null;
+
+    private static partial class Log
+    {
+        [LoggerMessage(100, LogLevel.Warning, "Discord rate limited {Route}: waiting {Seconds:0.###} s (global: {Global}, attempt {Attempt})")]
+        public static partial void RateLimited(ILogger logger, string route, double seconds, bool global, int attempt);
+
+        [LoggerMessage(101, LogLevel.Critical, "Discord answered {Route} with 401 Unauthorized: the bot token (Advisor:Discord:Token) is invalid or was reset. The Discord adapter stops; set a valid token and restart.")]
+        public static partial void Unauthorized(ILogger logger, string route);
+
+        [LoggerMessage(102, LogLevel.Warning, "Discord answered {Route} with HTTP {Status}; retrying (attempt {Attempt})")]
+        public static partial void ServerError(ILogger logger, string route, int status, int attempt);
+    }
+}

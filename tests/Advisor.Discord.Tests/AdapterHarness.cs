@@ -1,0 +1,84 @@
+using Advisor.Core;
+using Advisor.Discord.Gateway;
+using Advisor.Discord.Rest;
+using Advisor.Discord.Tests.Emulator;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
+
+namespace Advisor.Discord.Tests;
+
+/// <summary>The real core (over the repository's knowledge/) plus the Discord adapter, pointed at an emulator.</summary>
+internal sealed class AdapterHarness : IAsyncDisposable
+{
+    public const string PublicKeyHex = "d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a";
+    public const string PrivateSeedHex = "9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60";
+
+    private readonly CancellationTokenSource _cts = new();
+
+    public ServiceProvider Services { get; }
+
+    public IConfiguration Configuration { get; }
+
+    public Task? Running { get; private set; }
+
+    public AdapterHarness(DiscordEmulator emulator, Dictionary<string, string?>? extra = null)
+    {
+        Configuration = Config(emulator, extra);
+        var services = new ServiceCollection();
+        services.AddFakeLogging(o => o.CollectRecordsForDisabledLogLevels = false);
+        services.AddSingleton(new GatewaySettings
+        {
+            InvalidSessionDelayMin = TimeSpan.Zero,
+            InvalidSessionDelayMax = TimeSpan.FromMilliseconds(20),
+            ReconnectDelay = TimeSpan.FromMilliseconds(50),
+        });
+        services.AddAdvisorCore(Configuration);
+        services.AddDiscordAdapter(Configuration);
+        Services = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true });
+    }
+
+    public static IConfiguration Config(DiscordEmulator emulator, Dictionary<string, string?>? extra = null)
+    {
+        var root = Paths.RepoRoot();
+        var values = new Dictionary<string, string?>
+        {
+            ["Advisor:KnowledgePath"] = Path.Combine(root, "knowledge"),
+            ["Advisor:PromptsPath"] = Path.Combine(root, "prompts"),
+            ["Advisor:Discord:Token"] = DiscordEmulator.Token,
+            ["Advisor:Discord:ApplicationId"] = DiscordEmulator.ApplicationId,
+            ["Advisor:Discord:PublicKey"] = PublicKeyHex,
+            ["Advisor:Discord:ApiBaseUrl"] = emulator.ApiBaseUrl,
+        };
+        foreach (var (k, v) in extra ?? [])
+        {
+            values[k] = v;
+        }
+
+        return new ConfigurationBuilder().AddInMemoryCollection(values).Build();
+    }
+
+    public DiscordGatewayClient Gateway => Services.GetRequiredService<DiscordGatewayClient>();
+
+    public DiscordRestClient Rest => Services.GetRequiredService<DiscordRestClient>();
+
+    public DiscordStatus Status => Services.GetRequiredService<DiscordStatus>();
+
+    public IAdvisor Advisor => Services.GetRequiredService<IAdvisor>();
+
+    public FakeLogCollector Logs => Services.GetFakeLogCollector();
+
+    public void StartGateway() => Running = Task.Run(() => Gateway.RunAsync(_cts.Token));
+
+    public async ValueTask DisposeAsync()
+    {
+        await _cts.CancelAsync();
+        if (Running is not null)
+        {
+            await Task.WhenAny(Running, Task.Delay(5000));
+        }
+
+        await Services.DisposeAsync();
+    }
+}

@@ -1,0 +1,328 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Net.WebSockets;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Threading.Channels;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Advisor.Discord.Tests.Emulator;
+
+/// <summary>One REST call the emulator received.</summary>
+internal sealed record RecordedRequest(string Method, string Path, JsonNode? Body, DateTimeOffset At);
+
+/// <summary>
+/// A loopback Discord: REST (v10 paths under /api/v10) and Gateway WebSockets (/gateway, /resume) on 127.0.0.1.
+/// Checks bot auth and User-Agent, the request bodies against the OpenAPI spec and Discord's documented message limits.
+/// </summary>
+internal sealed class DiscordEmulator : IAsyncDisposable
+{
+    public const string Token = "test-bot-token";
+    public const string ApplicationId = "777000000000000001";
+
+    private readonly WebApplication _app;
+    private readonly SpecSchemas? _spec;
+    private readonly Channel<GatewayConnection> _connections = Channel.CreateUnbounded<GatewayConnection>();
+    private readonly ConcurrentQueue<(string PathPrefix, double RetryAfter, bool Global)> _rateLimits = new();
+    private long _nextId = 1_200_000_000_000_000_000;
+
+    public ConcurrentQueue<RecordedRequest> Requests { get; } = new();
+
+    /// <summary>Everything that would have made real Discord answer 400/401 (spec or limit violations, bad auth).</summary>
+    public ConcurrentQueue<string> Violations { get; } = new();
+
+    public ConcurrentDictionary<string, JsonNode?> Commands { get; } = new();
+
+    public bool SpecLoaded => _spec is not null;
+
+    public int GatewayConnections { get; private set; }
+
+    public bool RejectToken { get; set; }
+
+    public string BaseUrl { get; }
+
+    public string ApiBaseUrl => BaseUrl + "/api/v10";
+
+    public string WsBase => BaseUrl.Replace("http://", "ws://", StringComparison.Ordinal);
+
+    private DiscordEmulator(WebApplication app, SpecSchemas? spec)
+    {
+        _app = app;
+        _spec = spec;
+        BaseUrl = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+    }
+
+    public static async Task<DiscordEmulator> StartAsync()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Logging.ClearProviders();
+        var app = builder.Build();
+        app.UseWebSockets();
+        DiscordEmulator? self = null;
+        app.Run(http => self!.HandleAsync(http));
+        await app.StartAsync();
+        self = new DiscordEmulator(app, SpecSchemas.Load());
+        return self;
+    }
+
+    /// <summary>Scripts a 429 for the next request whose path starts with the prefix.</summary>
+    public void RateLimitNext(string pathPrefix, double retryAfterSeconds, bool global) => _rateLimits.Enqueue((pathPrefix, retryAfterSeconds, global));
+
+    public async Task<GatewayConnection> NextConnectionAsync()
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(15));
+        return await _connections.Reader.ReadAsync(timeout.Token);
+    }
+
+    public IEnumerable<RecordedRequest> MessagesTo(string channelId) =>
+        Requests.Where(r => r.Method == "POST" && r.Path == $"/api/v10/channels/{channelId}/messages");
+
+    public async Task<List<RecordedRequest>> WaitForAsync(Func<RecordedRequest, bool> match, int count = 1, int seconds = 15)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(seconds);
+        while (DateTime.UtcNow < deadline)
+        {
+            var found = Requests.Where(match).ToList();
+            if (found.Count >= count)
+            {
+                return found;
+            }
+
+            await Task.Delay(20);
+        }
+
+        throw new TimeoutException($"Expected {count} matching requests; got {Requests.Count(match)}. Seen: {string.Join(", ", Requests.Select(r => r.Method + " " + r.Path))}");
+    }
+
+    internal async Task HandleAsync(HttpContext http)
+    {
+        if (http.WebSockets.IsWebSocketRequest)
+        {
+            await GatewayAsync(http);
+            return;
+        }
+
+        var path = http.Request.Path.Value ?? "";
+        var method = http.Request.Method;
+        var text = await new StreamReader(http.Request.Body).ReadToEndAsync();
+        JsonNode? body = null;
+        if (text.Length > 0)
+        {
+            body = JsonNode.Parse(text);
+            if (http.Request.ContentType?.StartsWith("application/json", StringComparison.Ordinal) != true)
+            {
+                Violations.Enqueue($"{method} {path}: Content-Type is {http.Request.ContentType}");
+            }
+        }
+
+        Requests.Enqueue(new RecordedRequest(method, path, body, DateTimeOffset.UtcNow));
+        var ua = http.Request.Headers.UserAgent.ToString();
+        if (!ua.StartsWith("DiscordBot (", StringComparison.Ordinal))
+        {
+            Violations.Enqueue($"{method} {path}: User-Agent '{ua}' is not 'DiscordBot (url, version)'");
+        }
+
+        var isWebhook = path.StartsWith("/api/v10/webhooks/", StringComparison.Ordinal) || path.StartsWith("/api/v10/interactions/", StringComparison.Ordinal);
+        if (!isWebhook)
+        {
+            if (http.Request.Headers.Authorization.ToString() != "Bot " + Token || RejectToken)
+            {
+                await Json(http, 401, new JsonObject { ["message"] = "401: Unauthorized", ["code"] = 0 });
+                return;
+            }
+        }
+
+        if (_rateLimits.TryPeek(out var rl) && path.StartsWith(rl.PathPrefix, StringComparison.Ordinal) && _rateLimits.TryDequeue(out rl))
+        {
+            if (rl.Global)
+            {
+                http.Response.Headers["X-RateLimit-Global"] = "true";
+            }
+
+            http.Response.Headers["X-RateLimit-Scope"] = rl.Global ? "global" : "user";
+            http.Response.Headers.RetryAfter = Math.Ceiling(rl.RetryAfter).ToString(CultureInfo.InvariantCulture);
+            await Json(http, 429, new JsonObject { ["message"] = "You are being rate limited.", ["retry_after"] = rl.RetryAfter, ["global"] = rl.Global });
+            return;
+        }
+
+        var segments = path.Split('/', StringSplitOptions.RemoveEmptyEntries)[2..];
+        var errors = new List<string>();
+        JsonNode? result = null;
+        var status = 200;
+        switch (method, segments)
+        {
+            case ("GET", ["gateway", "bot"]):
+                result = new JsonObject { ["url"] = WsBase + "/gateway", ["shards"] = 1, ["session_start_limit"] = new JsonObject { ["total"] = 1000, ["remaining"] = 999, ["reset_after"] = 14400000, ["max_concurrency"] = 1 } };
+                break;
+            case ("POST", ["channels", var channel, "messages"]):
+                Check("/channels/{channel_id}/messages", "post", body, errors);
+                CheckMessageLimits(body, errors, requireAllowedMentions: true);
+                http.Response.Headers["X-RateLimit-Bucket"] = "msgbucket";
+                http.Response.Headers["X-RateLimit-Limit"] = "5";
+                http.Response.Headers["X-RateLimit-Remaining"] = "4";
+                http.Response.Headers["X-RateLimit-Reset-After"] = "0.1";
+                result = new JsonObject { ["id"] = NextId(), ["channel_id"] = channel, ["content"] = body?["content"]?.GetValue<string>() ?? "" };
+                break;
+            case ("POST", ["channels", _, "typing"]):
+                status = 204;
+                break;
+            case ("POST", ["channels", _, "messages", var messageId, "threads"]):
+                result = new JsonObject { ["id"] = messageId, ["type"] = 11 };
+                status = 201;
+                break;
+            case ("POST", ["interactions", _, _, "callback"]):
+                Check("/interactions/{interaction_id}/{interaction_token}/callback", "post", body, errors);
+                if (body?["data"] is JsonObject data && data.ContainsKey("embeds"))
+                {
+                    CheckMessageLimits(data, errors, requireAllowedMentions: true);
+                }
+
+                status = 204;
+                break;
+            case ("PATCH", ["webhooks", _, _, "messages", "@original"]):
+                Check("/webhooks/{webhook_id}/{webhook_token}/messages/@original", "patch", body, errors);
+                CheckMessageLimits(body, errors, requireAllowedMentions: true);
+                result = new JsonObject { ["id"] = NextId() };
+                break;
+            case ("DELETE", ["webhooks", _, _, "messages", "@original"]):
+                status = 204;
+                break;
+            case ("POST", ["webhooks", _, _]):
+                Check("/webhooks/{webhook_id}/{webhook_token}", "post", body, errors);
+                CheckMessageLimits(body, errors, requireAllowedMentions: true);
+                result = new JsonObject { ["id"] = NextId() };
+                break;
+            case ("GET", ["applications", _, "commands"]) or ("GET", ["applications", _, "guilds", _, "commands"]):
+                result = Commands.TryGetValue(path, out var stored) && stored is not null ? stored.DeepClone() : new JsonArray();
+                break;
+            case ("PUT", ["applications", _, "commands"]) or ("PUT", ["applications", _, "guilds", _, "commands"]):
+                Commands[path] = body?.DeepClone();
+                result = body?.DeepClone();
+                break;
+            default:
+                status = 404;
+                result = new JsonObject { ["message"] = "404: Not Found", ["code"] = 0 };
+                break;
+        }
+
+        if (errors.Count > 0)
+        {
+            foreach (var e in errors)
+            {
+                Violations.Enqueue($"{method} {path}: {e}");
+            }
+
+            await Json(http, 400, new JsonObject { ["code"] = 50035, ["message"] = "Invalid Form Body", ["errors"] = new JsonObject { ["_errors"] = new JsonArray(errors.Select(e => (JsonNode?)new JsonObject { ["message"] = e }).ToArray()) } });
+            return;
+        }
+
+        if (status == 204)
+        {
+            http.Response.StatusCode = 204;
+            return;
+        }
+
+        await Json(http, status, result);
+    }
+
+    private string NextId() => Interlocked.Increment(ref _nextId).ToString(CultureInfo.InvariantCulture);
+
+    private void Check(string template, string method, JsonNode? body, List<string> errors)
+    {
+        if (_spec is not null)
+        {
+            errors.AddRange(_spec.Validate(_spec.RequestSchema(template, method), body));
+        }
+    }
+
+    /// <summary>Discord's documented limits (stricter than the spec's schema): content 2,000; embeds 4,096/1,024/25/6,000.</summary>
+    private static void CheckMessageLimits(JsonNode? body, List<string> errors, bool requireAllowedMentions)
+    {
+        if (body is not JsonObject o)
+        {
+            errors.Add("body is not an object");
+            return;
+        }
+
+        if (requireAllowedMentions && o["allowed_mentions"]?["parse"] is not JsonArray { Count: 0 })
+        {
+            errors.Add("allowed_mentions.parse is not an empty array");
+        }
+
+        if (o["content"]?.GetValue<string>() is { Length: > 2000 } content)
+        {
+            errors.Add($"content has {content.Length} characters (limit 2000)");
+        }
+
+        var total = 0;
+        foreach (var embed in o["embeds"] as JsonArray ?? [])
+        {
+            var description = embed?["description"]?.GetValue<string>() ?? "";
+            var title = embed?["title"]?.GetValue<string>() ?? "";
+            if (description.Length > 4096)
+            {
+                errors.Add($"embed description has {description.Length} characters (limit 4096)");
+            }
+
+            total += description.Trim().Length + title.Trim().Length;
+            var fields = embed?["fields"] as JsonArray ?? [];
+            if (fields.Count > 25)
+            {
+                errors.Add($"embed has {fields.Count} fields (limit 25)");
+            }
+
+            foreach (var f in fields)
+            {
+                var name = f?["name"]?.GetValue<string>() ?? "";
+                var value = f?["value"]?.GetValue<string>() ?? "";
+                if (name.Trim().Length == 0 || value.Trim().Length == 0 || name.Length > 256 || value.Length > 1024)
+                {
+                    errors.Add($"embed field name/value length {name.Length}/{value.Length} out of range");
+                }
+
+                total += name.Trim().Length + value.Trim().Length;
+            }
+        }
+
+        if (total > 6000)
+        {
+            errors.Add($"embeds total {total} characters (limit 6000)");
+        }
+    }
+
+    private static async Task Json(HttpContext http, int status, JsonNode? body)
+    {
+        http.Response.StatusCode = status;
+        http.Response.ContentType = "application/json";
+        await http.Response.WriteAsync(body?.ToJsonString() ?? "null");
+    }
+
+    private async Task GatewayAsync(HttpContext http)
+    {
+        var query = http.Request.Query;
+        if (query["v"] != "10" || query["encoding"] != "json")
+        {
+            Violations.Enqueue($"gateway connection {http.Request.Path}{http.Request.QueryString} lacks v=10&encoding=json");
+        }
+
+        using var socket = await http.WebSockets.AcceptWebSocketAsync();
+        GatewayConnections++;
+        var connection = new GatewayConnection(socket, http.Request.Path.Value ?? "", this);
+        await _connections.Writer.WriteAsync(connection);
+        await connection.PumpAsync();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+}

@@ -1,0 +1,151 @@
+using System.Net.WebSockets;
+using System.Text;
+using System.Text.Json.Nodes;
+using System.Threading.Channels;
+
+namespace Advisor.Discord.Tests.Emulator;
+
+/// <summary>One gateway connection on the emulator, scripted by a test.</summary>
+internal sealed class GatewayConnection(WebSocket socket, string path, DiscordEmulator emulator)
+{
+    private readonly Channel<JsonObject> _incoming = Channel.CreateUnbounded<JsonObject>();
+    private readonly SemaphoreSlim _send = new(1, 1);
+    private readonly TaskCompletionSource<int?> _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>"/gateway" for fresh connections, "/resume" for resumes.</summary>
+    public string Path { get; } = path;
+
+    /// <summary>Answer heartbeats with op 11 (false simulates a zombie connection).</summary>
+    public bool AutoAck { get; set; } = true;
+
+    public int Heartbeats { get; private set; }
+
+    /// <summary>The close code the client sent (null when the connection dropped without one).</summary>
+    public Task<int?> Closed => _closed.Task;
+
+    public Task HelloAsync(int heartbeatIntervalMs) => SendAsync(new JsonObject { ["op"] = 10, ["d"] = new JsonObject { ["heartbeat_interval"] = heartbeatIntervalMs } });
+
+    public Task DispatchAsync(string type, long seq, JsonNode data) =>
+        SendAsync(new JsonObject { ["op"] = 0, ["t"] = type, ["s"] = seq, ["d"] = data });
+
+    public Task ReadyAsync(long seq, string botUserId, string sessionId) => DispatchAsync("READY", seq, new JsonObject
+    {
+        ["v"] = 10,
+        ["user"] = new JsonObject { ["id"] = botUserId, ["username"] = "advisor", ["bot"] = true },
+        ["guilds"] = new JsonArray(),
+        ["session_id"] = sessionId,
+        ["resume_gateway_url"] = emulator.WsBase + "/resume",
+        ["application"] = new JsonObject { ["id"] = DiscordEmulator.ApplicationId, ["flags"] = 0 },
+    });
+
+    /// <summary>Sends a payload split into three WebSocket fragments (clients must reassemble).</summary>
+    public async Task SendAsync(JsonObject payload)
+    {
+        var bytes = Encoding.UTF8.GetBytes(payload.ToJsonString());
+        var cut1 = bytes.Length / 3;
+        var cut2 = 2 * bytes.Length / 3;
+        await _send.WaitAsync();
+        try
+        {
+            await socket.SendAsync(bytes.AsMemory(0, cut1), WebSocketMessageType.Text, false, CancellationToken.None);
+            await socket.SendAsync(bytes.AsMemory(cut1, cut2 - cut1), WebSocketMessageType.Text, false, CancellationToken.None);
+            await socket.SendAsync(bytes.AsMemory(cut2), WebSocketMessageType.Text, true, CancellationToken.None);
+        }
+        finally
+        {
+            _send.Release();
+        }
+    }
+
+    /// <summary>The next payload from the client with this op (heartbeats are counted and skipped unless asked for).</summary>
+    public async Task<JsonObject> ExpectAsync(int op, int seconds = 10)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(seconds));
+        while (true)
+        {
+            var payload = await _incoming.Reader.ReadAsync(timeout.Token);
+            var got = payload["op"]!.GetValue<int>();
+            if (got == op)
+            {
+                return payload;
+            }
+
+            if (got != 1)
+            {
+                throw new InvalidOperationException($"Expected op {op}, got {payload.ToJsonString()}");
+            }
+        }
+    }
+
+    public async Task CloseAsync(int code, string reason)
+    {
+        await _send.WaitAsync();
+        try
+        {
+            await socket.CloseOutputAsync((WebSocketCloseStatus)code, reason, CancellationToken.None);
+        }
+        finally
+        {
+            _send.Release();
+        }
+    }
+
+    internal async Task PumpAsync()
+    {
+        var buffer = new byte[64 * 1024];
+        try
+        {
+            while (true)
+            {
+                using var message = new MemoryStream();
+                WebSocketReceiveResult result;
+                do
+                {
+                    result = await socket.ReceiveAsync(buffer, CancellationToken.None);
+                    if (result.MessageType == WebSocketMessageType.Close)
+                    {
+                        _closed.TrySetResult((int?)socket.CloseStatus);
+                        if (socket.State == WebSocketState.CloseReceived)
+                        {
+                            await _send.WaitAsync();
+                            try
+                            {
+                                await socket.CloseOutputAsync(socket.CloseStatus ?? WebSocketCloseStatus.NormalClosure, null, CancellationToken.None);
+                            }
+                            finally
+                            {
+                                _send.Release();
+                            }
+                        }
+
+                        return;
+                    }
+
+                    message.Write(buffer, 0, result.Count);
+                }
+                while (!result.EndOfMessage);
+
+                if (message.Length > 4096)
+                {
+                    emulator.Violations.Enqueue($"client sent a {message.Length}-byte gateway payload (limit 4096)");
+                }
+
+                var payload = JsonNode.Parse(message.ToArray())!.AsObject();
+                if (payload["op"]!.GetValue<int>() == 1)
+                {
+                    Heartbeats++;
+                    if (AutoAck)
+                    {
+                        await SendAsync(new JsonObject { ["op"] = 11 });
+                    }
+                }
+
+                await _incoming.Writer.WriteAsync(payload);
+            }
+        }
+        catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or IOException)
+        {
+            _closed.TrySetResult(null);
+        }
+    }
+}

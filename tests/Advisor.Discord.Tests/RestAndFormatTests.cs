@@ -1,0 +1,141 @@
+using System.Text.Json;
+using Advisor.Core.Answers;
+using Advisor.Discord.Interactions;
+using Advisor.Discord.Messages;
+using Advisor.Discord.Rest;
+using Advisor.Discord.Tests.Emulator;
+
+namespace Advisor.Discord.Tests;
+
+public sealed class RestAndFormatTests
+{
+    [Fact]
+    public async Task A_429_is_waited_out_and_the_message_then_sent()
+    {
+        await using var emulator = await DiscordEmulator.StartAsync();
+        await using var adapter = new AdapterHarness(emulator);
+        emulator.RateLimitNext("/api/v10/channels/42/messages", 0.3, global: false);
+
+        var id = await adapter.Rest.CreateMessageAsync("42", new DiscordMessagePayload { Content = "hello" }, CancellationToken.None);
+
+        Assert.NotNull(id);
+        var attempts = emulator.Requests.Where(r => r.Path == "/api/v10/channels/42/messages").ToList();
+        Assert.Equal(2, attempts.Count);
+        Assert.True(attempts[1].At - attempts[0].At >= TimeSpan.FromSeconds(0.25), "the retry did not wait for retry_after");
+        Assert.Empty(emulator.Violations);
+    }
+
+    [Fact]
+    public async Task A_global_429_blocks_other_routes_until_it_passes()
+    {
+        await using var emulator = await DiscordEmulator.StartAsync();
+        await using var adapter = new AdapterHarness(emulator);
+        emulator.RateLimitNext("/api/v10/channels/43/messages", 0.3, global: true);
+
+        await adapter.Rest.CreateMessageAsync("43", new DiscordMessagePayload { Content = "a" }, CancellationToken.None);
+        var first = emulator.Requests.First(r => r.Path.EndsWith("/43/messages", StringComparison.Ordinal));
+        await adapter.Rest.TriggerTypingAsync("44", CancellationToken.None);
+        Assert.True(emulator.Requests.Last().At - first.At >= TimeSpan.FromSeconds(0.25));
+    }
+
+    [Fact]
+    public async Task A_401_stops_the_adapter_with_a_clear_message()
+    {
+        await using var emulator = await DiscordEmulator.StartAsync();
+        await using var adapter = new AdapterHarness(emulator);
+        emulator.RejectToken = true;
+
+        await Assert.ThrowsAsync<DiscordUnauthorizedException>(() => adapter.Rest.CreateMessageAsync("42", new DiscordMessagePayload { Content = "x" }, CancellationToken.None));
+        Assert.Contains("Advisor:Discord:Token", adapter.Status.State, StringComparison.Ordinal);
+        Assert.True(adapter.Status.Stopped.IsCancellationRequested);
+        await Assert.ThrowsAsync<DiscordUnauthorizedException>(() => adapter.Rest.TriggerTypingAsync("42", CancellationToken.None));
+        Assert.Single(emulator.Requests);
+    }
+
+    [Fact]
+    public void A_long_answer_is_split_within_every_discord_limit_and_loses_nothing()
+    {
+        var paragraphs = Enumerable.Range(1, 120).Select(i => $"- Point {i}: " + string.Join(' ', Enumerable.Repeat($"word{i}", 40)) + $" [{i % 30 + 1}]");
+        var text = string.Join("\n", paragraphs);
+        var citations = Enumerable.Range(1, 30).Select(i => new Citation($"Article {i}", "Skills", "AI Architect", $"file{i}.txt", new string('q', 1500))).ToList();
+        var answer = new Answer { Text = text, Citations = citations };
+
+        var messages = DiscordFormatter.Answer(answer);
+
+        Assert.True(messages.Count > 1);
+        foreach (var m in messages)
+        {
+            Assert.True((m.Content?.Length ?? 0) <= 2000);
+            Assert.Empty(m.AllowedMentions.Parse);
+            var embed = Assert.Single(m.Embeds!);
+            Assert.True((embed.Description?.Length ?? 0) <= 4096);
+            Assert.True((embed.Fields?.Count ?? 0) <= 25);
+            Assert.All(embed.Fields ?? [], f => Assert.True(f.Name.Length <= 256 && f.Value.Length <= 1024 && f.Value.Length > 0));
+            var total = (embed.Title?.Length ?? 0) + (embed.Description?.Length ?? 0) + (embed.Fields ?? []).Sum(f => f.Name.Length + f.Value.Length);
+            Assert.True(total <= 6000, $"embed total {total}");
+        }
+
+        var joined = string.Join("\n", messages.Select(m => m.Embeds![0].Description).Where(d => d is not null));
+        Assert.Equal(Normalize(text), Normalize(joined));
+        Assert.Equal(30, messages.Sum(m => m.Embeds![0].Fields?.Count ?? 0));
+        Assert.Contains(messages.SelectMany(m => m.Embeds![0].Fields ?? []), f => f.Name == "[1] Article 1 › Skills › AI Architect");
+    }
+
+    [Fact]
+    public void Plain_text_splits_at_2000_and_mentions_are_neutralized()
+    {
+        var text = "@everyone " + string.Join(' ', Enumerable.Repeat("abcdefghi", 700));
+        var messages = DiscordFormatter.Text(text);
+        Assert.All(messages, m => Assert.InRange(m.Content!.Length, 1, 2000));
+        Assert.False(MentionGuard.HasMention(messages[0].Content!));
+        var json = JsonSerializer.Serialize(messages[0], DiscordJson.Options);
+        Assert.Contains("\"allowed_mentions\":{\"parse\":[],\"replied_user\":false}", json, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Ed25519_verifies_the_rfc8032_vectors_and_rejects_tampering()
+    {
+        var path = Paths.Ed25519Vectors();
+        Assert.NotNull(path);
+        using var doc = JsonDocument.Parse(File.ReadAllText(path!));
+        var vectors = doc.RootElement.GetProperty("ed25519_rfc8032").EnumerateArray().ToList();
+        Assert.Equal(3, vectors.Count);
+        foreach (var v in vectors)
+        {
+            var pk = Convert.FromHexString(v.GetProperty("publicKeyHex").GetString()!);
+            var msg = Convert.FromHexString(v.GetProperty("messageHex").GetString()!);
+            var sig = Convert.FromHexString(v.GetProperty("signatureHex").GetString()!);
+            Assert.True(Ed25519Verifier.Verify(pk, msg, sig), v.GetProperty("name").GetString());
+            var bad = sig.ToArray();
+            bad[0] ^= 1;
+            Assert.False(Ed25519Verifier.Verify(pk, msg, bad));
+            Assert.False(Ed25519Verifier.Verify(pk, [.. msg, 0], sig));
+        }
+
+        var derived = doc.RootElement.GetProperty("discord_derived")[0];
+        var key = derived.GetProperty("applicationPublicKeyHex").GetString()!;
+        var headers = derived.GetProperty("headers");
+        var raw = System.Text.Encoding.UTF8.GetBytes(derived.GetProperty("rawBody").GetString()!);
+        var ts = headers.GetProperty("X-Signature-Timestamp").GetString();
+        var signature = headers.GetProperty("X-Signature-Ed25519").GetString();
+        Assert.True(Ed25519Verifier.VerifyDiscordRequest(key, ts, raw, signature));
+        for (var i = 0; i < raw.Length; i += 7)
+        {
+            var flipped = raw.ToArray();
+            flipped[i] ^= 0x01;
+            Assert.False(Ed25519Verifier.VerifyDiscordRequest(key, ts, flipped, signature));
+        }
+    }
+
+    [Fact]
+    public void Missing_settings_fail_validation_naming_the_key()
+    {
+        var options = new DiscordOptions { Token = "", ApplicationId = "x", ShardId = 2, ShardCount = 2 };
+        var results = new List<System.ComponentModel.DataAnnotations.ValidationResult>();
+        System.ComponentModel.DataAnnotations.Validator.TryValidateObject(options, new(options), results, true);
+        Assert.Contains(results, r => r.ErrorMessage!.Contains("Advisor:Discord:Token", StringComparison.Ordinal));
+        Assert.Contains(results, r => r.ErrorMessage!.Contains("Advisor:Discord:ApplicationId", StringComparison.Ordinal));
+    }
+
+    private static string Normalize(string s) => string.Join(' ', s.Split((char[])[' ', '\n'], StringSplitOptions.RemoveEmptyEntries));
+}
