@@ -57,8 +57,10 @@ public static class ModelsServiceCollectionExtensions
             var options = sp.GetRequiredService<IOptions<ModelOptions>>().Value;
             var chat = options.IsOllama ? OllamaChat(sp) : null;
             var openAI = options.IsOpenAI ? sp.GetRequiredService<OpenAIClient>() : null;
+            var loggerFactory = new PromptFunctionLoggerFactory(sp.GetRequiredService<ILoggerFactory>());
             return builder =>
             {
+                builder.Services.AddSingleton<ILoggerFactory>(loggerFactory);
                 if (openAI is not null)
                 {
                     builder.AddOpenAIChatCompletion(options.Model!, openAI);
