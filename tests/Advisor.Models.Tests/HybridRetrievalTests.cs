@@ -96,6 +96,28 @@ public sealed class HybridRetrievalTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Ollama_serves_the_embeddings_too()
+    {
+        await using var host = TestAdvisor.Create(new Dictionary<string, string?>
+        {
+            ["Advisor:KnowledgePath"] = Path.Combine(_dir, "knowledge"),
+            ["Advisor:PromptsPath"] = Path.Combine(_dir, "prompts"),
+            ["Advisor:Model:Provider"] = "ollama",
+            ["Advisor:Model:Endpoint"] = _server.BaseUrl,
+            ["Advisor:Model:Model"] = "llama3.2",
+            ["Advisor:Model:EmbeddingModel"] = "nomic-embed-text",
+        });
+
+        await Refine(host, Scripts.SkillsQuestion);
+
+        var embedded = TakeEmbedded();
+        Assert.Contains(Scripts.SkillsQuestion, embedded);
+        Assert.Equal(host.Advisor.Knowledge.Sections.Select(EmbeddingIndex.EmbeddedText).Distinct().Count() + 1, embedded.Count);
+        Assert.Empty(host.FallbackReasons());
+        Assert.True(File.Exists(Path.Combine(_dir, ".advisor-cache", "embeddings", "nomic-embed-text.json")));
+    }
+
+    [Fact]
     public void Reciprocal_rank_fusion_rewards_sections_both_rankings_agree_on()
     {
         var knowledge = Advisor.Core.Knowledge.KnowledgeSnapshot.Load(Paths.Knowledge);
