@@ -1,4 +1,5 @@
 using Advisor.Cli;
+using Advisor.Models;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -23,11 +24,14 @@ var stdin = new StreamReader(Console.OpenStandardInput(), System.Text.Encoding.U
 try
 {
     var app = new CliApp(stdin, stdout, Console.Error);
-    return await app.RunAsync(args, configuration, static (services, _) =>
+    return await app.RunAsync(args, configuration, static (services, configuration) =>
+    {
         services.AddLogging(logging => logging
             .AddSimpleConsole(o => o.SingleLine = true)
             .AddFilter(level => level >= LogLevel.Error)
-            .Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace)),
+            .Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace));
+        services.AddAdvisorModels(configuration);
+    },
         cancel.Token);
 }
 catch (OperationCanceledException)
