@@ -22,6 +22,15 @@ public sealed class MentionGuardTests
     }
 
     [Fact]
+    public void Mentions_in_a_question_do_not_change_what_it_asks()
+    {
+        var plain = ExtractiveComposer.Compose(Retrieval.Retriever.Retrieve(TestKnowledge.Snapshot, "What skills does an AI Architect need?", []));
+        var pinged = ExtractiveComposer.Compose(Retrieval.Retriever.Retrieve(TestKnowledge.Snapshot, "<@U024BE7LH> What skills does an AI Architect need? @everyone <!here> <@&123>", []));
+        Assert.False(pinged.Abstained);
+        Assert.Equal(plain.Citations.Select(c => c.SectionId), pinged.Citations.Select(c => c.SectionId));
+    }
+
+    [Fact]
     public void Text_without_mentions_is_unchanged() =>
         Assert.Equal("email me at a@b.c", MentionGuard.Neutralize("email me at a@b.c"));
 

@@ -23,6 +23,17 @@ public static partial class MentionGuard
         return SlackSpecial().Replace(text, m => "<" + ZeroWidthSpace + m.Value[1..]);
     }
 
+    /// <summary>Removes mentions from a question before it is read for meaning ("@everyone" is not a topic).</summary>
+    public static string Strip(string text)
+    {
+        if (string.IsNullOrEmpty(text) || (text.IndexOf('@', StringComparison.Ordinal) < 0 && text.IndexOf("<!", StringComparison.Ordinal) < 0))
+        {
+            return text;
+        }
+
+        return SlackSpecial().Replace(UserOrRole().Replace(EveryoneHere().Replace(text, " "), " "), " ");
+    }
+
     /// <summary>True when the text still holds something that would ping.</summary>
     public static bool HasMention(string text) =>
         EveryoneHere().IsMatch(text) || UserOrRole().IsMatch(text) || SlackSpecial().IsMatch(text);

@@ -32,7 +32,7 @@ public static class Retriever
     public static RetrievalResult Retrieve(KnowledgeSnapshot knowledge, string question, IReadOnlyList<ConversationTurn> history)
     {
         var index = knowledge.Index;
-        var words = TextTools.Words(question);
+        var words = TextTools.Words(MentionGuard.Strip(question));
         var mentions = knowledge.Catalog.FindMentions(words);
         var roles = mentions.Select(m => m.Role).DistinctBy(r => r.Name).ToList();
         var (aspect, aspectPositions) = AspectLexicon.Detect(words);
