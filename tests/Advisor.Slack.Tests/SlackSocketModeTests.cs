@@ -145,7 +145,7 @@ public sealed class SlackSocketModeTests
         await using var _ = slack;
         await using var __ = app;
         var status = app.Services.GetRequiredService<SlackPlatformStatus>();
-        Assert.True(status.Connected);
+        await Eventually.TrueAsync(() => status.Connected, "the connected state");
 
         await slack.SendFrameAsync(new JsonObject { ["type"] = "disconnect", ["reason"] = "link_disabled", ["debug_info"] = new JsonObject { ["host"] = "wss-1" } });
         await Eventually.TrueAsync(() => status.State.Contains("link_disabled", StringComparison.Ordinal), "the stopped state");
