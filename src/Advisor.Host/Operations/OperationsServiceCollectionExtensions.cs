@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
 
 namespace Advisor.Host.Operations;
 
@@ -40,11 +41,13 @@ public static class OperationsServiceCollectionExtensions
         services.AddHostedService<KnowledgeWatcher>();
         services.AddHostedService<SighupReloader>();
 
-        services.AddOpenTelemetry().WithMetrics(metrics => metrics
+        services.AddOpenTelemetry()
+            .ConfigureResource(resource => resource.AddService("advisor"))
+            .WithMetrics(metrics => metrics
             .AddMeter(AdvisorMetrics.MeterName)
             .AddView("advisor.answer.duration", new ExplicitBucketHistogramConfiguration { Boundaries = LatencyBucketsMs })
             .AddView("advisor.platform.rate_limit.wait.duration", new ExplicitBucketHistogramConfiguration { Boundaries = [10, 50, 100, 250, 500, 1000, 2500, 5000, 10000, 30000, 60000] })
-            .AddPrometheusExporter());
+            .AddPrometheusExporter(o => o.ScrapeResponseCacheDurationMilliseconds = 0));
         return services;
     }
 }
