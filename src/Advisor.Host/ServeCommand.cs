@@ -56,6 +56,7 @@ internal static class ServeCommand
         KnowledgeLoadException k => k.Message,
         FormatException f => $"invalid settings: {f.Message}",
         IOException io when io.Message.Contains("address already in use", StringComparison.OrdinalIgnoreCase) => io.Message,
+        InvalidOperationException c when c.Message.StartsWith("Failed to convert configuration value", StringComparison.Ordinal) => $"invalid settings: {c.Message}",
         InvalidOperationException { InnerException: { } inner } => StartupProblem(inner),
         AggregateException { InnerException: { } inner } => StartupProblem(inner),
         _ => null,

@@ -21,9 +21,13 @@ public sealed class StartupTests
             [key] = value,
         });
         builder.WebHost.UseUrls("http://127.0.0.1:0");
-        await using var app = AdvisorServer.Build(builder);
 
-        var ex = await Assert.ThrowsAnyAsync<Exception>(() => app.StartAsync());
+        // Some settings are read while the app is built (the shutdown timeout, the admin endpoint), the others at start.
+        var ex = await Assert.ThrowsAnyAsync<Exception>(async () =>
+        {
+            await using var app = AdvisorServer.Build(builder);
+            await app.StartAsync();
+        });
 
         var problem = ServeCommand.StartupProblem(ex);
         Assert.NotNull(problem);
