@@ -6,7 +6,7 @@ using Advisor.Core.Knowledge;
 
 namespace Advisor.Host.Tests;
 
-public sealed class LiveReloadTests
+public sealed partial class LiveReloadTests
 {
     private const string Article = "ai-architect-vs-ml-research-engineer.txt";
     private const string Question = "What are the responsibilities of a Quantum Gardener?";
@@ -95,11 +95,7 @@ public sealed class LiveReloadTests
         await using var worker = await TestWorker.StartAsync(knowledge.Folder, new Dictionary<string, string?> { ["Advisor:Reload:WatchFiles"] = "false" });
         var reloaded = NextReport(worker.Store, _ => true);
 
-        using (var kill = System.Diagnostics.Process.Start("kill", ["-HUP", Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
-        {
-            await kill.WaitForExitAsync();
-            Assert.Equal(0, kill.ExitCode);
-        }
+        Assert.Equal(0, Posix.Kill(Environment.ProcessId, Posix.SigHup));
 
         var report = await reloaded.WaitAsync(TimeSpan.FromSeconds(20));
         Assert.True(report.Succeeded);
@@ -127,5 +123,13 @@ public sealed class LiveReloadTests
             }
         };
         return next.Task;
+    }
+
+    private static partial class Posix
+    {
+        public const int SigHup = 1; // the same number on Linux and macOS
+
+        [System.Runtime.InteropServices.LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
+        public static partial int Kill(int pid, int signal);
     }
 }
