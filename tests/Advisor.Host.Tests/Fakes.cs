@@ -31,3 +31,31 @@ internal sealed class HeldComposer : IAnswerComposer
         yield return new AnswerUpdate(answer.Text, answer);
     }
 }
+
+/// <summary>Keeps every log entry written through it.</summary>
+internal sealed class CollectingLoggerProvider : Microsoft.Extensions.Logging.ILoggerProvider
+{
+    private readonly System.Collections.Concurrent.ConcurrentQueue<(Microsoft.Extensions.Logging.LogLevel Level, string Category, string Text)> _entries = new();
+
+    public IReadOnlyCollection<(Microsoft.Extensions.Logging.LogLevel Level, string Category, string Text)> Entries => _entries;
+
+    public Microsoft.Extensions.Logging.ILogger CreateLogger(string categoryName) => new Logger(this, categoryName);
+
+    public void Dispose()
+    {
+    }
+
+    private sealed class Logger(CollectingLoggerProvider owner, string category) : Microsoft.Extensions.Logging.ILogger
+    {
+        public IDisposable? BeginScope<TState>(TState state)
+            where TState : notnull => null;
+
+        public bool IsEnabled(Microsoft.Extensions.Logging.LogLevel logLevel) => true;
+
+        public void Log<TState>(Microsoft.Extensions.Logging.LogLevel logLevel, Microsoft.Extensions.Logging.EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            var fields = state is IEnumerable<KeyValuePair<string, object?>> pairs ? string.Join(" ", pairs.Select(p => $"{p.Key}={p.Value}")) : "";
+            owner._entries.Enqueue((logLevel, category, $"{formatter(state, exception)} {fields} {exception}"));
+        }
+    }
+}

@@ -6,7 +6,7 @@ using Advisor.Core.Knowledge;
 
 namespace Advisor.Host.Tests;
 
-public sealed partial class LiveReloadTests
+public sealed class LiveReloadTests
 {
     private const string Article = "ai-architect-vs-ml-research-engineer.txt";
     private const string Question = "What are the responsibilities of a Quantum Gardener?";
@@ -83,24 +83,6 @@ public sealed partial class LiveReloadTests
         Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
     }
 
-    [Fact]
-    public async Task Sighup_reloads_the_knowledge_instead_of_ending_the_process()
-    {
-        if (OperatingSystem.IsWindows())
-        {
-            return; // SIGHUP is POSIX only
-        }
-
-        using var knowledge = Paths.CopyKnowledge();
-        await using var worker = await TestWorker.StartAsync(knowledge.Folder, new Dictionary<string, string?> { ["Advisor:Reload:WatchFiles"] = "false" });
-        var reloaded = NextReport(worker.Store, _ => true);
-
-        Assert.Equal(0, Posix.Kill(Environment.ProcessId, Posix.SigHup));
-
-        var report = await reloaded.WaitAsync(TimeSpan.FromSeconds(20));
-        Assert.True(report.Succeeded);
-    }
-
     private static async Task<TestWorker> StartWithTokenAsync(string folder)
     {
         var worker = await TestWorker.StartAsync(folder, new Dictionary<string, string?>
@@ -123,13 +105,5 @@ public sealed partial class LiveReloadTests
             }
         };
         return next.Task;
-    }
-
-    private static partial class Posix
-    {
-        public const int SigHup = 1; // the same number on Linux and macOS
-
-        [System.Runtime.InteropServices.LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
-        public static partial int Kill(int pid, int signal);
     }
 }

@@ -39,6 +39,7 @@ public sealed partial class MetricsTests
 
         Assert.Equal(2, Sum(text, "advisor_platform_reconnects_total", "platform=\"discord\""));
         Assert.Equal(1, Sum(text, "advisor_platform_rate_limit_waits_total", "platform=\"slack\""));
+        Assert.Equal(1200, Sum(text, "advisor_platform_rate_limit_wait_duration_milliseconds_sum", "platform=\"slack\""));
         Assert.Equal(1, Sum(text, "advisor_reloads_total", "result=\"ok\""));
         Assert.True(Sum(text, "advisor_knowledge_sections", "") > 0);
     }
