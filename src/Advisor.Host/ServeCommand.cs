@@ -9,8 +9,21 @@ namespace Advisor.Host;
 /// <summary><c>advisor serve [--knowledge DIR] [--prompts DIR] [--urls URL] [--Section:Key=value ...]</c>.</summary>
 internal static class ServeCommand
 {
+    public const string UsageText = """
+        Usage: advisor serve [--knowledge DIR] [--prompts DIR] [--urls http://0.0.0.0:8080] [--Section:Key=value ...]
+
+        Runs the configured chat platforms side by side, with /healthz, /readyz, /metrics and POST /admin/reload
+        on the HTTP port (default http://0.0.0.0:8080). Every setting is described in docs/operations.md.
+        """;
+
     public static async Task<int> RunAsync(string[] args, TextWriter error)
     {
+        if (args is ["--help"] or ["-h"])
+        {
+            await error.WriteLineAsync(UsageText).ConfigureAwait(false);
+            return 0;
+        }
+
         var overrides = new Dictionary<string, string?>();
         var rest = new List<string>();
         for (var i = 0; i < args.Length; i++)
