@@ -6,6 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Advisor.Host.Tests;
 
+[Collection(ProcessWideCollection.Name)]
 public sealed partial class MetricsTests
 {
     [Fact]

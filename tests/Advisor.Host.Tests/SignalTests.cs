@@ -1,10 +1,16 @@
 namespace Advisor.Host.Tests;
 
-/// <summary>A SIGHUP reaches every worker in the test process, so this runs alone, after the parallel tests.</summary>
-[CollectionDefinition(nameof(SignalTests), DisableParallelization = true)]
-public sealed class SignalCollection;
+/// <summary>
+/// Tests whose effects reach every worker in the test process (a SIGHUP; the "Advisor" meter, which OpenTelemetry
+/// listens to by name across the process) run in this collection: alone, after the parallel tests.
+/// </summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class ProcessWideCollection
+{
+    public const string Name = "process-wide";
+}
 
-[Collection(nameof(SignalTests))]
+[Collection(ProcessWideCollection.Name)]
 public sealed partial class SignalTests
 {
     [Fact]
