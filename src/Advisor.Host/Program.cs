@@ -1,15 +1,47 @@
 using Advisor.Cli;
+using Advisor.Host;
+using Advisor.Host.Platforms;
 using Advisor.Models;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
-// The one executable: command-line commands run directly on the core; `serve` runs the platform worker.
+// The one executable:
+//   advisor serve          the worker: configured platforms + health, metrics, admin reload (ASP.NET Core)
+//   advisor healthcheck    GET /healthz of a running worker, exit 0/1 (the container's HEALTHCHECK)
+//   advisor                serve when a platform is configured, else the console chat
+//   advisor ask|compare|roles|sections|chat   command-line use, straight on the core, no web host (fast start)
+if (args.Length > 0 && args[0] == "serve")
+{
+    return await ServeCommand.RunAsync(args[1..], Console.Error);
+}
+
+if (args.Length > 0 && args[0] == "healthcheck")
+{
+    return await HealthCheckCommand.RunAsync(args[1..], Console.Out, Console.Error);
+}
+
 var configuration = new ConfigurationBuilder()
     .AddJsonFile(Path.Combine(AppContext.BaseDirectory, "appsettings.json"), optional: true)
     .AddJsonFile("appsettings.json", optional: true)
     .AddEnvironmentVariables()
     .Build();
+
+if (args.Length == 0)
+{
+    if (PlatformRegistration.Configured(configuration).Count > 0)
+    {
+        return await ServeCommand.RunAsync([], Console.Error);
+    }
+
+    await Console.Error.WriteLineAsync("""
+        No chat platform is configured, so Advisor starts as a console chat.
+        To connect Slack or Discord, set their settings (see docs/operations.md) and run `advisor serve`.
+        Type a question, or an empty line to quit.
+
+        """);
+    args = ["chat"];
+}
 
 Console.OutputEncoding = System.Text.Encoding.UTF8;
 using var cancel = new CancellationTokenSource();
