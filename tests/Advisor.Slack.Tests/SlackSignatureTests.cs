@@ -7,10 +7,19 @@ public sealed class SlackSignatureTests
 {
     private static JsonElement Vectors() => JsonDocument.Parse(File.ReadAllText(VectorFile())).RootElement;
 
+    /// <summary>The signing vectors of the protocol brief, in the shared folder beside the repository.</summary>
     private static string VectorFile()
     {
-        var inRepo = Path.Combine(AdvisorSlackApp.RepoRoot(), "tests", "Advisor.Slack.Tests", "slack_signing_vectors.json");
-        return inRepo;
+        for (var dir = new DirectoryInfo(AdvisorSlackApp.RepoRoot()); dir is not null; dir = dir.Parent)
+        {
+            var candidate = Path.Combine(dir.FullName, "shared", "protocol", "specs", "testvectors", "slack_signing_vectors.json");
+            if (File.Exists(candidate))
+            {
+                return candidate;
+            }
+        }
+
+        throw new FileNotFoundException("shared/protocol/specs/testvectors/slack_signing_vectors.json was not found above the repository");
     }
 
     public static TheoryData<string> VectorNames() => new() { "slack-docs-signing-example", "slack-url-verification-json-derived" };
