@@ -1,6 +1,8 @@
 # syntax=docker/dockerfile:1
 # Advisor worker image: restore, build, test, publish, then a small non-root runtime.
-#   docker build -t advisor .
+# The tests read the protocol specs and test vectors in the shared folder beside the repository, so pass it in
+# as a named build context:
+#   docker build --build-context shared=../shared -t advisor .
 #   docker run -d -p 8080:8080 -v "$PWD/knowledge:/app/knowledge:ro" -v "$PWD/prompts:/app/prompts:ro" \
 #     -e Advisor__Admin__Token=... advisor
 # See docs/operations.md for the settings.
@@ -22,6 +24,8 @@ RUN dotnet build src/Advisor.Host/Advisor.Host.csproj -c Release --no-restore
 
 # ---- test: every tests/*.Tests project; a failure stops the image build ---------------------------
 FROM build AS test
+# Protocol specs and signature vectors the platform tests check against (found by walking up from the tests).
+COPY --from=shared protocol/ /shared/protocol/
 RUN for project in tests/*.Tests/*.Tests.csproj; do \
       dotnet test "$project" -c Release --no-restore || exit 1; \
     done \
