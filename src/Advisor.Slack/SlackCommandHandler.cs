@@ -87,7 +87,7 @@ public sealed partial class SlackCommandHandler(
 
         Later(command, "compare", _ =>
         {
-            var outcome = CompareTolerantly(roleA, roleB, aspect);
+            var outcome = advisor.Compare(roleA, roleB, aspect);
             if (!outcome.Succeeded)
             {
                 var text = outcome.Error ?? "I could not compare those roles.";
@@ -102,32 +102,6 @@ public sealed partial class SlackCommandHandler(
             return Task.FromResult<IReadOnlyList<JsonObject>>(SlackRenderer.Comparison(outcome.Comparison!).Select(InChannel).ToList());
         });
         return null;
-    }
-
-    /// <summary>
-    /// Compares as parsed; when that fails and an aspect was split off the second role ("AI Scientist skills" can be
-    /// read as role "AI" + aspect "Scientist skills"), moves the aspect's leading words back to the role and tries again.
-    /// </summary>
-    private CompareOutcome CompareTolerantly(string roleA, string roleB, string? aspect)
-    {
-        var first = advisor.Compare(roleA, roleB, aspect);
-        if (first.Succeeded || aspect is null)
-        {
-            return first;
-        }
-
-        var words = aspect.Split(' ', StringSplitOptions.RemoveEmptyEntries);
-        for (var moved = 1; moved <= words.Length; moved++)
-        {
-            var rest = moved < words.Length ? string.Join(' ', words[moved..]) : null;
-            var retry = advisor.Compare(roleA, roleB + " " + string.Join(' ', words[..moved]), rest);
-            if (retry.Succeeded)
-            {
-                return retry;
-            }
-        }
-
-        return first;
     }
 
     private async Task<IReadOnlyList<JsonObject>> ReloadAsync(SlashCommand command, CancellationToken cancellationToken)
