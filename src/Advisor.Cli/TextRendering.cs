@@ -68,6 +68,7 @@ internal static class TextRendering
         sb.Append("\n  roles: ").Append(q.Roles.Count == 0 ? "-" : string.Join(", ", q.Roles.Select(x => x.Name))).Append(q.RolesFromHistory ? " (from the previous turn)" : "");
         sb.Append("\n  aspect: ").Append(q.Aspect ?? "-");
         sb.Append("\n  other terms: ").Append(q.ContentTerms.Count == 0 ? "-" : string.Join(' ', q.ContentTerms)).Append($"  (coverage {q.Coverage:0.##})");
+        sb.Append("\n  query terms: ").Append(q.QueryTerms.Count == 0 ? "-" : string.Join(' ', q.QueryTerms));
         sb.Append("\n  in scope: ").Append(r.InScope).Append($", confidence {r.Confidence:0.##}");
         foreach (var s in r.Ranked)
         {

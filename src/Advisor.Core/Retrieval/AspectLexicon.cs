@@ -16,7 +16,7 @@ public static class AspectLexicon
         new("definition", "Definition", ["definition*", "core focus", "objective*", "overview", "what is"],
             ["what is", "what are", "who is", "who are", "defin*", "mean*", "explain*", "describ*", "focus*", "objective*", "goal*", "aim", "aims", "overview", "purpose"], "focus objective aims responsible specializes role"),
         new("responsibilities", "Responsibilities", ["responsibilit*", "duties", "nature of work", "day to day"],
-            ["responsib*", "dut*", "task*", "daily", "day to day", "day-to-day", "all day", "job involve*", "role involve*", "work involve*", "nature of", "kind of work", "type of work", "actually do", "they do", "he do", "she do", "does an", "does a", "work on"], "responsible conduct develop design implement collaborate work tasks"),
+            ["responsib*", "dut*", "task*", "daily", "day to day", "day-to-day", "all day", "typical day", "typical week", "week", "weeks", "job involve*", "role involve*", "work involve*", "nature of", "kind of work", "type of work", "actually do", "they do", "he do", "she do", "does an", "does a", "work on"], "responsible conduct develop design implement collaborate work tasks"),
         new("skills", "Skills", ["skill*"],
             ["skill*", "abilit*", "competenc*", "proficien*", "good at", "expertise", "math*", "programming", "coding", "languages", "soft skills", "know how", "need to know", "requirement*"], "skills proficiency knowledge experience understanding ability expertise"),
         new("education", "Education", ["educat*", "background*", "degree*", "qualification*"],

@@ -13,13 +13,13 @@ namespace Advisor.Core.Retrieval;
 public static class Retriever
 {
     /// <summary>Score added to sections about a role the question names.</summary>
-    public const float RoleBoost = 3f;
+    public const float RoleBoost = 5f;
 
     /// <summary>Score added to sections about the aspect the question asks about.</summary>
-    public const float AspectBoost = 4f;
+    public const float AspectBoost = 6f;
 
     /// <summary>Score added to general sections (outlook, tips) of an article about a role the question names.</summary>
-    public const float ArticleRoleBoost = 2f;
+    public const float ArticleRoleBoost = 3f;
 
     /// <summary>Weight of an indexed term standing in for a misspelt one.</summary>
     public const float FuzzyWeight = 0.7f;
@@ -90,12 +90,19 @@ public static class Retriever
             aspect = AspectOfPreviousTurn(history); // "what about AI Scientists?" keeps asking about the same aspect
         }
 
-        // Role and aspect words count for text relevance too ("skills" in the heading "Required Skills").
-        foreach (var term in index.Analyze(string.Join(' ', words.Where((_, i) => signalPositions.Contains(i)))).Distinct())
+        // An aspect none of the named roles has a section for would pull toward other roles: leave it to the text.
+        var boostedAspect = aspect is not null && roles.Count > 0 && !roles.Any(r => index.Covers(r.Name, aspect)) ? null : aspect;
+
+        // Role names and boosted aspect words are counted by their boosts, not again as text (every heading of a role
+        // repeats its name). The words of an aspect that could not be boosted do count as text.
+        if (boostedAspect is null)
         {
-            if (!content.Contains(term))
+            foreach (var term in index.Analyze(string.Join(' ', aspectPositions.Order().Select(i => words[i]))).Distinct())
             {
-                queryTerms.Add((term, index.Knows(term), 1f));
+                if (!queryTerms.Any(t => t.Term == term))
+                {
+                    queryTerms.Add((term, index.Knows(term), 1f));
+                }
             }
         }
 
@@ -111,20 +118,28 @@ public static class Retriever
         var hasSignal = roles.Count > 0 || aspect is not null;
         var inScope = content.Count == 0 ? hasSignal : coverage >= (hasSignal ? 0.5 : 0.6);
 
-        // An aspect none of the named roles has a section for would pull toward other roles: leave it to the text.
-        var boostedAspect = aspect is not null && roles.Count > 0 && !roles.Any(r => index.Covers(r.Name, aspect)) ? null : aspect;
-        if (boostedAspect is null && aspect is not null)
+        var query = BuildQuery(queryTerms, roles, boostedAspect);
+        if (boostedAspect is null && aspect is not null && roles.Count > 0)
         {
-            foreach (var term in index.Analyze(AspectLexicon.Related(aspect)).Distinct())
+            // No section of the named roles is labelled with the aspect: look for its usual words in their sections.
+            var related = new BooleanQuery(disableCoord: true);
+            foreach (var term in index.Analyze(AspectLexicon.Related(aspect)).Distinct().Where(index.Knows))
             {
-                if (!queryTerms.Any(t => t.Term == term) && index.Knows(term))
-                {
-                    queryTerms.Add((term, true, ExpansionWeight));
-                }
+                related.Add(new TermQuery(new Term(SectionIndex.Body, term)) { Boost = ExpansionWeight }, Occur.SHOULD);
+            }
+
+            var ofRoles = new BooleanQuery();
+            foreach (var role in roles)
+            {
+                ofRoles.Add(new TermQuery(new Term(SectionIndex.RoleField, SectionIndex.RoleKey(role.Name))), Occur.SHOULD);
+            }
+
+            if (related.Clauses.Count > 0)
+            {
+                query.Add(new BooleanQuery { { new ConstantScoreQuery(ofRoles) { Boost = 0f }, Occur.MUST }, { related, Occur.MUST } }, Occur.SHOULD);
             }
         }
 
-        var query = BuildQuery(queryTerms, roles, boostedAspect);
         var ranked = new List<ScoredSection>(Top);
         if (query.Clauses.Count > 0)
         {
