@@ -37,7 +37,7 @@ if (args.Length == 0)
     await Console.Error.WriteLineAsync("""
         No chat platform is configured, so Advisor starts as a console chat.
         To connect Slack or Discord, set their settings (see docs/operations.md) and run `advisor serve`.
-        Type a question, or an empty line to quit.
+        Type a question; /quit (or Ctrl+D) leaves.
 
         """);
     args = ["chat"];
