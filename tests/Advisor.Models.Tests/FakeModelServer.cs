@@ -63,7 +63,7 @@ internal sealed record SeenChat(string Path, JsonNode Body)
 
 /// <summary>
 /// A loopback model server owned by the tests. It speaks the OpenAI chat-completions (JSON and SSE, tool
-/// calls, refusals) and embeddings wire format, and Ollama's /api/chat (NDJSON) and /api/embed.
+/// calls, refusals) and embeddings wire format, and Ollama's /api/chat (NDJSON, tool calls) and /api/embed.
 /// </summary>
 internal sealed class FakeModelServer : IAsyncDisposable
 {
@@ -275,9 +275,34 @@ internal sealed class FakeModelServer : IAsyncDisposable
             return;
         }
 
-        var text = reply is Reply.Text t ? t.Content : throw new InvalidOperationException(reply.ToString());
         context.Response.ContentType = "application/x-ndjson";
         var model = (string?)Chats.Last().Body["model"];
+        if (reply is Reply.ToolCall call)
+        {
+            // Ollama sends a tool call whole, in one message (arguments as a JSON object, no call id), then the "done" line.
+            var message = new JsonObject
+            {
+                ["role"] = "assistant", ["content"] = "",
+                ["tool_calls"] = new JsonArray(new JsonObject
+                {
+                    ["function"] = new JsonObject { ["name"] = call.Function, ["arguments"] = JsonNode.Parse(call.ArgumentsJson) },
+                }),
+            };
+            if (stream)
+            {
+                var line = new JsonObject { ["model"] = model, ["created_at"] = "2025-01-01T00:00:00Z", ["message"] = message, ["done"] = false };
+                await context.Response.WriteAsync(line.ToJsonString() + "\n");
+                await context.Response.WriteAsync(OllamaDone(model, new JsonObject { ["role"] = "assistant", ["content"] = "" }).ToJsonString() + "\n");
+            }
+            else
+            {
+                await context.Response.WriteAsync(OllamaDone(model, message).ToJsonString() + "\n");
+            }
+
+            return;
+        }
+
+        var text = reply is Reply.Text t ? t.Content : throw new InvalidOperationException(reply.ToString());
         foreach (var piece in stream ? Chunks(text) : [text])
         {
             var line = new JsonObject
@@ -289,14 +314,14 @@ internal sealed class FakeModelServer : IAsyncDisposable
             await context.Response.Body.FlushAsync();
         }
 
-        var done = new JsonObject
-        {
-            ["model"] = model, ["created_at"] = "2025-01-01T00:00:00Z",
-            ["message"] = new JsonObject { ["role"] = "assistant", ["content"] = "" },
-            ["done"] = true, ["done_reason"] = "stop", ["total_duration"] = 1000, ["eval_count"] = 10, ["prompt_eval_count"] = 10,
-        };
-        await context.Response.WriteAsync(done.ToJsonString() + "\n");
+        await context.Response.WriteAsync(OllamaDone(model, new JsonObject { ["role"] = "assistant", ["content"] = "" }).ToJsonString() + "\n");
     }
+
+    private static JsonObject OllamaDone(string? model, JsonObject message) => new()
+    {
+        ["model"] = model, ["created_at"] = "2025-01-01T00:00:00Z", ["message"] = message,
+        ["done"] = true, ["done_reason"] = "stop", ["total_duration"] = 1000, ["eval_count"] = 10, ["prompt_eval_count"] = 10,
+    };
 
     private async Task OllamaEmbedAsync(HttpContext context)
     {

@@ -98,6 +98,80 @@ public sealed class ProviderTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Ollama_tool_calls_run_the_knowledge_plugin_and_its_sections_become_citable()
+    {
+        await using var host = TestAdvisor.Create(new Dictionary<string, string?> { ["Advisor:Model:Provider"] = "ollama", ["Advisor:Model:Endpoint"] = _server.BaseUrl, ["Advisor:Model:Model"] = "llama3.2" });
+        string? toolId = null;
+
+        // Round 1: the model calls the search tool by the name the request advertised for it.
+        _server.Enqueue(seen => new Reply.ToolCall(
+            ToolNames(seen).Single(n => n.EndsWith("search_sections", StringComparison.Ordinal)),
+            "{\"query\":\"AI Scientist education\",\"top\":8}"));
+
+        // Round 2: the follow-up must carry the tool's result; the model cites a section only that result gave it.
+        _server.Enqueue(seen =>
+        {
+            var first = _server.Chats.First();
+            var call = Assert.Single(seen.Messages, m => (string?)m!["role"] == "assistant")!["tool_calls"]!.AsArray();
+            Assert.Equal("knowledge_search_sections", (string?)Assert.Single(call)!["function"]!["name"]);
+            Assert.Equal("AI Scientist education", (string?)call[0]!["function"]!["arguments"]!["query"]);
+
+            var result = System.Text.Json.Nodes.JsonNode.Parse(Assert.Single(seen.ToolResults))!;
+            var ids = result["Result"]!.AsArray().Select(h => (string)h!["Id"]!).ToList();
+            Assert.Equal(8, ids.Count);
+            Assert.All(ids, id => Assert.True(host.Advisor.Knowledge.SectionsById.ContainsKey(id), id));
+            toolId = ids.First(id => !first.SectionIds.Contains(id));
+            return new Reply.Text($"An AI Scientist studies a lot [[{toolId} | \"{Scripts.QuoteOf(host.Advisor, toolId)}\"]].");
+        });
+
+        var (answer, updates) = await host.AskAsync(Scripts.SkillsQuestion);
+
+        Assert.Equal(2, _server.ChatCount);
+        var chats = _server.Chats.ToArray();
+        Assert.All(chats, c => Assert.Equal("/api/chat", c.Path));
+        Assert.All(chats, c => Assert.True(c.Body["stream"]!.GetValue<bool>()));
+
+        // Only the three tool functions are offered (never the pipeline's own "retrieve"), named plugin_function on this path.
+        Assert.Equal(["knowledge_compare_roles", "knowledge_list_roles", "knowledge_search_sections"], ToolNames(chats[0]));
+        Assert.Empty(chats[0].ToolResults);
+
+        Assert.NotNull(toolId);
+        Assert.DoesNotContain(toolId, chats[0].User, StringComparison.Ordinal);
+        Assert.Equal("model", answer.Composer);
+        Assert.Equal(toolId, Assert.Single(answer.Citations).SectionId);
+        Assert.Contains("[1]", answer.Text, StringComparison.Ordinal);
+        Assert.Null(answer.Note);
+        Assert.StartsWith("An AI Scientist studies a lot", string.Concat(updates.Select(u => u.TextDelta)), StringComparison.Ordinal);
+        Assert.Empty(host.FallbackReasons());
+    }
+
+    [Theory]
+    [InlineData("ollama", "knowledge_list_roles")]
+    [InlineData("openai", "knowledge-list_roles")]
+    public async Task A_model_that_keeps_calling_tools_is_stopped_after_four_rounds_and_gets_the_extractive_answer(string provider, string tool)
+    {
+        var settings = provider == "ollama"
+            ? new Dictionary<string, string?> { ["Advisor:Model:Provider"] = "ollama", ["Advisor:Model:Endpoint"] = _server.BaseUrl, ["Advisor:Model:Model"] = "llama3.2" }
+            : TestAdvisor.OpenAI(_server);
+        await using var host = TestAdvisor.Create(settings);
+        for (var i = 0; i < 12; i++)
+        {
+            _server.Enqueue(new Reply.ToolCall(tool, "{}"));
+        }
+
+        var (answer, _) = await host.AskAsync(Scripts.SkillsQuestion);
+
+        // Four tool rounds run (each result goes back to the model); the fifth call is not run and the loop ends.
+        Assert.Equal(5, _server.ChatCount);
+        Assert.Equal(4, _server.Chats.Last().ToolResults.Count);
+        Assert.Equal("extractive-fallback", answer.Composer);
+        Assert.Equal([FallbackReason.Empty], host.FallbackReasons());
+    }
+
+    private static List<string> ToolNames(SeenChat seen) =>
+        seen.Body["tools"]?.AsArray().Select(t => (string)t!["function"]!["name"]!).Order(StringComparer.Ordinal).ToList() ?? [];
+
+    [Fact]
     public async Task An_ollama_server_error_gives_the_extractive_answer()
     {
         await using var host = TestAdvisor.Create(new Dictionary<string, string?> { ["Advisor:Model:Provider"] = "ollama", ["Advisor:Model:Endpoint"] = _server.BaseUrl, ["Advisor:Model:Model"] = "llama3.2" });
