@@ -13,16 +13,16 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
-namespace Advisor.Discord.Tests.Emulator;
+namespace Advisor.Testing.Discord;
 
 /// <summary>One REST call the emulator received.</summary>
-internal sealed record RecordedRequest(string Method, string Path, JsonNode? Body, DateTimeOffset At);
+public sealed record RecordedRequest(string Method, string Path, JsonNode? Body, DateTimeOffset At);
 
 /// <summary>
 /// A loopback Discord: REST (v10 paths under /api/v10) and Gateway WebSockets (/gateway, /resume) on 127.0.0.1.
 /// Checks bot auth and User-Agent, the request bodies against the OpenAPI spec and Discord's documented message limits.
 /// </summary>
-internal sealed class DiscordEmulator : IAsyncDisposable
+public sealed class DiscordEmulator : IAsyncDisposable
 {
     public const string Token = "test-bot-token";
     public const string ApplicationId = "777000000000000001";

@@ -3,10 +3,10 @@ using System.Text;
 using System.Text.Json.Nodes;
 using System.Threading.Channels;
 
-namespace Advisor.Discord.Tests.Emulator;
+namespace Advisor.Testing.Discord;
 
 /// <summary>One gateway connection on the emulator, scripted by a test.</summary>
-internal sealed class GatewayConnection(WebSocket socket, string path, DiscordEmulator emulator)
+public sealed class GatewayConnection(WebSocket socket, string path, DiscordEmulator emulator)
 {
     private readonly Channel<JsonObject> _incoming = Channel.CreateUnbounded<JsonObject>();
     private readonly SemaphoreSlim _send = new(1, 1);

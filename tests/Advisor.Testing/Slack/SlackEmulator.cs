@@ -12,17 +12,17 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
-namespace Advisor.Slack.Tests;
+namespace Advisor.Testing.Slack;
 
 /// <summary>One Web API call the emulator received.</summary>
-internal sealed record ApiCall(string Method, JsonObject Body, string? Authorization, DateTimeOffset At, int Status);
+public sealed record ApiCall(string Method, JsonObject Body, string? Authorization, DateTimeOffset At, int Status);
 
 /// <summary>
 /// A loopback Slack: the Web API (chat.postMessage, chat.update, reactions.add/remove, users.info, auth.test,
 /// apps.connections.open), a Socket Mode WebSocket server (hello, envelopes, acks, redelivery of late-acked
 /// envelopes, disconnect frames) and response_url endpoints, all on Kestrel at 127.0.0.1:0.
 /// </summary>
-internal sealed class SlackEmulator : IAsyncDisposable
+public sealed class SlackEmulator : IAsyncDisposable
 {
     public const string BotUserId = "UBOT";
     public const string BotId = "BBOT";
