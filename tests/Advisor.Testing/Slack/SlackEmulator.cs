@@ -52,6 +52,9 @@ public sealed class SlackEmulator : IAsyncDisposable
 
     public IReadOnlyList<ApiCall> Calls => _calls.ToArray();
 
+    /// <summary>Called for every Web API call as it arrives (after its body is read), on the request's thread.</summary>
+    public Action<ApiCall>? CallObserver { get; set; }
+
     public IReadOnlyList<ApiCall> Posts => Calls.Where(c => c.Method == "chat.postMessage" && c.Status == 200).ToArray();
 
     public static async Task<SlackEmulator> StartAsync()
@@ -120,6 +123,37 @@ public sealed class SlackEmulator : IAsyncDisposable
             }
 
             envelopeId = Guid.NewGuid().ToString();
+        }
+    }
+
+    /// <summary>
+    /// Sends an events_api envelope on the newest open connection without waiting for the ack (for load: the caller
+    /// checks <see cref="Acked"/> later). Returns the envelope id and the <see cref="System.Diagnostics.Stopwatch"/>
+    /// timestamp taken just before the frame went on the socket.
+    /// </summary>
+    public async Task<(string EnvelopeId, long SentAt)> DeliverEventAsync(JsonObject eventCallback)
+    {
+        ArgumentNullException.ThrowIfNull(eventCallback);
+        var envelopeId = Guid.NewGuid().ToString();
+        var envelope = new JsonObject
+        {
+            ["envelope_id"] = envelopeId,
+            ["payload"] = eventCallback,
+            ["type"] = "events_api",
+            ["accepts_response_payload"] = false,
+            ["retry_attempt"] = 0,
+            ["retry_reason"] = "",
+        };
+        var sentAt = await Target(null).SendAsync(envelope).ConfigureAwait(false);
+        return (envelopeId, sentAt);
+    }
+
+    /// <summary>Whether the bot acknowledged the envelope on any connection.</summary>
+    public bool Acked(string envelopeId)
+    {
+        lock (_gate)
+        {
+            return _connections.Any(c => c.Acks.ContainsKey(envelopeId));
         }
     }
 
@@ -250,7 +284,9 @@ public sealed class SlackEmulator : IAsyncDisposable
             return Results.StatusCode((int)HttpStatusCode.TooManyRequests);
         }
 
-        _calls.Enqueue(new ApiCall(method, body, auth, DateTimeOffset.UtcNow, 200));
+        var call = new ApiCall(method, body, auth, DateTimeOffset.UtcNow, 200);
+        _calls.Enqueue(call);
+        CallObserver?.Invoke(call);
         if (method == "apps.connections.open")
         {
             if (!auth.StartsWith("Bearer xapp-", StringComparison.Ordinal))
@@ -387,16 +423,19 @@ public sealed class SlackEmulator : IAsyncDisposable
 
         public ConcurrentDictionary<string, JsonObject> AckBodies { get; } = new();
 
-        public async Task SendAsync(JsonObject frame)
+        /// <summary>Sends a frame; returns the Stopwatch timestamp at which its first byte went on the socket.</summary>
+        public async Task<long> SendAsync(JsonObject frame)
         {
             var bytes = Encoding.UTF8.GetBytes(frame.ToJsonString());
             await _send.WaitAsync();
             try
             {
+                var sentAt = System.Diagnostics.Stopwatch.GetTimestamp();
                 // Two fragments, to catch readers that expect a whole frame per receive.
                 var half = bytes.Length / 2;
                 await socket.SendAsync(bytes.AsMemory(0, half), WebSocketMessageType.Text, false, CancellationToken.None);
                 await socket.SendAsync(bytes.AsMemory(half), WebSocketMessageType.Text, true, CancellationToken.None);
+                return sentAt;
             }
             finally
             {
