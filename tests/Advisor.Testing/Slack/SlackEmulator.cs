@@ -103,7 +103,9 @@ public sealed class SlackEmulator : IAsyncDisposable
         var envelopeId = first;
         for (var attempt = 0; ; attempt++)
         {
-            var target = Target(connection);
+            // Like Slack, an envelope that was not acked is sent again on an open connection: the one asked for while
+            // it is open, else the newest (the bot may have closed the old one after a refresh).
+            var target = attempt == 0 ? Target(connection) : OpenTarget(connection);
             var envelope = new JsonObject
             {
                 ["envelope_id"] = envelopeId,
@@ -114,8 +116,17 @@ public sealed class SlackEmulator : IAsyncDisposable
                 ["retry_reason"] = attempt == 0 ? "" : "timeout",
             };
             var sent = DateTimeOffset.UtcNow;
-            await target.SendAsync(envelope);
-            var acked = await target.WaitForAckAsync(envelopeId, TimeSpan.FromSeconds(5));
+            DateTimeOffset? acked;
+            try
+            {
+                await target.SendAsync(envelope);
+                acked = await target.WaitForAckAsync(envelopeId, TimeSpan.FromSeconds(5));
+            }
+            catch (WebSocketException) when (attempt < maxRetries)
+            {
+                acked = null; // the connection closed under the frame: undelivered, so sent again.
+            }
+
             var late = acked is null || acked.Value - sent > deadline;
             if (!late || attempt >= maxRetries)
             {
@@ -244,6 +255,15 @@ public sealed class SlackEmulator : IAsyncDisposable
             ["event_id"] = eventId,
             ["event_time"] = 1610241741,
         };
+    }
+
+    private Connection OpenTarget(int? id)
+    {
+        lock (_gate)
+        {
+            return _connections.FirstOrDefault(c => c.Id == id && c.Socket.State == WebSocketState.Open)
+                ?? _connections.Last(c => c.Socket.State == WebSocketState.Open && c.HelloSent);
+        }
     }
 
     private Connection Target(int? id)
@@ -451,6 +471,11 @@ public sealed class SlackEmulator : IAsyncDisposable
                 if (Acks.TryGetValue(envelopeId, out var at))
                 {
                     return at;
+                }
+
+                if (socket.State is WebSocketState.Closed or WebSocketState.Aborted)
+                {
+                    return null; // no ack can come on a closed connection
                 }
 
                 await Task.Delay(10);
