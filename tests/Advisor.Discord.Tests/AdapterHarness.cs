@@ -1,7 +1,8 @@
 using Advisor.Core;
 using Advisor.Discord.Gateway;
 using Advisor.Discord.Rest;
-using Advisor.Discord.Tests.Emulator;
+using Advisor.Testing;
+using Advisor.Testing.Discord;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -41,7 +42,7 @@ internal sealed class AdapterHarness : IAsyncDisposable
 
     public static IConfiguration Config(DiscordEmulator emulator, Dictionary<string, string?>? extra = null)
     {
-        var root = Paths.RepoRoot();
+        var root = RepoPaths.RepoRoot();
         var values = new Dictionary<string, string?>
         {
             ["Advisor:KnowledgePath"] = Path.Combine(root, "knowledge"),

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
-using Advisor.Discord.Tests.Emulator;
+using Advisor.Testing;
+using Advisor.Testing.Discord;
 using Microsoft.Extensions.Logging;
 
 namespace Advisor.Discord.Tests;

@@ -3,7 +3,8 @@ using Advisor.Core.Answers;
 using Advisor.Discord.Interactions;
 using Advisor.Discord.Messages;
 using Advisor.Discord.Rest;
-using Advisor.Discord.Tests.Emulator;
+using Advisor.Testing;
+using Advisor.Testing.Discord;
 
 namespace Advisor.Discord.Tests;
 
@@ -95,7 +96,7 @@ public sealed class RestAndFormatTests
     [Fact]
     public void Ed25519_verifies_the_rfc8032_vectors_and_rejects_tampering()
     {
-        var path = Paths.Ed25519Vectors();
+        var path = RepoPaths.Ed25519Vectors();
         Assert.NotNull(path);
         using var doc = JsonDocument.Parse(File.ReadAllText(path!));
         var vectors = doc.RootElement.GetProperty("ed25519_rfc8032").EnumerateArray().ToList();

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Advisor.Core;
 using Advisor.Core.Answers;
 using Advisor.Core.Conversations;
@@ -21,8 +22,9 @@ internal sealed class AdapterPathSender(IServiceProvider services, int users) : 
     /// <summary>Questions the per-user rate limiter turned away (they still count as delivered replies).</summary>
     public int RateLimited => Volatile.Read(ref _limited);
 
-    public async Task SendAsync(int sequence, string question, CancellationToken cancellationToken)
+    public async Task<double> SendAsync(int sequence, string question, CancellationToken cancellationToken)
     {
+        var start = Stopwatch.GetTimestamp();
         if (QuestionValidation.Problem(question) is { } problem)
         {
             throw new InvalidOperationException(problem);
@@ -33,7 +35,7 @@ internal sealed class AdapterPathSender(IServiceProvider services, int users) : 
         {
             _ = _limiter.Refusal(retryAfter);
             Interlocked.Increment(ref _limited);
-            return;
+            return Stopwatch.GetElapsedTime(start).TotalMilliseconds;
         }
 
         var conversation = $"load:{user}";
@@ -41,6 +43,7 @@ internal sealed class AdapterPathSender(IServiceProvider services, int users) : 
         var answer = await _advisor.AskAsync(new AdvisorQuestion(question, history, "load", conversation, user), cancellationToken).ConfigureAwait(false);
         _ = MentionGuard.Neutralize(answer.Text);
         _memory.Append(conversation, new ConversationTurn(question, answer));
+        return Stopwatch.GetElapsedTime(start).TotalMilliseconds;
     }
 
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;

@@ -2,30 +2,52 @@ using System.Diagnostics;
 using System.Globalization;
 using Advisor.Host.Operations;
 using Advisor.LoadDriver;
+using Advisor.Testing;
+using Advisor.Testing.Discord;
+using Advisor.Testing.Slack;
 using Microsoft.AspNetCore.Hosting;
 
 // Starts the worker in-process on loopback and fires questions at a fixed rate (open loop: a slow answer does not
 // slow the sending), then reports answer latency (median, p99) and the questions per second achieved.
-//   dotnet run -c Release --project tests/Advisor.LoadDriver -- [--rate 200] [--seconds 10] [--users 500] [--knowledge DIR]
+// --via adapter drives IAdvisor in-process as an adapter does; slack, discord and mixed go through the loopback
+// emulators (in this same process) and the real Slack Socket Mode / Discord gateway adapters of the worker.
+//   dotnet run -c Release --project tests/Advisor.LoadDriver -- [--via adapter|slack|discord|mixed] [--rate 200] [--seconds 10] [--users 500] [--channels 1000] [--knowledge DIR]
 var options = DriverOptions.Parse(args);
 if (options is null)
 {
-    Console.Error.WriteLine("usage: Advisor.LoadDriver [--rate N] [--seconds N] [--users N] [--knowledge DIR]");
+    Console.Error.WriteLine("usage: Advisor.LoadDriver [--via adapter|slack|discord|mixed] [--rate N] [--seconds N] [--users N] [--channels N] [--knowledge DIR]");
     return 2;
 }
 
-var builder = AdvisorServer.CreateBuilder([], new Dictionary<string, string?>
-{
-    ["Advisor:KnowledgePath"] = options.Knowledge,
-    ["Advisor:Model:Provider"] = "none",
-    ["Advisor:Reload:WatchFiles"] = "false",
-    ["Logging:LogLevel:Default"] = "Warning",
-    ["Logging:LogLevel:Microsoft.Hosting.Lifetime"] = "Warning",
-});
+var viaSlack = options.Via is "slack" or "mixed";
+var viaDiscord = options.Via is "discord" or "mixed";
+await using var slack = viaSlack ? await SlackEmulator.StartAsync() : null;
+await using var discord = viaDiscord ? await DiscordEmulator.StartAsync() : null;
+var settings = EmulatorSettings.For(slack, discord);
+settings["Advisor:KnowledgePath"] = options.Knowledge;
+settings["Advisor:Model:Provider"] = "none";
+settings["Advisor:Reload:WatchFiles"] = "false";
+settings["Logging:LogLevel:Default"] = "Warning";
+settings["Logging:LogLevel:Microsoft.Hosting.Lifetime"] = "Warning";
+var builder = AdvisorServer.CreateBuilder([], settings);
 builder.WebHost.UseUrls("http://127.0.0.1:0");
 await using var app = AdvisorServer.Build(builder);
 await app.StartAsync();
 var baseAddress = new Uri(app.Urls.First());
+GatewayConnection? gateway = null;
+if (discord is not null)
+{
+    gateway = await discord.NextConnectionAsync();
+    await gateway.IdentifyAsync(EmulatorSettings.DiscordBotUserId, "load-session");
+}
+
+if (slack is not null)
+{
+    await Eventually.TrueAsync(() => slack.OpenConnections == 1, "the Slack Socket Mode connection", 30);
+}
+
+using var http = new HttpClient { BaseAddress = baseAddress };
+await Eventually.TrueAsync(() => http.GetAsync("/readyz").Result.IsSuccessStatusCode, "/readyz", 30);
 
 string[] questions =
 [
@@ -41,7 +63,22 @@ string[] questions =
     "Which programming languages should an AI Scientist know?",
 ];
 
-await using IQuestionSender sender = new AdapterPathSender(app.Services, options.Users);
+SlackSender? slackSender = slack is null ? null : new SlackSender(slack, options.Users, options.Channels);
+DiscordSender? discordSender = discord is null ? null : new DiscordSender(discord, gateway!, options.Users, options.Channels);
+await using IQuestionSender sender = options.Via switch
+{
+    "slack" => slackSender!,
+    "discord" => discordSender!,
+    "mixed" => new MixedSender(slackSender!, discordSender!),
+    _ => new AdapterPathSender(app.Services, options.Users),
+};
+string[] platforms = options.Via switch
+{
+    "slack" => ["slack"],
+    "discord" => ["discord"],
+    "mixed" => ["slack", "discord"],
+    _ => ["load"],
+};
 
 // Warm-up: JIT, Lucene caches. Not measured.
 for (var i = 0; i < 300; i++)
@@ -49,8 +86,7 @@ for (var i = 0; i < 300; i++)
     await sender.SendAsync(-1 - i, questions[i % questions.Length], CancellationToken.None);
 }
 
-using var http = new HttpClient { BaseAddress = baseAddress };
-var countedBefore = await CountedAsync(http);
+var countedBefore = await CountedAsync(http, platforms);
 var total = options.Rate * options.Seconds;
 var serviceMs = new double[total];
 var lateMs = new double[total];
@@ -73,15 +109,15 @@ for (var i = 0; i < total; i++)
         var start = clock.Elapsed.TotalMilliseconds;
         try
         {
-            await sender.SendAsync(n, questions[n % questions.Length], CancellationToken.None);
+            serviceMs[n] = await sender.SendAsync(n, questions[n % questions.Length], CancellationToken.None);
         }
         catch (Exception)
         {
             Interlocked.Increment(ref failures);
+            serviceMs[n] = double.PositiveInfinity;
         }
 
         var end = clock.Elapsed.TotalMilliseconds;
-        serviceMs[n] = end - start;
         lateMs[n] = end - due;
     });
 }
@@ -89,7 +125,7 @@ for (var i = 0; i < total; i++)
 await Task.WhenAll(tasks);
 var elapsed = clock.Elapsed.TotalSeconds;
 
-var counted = await CountedAsync(http) - countedBefore;
+var counted = await CountedAsync(http, platforms) - countedBefore;
 
 Array.Sort(serviceMs);
 Array.Sort(lateMs);
@@ -101,23 +137,26 @@ Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"machine: {Enviro
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"target: {options.Rate}/s for {options.Seconds} s = {total} questions, {options.Users} users"));
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"answered: {total - failures - limited}, rate-limited: {limited}, failed: {failures}, counted by /metrics: {counted}"));
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"achieved: {total / elapsed:0.0} questions/s over {elapsed:0.00} s"));
-Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"bot time (send → answer): median {Pct(serviceMs, 0.50):0.00} ms, p90 {Pct(serviceMs, 0.90):0.00} ms, p99 {Pct(serviceMs, 0.99):0.00} ms, max {serviceMs[^1]:0.00} ms"));
+Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"date: {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, memory: {GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / (1024.0 * 1024 * 1024):0.0} GiB available to .NET"));
+Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"bot time (delivered → answer received): median {Pct(serviceMs, 0.50):0.00} ms, p90 {Pct(serviceMs, 0.90):0.00} ms, p99 {Pct(serviceMs, 0.99):0.00} ms, max {serviceMs[^1]:0.00} ms"));
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"from schedule (incl. driver lag): median {Pct(lateMs, 0.50):0.00} ms, p99 {Pct(lateMs, 0.99):0.00} ms"));
 await app.StopAsync();
 return failures == 0 ? 0 : 1;
 
-// Questions the worker itself counted (advisor_questions_total for platform "load"), read from /metrics.
-static async Task<double> CountedAsync(HttpClient http) => (await http.GetStringAsync("/metrics")).Split('\n')
-    .Where(l => l.StartsWith("advisor_questions_total{", StringComparison.Ordinal) && l.Contains("platform=\"load\"", StringComparison.Ordinal))
+// Questions the worker itself counted (advisor_questions_total for the platforms driven), read from /metrics.
+static async Task<double> CountedAsync(HttpClient http, string[] platforms) => (await http.GetStringAsync("/metrics")).Split('\n')
+    .Where(l => l.StartsWith("advisor_questions_total{", StringComparison.Ordinal) && platforms.Any(p => l.Contains($"platform=\"{p}\"", StringComparison.Ordinal)))
     .Sum(l => double.Parse(l[(l.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture));
 
-internal sealed record DriverOptions(int Rate, int Seconds, int Users, string Knowledge)
+internal sealed record DriverOptions(string Via, int Rate, int Seconds, int Users, int Channels, string Knowledge)
 {
     public static DriverOptions? Parse(string[] args)
     {
         var rate = 200;
         var seconds = 10;
         var users = 500;
+        var channels = 1000;
+        var via = "adapter";
         string? knowledge = null;
         for (var i = 0; i + 1 < args.Length; i += 2)
         {
@@ -126,6 +165,8 @@ internal sealed record DriverOptions(int Rate, int Seconds, int Users, string Kn
                 case "--rate" when int.TryParse(args[i + 1], out var r) && r > 0: rate = r; break;
                 case "--seconds" when int.TryParse(args[i + 1], out var s) && s > 0: seconds = s; break;
                 case "--users" when int.TryParse(args[i + 1], out var u) && u > 0: users = u; break;
+                case "--channels" when int.TryParse(args[i + 1], out var c) && c > 0: channels = c; break;
+                case "--via" when args[i + 1] is "adapter" or "slack" or "discord" or "mixed": via = args[i + 1]; break;
                 case "--knowledge": knowledge = args[i + 1]; break;
                 default: return null;
             }
@@ -136,7 +177,7 @@ internal sealed record DriverOptions(int Rate, int Seconds, int Users, string Kn
             return null;
         }
 
-        return new DriverOptions(rate, seconds, users, knowledge ?? FindKnowledge());
+        return new DriverOptions(via, rate, seconds, users, channels, knowledge ?? FindKnowledge());
     }
 
     private static string FindKnowledge()

@@ -1,6 +1,8 @@
 using System.Net.Http.Headers;
 using System.Text;
 using Advisor.Core;
+using Advisor.Testing;
+using Advisor.Testing.Slack;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -85,40 +87,11 @@ internal sealed class AdvisorSlackApp : IAsyncDisposable
         return await http.SendAsync(request);
     }
 
-    public static string RepoRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Advisor.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("Advisor.sln not found above " + AppContext.BaseDirectory);
-    }
+    public static string RepoRoot() => RepoPaths.RepoRoot();
 
     public async ValueTask DisposeAsync()
     {
         await _app.StopAsync();
         await _app.DisposeAsync();
-    }
-}
-
-internal static class Eventually
-{
-    /// <summary>Waits until the condition holds (polling), failing the test after the timeout.</summary>
-    public static async Task TrueAsync(Func<bool> condition, string what, int timeoutSeconds = 15)
-    {
-        var until = DateTime.UtcNow.AddSeconds(timeoutSeconds);
-        while (!condition())
-        {
-            if (DateTime.UtcNow > until)
-            {
-                Assert.Fail("Timed out waiting for: " + what);
-            }
-
-            await Task.Delay(20);
-        }
     }
 }

@@ -1,5 +1,7 @@
 using System.Net;
 using System.Text.Json.Nodes;
+using Advisor.Testing;
+using Advisor.Testing.Slack;
 
 namespace Advisor.Slack.Tests;
 

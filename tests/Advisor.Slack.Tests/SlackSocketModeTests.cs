@@ -1,4 +1,6 @@
 using System.Text.Json.Nodes;
+using Advisor.Testing;
+using Advisor.Testing.Slack;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Advisor.Slack.Tests;

@@ -1,3 +1,5 @@
+using Advisor.Testing;
+using Advisor.Testing.Slack;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 

@@ -12,17 +12,17 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
-namespace Advisor.Slack.Tests;
+namespace Advisor.Testing.Slack;
 
 /// <summary>One Web API call the emulator received.</summary>
-internal sealed record ApiCall(string Method, JsonObject Body, string? Authorization, DateTimeOffset At, int Status);
+public sealed record ApiCall(string Method, JsonObject Body, string? Authorization, DateTimeOffset At, int Status);
 
 /// <summary>
 /// A loopback Slack: the Web API (chat.postMessage, chat.update, reactions.add/remove, users.info, auth.test,
 /// apps.connections.open), a Socket Mode WebSocket server (hello, envelopes, acks, redelivery of late-acked
 /// envelopes, disconnect frames) and response_url endpoints, all on Kestrel at 127.0.0.1:0.
 /// </summary>
-internal sealed class SlackEmulator : IAsyncDisposable
+public sealed class SlackEmulator : IAsyncDisposable
 {
     public const string BotUserId = "UBOT";
     public const string BotId = "BBOT";
@@ -51,6 +51,9 @@ internal sealed class SlackEmulator : IAsyncDisposable
     public ConcurrentQueue<string> Lifecycle { get; } = new();
 
     public IReadOnlyList<ApiCall> Calls => _calls.ToArray();
+
+    /// <summary>Called for every Web API call as it arrives (after its body is read), on the request's thread.</summary>
+    public Action<ApiCall>? CallObserver { get; set; }
 
     public IReadOnlyList<ApiCall> Posts => Calls.Where(c => c.Method == "chat.postMessage" && c.Status == 200).ToArray();
 
@@ -100,7 +103,9 @@ internal sealed class SlackEmulator : IAsyncDisposable
         var envelopeId = first;
         for (var attempt = 0; ; attempt++)
         {
-            var target = Target(connection);
+            // Like Slack, an envelope that was not acked is sent again on an open connection: the one asked for while
+            // it is open, else the newest (the bot may have closed the old one after a refresh).
+            var target = attempt == 0 ? Target(connection) : OpenTarget(connection);
             var envelope = new JsonObject
             {
                 ["envelope_id"] = envelopeId,
@@ -111,8 +116,17 @@ internal sealed class SlackEmulator : IAsyncDisposable
                 ["retry_reason"] = attempt == 0 ? "" : "timeout",
             };
             var sent = DateTimeOffset.UtcNow;
-            await target.SendAsync(envelope);
-            var acked = await target.WaitForAckAsync(envelopeId, TimeSpan.FromSeconds(5));
+            DateTimeOffset? acked;
+            try
+            {
+                await target.SendAsync(envelope);
+                acked = await target.WaitForAckAsync(envelopeId, TimeSpan.FromSeconds(5));
+            }
+            catch (WebSocketException) when (attempt < maxRetries)
+            {
+                acked = null; // the connection closed under the frame: undelivered, so sent again.
+            }
+
             var late = acked is null || acked.Value - sent > deadline;
             if (!late || attempt >= maxRetries)
             {
@@ -120,6 +134,37 @@ internal sealed class SlackEmulator : IAsyncDisposable
             }
 
             envelopeId = Guid.NewGuid().ToString();
+        }
+    }
+
+    /// <summary>
+    /// Sends an events_api envelope on the newest open connection without waiting for the ack (for load: the caller
+    /// checks <see cref="Acked"/> later). Returns the envelope id and the <see cref="System.Diagnostics.Stopwatch"/>
+    /// timestamp taken just before the frame went on the socket.
+    /// </summary>
+    public async Task<(string EnvelopeId, long SentAt)> DeliverEventAsync(JsonObject eventCallback)
+    {
+        ArgumentNullException.ThrowIfNull(eventCallback);
+        var envelopeId = Guid.NewGuid().ToString();
+        var envelope = new JsonObject
+        {
+            ["envelope_id"] = envelopeId,
+            ["payload"] = eventCallback,
+            ["type"] = "events_api",
+            ["accepts_response_payload"] = false,
+            ["retry_attempt"] = 0,
+            ["retry_reason"] = "",
+        };
+        var sentAt = await Target(null).SendAsync(envelope).ConfigureAwait(false);
+        return (envelopeId, sentAt);
+    }
+
+    /// <summary>Whether the bot acknowledged the envelope on any connection.</summary>
+    public bool Acked(string envelopeId)
+    {
+        lock (_gate)
+        {
+            return _connections.Any(c => c.Acks.ContainsKey(envelopeId));
         }
     }
 
@@ -212,6 +257,15 @@ internal sealed class SlackEmulator : IAsyncDisposable
         };
     }
 
+    private Connection OpenTarget(int? id)
+    {
+        lock (_gate)
+        {
+            return _connections.FirstOrDefault(c => c.Id == id && c.Socket.State == WebSocketState.Open)
+                ?? _connections.Last(c => c.Socket.State == WebSocketState.Open && c.HelloSent);
+        }
+    }
+
     private Connection Target(int? id)
     {
         lock (_gate)
@@ -250,7 +304,9 @@ internal sealed class SlackEmulator : IAsyncDisposable
             return Results.StatusCode((int)HttpStatusCode.TooManyRequests);
         }
 
-        _calls.Enqueue(new ApiCall(method, body, auth, DateTimeOffset.UtcNow, 200));
+        var call = new ApiCall(method, body, auth, DateTimeOffset.UtcNow, 200);
+        _calls.Enqueue(call);
+        CallObserver?.Invoke(call);
         if (method == "apps.connections.open")
         {
             if (!auth.StartsWith("Bearer xapp-", StringComparison.Ordinal))
@@ -387,16 +443,19 @@ internal sealed class SlackEmulator : IAsyncDisposable
 
         public ConcurrentDictionary<string, JsonObject> AckBodies { get; } = new();
 
-        public async Task SendAsync(JsonObject frame)
+        /// <summary>Sends a frame; returns the Stopwatch timestamp at which its first byte went on the socket.</summary>
+        public async Task<long> SendAsync(JsonObject frame)
         {
             var bytes = Encoding.UTF8.GetBytes(frame.ToJsonString());
             await _send.WaitAsync();
             try
             {
+                var sentAt = System.Diagnostics.Stopwatch.GetTimestamp();
                 // Two fragments, to catch readers that expect a whole frame per receive.
                 var half = bytes.Length / 2;
                 await socket.SendAsync(bytes.AsMemory(0, half), WebSocketMessageType.Text, false, CancellationToken.None);
                 await socket.SendAsync(bytes.AsMemory(half), WebSocketMessageType.Text, true, CancellationToken.None);
+                return sentAt;
             }
             finally
             {
@@ -412,6 +471,11 @@ internal sealed class SlackEmulator : IAsyncDisposable
                 if (Acks.TryGetValue(envelopeId, out var at))
                 {
                     return at;
+                }
+
+                if (socket.State is WebSocketState.Closed or WebSocketState.Aborted)
+                {
+                    return null; // no ack can come on a closed connection
                 }
 
                 await Task.Delay(10);

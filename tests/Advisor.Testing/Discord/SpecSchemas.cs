@@ -2,13 +2,13 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 
-namespace Advisor.Discord.Tests.Emulator;
+namespace Advisor.Testing.Discord;
 
 /// <summary>
 /// Request-body checks against Discord's OpenAPI spec (shared/protocol/specs/discord/openapi.json): $ref, allOf/anyOf/oneOf,
 /// type, required, properties, items, enum/const, lengths, item counts and numeric bounds.
 /// </summary>
-internal sealed class SpecSchemas
+public sealed class SpecSchemas
 {
     private readonly JsonElement _root;
 
@@ -16,7 +16,7 @@ internal sealed class SpecSchemas
 
     public static SpecSchemas? Load()
     {
-        var path = Paths.DiscordOpenApi();
+        var path = RepoPaths.DiscordOpenApi();
         if (path is null)
         {
             return null;
@@ -185,42 +185,4 @@ internal sealed class SpecSchemas
         },
         _ => "null",
     };
-}
-
-internal static class Paths
-{
-    /// <summary>The repository root (the folder holding Advisor.sln).</summary>
-    public static string RepoRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Advisor.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("Advisor.sln not found above " + AppContext.BaseDirectory);
-    }
-
-    /// <summary>Discord's OpenAPI spec, found by walking up to a folder that contains shared/protocol.</summary>
-    public static string? DiscordOpenApi()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            var candidate = Path.Combine(dir.FullName, "shared", "protocol", "specs", "discord", "openapi.json");
-            if (File.Exists(candidate))
-            {
-                return candidate;
-            }
-        }
-
-        return null;
-    }
-
-    public static string? Ed25519Vectors()
-    {
-        var spec = DiscordOpenApi();
-        return spec is null ? null : Path.Combine(Path.GetDirectoryName(Path.GetDirectoryName(spec)!)!, "testvectors", "ed25519_vectors.json");
-    }
 }

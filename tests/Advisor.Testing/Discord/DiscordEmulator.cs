@@ -13,16 +13,16 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
-namespace Advisor.Discord.Tests.Emulator;
+namespace Advisor.Testing.Discord;
 
 /// <summary>One REST call the emulator received.</summary>
-internal sealed record RecordedRequest(string Method, string Path, JsonNode? Body, DateTimeOffset At);
+public sealed record RecordedRequest(string Method, string Path, JsonNode? Body, DateTimeOffset At);
 
 /// <summary>
 /// A loopback Discord: REST (v10 paths under /api/v10) and Gateway WebSockets (/gateway, /resume) on 127.0.0.1.
 /// Checks bot auth and User-Agent, the request bodies against the OpenAPI spec and Discord's documented message limits.
 /// </summary>
-internal sealed class DiscordEmulator : IAsyncDisposable
+public sealed class DiscordEmulator : IAsyncDisposable
 {
     public const string Token = "test-bot-token";
     public const string ApplicationId = "777000000000000001";
@@ -34,6 +34,9 @@ internal sealed class DiscordEmulator : IAsyncDisposable
     private long _nextId = 1_200_000_000_000_000_000;
 
     public ConcurrentQueue<RecordedRequest> Requests { get; } = new();
+
+    /// <summary>Called for every REST request as it arrives (after its body is read), on the request's thread.</summary>
+    public Action<RecordedRequest>? RequestObserver { get; set; }
 
     /// <summary>Everything that would have made real Discord answer 400/401 (spec or limit violations, bad auth).</summary>
     public ConcurrentQueue<string> Violations { get; } = new();
@@ -82,6 +85,27 @@ internal sealed class DiscordEmulator : IAsyncDisposable
         return await _connections.Reader.ReadAsync(timeout.Token);
     }
 
+    /// <summary>A guild MESSAGE_CREATE as the gateway sends it (mentioning the bot when <paramref name="mentionBotId"/> is set).</summary>
+    public static JsonObject MessageCreate(string id, string channelId, string guildId, string authorId, string content, string? mentionBotId, int channelType = 0) => new()
+    {
+        ["id"] = id,
+        ["channel_id"] = channelId,
+        ["guild_id"] = guildId,
+        ["channel_type"] = channelType,
+        ["author"] = new JsonObject { ["id"] = authorId, ["username"] = "user" + authorId[^4..], ["bot"] = false },
+        ["content"] = mentionBotId is null ? content : $"<@{mentionBotId}> {content}",
+        ["mentions"] = mentionBotId is null ? new JsonArray() : new JsonArray(new JsonObject { ["id"] = mentionBotId, ["username"] = "advisor", ["bot"] = true }),
+        ["mention_roles"] = new JsonArray(),
+        ["mention_everyone"] = false,
+        ["type"] = 0,
+        ["timestamp"] = "2026-01-01T00:00:00+00:00",
+    };
+
+    /// <summary>Whether a REST request is a channel message replying to message <paramref name="messageId"/>.</summary>
+    public static bool IsReplyTo(RecordedRequest request, string messageId) =>
+        request is { Method: "POST" } && request.Path.EndsWith("/messages", StringComparison.Ordinal)
+        && request.Body?["message_reference"]?["message_id"]?.GetValue<string>() == messageId;
+
     public IEnumerable<RecordedRequest> MessagesTo(string channelId) =>
         Requests.Where(r => r.Method == "POST" && r.Path == $"/api/v10/channels/{channelId}/messages");
 
@@ -123,7 +147,9 @@ internal sealed class DiscordEmulator : IAsyncDisposable
             }
         }
 
-        Requests.Enqueue(new RecordedRequest(method, path, body, DateTimeOffset.UtcNow));
+        var recorded = new RecordedRequest(method, path, body, DateTimeOffset.UtcNow);
+        Requests.Enqueue(recorded);
+        RequestObserver?.Invoke(recorded);
         var ua = http.Request.Headers.UserAgent.ToString();
         if (!ua.StartsWith("DiscordBot (", StringComparison.Ordinal))
         {

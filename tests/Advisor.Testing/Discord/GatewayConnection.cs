@@ -3,14 +3,15 @@ using System.Text;
 using System.Text.Json.Nodes;
 using System.Threading.Channels;
 
-namespace Advisor.Discord.Tests.Emulator;
+namespace Advisor.Testing.Discord;
 
 /// <summary>One gateway connection on the emulator, scripted by a test.</summary>
-internal sealed class GatewayConnection(WebSocket socket, string path, DiscordEmulator emulator)
+public sealed class GatewayConnection(WebSocket socket, string path, DiscordEmulator emulator)
 {
     private readonly Channel<JsonObject> _incoming = Channel.CreateUnbounded<JsonObject>();
     private readonly SemaphoreSlim _send = new(1, 1);
     private readonly TaskCompletionSource<int?> _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private long _sequence;
 
     /// <summary>"/gateway" for fresh connections, "/resume" for resumes.</summary>
     public string Path { get; } = path;
@@ -41,20 +42,61 @@ internal sealed class GatewayConnection(WebSocket socket, string path, DiscordEm
     /// <summary>Sends a payload split into three WebSocket fragments (clients must reassemble).</summary>
     public async Task SendAsync(JsonObject payload)
     {
-        var bytes = Encoding.UTF8.GetBytes(payload.ToJsonString());
-        var cut1 = bytes.Length / 3;
-        var cut2 = 2 * bytes.Length / 3;
         await _send.WaitAsync();
         try
         {
-            await socket.SendAsync(bytes.AsMemory(0, cut1), WebSocketMessageType.Text, false, CancellationToken.None);
-            await socket.SendAsync(bytes.AsMemory(cut1, cut2 - cut1), WebSocketMessageType.Text, false, CancellationToken.None);
-            await socket.SendAsync(bytes.AsMemory(cut2), WebSocketMessageType.Text, true, CancellationToken.None);
+            await SendLockedAsync(payload);
         }
         finally
         {
             _send.Release();
         }
+    }
+
+    /// <summary>
+    /// A handshake as Discord does it: Hello, then the client's Identify (its token checked), then READY with the next
+    /// sequence number. Use with <see cref="DispatchNextAsync"/>, which keeps numbering the dispatches.
+    /// </summary>
+    public async Task IdentifyAsync(string botUserId, string sessionId, int heartbeatIntervalMs = 41250)
+    {
+        await HelloAsync(heartbeatIntervalMs);
+        var identify = await ExpectAsync(2);
+        if (identify["d"]?["token"]?.GetValue<string>() != DiscordEmulator.Token)
+        {
+            throw new InvalidOperationException("Identify carried the wrong token");
+        }
+
+        await ReadyAsync(Interlocked.Increment(ref _sequence), botUserId, sessionId);
+    }
+
+    /// <summary>
+    /// Sends a dispatch with the next sequence number (numbered under the send lock, so sequence order is wire order).
+    /// Returns the <see cref="System.Diagnostics.Stopwatch"/> timestamp taken just before the frame went on the socket.
+    /// </summary>
+    public async Task<long> DispatchNextAsync(string type, JsonNode data)
+    {
+        await _send.WaitAsync();
+        try
+        {
+            var payload = new JsonObject { ["op"] = 0, ["t"] = type, ["s"] = Interlocked.Increment(ref _sequence), ["d"] = data };
+            var sentAt = System.Diagnostics.Stopwatch.GetTimestamp();
+            await SendLockedAsync(payload);
+            return sentAt;
+        }
+        finally
+        {
+            _send.Release();
+        }
+    }
+
+    private async Task SendLockedAsync(JsonObject payload)
+    {
+        var bytes = Encoding.UTF8.GetBytes(payload.ToJsonString());
+        var cut1 = bytes.Length / 3;
+        var cut2 = 2 * bytes.Length / 3;
+        await socket.SendAsync(bytes.AsMemory(0, cut1), WebSocketMessageType.Text, false, CancellationToken.None);
+        await socket.SendAsync(bytes.AsMemory(cut1, cut2 - cut1), WebSocketMessageType.Text, false, CancellationToken.None);
+        await socket.SendAsync(bytes.AsMemory(cut2), WebSocketMessageType.Text, true, CancellationToken.None);
     }
 
     /// <summary>The next payload from the client with this op (heartbeats are counted and skipped unless asked for).</summary>
