@@ -1,5 +1,3 @@
-using Advisor.Core.Knowledge;
-
 namespace Advisor.Core.Retrieval;
 
 /// <summary>
@@ -47,6 +45,4 @@ internal static class QueryExpansion
 
     /// <summary>True when the word has an expansion (so it is not "unknown" to the knowledge).</summary>
     public static bool Knows(string word) => Expansions.ContainsKey(word);
-
-    internal static IEnumerable<string> Words(string text) => TextTools.Words(text);
 }
