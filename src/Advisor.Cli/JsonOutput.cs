@@ -43,13 +43,7 @@ internal static class JsonOutput
         w.WriteBoolean("abstained", answer.Abstained);
         w.WriteNumber("confidence", answer.Confidence);
         WriteCitations(w, answer.Citations);
-        w.WriteStartArray("suggestions");
-        foreach (var s in answer.Suggestions)
-        {
-            w.WriteStringValue(s);
-        }
-
-        w.WriteEndArray();
+        WriteStrings(w, "suggestions", answer.Suggestions);
         w.WriteString("composer", answer.Composer);
         if (answer.Note is not null)
         {
@@ -65,13 +59,7 @@ internal static class JsonOutput
         w.WriteStartObject();
         w.WriteString("roleA", c.RoleA);
         w.WriteString("roleB", c.RoleB);
-        w.WriteStartArray("articles");
-        foreach (var a in c.Articles)
-        {
-            w.WriteStringValue(a);
-        }
-
-        w.WriteEndArray();
+        WriteStrings(w, "articles", c.Articles);
         w.WriteStartArray("rows");
         foreach (var row in c.Rows)
         {
@@ -95,20 +83,8 @@ internal static class JsonOutput
         {
             w.WriteStartObject();
             w.WriteString("name", r.Name);
-            w.WriteStartArray("aliases");
-            foreach (var a in r.Aliases)
-            {
-                w.WriteStringValue(a);
-            }
-
-            w.WriteEndArray();
-            w.WriteStartArray("articles");
-            foreach (var a in r.Articles)
-            {
-                w.WriteStringValue(a);
-            }
-
-            w.WriteEndArray();
+            WriteStrings(w, "aliases", r.Aliases);
+            WriteStrings(w, "articles", r.Articles);
             w.WriteNumber("sections", r.SectionCount);
             w.WriteEndObject();
         }
@@ -122,13 +98,7 @@ internal static class JsonOutput
         w.WriteString("error", error);
         if (knownRoles is { Count: > 0 })
         {
-            w.WriteStartArray("knownRoles");
-            foreach (var r in knownRoles)
-            {
-                w.WriteStringValue(r);
-            }
-
-            w.WriteEndArray();
+            WriteStrings(w, "knownRoles", knownRoles);
         }
 
         if (closest is not null)
@@ -137,6 +107,17 @@ internal static class JsonOutput
         }
 
         w.WriteEndObject();
+    }
+
+    private static void WriteStrings(Utf8JsonWriter w, string name, IEnumerable<string> items)
+    {
+        w.WriteStartArray(name);
+        foreach (var item in items)
+        {
+            w.WriteStringValue(item);
+        }
+
+        w.WriteEndArray();
     }
 
     private static void WriteCell(Utf8JsonWriter w, string name, ComparisonCell? cell)
@@ -148,13 +129,7 @@ internal static class JsonOutput
         }
 
         w.WriteStartObject(name);
-        w.WriteStartArray("points");
-        foreach (var p in cell.Points)
-        {
-            w.WriteStringValue(p);
-        }
-
-        w.WriteEndArray();
+        WriteStrings(w, "points", cell.Points);
         w.WritePropertyName("citation");
         WriteCitation(w, cell.Citation);
         w.WriteEndObject();

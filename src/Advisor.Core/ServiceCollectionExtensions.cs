@@ -6,7 +6,6 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 using Microsoft.SemanticKernel;
 
 namespace Advisor.Core;
@@ -34,7 +33,6 @@ public static class ServiceCollectionExtensions
         services.TryAddSingleton<IKnowledgeStore, KnowledgeStore>();
         services.TryAddSingleton<KnowledgePlugin>();
         services.TryAddSingleton(sp => new AdvisorMetrics(sp.GetService<System.Diagnostics.Metrics.IMeterFactory>()));
-        services.TryAddSingleton(sp => PromptLibrary.Load(sp.GetRequiredService<IOptions<AdvisorOptions>>().Value.PromptsPath));
         services.TryAddSingleton(sp =>
         {
             var builder = Kernel.CreateBuilder();

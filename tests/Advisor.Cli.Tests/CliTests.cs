@@ -1,13 +1,14 @@
 using System.Diagnostics;
 using System.Text.Json;
 using Advisor.Cli;
+using Advisor.Testing;
 using Microsoft.Extensions.Configuration;
 
 namespace Advisor.Cli.Tests;
 
 public sealed class CliTests
 {
-    private static readonly string RepoRoot = FindRepoRoot();
+    private static readonly string RepoRoot = RepoPaths.RepoRoot();
     private static readonly string Knowledge = Path.Combine(RepoRoot, "knowledge");
 
     private static async Task<(int Code, string Out, string Err)> Run(string stdin, params string[] args)
@@ -201,18 +202,5 @@ public sealed class CliTests
         Assert.Equal(2, lines.Length);
         Assert.Contains("\"section\":\"Educational Backgrounds\"", lines[0], StringComparison.Ordinal);
         Assert.Contains("\"abstained\":true", lines[1], StringComparison.Ordinal);
-    }
-
-    private static string FindRepoRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Advisor.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("Advisor.sln not found");
     }
 }

@@ -1,5 +1,6 @@
-using Advisor.Core;
 using Advisor.Core.Knowledge;
+using Advisor.Core;
+using Advisor.Testing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -10,7 +11,7 @@ internal static class TestKnowledge
 {
     private static readonly Lazy<KnowledgeSnapshot> Shared = new(() => KnowledgeSnapshot.Load(Folder));
 
-    public static string RepoRoot { get; } = FindRepoRoot();
+    public static string RepoRoot { get; } = RepoPaths.RepoRoot();
 
     public static string Folder => Path.Combine(RepoRoot, "knowledge");
 
@@ -28,19 +29,6 @@ internal static class TestKnowledge
         services.AddAdvisorCore(config);
         configure?.Invoke(services);
         return services.BuildServiceProvider();
-    }
-
-    private static string FindRepoRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Advisor.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("Advisor.sln not found above " + AppContext.BaseDirectory);
     }
 }
 

@@ -1,6 +1,7 @@
-using Advisor.Core;
 using Advisor.Core.Knowledge;
+using Advisor.Core;
 using Advisor.Host.Operations;
+using Advisor.Testing;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
@@ -66,22 +67,9 @@ internal sealed class TestWorker : IAsyncDisposable
 
 internal static class Paths
 {
-    public static string RepositoryRoot { get; } = FindRoot();
+    public static string RepositoryRoot { get; } = RepoPaths.RepoRoot();
 
     public static string RepositoryKnowledge => Path.Combine(RepositoryRoot, "knowledge");
-
-    private static string FindRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Advisor.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("Advisor.sln not found above " + AppContext.BaseDirectory);
-    }
 
     /// <summary>A temp copy of the repository's knowledge folder, deleted on dispose.</summary>
     public static TempKnowledge CopyKnowledge() => new();

@@ -2,9 +2,9 @@ using System.Diagnostics;
 using System.Globalization;
 using Advisor.Host.Operations;
 using Advisor.LoadDriver;
-using Advisor.Testing;
 using Advisor.Testing.Discord;
 using Advisor.Testing.Slack;
+using Advisor.Testing;
 using Microsoft.AspNetCore.Hosting;
 
 // Starts the worker in-process on loopback and fires questions at a fixed rate (open loop: a slow answer does not
@@ -177,19 +177,6 @@ internal sealed record DriverOptions(string Via, int Rate, int Seconds, int User
             return null;
         }
 
-        return new DriverOptions(via, rate, seconds, users, channels, knowledge ?? FindKnowledge());
-    }
-
-    private static string FindKnowledge()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Advisor.sln")))
-            {
-                return Path.Combine(dir.FullName, "knowledge");
-            }
-        }
-
-        return "knowledge";
+        return new DriverOptions(via, rate, seconds, users, channels, knowledge ?? Path.Combine(RepoPaths.RepoRoot(), "knowledge"));
     }
 }

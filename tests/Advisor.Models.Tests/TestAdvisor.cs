@@ -1,10 +1,11 @@
-using Advisor.Core;
 using Advisor.Core.Answers;
+using Advisor.Core;
+using Advisor.Testing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.Metrics.Testing;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Testing;
+using Microsoft.Extensions.Logging;
 
 namespace Advisor.Models.Tests;
 
@@ -95,7 +96,7 @@ internal sealed class TestAdvisor : IAsyncDisposable
 /// <summary>Where the repository's folders are.</summary>
 internal static class Paths
 {
-    public static string Root { get; } = FindRoot();
+    public static string Root { get; } = RepoPaths.RepoRoot();
 
     public static string Knowledge => Path.Combine(Root, "knowledge");
 
@@ -119,18 +120,5 @@ internal static class Paths
             Directory.CreateDirectory(Path.GetDirectoryName(target)!);
             File.Copy(file, target);
         }
-    }
-
-    private static string FindRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Advisor.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("Advisor.sln not found above " + AppContext.BaseDirectory);
     }
 }

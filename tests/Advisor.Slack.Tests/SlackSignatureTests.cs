@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using Advisor.Testing;
 
 namespace Advisor.Slack.Tests;
 
@@ -7,20 +8,8 @@ public sealed class SlackSignatureTests
 {
     private static JsonElement Vectors() => JsonDocument.Parse(File.ReadAllText(VectorFile())).RootElement;
 
-    /// <summary>The signing vectors of the protocol brief, in the shared folder beside the repository.</summary>
-    private static string VectorFile()
-    {
-        for (var dir = new DirectoryInfo(AdvisorSlackApp.RepoRoot()); dir is not null; dir = dir.Parent)
-        {
-            var candidate = Path.Combine(dir.FullName, "shared", "protocol", "specs", "testvectors", "slack_signing_vectors.json");
-            if (File.Exists(candidate))
-            {
-                return candidate;
-            }
-        }
-
-        throw new FileNotFoundException("shared/protocol/specs/testvectors/slack_signing_vectors.json was not found above the repository");
-    }
+    private static string VectorFile() =>
+        RepoPaths.SlackSigningVectors() ?? throw new FileNotFoundException("shared/protocol/specs/testvectors/slack_signing_vectors.json was not found above the repository");
 
     public static TheoryData<string> VectorNames() => new() { "slack-docs-signing-example", "slack-url-verification-json-derived" };
 

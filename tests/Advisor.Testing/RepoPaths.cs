@@ -17,12 +17,12 @@ public static class RepoPaths
         throw new InvalidOperationException("Advisor.sln not found above " + AppContext.BaseDirectory);
     }
 
-    /// <summary>Discord's OpenAPI spec, found by walking up to a folder that contains shared/protocol.</summary>
-    public static string? DiscordOpenApi()
+    /// <summary>A file of the shared protocol material (../shared/protocol beside the repository), or null when absent.</summary>
+    public static string? SharedProtocolFile(params string[] relative)
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {
-            var candidate = Path.Combine(dir.FullName, "shared", "protocol", "specs", "discord", "openapi.json");
+            var candidate = Path.Combine([dir.FullName, "shared", "protocol", .. relative]);
             if (File.Exists(candidate))
             {
                 return candidate;
@@ -32,9 +32,12 @@ public static class RepoPaths
         return null;
     }
 
-    public static string? Ed25519Vectors()
-    {
-        var spec = DiscordOpenApi();
-        return spec is null ? null : Path.Combine(Path.GetDirectoryName(Path.GetDirectoryName(spec)!)!, "testvectors", "ed25519_vectors.json");
-    }
+    /// <summary>Discord's OpenAPI spec.</summary>
+    public static string? DiscordOpenApi() => SharedProtocolFile("specs", "discord", "openapi.json");
+
+    /// <summary>RFC 8032 vectors plus the Discord-shaped one.</summary>
+    public static string? Ed25519Vectors() => SharedProtocolFile("specs", "testvectors", "ed25519_vectors.json");
+
+    /// <summary>Slack's documented signing example plus the derived JSON-body one.</summary>
+    public static string? SlackSigningVectors() => SharedProtocolFile("specs", "testvectors", "slack_signing_vectors.json");
 }

@@ -72,10 +72,6 @@ public sealed class KnowledgeSnapshot
         return snapshot;
     }
 
-    /// <summary>Indexes articles that are already parsed.</summary>
-    public static KnowledgeSnapshot FromArticles(string root, IReadOnlyList<Article> articles, IReadOnlyList<LoadError> errors) =>
-        new(root, articles, errors);
-
     /// <summary>Position of a section in <see cref="Sections"/>.</summary>
     internal int PositionOf(KnowledgeSection section) => _positions[section.Id];
 
