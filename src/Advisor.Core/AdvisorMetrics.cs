@@ -13,6 +13,9 @@ public sealed class AdvisorMetrics : IDisposable
     private readonly Counter<long> _abstentions;
     private readonly Counter<long> _fallbacks;
     private readonly Counter<long> _reloads;
+    private readonly Counter<long> _reconnects;
+    private readonly Counter<long> _rateLimitWaits;
+    private readonly Histogram<double> _rateLimitWaitDuration;
 
     public AdvisorMetrics(IMeterFactory? meterFactory = null)
     {
@@ -22,6 +25,9 @@ public sealed class AdvisorMetrics : IDisposable
         _abstentions = _meter.CreateCounter<long>("advisor.abstentions", description: "Questions the knowledge did not cover");
         _fallbacks = _meter.CreateCounter<long>("advisor.model.fallbacks", description: "Model answers replaced by the extractive answer, by reason");
         _reloads = _meter.CreateCounter<long>("advisor.reloads", description: "Knowledge reloads, by result");
+        _reconnects = _meter.CreateCounter<long>("advisor.platform.reconnects", description: "Platform connections re-established, by platform and reason");
+        _rateLimitWaits = _meter.CreateCounter<long>("advisor.platform.rate_limit.waits", description: "Times a platform's rate limit made the bot wait before sending, by platform");
+        _rateLimitWaitDuration = _meter.CreateHistogram<double>("advisor.platform.rate_limit.wait.duration", unit: "ms", description: "How long the bot waited for a platform's rate limit");
     }
 
     public void Answered(string platform, string outcome, double milliseconds)
@@ -38,6 +44,18 @@ public sealed class AdvisorMetrics : IDisposable
     public void ModelFallback(string reason) => _fallbacks.Add(1, new KeyValuePair<string, object?>("reason", reason));
 
     public void Reloaded(bool succeeded) => _reloads.Add(1, new KeyValuePair<string, object?>("result", succeeded ? "ok" : "failed"));
+
+    /// <summary>A platform adapter re-established its connection (resumed or reconnected after a drop).</summary>
+    public void PlatformReconnected(string platform, string reason) =>
+        _reconnects.Add(1, new KeyValuePair<string, object?>("platform", platform), new KeyValuePair<string, object?>("reason", reason));
+
+    /// <summary>A platform's rate limit made an adapter wait <paramref name="wait"/> before sending.</summary>
+    public void PlatformRateLimitWaited(string platform, TimeSpan wait)
+    {
+        var tag = new KeyValuePair<string, object?>("platform", platform);
+        _rateLimitWaits.Add(1, tag);
+        _rateLimitWaitDuration.Record(wait.TotalMilliseconds, tag);
+    }
 
     public void Dispose() => _meter.Dispose();
 }

@@ -1,3 +1,4 @@
+using Advisor.Core;
 using System.Globalization;
 using System.Text.RegularExpressions;
 using Advisor.Core.Answers;
@@ -27,13 +28,13 @@ public sealed partial class MetricsTests
     }
 
     [Fact]
-    public async Task Metrics_expose_adapter_reconnects_rate_limit_waits_and_reloads()
+    public async Task The_exporter_carries_the_core_platform_instruments_and_reloads()
     {
         await using var worker = await TestWorker.StartAsync(settings: new Dictionary<string, string?> { ["Advisor:Reload:WatchFiles"] = "false" });
-        var platform = worker.App.Services.GetRequiredService<PlatformMetrics>();
-        platform.Reconnected("discord", "resume");
-        platform.Reconnected("discord", "resume");
-        platform.RateLimitWaited("slack", TimeSpan.FromMilliseconds(1200));
+        var metrics = worker.App.Services.GetRequiredService<AdvisorMetrics>();
+        metrics.PlatformReconnected("discord", "resume");
+        metrics.PlatformReconnected("discord", "resume");
+        metrics.PlatformRateLimitWaited("slack", TimeSpan.FromMilliseconds(1200));
         await worker.Advisor.ReloadAsync();
 
         var text = await worker.Http.GetStringAsync("/metrics");
