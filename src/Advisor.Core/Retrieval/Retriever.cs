@@ -37,46 +37,10 @@ public static class Retriever
         var roles = mentions.Select(m => m.Role).DistinctBy(r => r.Name).ToList();
         var (aspect, aspectPositions) = AspectLexicon.Detect(words);
 
-        var signalPositions = new HashSet<int>(aspectPositions);
-        foreach (var (_, start, length) in mentions)
-        {
-            for (var k = start; k < start + length; k++)
-            {
-                signalPositions.Add(k);
-            }
-        }
-
-        var restWords = words.Where((_, i) => !signalPositions.Contains(i)).ToList();
-        var content = new List<string>();
-        var covered = 0;
-        var queryTerms = new List<(string Term, bool Known, float Weight)>();
-        foreach (var word in restWords)
-        {
-            foreach (var term in index.Analyze(word))
-            {
-                if (content.Contains(term))
-                {
-                    continue;
-                }
-
-                content.Add(term);
-                if (index.Knows(term))
-                {
-                    covered++;
-                    queryTerms.Add((term, true, 1f));
-                    continue;
-                }
-
-                // A typo: search for the indexed terms it is closest to, at a lower weight.
-                var corrections = index.Corrections(term, TextTools.TypoBudget(term.Length));
-                if (corrections.Count > 0 || QueryExpansion.Knows(word))
-                {
-                    covered++;
-                }
-
-                queryTerms.AddRange(corrections.Where(c => !queryTerms.Any(t => t.Term == c)).Select(c => (c, true, FuzzyWeight)));
-            }
-        }
+        // The words that name neither a role nor the aspect are the question's content.
+        var signal = new HashSet<int>(aspectPositions.Concat(mentions.SelectMany(m => Enumerable.Range(m.Start, m.Length))));
+        var terms = new QueryTerms(index);
+        var (content, covered) = ReadContent(index, words.Where((_, i) => !signal.Contains(i)), terms);
 
         var rolesFromHistory = false;
         if (roles.Count == 0 && history.Count > 0)
@@ -97,47 +61,19 @@ public static class Retriever
         // repeats its name). The words of an aspect that could not be boosted do count as text.
         if (boostedAspect is null)
         {
-            foreach (var term in index.Analyze(string.Join(' ', aspectPositions.Order().Select(i => words[i]))).Distinct())
-            {
-                if (!queryTerms.Any(t => t.Term == term))
-                {
-                    queryTerms.Add((term, index.Knows(term), 1f));
-                }
-            }
+            terms.Add(index.Analyze(string.Join(' ', aspectPositions.Order().Select(i => words[i]))), 1f);
         }
 
-        foreach (var term in index.Analyze(QueryExpansion.For(words)).Distinct())
-        {
-            if (!queryTerms.Any(t => t.Term == term) && index.Knows(term))
-            {
-                queryTerms.Add((term, true, ExpansionWeight));
-            }
-        }
+        terms.Add(index.Analyze(QueryExpansion.For(words)), ExpansionWeight);
 
         var coverage = content.Count == 0 ? 1.0 : (double)covered / content.Count;
         var hasSignal = roles.Count > 0 || aspect is not null;
         var inScope = content.Count == 0 ? hasSignal : coverage >= (hasSignal ? 0.5 : 0.6);
 
-        var query = BuildQuery(queryTerms, roles, boostedAspect);
-        if (boostedAspect is null && aspect is not null && roles.Count > 0)
+        var query = BuildQuery(terms, roles, boostedAspect);
+        if (boostedAspect is null && aspect is not null && roles.Count > 0 && RelatedWordsOfRoles(index, aspect, roles) is { } related)
         {
-            // No section of the named roles is labelled with the aspect: look for its usual words in their sections.
-            var related = new BooleanQuery(disableCoord: true);
-            foreach (var term in index.Analyze(AspectLexicon.Related(aspect)).Distinct().Where(index.Knows))
-            {
-                related.Add(new TermQuery(new Term(SectionIndex.Body, term)) { Boost = ExpansionWeight }, Occur.SHOULD);
-            }
-
-            var ofRoles = new BooleanQuery();
-            foreach (var role in roles)
-            {
-                ofRoles.Add(new TermQuery(new Term(SectionIndex.RoleField, SectionIndex.RoleKey(role.Name))), Occur.SHOULD);
-            }
-
-            if (related.Clauses.Count > 0)
-            {
-                query.Add(new BooleanQuery { { new ConstantScoreQuery(ofRoles) { Boost = 0f }, Occur.MUST }, { related, Occur.MUST } }, Occur.SHOULD);
-            }
+            query.Add(related, Occur.SHOULD);
         }
 
         var ranked = new List<ScoredSection>(Top);
@@ -150,20 +86,73 @@ public static class Retriever
         }
 
         inScope &= ranked.Count > 0;
-        var analysis = new QueryAnalysis(question, roles, rolesFromHistory, aspect, content, queryTerms.Select(t => t.Term).ToList(), coverage);
+        var analysis = new QueryAnalysis(question, roles, rolesFromHistory, aspect, content, terms.Terms, coverage);
         return new RetrievalResult(analysis, ranked, inScope, Confidence(analysis, ranked, inScope), knowledge);
     }
 
-    private static BooleanQuery BuildQuery(List<(string Term, bool Known, float Weight)> terms, List<RoleInfo> roles, string? aspect)
+    /// <summary>
+    /// Stems the content words into <paramref name="terms"/>, a misspelt word by the indexed terms closest to it, and
+    /// counts the content stems the knowledge knows (exactly, within the typo budget, or through an expansion).
+    /// </summary>
+    private static (List<string> Content, int Covered) ReadContent(SectionIndex index, IEnumerable<string> contentWords, QueryTerms terms)
+    {
+        var content = new List<string>();
+        var covered = 0;
+        foreach (var word in contentWords)
+        {
+            foreach (var term in index.Analyze(word).Where(t => !content.Contains(t)))
+            {
+                content.Add(term);
+                if (index.Knows(term))
+                {
+                    covered++;
+                    terms.Add([term], 1f);
+                    continue;
+                }
+
+                var corrections = index.Corrections(term, TextTools.TypoBudget(term.Length));
+                if (corrections.Count > 0 || QueryExpansion.Knows(word))
+                {
+                    covered++;
+                }
+
+                terms.Add(corrections, FuzzyWeight);
+            }
+        }
+
+        return (content, covered);
+    }
+
+    /// <summary>The aspect's usual words, matched only in sections of the named roles (null when none is indexed).</summary>
+    private static BooleanQuery? RelatedWordsOfRoles(SectionIndex index, string aspect, List<RoleInfo> roles)
+    {
+        var related = new BooleanQuery(disableCoord: true);
+        foreach (var term in index.Analyze(AspectLexicon.Related(aspect)).Distinct().Where(index.Knows))
+        {
+            related.Add(new TermQuery(new Term(SectionIndex.Body, term)) { Boost = ExpansionWeight }, Occur.SHOULD);
+        }
+
+        if (related.Clauses.Count == 0)
+        {
+            return null;
+        }
+
+        var ofRoles = new BooleanQuery();
+        foreach (var role in roles)
+        {
+            ofRoles.Add(new TermQuery(new Term(SectionIndex.RoleField, SectionIndex.RoleKey(role.Name))), Occur.SHOULD);
+        }
+
+        return new BooleanQuery { { new ConstantScoreQuery(ofRoles) { Boost = 0f }, Occur.MUST }, { related, Occur.MUST } };
+    }
+
+    private static BooleanQuery BuildQuery(QueryTerms terms, List<RoleInfo> roles, string? aspect)
     {
         var query = new BooleanQuery(disableCoord: true);
-        foreach (var (term, known, weight) in terms)
+        foreach (var (term, weight) in terms.Weighted)
         {
-            if (known)
-            {
-                query.Add(new TermQuery(new Term(SectionIndex.Body, term)) { Boost = weight }, Occur.SHOULD);
-                query.Add(new TermQuery(new Term(SectionIndex.Head, term)) { Boost = 1.5f * weight }, Occur.SHOULD);
-            }
+            query.Add(new TermQuery(new Term(SectionIndex.Body, term)) { Boost = weight }, Occur.SHOULD);
+            query.Add(new TermQuery(new Term(SectionIndex.Head, term)) { Boost = 1.5f * weight }, Occur.SHOULD);
         }
 
         foreach (var role in roles)
@@ -178,6 +167,27 @@ public static class Retriever
         }
 
         return query;
+    }
+
+    /// <summary>The indexed terms a query searches for, each once, at the weight it was first added with.</summary>
+    private sealed class QueryTerms(SectionIndex index)
+    {
+        private readonly HashSet<string> _seen = new(StringComparer.Ordinal);
+
+        public List<(string Term, float Weight)> Weighted { get; } = [];
+
+        public List<string> Terms => Weighted.Select(t => t.Term).ToList();
+
+        public void Add(IEnumerable<string> terms, float weight)
+        {
+            foreach (var term in terms)
+            {
+                if (index.Knows(term) && _seen.Add(term))
+                {
+                    Weighted.Add((term, weight));
+                }
+            }
+        }
     }
 
     private static double Confidence(QueryAnalysis q, List<ScoredSection> ranked, bool inScope)
