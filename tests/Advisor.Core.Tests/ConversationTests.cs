@@ -59,3 +59,29 @@ public sealed class ConversationTests
         Assert.True(limiter.TryAcquire("u1", out _));
     }
 }
+
+public sealed class RecentKeysTests
+{
+    [Fact]
+    public void A_key_is_claimed_once_until_it_ages_out()
+    {
+        var time = new FakeTimeProvider();
+        var keys = new RecentKeys(time, TimeSpan.FromMinutes(5));
+        Assert.True(keys.TryClaim("ev1"));
+        Assert.False(keys.TryClaim("ev1"));
+        time.Advance(TimeSpan.FromMinutes(6));
+        Assert.True(keys.TryClaim("ev2")); // pruning happens on the next claim
+        Assert.True(keys.TryClaim("ev1"));
+    }
+
+    [Fact]
+    public void The_oldest_keys_give_way_when_the_capacity_is_reached()
+    {
+        var keys = new RecentKeys(new FakeTimeProvider(), TimeSpan.FromHours(1), capacity: 2);
+        Assert.True(keys.TryClaim("a"));
+        Assert.True(keys.TryClaim("b"));
+        Assert.True(keys.TryClaim("c"));
+        Assert.False(keys.TryClaim("c"));
+        Assert.True(keys.TryClaim("a"));
+    }
+}
