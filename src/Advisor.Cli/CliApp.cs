@@ -259,6 +259,13 @@ public sealed class CliApp(TextReader input, TextWriter output, TextWriter error
         {
             problem = $"the line is not valid JSON ({ex.Message.Split(" Path:")[0].TrimEnd('.')})";
         }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // One question failing must not end the stream: report it on its line and go on.
+            writer.Reset();
+            buffer.ResetWrittenCount();
+            problem = $"the question could not be answered ({ex.Message})";
+        }
 
         if (problem is not null)
         {

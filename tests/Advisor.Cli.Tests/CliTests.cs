@@ -3,6 +3,7 @@ using System.Text.Json;
 using Advisor.Cli;
 using Advisor.Testing;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Advisor.Cli.Tests;
 
@@ -88,6 +89,48 @@ public sealed class CliTests
         using var last = JsonDocument.Parse(lines[7]);
         Assert.Equal("q8", last.RootElement.GetProperty("id").GetString());
         Assert.Equal("Common Industries", last.RootElement.GetProperty("citations")[0].GetProperty("section").GetString());
+    }
+
+    [Fact]
+    public async Task Ask_jsonl_reports_a_question_that_fails_on_its_line_and_goes_on()
+    {
+        var output = new StringWriter();
+        var app = new CliApp(new StringReader("{\"id\": \"a\", \"question\": \"boom please\"}\n{\"id\": \"b\", \"question\": \"What tools do AI scientists use?\"}\n"), output, new StringWriter());
+        var config = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["Advisor:KnowledgePath"] = Knowledge }).Build();
+        var code = await app.RunAsync(["ask", "--jsonl"], config, (services, _) =>
+        {
+            services.Remove(services.Single(d => d.ServiceType == typeof(Advisor.Core.IAdvisor)));
+            services.AddSingleton<Advisor.Core.AdvisorService>();
+            services.AddSingleton<Advisor.Core.IAdvisor>(sp => new FailingOn("boom", sp.GetRequiredService<Advisor.Core.AdvisorService>()));
+        });
+
+        Assert.Equal(0, code);
+        var lines = output.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(2, lines.Length);
+        using var failed = JsonDocument.Parse(lines[0]);
+        Assert.Equal(["id", "error"], failed.RootElement.EnumerateObject().Select(p => p.Name));
+        Assert.Contains("could not be answered", failed.RootElement.GetProperty("error").GetString(), StringComparison.Ordinal);
+        Assert.Contains("\"id\":\"b\"", lines[1], StringComparison.Ordinal);
+        Assert.Contains("Tools and Software Used", lines[1], StringComparison.Ordinal);
+    }
+
+    /// <summary>An advisor that throws for questions containing a word, and otherwise asks the real one.</summary>
+    private sealed class FailingOn(string word, Advisor.Core.IAdvisor inner) : Advisor.Core.IAdvisor
+    {
+        public Advisor.Core.Knowledge.KnowledgeSnapshot Knowledge => inner.Knowledge;
+
+        public Task<Advisor.Core.Answers.Answer> AskAsync(Advisor.Core.Answers.AdvisorQuestion question, CancellationToken cancellationToken = default) =>
+            question.Text.Contains(word, StringComparison.Ordinal) ? throw new InvalidOperationException("simulated failure") : inner.AskAsync(question, cancellationToken);
+
+        public IAsyncEnumerable<Advisor.Core.Answers.AnswerUpdate> AskStreamingAsync(Advisor.Core.Answers.AdvisorQuestion question, CancellationToken cancellationToken = default) => inner.AskStreamingAsync(question, cancellationToken);
+
+        public Advisor.Core.Comparison.CompareOutcome Compare(string roleA, string roleB, string? aspect = null) => inner.Compare(roleA, roleB, aspect);
+
+        public IReadOnlyList<Advisor.Core.Roles.RoleInfo> Roles() => inner.Roles();
+
+        public IReadOnlyList<Advisor.Core.Roles.RoleInfo> SuggestRoles(string fragment, int max = 25) => inner.SuggestRoles(fragment, max);
+
+        public Task<Advisor.Core.Knowledge.ReloadReport> ReloadAsync(CancellationToken cancellationToken = default) => inner.ReloadAsync(cancellationToken);
     }
 
     [Fact]
