@@ -29,6 +29,15 @@ internal sealed partial class DiscordBotService(
         {
             Log.RegistrationFailed(logger, ex.Message);
         }
+        catch (OperationCanceledException ex) when (!stoppingToken.IsCancellationRequested)
+        {
+            // A timeout, not shutdown: the host (and Slack with it) must keep running.
+            Log.RegistrationFailed(logger, "timed out: " + ex.Message);
+        }
+        catch (OperationCanceledException)
+        {
+            return;
+        }
 
         if (!options.Value.UseGateway)
         {

@@ -6,7 +6,6 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 
 namespace Advisor.Discord;
 
@@ -34,14 +33,14 @@ public static partial class DiscordEndpoints
     private static async Task HandleAsync(HttpContext http)
     {
         var services = http.RequestServices;
-        var options = services.GetRequiredService<IOptions<DiscordOptions>>().Value;
+        var verifier = services.GetRequiredService<Ed25519Verifier>();
         var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(DiscordEndpoints).FullName!);
         using var body = new MemoryStream();
         await http.Request.Body.CopyToAsync(body, http.RequestAborted);
         var raw = body.ToArray();
         var timestamp = http.Request.Headers["X-Signature-Timestamp"].ToString();
         var signature = http.Request.Headers["X-Signature-Ed25519"].ToString();
-        if (string.IsNullOrEmpty(options.PublicKey) || !Ed25519Verifier.VerifyDiscordRequest(options.PublicKey, timestamp, raw, signature))
+        if (!verifier.VerifyDiscordRequest(timestamp, raw, signature))
         {
             Log.BadSignature(logger, http.Connection.RemoteIpAddress?.ToString() ?? "?");
             http.Response.StatusCode = StatusCodes.Status401Unauthorized;

@@ -11,9 +11,6 @@ public sealed class DiscordOptions : IValidatableObject
     /// <summary>GUILDS (1) | GUILD_MESSAGES (512) | DIRECT_MESSAGES (4096).</summary>
     public const int DefaultIntents = 1 | 512 | 4096;
 
-    /// <summary>The privileged MESSAGE_CONTENT intent (1 &lt;&lt; 15).</summary>
-    public const int MessageContentIntent = 1 << 15;
-
     /// <summary>The bot token (Developer Portal → Bot → Reset Token).</summary>
     [Required(AllowEmptyStrings = false, ErrorMessage = "Advisor:Discord:Token is required: the bot token from the Developer Portal (Bot → Reset Token).")]
     public string Token { get; set; } = "";

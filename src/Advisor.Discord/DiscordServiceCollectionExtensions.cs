@@ -50,6 +50,7 @@ public static class DiscordServiceCollectionExtensions
         services.AddSingleton<IDiscordCommandModule, ReloadModule>();
         services.TryAddSingleton<MessageCreateHandler>();
         services.TryAddSingleton<InteractionHandler>();
+        services.TryAddSingleton(sp => Ed25519Verifier.FromHex(sp.GetRequiredService<IOptions<DiscordOptions>>().Value.PublicKey));
         services.AddSingleton<IGatewayDispatchHandler>(sp => sp.GetRequiredService<MessageCreateHandler>());
         services.AddSingleton<IGatewayDispatchHandler>(sp => sp.GetRequiredService<InteractionHandler>());
         services.TryAddSingleton<DiscordGatewayClient>();

@@ -5,6 +5,7 @@ using Advisor.Testing;
 using Advisor.Testing.Discord;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Testing;
 
@@ -24,12 +25,13 @@ internal sealed class AdapterHarness : IAsyncDisposable
 
     public Task? Running { get; private set; }
 
-    public AdapterHarness(DiscordEmulator emulator, Dictionary<string, string?>? extra = null)
+    /// <param name="configure">Runs after the core and the adapter are registered (to replace or tune services).</param>
+    public AdapterHarness(DiscordEmulator emulator, Dictionary<string, string?>? extra = null, GatewaySettings? settings = null, Action<IServiceCollection>? configure = null)
     {
         Configuration = Config(emulator, extra);
         var services = new ServiceCollection();
         services.AddFakeLogging(o => o.CollectRecordsForDisabledLogLevels = false);
-        services.AddSingleton(new GatewaySettings
+        services.AddSingleton(settings ?? new GatewaySettings
         {
             InvalidSessionDelayMin = TimeSpan.Zero,
             InvalidSessionDelayMax = TimeSpan.FromMilliseconds(20),
@@ -37,8 +39,19 @@ internal sealed class AdapterHarness : IAsyncDisposable
         });
         services.AddAdvisorCore(Configuration);
         services.AddDiscordAdapter(Configuration);
+        configure?.Invoke(services);
         Services = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true });
     }
+
+    /// <summary>Replaces IAdvisor with a <see cref="GatedAdvisor"/> around the real core.</summary>
+    public static void UseGatedAdvisor(IServiceCollection services)
+    {
+        services.AddSingleton<AdvisorService>();
+        services.AddSingleton(sp => new GatedAdvisor(sp.GetRequiredService<AdvisorService>()));
+        services.Replace(ServiceDescriptor.Singleton<IAdvisor>(sp => sp.GetRequiredService<GatedAdvisor>()));
+    }
+
+    public GatedAdvisor Gate => Services.GetRequiredService<GatedAdvisor>();
 
     public static IConfiguration Config(DiscordEmulator emulator, Dictionary<string, string?>? extra = null)
     {
@@ -71,6 +84,9 @@ internal sealed class AdapterHarness : IAsyncDisposable
     public FakeLogCollector Logs => Services.GetFakeLogCollector();
 
     public void StartGateway() => Running = Task.Run(() => Gateway.RunAsync(_cts.Token));
+
+    /// <summary>Cancels the gateway's token as host shutdown does (Running completes once its work has drained).</summary>
+    public Task StopGatewayAsync() => _cts.CancelAsync();
 
     public async ValueTask DisposeAsync()
     {

@@ -52,6 +52,12 @@ public sealed class InteractionEndpointTests : IAsyncLifetime
         await _emulator.DisposeAsync();
     }
 
+    private async Task<RecordedRequest> SeenAsync(Func<RecordedRequest, bool> match, string what)
+    {
+        await Eventually.TrueAsync(() => _emulator.Requests.Any(match), what);
+        return _emulator.Requests.Single(match);
+    }
+
     private static string Sign(string timestamp, byte[] body)
     {
         var signer = new Ed25519Signer();
@@ -146,7 +152,7 @@ public sealed class InteractionEndpointTests : IAsyncLifetime
         var deferred = JsonNode.Parse(await allowed.Content.ReadAsStringAsync())!;
         Assert.Equal(5, deferred["type"]!.GetValue<int>());
         Assert.Equal(64, deferred["data"]!["flags"]!.GetValue<int>());
-        var edit = (await _emulator.WaitForAsync(r => r.Method == "PATCH" && r.Path.Contains("tok-902", StringComparison.Ordinal))).Single();
+        var edit = await SeenAsync(r => r.Method == "PATCH" && r.Path.Contains("tok-902", StringComparison.Ordinal), "the reload report");
         Assert.StartsWith("Reloaded knowledge", edit.Body!["content"]!.GetValue<string>(), StringComparison.Ordinal);
         Assert.Empty(_emulator.Violations);
     }
@@ -156,7 +162,7 @@ public sealed class InteractionEndpointTests : IAsyncLifetime
     {
         using var response = await PostAsync(Command("ask", [new JsonObject { ["type"] = 3, ["name"] = "question", ["value"] = "What skills does an AI Architect need?" }], id: "903"));
         Assert.Equal(5, JsonNode.Parse(await response.Content.ReadAsStringAsync())!["type"]!.GetValue<int>());
-        var edit = (await _emulator.WaitForAsync(r => r.Method == "PATCH" && r.Path.Contains("tok-903", StringComparison.Ordinal))).Single();
+        var edit = await SeenAsync(r => r.Method == "PATCH" && r.Path.Contains("tok-903", StringComparison.Ordinal), "the /ask answer");
         Assert.Empty(edit.Body!["allowed_mentions"]!["parse"]!.AsArray());
         Assert.True(edit.Body!["embeds"]![0]!["fields"] is System.Text.Json.Nodes.JsonArray { Count: > 0 }, edit.Body.ToJsonString());
         Assert.Empty(_emulator.Violations);
@@ -169,15 +175,22 @@ public sealed class InteractionEndpointTests : IAsyncLifetime
             new JsonObject { ["type"] = 3, ["name"] = "role_a", ["value"] = "Underwater Basket Weaver" },
             new JsonObject { ["type"] = 3, ["name"] = "role_b", ["value"] = "AI Architect" }], id: "904"));
         Assert.Equal(5, JsonNode.Parse(await response.Content.ReadAsStringAsync())!["type"]!.GetValue<int>());
-        var followup = (await _emulator.WaitForAsync(r => r.Method == "POST" && r.Path.EndsWith("/tok-904", StringComparison.Ordinal))).Single();
+        var followup = await SeenAsync(r => r.Method == "POST" && r.Path.EndsWith("/tok-904", StringComparison.Ordinal), "the ephemeral error");
         Assert.Equal(64, followup.Body!["flags"]!.GetValue<int>());
+
+        // The core's message as it is: what is wrong, and the known roles once.
+        var expected = _host.Services.GetRequiredService<IAdvisor>().Compare("Underwater Basket Weaver", "AI Architect").Error!;
+        var content = followup.Body!["content"]!.GetValue<string>();
+        Assert.Equal(expected, content);
+        Assert.Single(System.Text.RegularExpressions.Regex.Matches(content, "Known roles"));
+        Assert.Contains("Underwater Basket Weaver", content, StringComparison.Ordinal);
         Assert.Contains(_emulator.Requests, r => r.Method == "DELETE" && r.Path.Contains("tok-904", StringComparison.Ordinal));
     }
 
     [Fact]
     public async Task Commands_are_registered_once_by_bulk_overwrite_and_not_again_when_unchanged()
     {
-        await _emulator.WaitForAsync(r => r.Method == "PUT");
+        await SeenAsync(r => r.Method == "PUT", "the command registration");
         var registrar = _host.Services.GetRequiredService<Advisor.Discord.Interactions.CommandRegistrar>();
         Assert.False(await registrar.EnsureAsync(CancellationToken.None));
         Assert.Single(_emulator.Requests, r => r.Method == "PUT");

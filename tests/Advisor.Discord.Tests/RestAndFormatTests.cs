@@ -27,16 +27,26 @@ public sealed class RestAndFormatTests
     }
 
     [Fact]
-    public async Task A_global_429_blocks_other_routes_until_it_passes()
+    public async Task A_global_429_holds_a_concurrent_request_on_another_route_until_it_passes()
     {
         await using var emulator = await DiscordEmulator.StartAsync();
         await using var adapter = new AdapterHarness(emulator);
-        emulator.RateLimitNext("/api/v10/channels/43/messages", 0.3, global: true);
+        emulator.RateLimitNext("/api/v10/channels/43/messages", 1.0, global: true);
 
-        await adapter.Rest.CreateMessageAsync("43", new DiscordMessagePayload { Content = "a" }, CancellationToken.None);
-        var first = emulator.Requests.First(r => r.Path.EndsWith("/43/messages", StringComparison.Ordinal));
+        var limited = adapter.Rest.CreateMessageAsync("43", new DiscordMessagePayload { Content = "a" }, CancellationToken.None);
+
+        // Once the client has taken in the global 429 (it logs it), a request on another route starts meanwhile.
+        await Eventually.TrueAsync(
+            () => adapter.Logs.GetSnapshot().Any(l => l.Message.Contains("rate limited", StringComparison.Ordinal) && l.Message.Contains("global: True", StringComparison.Ordinal)),
+            "the global 429 was received");
+        var rateLimitedAt = emulator.Requests.First(r => r.Path == "/api/v10/channels/43/messages").At;
         await adapter.Rest.TriggerTypingAsync("44", CancellationToken.None);
-        Assert.True(emulator.Requests.Last().At - first.At >= TimeSpan.FromSeconds(0.25));
+        await limited;
+
+        // Without the global limit the typing call would have gone out at once, well inside the second.
+        var other = emulator.Requests.Single(r => r.Path == "/api/v10/channels/44/typing");
+        Assert.True(other.At - rateLimitedAt >= TimeSpan.FromSeconds(0.95), $"the other route went out {(other.At - rateLimitedAt).TotalMilliseconds:0} ms after a global retry_after of 1 s");
+        Assert.Equal(2, emulator.Requests.Count(r => r.Path == "/api/v10/channels/43/messages"));
     }
 
     [Fact]
@@ -94,6 +104,34 @@ public sealed class RestAndFormatTests
     }
 
     [Fact]
+    public void Mentions_are_neutralized_before_titles_descriptions_and_fields_are_cut_to_their_limits()
+    {
+        static string Pings(int count) => string.Concat(Enumerable.Repeat("@everyone <@&123456789012345678> ", count));
+        var citations = Enumerable.Range(1, 8).Select(i => new Citation(Pings(10), Pings(5), "AI Architect", $"file{i}.txt", Pings(60))).ToList();
+        var answer = new Answer { Text = Pings(400), Citations = citations, Note = Pings(20) };
+
+        var messages = DiscordFormatter.Answer(answer).Concat(DiscordFormatter.Pack(Pings(20), Pings(200), [new EmbedField(Pings(20), Pings(60))])).ToList();
+
+        foreach (var embed in messages.SelectMany(m => m.Embeds!))
+        {
+            Assert.InRange(embed.Title!.Length, 1, 256);
+            Assert.InRange(embed.Description?.Length ?? 0, 0, 4096);
+            Assert.All(embed.Fields ?? [], f =>
+            {
+                Assert.InRange(f.Name.Length, 1, 256);
+                Assert.InRange(f.Value.Length, 1, 1024);
+                Assert.False(MentionGuard.HasMention(f.Name) || MentionGuard.HasMention(f.Value));
+            });
+            var total = embed.Title.Length + (embed.Description?.Length ?? 0) + (embed.Fields ?? []).Sum(f => f.Name.Length + f.Value.Length);
+            Assert.True(total <= 6000, $"embed total {total}");
+            Assert.False(MentionGuard.HasMention(embed.Title) || MentionGuard.HasMention(embed.Description ?? ""));
+        }
+
+        // The quotes really were long enough to be cut (each is far over 1,024 characters before and after neutralizing).
+        Assert.Contains(messages.SelectMany(m => m.Embeds![0].Fields ?? []), f => f.Value.EndsWith('…'));
+    }
+
+    [Fact]
     public void Ed25519_verifies_the_rfc8032_vectors_and_rejects_tampering()
     {
         var path = RepoPaths.Ed25519Vectors();
@@ -106,11 +144,12 @@ public sealed class RestAndFormatTests
             var pk = Convert.FromHexString(v.GetProperty("publicKeyHex").GetString()!);
             var msg = Convert.FromHexString(v.GetProperty("messageHex").GetString()!);
             var sig = Convert.FromHexString(v.GetProperty("signatureHex").GetString()!);
-            Assert.True(Ed25519Verifier.Verify(pk, msg, sig), v.GetProperty("name").GetString());
+            var verifier = Ed25519Verifier.FromBytes(pk);
+            Assert.True(verifier.Verify(msg, sig), v.GetProperty("name").GetString());
             var bad = sig.ToArray();
             bad[0] ^= 1;
-            Assert.False(Ed25519Verifier.Verify(pk, msg, bad));
-            Assert.False(Ed25519Verifier.Verify(pk, [.. msg, 0], sig));
+            Assert.False(verifier.Verify(msg, bad));
+            Assert.False(verifier.Verify([.. msg, 0], sig));
         }
 
         var derived = doc.RootElement.GetProperty("discord_derived")[0];
@@ -119,13 +158,17 @@ public sealed class RestAndFormatTests
         var raw = System.Text.Encoding.UTF8.GetBytes(derived.GetProperty("rawBody").GetString()!);
         var ts = headers.GetProperty("X-Signature-Timestamp").GetString();
         var signature = headers.GetProperty("X-Signature-Ed25519").GetString();
-        Assert.True(Ed25519Verifier.VerifyDiscordRequest(key, ts, raw, signature));
+        var discord = Ed25519Verifier.FromHex(key);
+        Assert.True(discord.VerifyDiscordRequest(ts, raw, signature));
         for (var i = 0; i < raw.Length; i += 7)
         {
             var flipped = raw.ToArray();
             flipped[i] ^= 0x01;
-            Assert.False(Ed25519Verifier.VerifyDiscordRequest(key, ts, flipped, signature));
+            Assert.False(discord.VerifyDiscordRequest(ts, flipped, signature));
         }
+
+        Assert.False(Ed25519Verifier.FromHex(null).VerifyDiscordRequest(ts, raw, signature));
+        Assert.False(Ed25519Verifier.FromHex("not hex").VerifyDiscordRequest(ts, raw, signature));
     }
 
     [Fact]

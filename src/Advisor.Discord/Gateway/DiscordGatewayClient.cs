@@ -29,10 +29,12 @@ internal sealed partial class DiscordGatewayClient(
 
     private readonly DiscordOptions _options = options.Value;
     private readonly IGatewayDispatchHandler[] _handlers = handlers.ToArray();
-    private string? _gatewayUrl;
     private string? _sessionId;
     private string? _resumeUrl;
     private long? _sequence;
+
+    /// <summary>Whether the current connection reached READY or RESUMED (only that resets the backoff).</summary>
+    private volatile bool _established;
 
     private enum Next
     {
@@ -43,26 +45,39 @@ internal sealed partial class DiscordGatewayClient(
         Fatal,
     }
 
-    /// <summary>Connections opened so far (for status and tests).</summary>
-    public int Connections { get; private set; }
-
-    public string? SessionId => _sessionId;
-
-    /// <summary>Runs connections until cancelled or stopped by a fatal close code or a 401.</summary>
+    /// <summary>
+    /// Runs connections until cancelled or stopped by a fatal close code or a 401. Dispatches run on a bounded worker
+    /// queue; on the way out, queued and running work gets <see cref="GatewaySettings.DrainTimeout"/> to finish.
+    /// </summary>
     public async Task RunAsync(CancellationToken cancellationToken)
     {
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, status.Stopped);
-        var ct = linked.Token;
-        var delay = settings.ReconnectDelay;
+        await using var queue = new DispatchQueue(settings.DispatchWorkers, settings.DispatchQueueCapacity, status.Stopped, logger);
+        try
+        {
+            await ConnectLoopAsync(queue, linked.Token);
+        }
+        finally
+        {
+            await queue.DrainAsync(settings.DrainTimeout);
+            status.Set(false, "disconnected");
+        }
+    }
+
+    private async Task ConnectLoopAsync(DispatchQueue queue, CancellationToken ct)
+    {
+        var backoff = settings.ReconnectDelay;
+        var lastWasPrompt = false;
         while (!ct.IsCancellationRequested)
         {
             Next next;
             string? fatal = null;
+            _established = false;
             try
             {
-                _gatewayUrl ??= (await rest.GetGatewayBotAsync(ct)).Url;
                 var resume = _sessionId is not null && _resumeUrl is not null;
-                (next, fatal) = await RunConnectionAsync(WithQuery(resume ? _resumeUrl! : _gatewayUrl), resume, ct);
+                var url = resume ? _resumeUrl! : await GatewayUrlForIdentifyAsync(ct);
+                (next, fatal) = await RunConnectionAsync(WithQuery(url), resume, queue, ct);
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested)
             {
@@ -72,37 +87,81 @@ internal sealed partial class DiscordGatewayClient(
             {
                 break;
             }
+            catch (OperationCanceledException ex)
+            {
+                // Not our token: a timeout (HttpClient.Timeout, a connect timeout). Retry like any failed attempt.
+                Log.ConnectFailed(logger, "timed out: " + ex.Message);
+                next = Next.Retry;
+            }
             catch (Exception ex) when (ex is WebSocketException or HttpRequestException or DiscordApiException or IOException or JsonException)
             {
-                Log.ConnectFailed(logger, ex.Message, delay.TotalSeconds);
+                Log.ConnectFailed(logger, ex.Message);
                 next = Next.Retry;
             }
 
+            if (next == Next.Fatal)
+            {
+                Log.Fatal(logger, fatal!);
+                status.Stop(fatal!);
+                return;
+            }
+
+            if (_established)
+            {
+                backoff = settings.ReconnectDelay;
+            }
+
+            // A working session that is told to reconnect (op 7, a resumable close, a zombie) resumes at once, but only
+            // once in a row; every other outcome waits the backoff, which doubles until a connection reaches READY/RESUMED.
+            var prompt = next == Next.Resume && _established && !lastWasPrompt;
+            var wait = prompt ? TimeSpan.Zero : backoff;
+            if (!prompt)
+            {
+                backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, settings.MaxReconnectDelay.Ticks));
+            }
+
+            lastWasPrompt = prompt;
             switch (next)
             {
-                case Next.Fatal:
-                    Log.Fatal(logger, fatal!);
-                    status.Stop(fatal!);
-                    return;
                 case Next.InvalidSession:
                     ForgetSession();
                     var span = settings.InvalidSessionDelayMax - settings.InvalidSessionDelayMin;
-                    await DelayAsync(settings.InvalidSessionDelayMin + span * Random.Shared.NextDouble(), ct);
+                    var courtesy = settings.InvalidSessionDelayMin + span * Random.Shared.NextDouble();
+                    wait = courtesy > wait ? courtesy : wait;
                     break;
                 case Next.Identify:
                     ForgetSession();
                     break;
                 case Next.Retry:
                     status.Set(false, "reconnecting");
-                    await DelayAsync(delay, ct);
-                    delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, settings.MaxReconnectDelay.Ticks));
-                    continue;
+                    break;
             }
 
-            delay = settings.ReconnectDelay;
+            if (wait > TimeSpan.Zero)
+            {
+                Log.Backoff(logger, wait.TotalSeconds);
+            }
+
+            await DelayAsync(wait, ct);
+        }
+    }
+
+    /// <summary>
+    /// GET /gateway/bot before every IDENTIFY: the URL to connect to, and the session start limit, which is waited
+    /// out when no identify is left (running out resets the bot token).
+    /// </summary>
+    private async Task<string> GatewayUrlForIdentifyAsync(CancellationToken ct)
+    {
+        var info = await rest.GetGatewayBotAsync(ct);
+        if (info.SessionStartLimit is { Remaining: <= 0 } limit)
+        {
+            var wait = limit.ResetAfter > TimeSpan.FromDays(1) ? TimeSpan.FromDays(1) : limit.ResetAfter;
+            Log.SessionStartLimit(logger, limit.Total, wait.TotalSeconds);
+            status.Set(false, "waiting for Discord's session start limit to reset");
+            await Task.Delay(wait, time, ct);
         }
 
-        status.Set(false, status.StopReason is null ? "disconnected" : status.State);
+        return info.Url;
     }
 
     private void ForgetSession()
@@ -152,9 +211,8 @@ internal sealed partial class DiscordGatewayClient(
         public volatile bool Zombie;
     }
 
-    private async Task<(Next, string?)> RunConnectionAsync(Uri uri, bool resume, CancellationToken ct)
+    private async Task<(Next, string?)> RunConnectionAsync(Uri uri, bool resume, DispatchQueue queue, CancellationToken ct)
     {
-        Connections++;
         status.Set(false, resume ? "resuming" : "connecting");
         Log.Connecting(logger, uri.GetLeftPart(UriPartial.Path), resume);
         using var socket = await sockets.ConnectAsync(uri, ct);
@@ -173,7 +231,7 @@ internal sealed partial class DiscordGatewayClient(
                     var received = await ReceiveAsync(socket, buffer, cts.Token);
                     if (received)
                     {
-                        var next = await OnPayloadAsync(c, buffer.WrittenMemory, resume, h => heartbeat = h);
+                        var next = await OnPayloadAsync(c, buffer.WrittenMemory, resume, queue, h => heartbeat = h);
                         if (next is { } n)
                         {
                             return (n, null);
@@ -271,7 +329,7 @@ internal sealed partial class DiscordGatewayClient(
         }
     }
 
-    private async Task<Next?> OnPayloadAsync(Connection c, ReadOnlyMemory<byte> bytes, bool resume, Action<Task> startedHeartbeat)
+    private async Task<Next?> OnPayloadAsync(Connection c, ReadOnlyMemory<byte> bytes, bool resume, DispatchQueue queue, Action<Task> startedHeartbeat)
     {
         using var doc = JsonDocument.Parse(bytes);
         var root = doc.RootElement;
@@ -319,11 +377,6 @@ internal sealed partial class DiscordGatewayClient(
                 await CloseResumableAsync(c);
                 return resumable && _sessionId is not null ? Next.Resume : Next.InvalidSession;
             case 0:
-                if (root.TryGetProperty("s", out var s) && s.ValueKind == JsonValueKind.Number)
-                {
-                    _sequence = s.GetInt64();
-                }
-
                 var name = root.Str("t") ?? "";
                 var data = root.TryGetProperty("d", out var dd) ? dd.Clone() : default;
                 if (name == "READY")
@@ -331,42 +384,39 @@ internal sealed partial class DiscordGatewayClient(
                     _sessionId = data.Str("session_id");
                     _resumeUrl = data.Str("resume_gateway_url");
                     identity.BotUserId = data.Obj("user")?.Str("id");
+                    _established = true;
                     Log.Ready(logger, identity.BotUserId ?? "?", _options.ShardId, _options.ShardCount);
                     status.Set(true, "connected");
                 }
                 else if (name == "RESUMED")
                 {
+                    _established = true;
                     Log.Resumed(logger);
                     status.Set(true, "connected");
                 }
 
-                Dispatch(name, data);
+                await DispatchAsync(queue, name, data, c.Cts.Token);
+
+                // Only a queued event counts as received: one lost to a dropped connection is replayed by the resume.
+                if (root.TryGetProperty("s", out var s) && s.ValueKind == JsonValueKind.Number)
+                {
+                    _sequence = s.GetInt64();
+                }
+
                 return null;
             default:
                 return null;
         }
     }
 
-    private void Dispatch(string name, JsonElement data)
+    private async Task DispatchAsync(DispatchQueue queue, string name, JsonElement data, CancellationToken ct)
     {
         foreach (var handler in _handlers)
         {
-            if (!handler.Handles(name))
+            if (handler.Handles(name))
             {
-                continue;
+                await queue.EnqueueAsync(handler, name, data, ct);
             }
-
-            _ = Task.Run(async () =>
-            {
-                try
-                {
-                    await handler.HandleAsync(name, data, status.Stopped);
-                }
-                catch (Exception ex) when (ex is not OperationCanceledException)
-                {
-                    Log.HandlerFailed(logger, name, ex);
-                }
-            });
         }
     }
 
@@ -498,16 +548,19 @@ internal sealed partial class DiscordGatewayClient(
         [LoggerMessage(209, LogLevel.Critical, "Discord gateway stopped and will not reconnect: {Cause}")]
         public static partial void Fatal(ILogger logger, string cause);
 
-        [LoggerMessage(210, LogLevel.Warning, "Discord gateway: connection failed ({Error}); retrying in {Seconds} s")]
-        public static partial void ConnectFailed(ILogger logger, string error, double seconds);
+        [LoggerMessage(210, LogLevel.Warning, "Discord gateway: connection failed ({Error})")]
+        public static partial void ConnectFailed(ILogger logger, string error);
 
         [LoggerMessage(211, LogLevel.Warning, "Discord gateway: connection dropped ({Error})")]
         public static partial void Dropped(ILogger logger, string error);
 
-        [LoggerMessage(212, LogLevel.Error, "Discord gateway: handling {Event} failed")]
-        public static partial void HandlerFailed(ILogger logger, string @event, Exception exception);
-
         [LoggerMessage(213, LogLevel.Warning, "Discord gateway: outbound limit reached; waiting {WaitMs:0} ms")]
         public static partial void OutboundThrottled(ILogger logger, double waitMs);
+
+        [LoggerMessage(215, LogLevel.Information, "Discord gateway: reconnecting in {Seconds:0.###} s")]
+        public static partial void Backoff(ILogger logger, double seconds);
+
+        [LoggerMessage(216, LogLevel.Warning, "Discord gateway: no session starts left of {Total} (GET /gateway/bot session_start_limit); waiting {Seconds:0} s before identifying")]
+        public static partial void SessionStartLimit(ILogger logger, int total, double seconds);
     }
 }

@@ -10,8 +10,6 @@ namespace Advisor.Discord.Interactions;
 /// <summary>/ask question</summary>
 internal sealed class AskModule(IAdvisor advisor, ConversationMemory memory, UserRateLimiter limiter) : IDiscordCommandModule
 {
-    public string Name => "ask";
-
     public bool Ephemeral => false;
 
     public CommandDefinition Definition { get; } = new()
@@ -34,7 +32,7 @@ internal sealed class AskModule(IAdvisor advisor, ConversationMemory memory, Use
     public async Task<IReadOnlyList<DiscordMessagePayload>> ExecuteAsync(InteractionContext context, CancellationToken cancellationToken)
     {
         var question = context.Option("question")!.Trim();
-        var key = $"discord:{context.ChannelId}:{context.UserId}";
+        var key = DiscordConversation.Key(context.ChannelId ?? "", context.UserId, shared: context.IsThread || context.GuildId is null);
         Answer answer;
         try
         {
@@ -55,8 +53,6 @@ internal sealed class AskModule(IAdvisor advisor, ConversationMemory memory, Use
 /// <summary>/compare role_a role_b [aspect], with role autocomplete from the catalog.</summary>
 internal sealed class CompareModule(IAdvisor advisor) : IDiscordCommandModule
 {
-    public string Name => "compare";
-
     public bool Ephemeral => false;
 
     public CommandDefinition Definition { get; } = new()
@@ -78,18 +74,8 @@ internal sealed class CompareModule(IAdvisor advisor) : IDiscordCommandModule
         var outcome = advisor.Compare(context.Option("role_a") ?? "", context.Option("role_b") ?? "", context.Option("aspect"));
         if (outcome.Comparison is null)
         {
-            var message = outcome.Error ?? "Those roles cannot be compared.";
-            if (outcome.ClosestMatch is { } closest)
-            {
-                message += $" Did you mean {closest}?";
-            }
-
-            if (outcome.KnownRoles.Count > 0)
-            {
-                message += $"\nKnown roles: {string.Join(", ", outcome.KnownRoles)}";
-            }
-
-            throw new CommandFailedException(message);
+            // The core's message already says what went wrong, the closest match and the known roles.
+            throw new CommandFailedException(outcome.Error ?? "Those roles cannot be compared.");
         }
 
         return Task.FromResult(DiscordFormatter.Comparison(outcome.Comparison));
@@ -109,8 +95,6 @@ internal sealed class CompareModule(IAdvisor advisor) : IDiscordCommandModule
 /// <summary>/roles</summary>
 internal sealed class RolesModule(IAdvisor advisor) : IDiscordCommandModule
 {
-    public string Name => "roles";
-
     public bool Ephemeral => false;
 
     public CommandDefinition Definition { get; } = new() { Name = "roles", Description = "List the roles the advisor knows about" };
@@ -128,15 +112,13 @@ internal sealed class ReloadModule(IAdvisor advisor, IOptions<DiscordOptions> op
 {
     private readonly HashSet<string> _adminRoles = new(options.Value.AdminRoleIds, StringComparer.Ordinal);
 
-    public string Name => "reload";
-
     public bool Ephemeral => true;
 
     public CommandDefinition Definition { get; } = new()
     {
         Name = "reload",
         Description = "Reload the knowledge folder (admins only)",
-        DefaultMemberPermissions = ((1UL << 3) | (1UL << 5)).ToString(System.Globalization.CultureInfo.InvariantCulture),
+        DefaultMemberPermissions = (InteractionContext.AdministratorBit | InteractionContext.ManageGuildBit).ToString(System.Globalization.CultureInfo.InvariantCulture),
         Contexts = [0],
     };
 

@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Text.Json;
+using Advisor.Discord.Messages;
 using Advisor.Discord.Rest;
 
 namespace Advisor.Discord.Interactions;
@@ -12,6 +13,12 @@ internal sealed record InteractionContext(string Id, string Token, string? Guild
 
     public string CommandName => Data.Str("name") ?? "";
 
+    /// <summary>The type of the channel it was invoked in (the interaction's partial <c>channel</c> object), when sent.</summary>
+    public int? ChannelType { get; init; }
+
+    /// <summary>True when invoked in a thread (channel types 10, 11, 12).</summary>
+    public bool IsThread => DiscordConversation.IsThread(ChannelType);
+
     public static InteractionContext From(JsonElement interaction)
     {
         var member = interaction.Obj("member");
@@ -23,7 +30,10 @@ internal sealed record InteractionContext(string Id, string Token, string? Guild
             interaction.Str("channel_id") ?? interaction.Obj("channel")?.Str("id"),
             user?.Str("id") ?? "",
             member,
-            interaction.Obj("data") ?? default);
+            interaction.Obj("data") ?? default)
+        {
+            ChannelType = interaction.Obj("channel")?.Int("type"),
+        };
     }
 
     /// <summary>An option's value as text (top-level options; the commands here have no subcommands).</summary>
@@ -78,8 +88,6 @@ internal sealed class CommandFailedException(string message) : Exception(message
 /// <summary>One slash command: its registration and its handler (the seam Discord.Net calls an interaction module).</summary>
 internal interface IDiscordCommandModule
 {
-    string Name { get; }
-
     /// <summary>The command as registered (bulk overwrite body item).</summary>
     CommandDefinition Definition { get; }
 

@@ -13,10 +13,9 @@ namespace Advisor.Discord.Interactions;
 internal sealed partial class InteractionHandler(
     IEnumerable<IDiscordCommandModule> modules,
     DiscordRestClient rest,
-    DiscordStatus status,
     ILogger<InteractionHandler> logger) : IGatewayDispatchHandler
 {
-    private readonly Dictionary<string, IDiscordCommandModule> _modules = modules.ToDictionary(m => m.Name, StringComparer.Ordinal);
+    private readonly Dictionary<string, IDiscordCommandModule> _modules = modules.ToDictionary(m => m.Definition.Name, StringComparer.Ordinal);
     private readonly RecentIds _seen = new(10_000);
 
     public bool Handles(string eventName) => eventName == "INTERACTION_CREATE";
@@ -118,11 +117,6 @@ internal sealed partial class InteractionHandler(
         catch (DiscordApiException ex)
         {
             Log.ResponseFailed(logger, context.CommandName, ex.Message);
-            if (ex is DiscordUnauthorizedException)
-            {
-                status.Stop("Discord rejected the bot token (HTTP 401)");
-            }
-
             return false;
         }
     }

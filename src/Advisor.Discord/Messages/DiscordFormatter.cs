@@ -33,9 +33,7 @@ internal static class DiscordFormatter
         }
 
         var fields = answer.Citations
-            .Select((c, i) => new EmbedField(
-                Truncate($"[{i + 1}] {c.Label}", FieldNameLimit),
-                Truncate(string.IsNullOrWhiteSpace(c.Quote) ? c.File : $"“{c.Quote.Trim()}” ({c.File})", FieldValueLimit)))
+            .Select((c, i) => new EmbedField($"[{i + 1}] {c.Label}", string.IsNullOrWhiteSpace(c.Quote) ? c.File : $"“{c.Quote.Trim()}” ({c.File})"))
             .ToList();
         return Pack(answer.Abstained ? "Not covered by the knowledge" : "Answer", text.ToString(), fields);
     }
@@ -59,9 +57,7 @@ internal static class DiscordFormatter
             cell is null ? $"**{role}**: the knowledge says nothing about this." : $"**{role}**: {string.Join("; ", cell.Points)} {Cite(cell.Citation)}";
 
         var fields = comparison.Rows
-            .Select(r => new EmbedField(
-                Truncate(r.AspectTitle, FieldNameLimit),
-                Truncate(Side(comparison.RoleA, r.A) + "\n" + Side(comparison.RoleB, r.B), FieldValueLimit)))
+            .Select(r => new EmbedField(r.AspectTitle, Side(comparison.RoleA, r.A) + "\n" + Side(comparison.RoleB, r.B)))
             .ToList();
         var description = "Sources:\n" + string.Join('\n', citations.Select((l, i) => $"[{i + 1}] {l}"));
         return Pack($"{comparison.RoleA} vs {comparison.RoleB}", description, fields);
@@ -75,8 +71,8 @@ internal static class DiscordFormatter
         }
 
         var fields = roles.Select(r => new EmbedField(
-            Truncate(r.Name, FieldNameLimit),
-            Truncate($"{r.SectionCount} sections in {string.Join(", ", r.Articles)}" + (r.Aliases.Count > 0 ? $"\nAlso: {string.Join(", ", r.Aliases)}" : ""), FieldValueLimit)))
+            r.Name,
+            $"{r.SectionCount} sections in {string.Join(", ", r.Articles)}" + (r.Aliases.Count > 0 ? $"\nAlso: {string.Join(", ", r.Aliases)}" : "")))
             .ToList();
         return Pack("Roles in the knowledge", $"{roles.Count} roles. Compare two with /compare.", fields);
     }
@@ -87,7 +83,11 @@ internal static class DiscordFormatter
             .Select(chunk => new DiscordMessagePayload { Content = chunk, Flags = ephemeral ? DiscordMessagePayload.EphemeralFlag : null })
             .ToList();
 
-    /// <summary>Description chunks, then fields, packed into one embed per message within every embed limit.</summary>
+    /// <summary>
+    /// Description chunks, then fields, packed into one embed per message within every embed limit. Callers pass raw
+    /// text: mentions are neutralized here first and only then is anything cut to its limit, so the zero-width spaces
+    /// can never push a title, description or field past Discord's limits.
+    /// </summary>
     public static IReadOnlyList<DiscordMessagePayload> Pack(string title, string description, IReadOnlyList<EmbedField> fields)
     {
         title = Truncate(MentionGuard.Neutralize(title), TitleLimit - 16);
@@ -105,7 +105,10 @@ internal static class DiscordFormatter
 
         foreach (var raw in fields)
         {
-            var field = new EmbedField(MentionGuard.Neutralize(raw.Name), MentionGuard.Neutralize(raw.Value), raw.Inline);
+            var field = new EmbedField(
+                Truncate(MentionGuard.Neutralize(raw.Name), FieldNameLimit),
+                Truncate(MentionGuard.Neutralize(raw.Value), FieldValueLimit),
+                raw.Inline);
             var last = embeds[^1];
             var used = title.Length + 16 + (last.Description?.Length ?? 0) + last.Fields.Sum(f => f.Name.Length + f.Value.Length);
             if (last.Fields.Count >= MaxFields || used + field.Name.Length + field.Value.Length > EmbedTotalLimit)
@@ -180,6 +183,17 @@ internal static class DiscordFormatter
             return "\u200B";
         }
 
-        return text.Length <= limit ? text : text[..(limit - 1)].TrimEnd() + "…";
+        if (text.Length <= limit)
+        {
+            return text;
+        }
+
+        var cut = limit - 1;
+        if (char.IsHighSurrogate(text[cut - 1]))
+        {
+            cut--;
+        }
+
+        return text[..cut].TrimEnd() + "…";
     }
 }

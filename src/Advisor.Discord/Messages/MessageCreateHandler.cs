@@ -24,6 +24,10 @@ internal sealed partial class MessageCreateHandler(
     TimeProvider time,
     ILogger<MessageCreateHandler> logger) : IGatewayDispatchHandler
 {
+    /// <summary>How long an answer may take before the typing indicator is shown.</summary>
+    internal static readonly TimeSpan TypingDelay = TimeSpan.FromSeconds(1);
+
+    /// <summary>The indicator lasts 10 s; it is renewed before it runs out.</summary>
     private static readonly TimeSpan TypingRefresh = TimeSpan.FromSeconds(8);
     private readonly RecentIds _seen = new(20_000);
 
@@ -46,18 +50,19 @@ internal sealed partial class MessageCreateHandler(
             return;
         }
 
-        if (!_seen.Add(id))
+        var isDm = d.Str("guild_id") is null;
+        var isThread = DiscordConversation.IsThread(d.Int("channel_type"));
+        var mentioned = botId is not null && d.Array("mentions").Any(m => m.Str("id") == botId);
+        var followUp = isThread && memory.Knows(DiscordConversation.ChannelKey(channel));
+        if (!isDm && !mentioned && !followUp)
         {
-            Log.Duplicate(logger, id);
             return;
         }
 
-        var isDm = d.Str("guild_id") is null;
-        var isThread = d.Int("channel_type") is 10 or 11 or 12;
-        var mentioned = botId is not null && d.Array("mentions").Any(m => m.Str("id") == botId);
-        var followUp = isThread && memory.Knows(Key(channel));
-        if (!isDm && !mentioned && !followUp)
+        // Only messages for the bot are remembered (a resume can replay them); other traffic would just crowd the set.
+        if (!_seen.Add(id))
         {
+            Log.Duplicate(logger, id);
             return;
         }
 
@@ -68,9 +73,10 @@ internal sealed partial class MessageCreateHandler(
             return;
         }
 
+        var problem = QuestionValidation.Problem(text);
         var replyChannel = channel;
         string? replyTo = id;
-        if (options.Value.CreateThreads && !isDm && !isThread && QuestionValidation.Problem(text) is null)
+        if (options.Value.CreateThreads && !isDm && !isThread && problem is null)
         {
             try
             {
@@ -83,8 +89,8 @@ internal sealed partial class MessageCreateHandler(
             }
         }
 
-        var key = isDm || isThread || replyChannel != channel ? Key(replyChannel) : $"{Key(channel)}:{userId}";
-        if (QuestionValidation.Problem(text) is { } problem)
+        var key = DiscordConversation.Key(replyChannel, userId, shared: isDm || isThread || replyChannel != channel);
+        if (problem is not null)
         {
             await SendAsync(replyChannel, replyTo, DiscordFormatter.Text(problem), ct);
             return;
@@ -101,6 +107,7 @@ internal sealed partial class MessageCreateHandler(
         Answer answer;
         using (var typing = CancellationTokenSource.CreateLinkedTokenSource(ct))
         {
+            // Typing shows only when the answer takes a while: a fast answer costs no extra REST call.
             var typingTask = TypingAsync(replyChannel, typing.Token);
             try
             {
@@ -120,7 +127,7 @@ internal sealed partial class MessageCreateHandler(
             finally
             {
                 await typing.CancelAsync();
-                await typingTask;
+                await typingTask; // never throws: typing failures are logged inside
             }
         }
 
@@ -139,7 +146,7 @@ internal sealed partial class MessageCreateHandler(
             {
                 await rest.CreateMessageAsync(channel, message, ct);
             }
-            catch (DiscordApiException ex)
+            catch (Exception ex) when (ex is DiscordApiException or HttpRequestException)
             {
                 Log.SendFailed(logger, channel, i + 1, messages.Count, ex.Message);
                 return false;
@@ -149,10 +156,12 @@ internal sealed partial class MessageCreateHandler(
         return true;
     }
 
+    /// <summary>After <see cref="TypingDelay"/> without an answer, keeps the typing indicator on until cancelled.</summary>
     private async Task TypingAsync(string channel, CancellationToken ct)
     {
         try
         {
+            await Task.Delay(TypingDelay, time, ct);
             while (!ct.IsCancellationRequested)
             {
                 await rest.TriggerTypingAsync(channel, ct);
@@ -162,13 +171,11 @@ internal sealed partial class MessageCreateHandler(
         catch (OperationCanceledException)
         {
         }
-        catch (DiscordApiException ex)
+        catch (Exception ex) when (ex is DiscordApiException or HttpRequestException)
         {
             Log.TypingFailed(logger, channel, ex.Message);
         }
     }
-
-    internal static string Key(string channelId) => "discord:" + channelId;
 
     internal static string StripMention(string content, string? botId)
     {

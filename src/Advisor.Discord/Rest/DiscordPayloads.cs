@@ -35,14 +35,10 @@ internal sealed record DiscordEmbed
 
     public IReadOnlyList<EmbedField>? Fields { get; init; }
 
-    public EmbedFooter? Footer { get; init; }
-
     public int? Color { get; init; }
 }
 
 internal sealed record EmbedField(string Name, string Value, bool? Inline = null);
-
-internal sealed record EmbedFooter(string Text);
 
 /// <summary>An interaction callback (PONG, defer, message, autocomplete result).</summary>
 internal sealed record InteractionResponse(int Type, object? Data = null)
@@ -61,7 +57,10 @@ internal sealed record AutocompleteData(IReadOnlyList<AutocompleteChoice> Choice
 
 internal sealed record AutocompleteChoice(string Name, string Value);
 
-internal sealed record GatewayBotInfo(string Url, int Shards);
+internal sealed record GatewayBotInfo(string Url, int Shards, SessionStartLimit? SessionStartLimit);
+
+/// <summary>GET /gateway/bot's session_start_limit: identifies left and when the count resets.</summary>
+internal sealed record SessionStartLimit(int Total, int Remaining, TimeSpan ResetAfter, int MaxConcurrency);
 
 internal static class DiscordJson
 {

@@ -48,7 +48,14 @@ internal sealed partial class DiscordRestClient
     {
         var e = await SendAsync(HttpMethod.Get, "/gateway/bot", "GET /gateway/bot", "", null, botAuth: true, ct);
         var url = e?.Str("url") ?? throw new DiscordApiException(200, null, "GET /gateway/bot returned no url.");
-        return new GatewayBotInfo(url, e.Value.Int("shards") ?? 1);
+        SessionStartLimit? limit = null;
+        if (e.Value.Obj("session_start_limit") is { } l && l.Int("remaining") is { } remaining)
+        {
+            var resetAfter = l.TryGetProperty("reset_after", out var ra) && ra.TryGetDouble(out var ms) ? TimeSpan.FromMilliseconds(Math.Max(0, ms)) : TimeSpan.Zero;
+            limit = new SessionStartLimit(l.Int("total") ?? 0, remaining, resetAfter, l.Int("max_concurrency") ?? 1);
+        }
+
+        return new GatewayBotInfo(url, e.Value.Int("shards") ?? 1, limit);
     }
 
     /// <summary>Posts a message and returns its id.</summary>
@@ -114,8 +121,8 @@ internal sealed partial class DiscordRestClient
                 request.Content = new StringContent(json, Encoding.UTF8, "application/json");
             }
 
-            using var response = await _http.SendAsync(request, ct);
-            var text = await response.Content.ReadAsStringAsync(ct);
+            using var response = await TimedAsync(() => _http.SendAsync(request, ct), route, ct);
+            var text = await TimedAsync(() => response.Content.ReadAsStringAsync(ct), route, ct);
             Observe(route, major, response);
 
             if (response.IsSuccessStatusCode)
@@ -172,6 +179,19 @@ internal sealed partial class DiscordRestClient
             }
 
             throw Error(status, text, route);
+        }
+    }
+
+    /// <summary>An HttpClient.Timeout (a cancellation that is not ours) becomes a <see cref="DiscordTimeoutException"/>.</summary>
+    private static async Task<T> TimedAsync<T>(Func<Task<T>> call, string route, CancellationToken ct)
+    {
+        try
+        {
+            return await call();
+        }
+        catch (OperationCanceledException ex) when (!ct.IsCancellationRequested)
+        {
+            throw new DiscordTimeoutException($"Discord did not answer {route} in time: {ex.Message}", ex);
         }
     }
 

@@ -31,7 +31,15 @@ public sealed class DiscordEmulator : IAsyncDisposable
     private readonly SpecSchemas? _spec;
     private readonly Channel<GatewayConnection> _connections = Channel.CreateUnbounded<GatewayConnection>();
     private readonly ConcurrentQueue<(string PathPrefix, double RetryAfter, bool Global)> _rateLimits = new();
+    private readonly List<(string PathPrefix, Fault Fault)> _faults = [];
     private long _nextId = 1_200_000_000_000_000_000;
+    private int _gatewayConnections;
+
+    private enum Fault
+    {
+        Stall,
+        Abort,
+    }
 
     public ConcurrentQueue<RecordedRequest> Requests { get; } = new();
 
@@ -45,7 +53,13 @@ public sealed class DiscordEmulator : IAsyncDisposable
 
     public bool SpecLoaded => _spec is not null;
 
-    public int GatewayConnections { get; private set; }
+    public int GatewayConnections => Volatile.Read(ref _gatewayConnections);
+
+    /// <summary>What GET /gateway/bot reports as session_start_limit.remaining (0 = no identify left until reset_after).</summary>
+    public int SessionStartRemaining { get; set; } = 999;
+
+    /// <summary>session_start_limit.reset_after in milliseconds.</summary>
+    public int SessionStartResetAfterMs { get; set; } = 14_400_000;
 
     public bool RejectToken { get; set; }
 
@@ -79,6 +93,43 @@ public sealed class DiscordEmulator : IAsyncDisposable
     /// <summary>Scripts a 429 for the next request whose path starts with the prefix.</summary>
     public void RateLimitNext(string pathPrefix, double retryAfterSeconds, bool global) => _rateLimits.Enqueue((pathPrefix, retryAfterSeconds, global));
 
+    /// <summary>Never answers the next request whose path starts with the prefix (until the client gives up).</summary>
+    public void StallNext(string pathPrefix)
+    {
+        lock (_faults)
+        {
+            _faults.Add((pathPrefix, Fault.Stall));
+        }
+    }
+
+    /// <summary>Drops the connection of the next <paramref name="times"/> requests whose path starts with the prefix.</summary>
+    public void AbortNext(string pathPrefix, int times = 1)
+    {
+        lock (_faults)
+        {
+            for (var i = 0; i < times; i++)
+            {
+                _faults.Add((pathPrefix, Fault.Abort));
+            }
+        }
+    }
+
+    private Fault? TakeFault(string path)
+    {
+        lock (_faults)
+        {
+            var index = _faults.FindIndex(f => path.StartsWith(f.PathPrefix, StringComparison.Ordinal));
+            if (index < 0)
+            {
+                return null;
+            }
+
+            var fault = _faults[index].Fault;
+            _faults.RemoveAt(index);
+            return fault;
+        }
+    }
+
     public async Task<GatewayConnection> NextConnectionAsync()
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(15));
@@ -105,26 +156,6 @@ public sealed class DiscordEmulator : IAsyncDisposable
     public static bool IsReplyTo(RecordedRequest request, string messageId) =>
         request is { Method: "POST" } && request.Path.EndsWith("/messages", StringComparison.Ordinal)
         && request.Body?["message_reference"]?["message_id"]?.GetValue<string>() == messageId;
-
-    public IEnumerable<RecordedRequest> MessagesTo(string channelId) =>
-        Requests.Where(r => r.Method == "POST" && r.Path == $"/api/v10/channels/{channelId}/messages");
-
-    public async Task<List<RecordedRequest>> WaitForAsync(Func<RecordedRequest, bool> match, int count = 1, int seconds = 15)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(seconds);
-        while (DateTime.UtcNow < deadline)
-        {
-            var found = Requests.Where(match).ToList();
-            if (found.Count >= count)
-            {
-                return found;
-            }
-
-            await Task.Delay(20);
-        }
-
-        throw new TimeoutException($"Expected {count} matching requests; got {Requests.Count(match)}. Seen: {string.Join(", ", Requests.Select(r => r.Method + " " + r.Path))}");
-    }
 
     internal async Task HandleAsync(HttpContext http)
     {
@@ -154,6 +185,23 @@ public sealed class DiscordEmulator : IAsyncDisposable
         if (!ua.StartsWith("DiscordBot (", StringComparison.Ordinal))
         {
             Violations.Enqueue($"{method} {path}: User-Agent '{ua}' is not 'DiscordBot (url, version)'");
+        }
+
+        switch (TakeFault(path))
+        {
+            case Fault.Stall:
+                try
+                {
+                    await Task.Delay(Timeout.Infinite, http.RequestAborted);
+                }
+                catch (OperationCanceledException)
+                {
+                }
+
+                return;
+            case Fault.Abort:
+                http.Abort();
+                return;
         }
 
         var isWebhook = path.StartsWith("/api/v10/webhooks/", StringComparison.Ordinal) || path.StartsWith("/api/v10/interactions/", StringComparison.Ordinal);
@@ -186,7 +234,7 @@ public sealed class DiscordEmulator : IAsyncDisposable
         switch (method, segments)
         {
             case ("GET", ["gateway", "bot"]):
-                result = new JsonObject { ["url"] = WsBase + "/gateway", ["shards"] = 1, ["session_start_limit"] = new JsonObject { ["total"] = 1000, ["remaining"] = 999, ["reset_after"] = 14400000, ["max_concurrency"] = 1 } };
+                result = new JsonObject { ["url"] = WsBase + "/gateway", ["shards"] = 1, ["session_start_limit"] = new JsonObject { ["total"] = 1000, ["remaining"] = SessionStartRemaining, ["reset_after"] = SessionStartResetAfterMs, ["max_concurrency"] = 1 } };
                 break;
             case ("POST", ["channels", var channel, "messages"]):
                 Check("/channels/{channel_id}/messages", "post", body, errors);
@@ -340,7 +388,7 @@ public sealed class DiscordEmulator : IAsyncDisposable
         }
 
         using var socket = await http.WebSockets.AcceptWebSocketAsync();
-        GatewayConnections++;
+        Interlocked.Increment(ref _gatewayConnections);
         var connection = new GatewayConnection(socket, http.Request.Path.Value ?? "", this);
         await _connections.Writer.WriteAsync(connection);
         await connection.PumpAsync();

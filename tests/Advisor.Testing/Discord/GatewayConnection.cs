@@ -19,7 +19,8 @@ public sealed class GatewayConnection(WebSocket socket, string path, DiscordEmul
     /// <summary>Answer heartbeats with op 11 (false simulates a zombie connection).</summary>
     public bool AutoAck { get; set; } = true;
 
-    public int Heartbeats { get; private set; }
+    /// <summary>When the emulator accepted the connection.</summary>
+    public DateTimeOffset ConnectedAt { get; } = DateTimeOffset.UtcNow;
 
     /// <summary>The close code the client sent (null when the connection dropped without one).</summary>
     public Task<int?> Closed => _closed.Task;
@@ -99,7 +100,7 @@ public sealed class GatewayConnection(WebSocket socket, string path, DiscordEmul
         await socket.SendAsync(bytes.AsMemory(cut2), WebSocketMessageType.Text, true, CancellationToken.None);
     }
 
-    /// <summary>The next payload from the client with this op (heartbeats are counted and skipped unless asked for).</summary>
+    /// <summary>The next payload from the client with this op (heartbeats are skipped unless asked for).</summary>
     public async Task<JsonObject> ExpectAsync(int op, int seconds = 10)
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(seconds));
@@ -173,13 +174,9 @@ public sealed class GatewayConnection(WebSocket socket, string path, DiscordEmul
                 }
 
                 var payload = JsonNode.Parse(message.ToArray())!.AsObject();
-                if (payload["op"]!.GetValue<int>() == 1)
+                if (payload["op"]!.GetValue<int>() == 1 && AutoAck)
                 {
-                    Heartbeats++;
-                    if (AutoAck)
-                    {
-                        await SendAsync(new JsonObject { ["op"] = 11 });
-                    }
+                    await SendAsync(new JsonObject { ["op"] = 11 });
                 }
 
                 await _incoming.Writer.WriteAsync(payload);
