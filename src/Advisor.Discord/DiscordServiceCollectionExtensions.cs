@@ -1,3 +1,4 @@
+using Advisor.Core;
 using Advisor.Core.Hosting;
 using Advisor.Discord.Gateway;
 using Advisor.Discord.Interactions;
@@ -32,7 +33,8 @@ public static class DiscordServiceCollectionExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
-        services.AddHttpClient(HttpClientName, c => c.Timeout = TimeSpan.FromSeconds(30));
+        // No request logging: interaction webhook paths carry the interaction token (a secret for 15 minutes).
+        services.AddHttpClient(HttpClientName, c => c.Timeout = TimeSpan.FromSeconds(30)).RemoveAllLoggers();
         services.TryAddSingleton<DiscordStatus>();
         services.AddSingleton<IPlatformStatus>(sp => sp.GetRequiredService<DiscordStatus>());
         services.TryAddSingleton<GatewaySettings>();
@@ -43,6 +45,7 @@ public static class DiscordServiceCollectionExtensions
             sp.GetRequiredService<IOptions<DiscordOptions>>(),
             sp.GetRequiredService<DiscordStatus>(),
             sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<AdvisorMetrics>(),
             sp.GetRequiredService<ILogger<DiscordRestClient>>()));
         services.AddSingleton<IDiscordCommandModule, AskModule>();
         services.AddSingleton<IDiscordCommandModule, CompareModule>();

@@ -1,3 +1,5 @@
+using System.Diagnostics.Metrics;
+using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using Advisor.Core;
 using Advisor.Discord.Gateway;
 using Advisor.Discord.Rest;
@@ -31,6 +33,7 @@ internal sealed class AdapterHarness : IAsyncDisposable
         Configuration = Config(emulator, extra);
         var services = new ServiceCollection();
         services.AddFakeLogging(o => o.CollectRecordsForDisabledLogLevels = false);
+        services.AddMetrics(); // the core's instruments come from this harness's own meter factory (see Metric)
         services.AddSingleton(settings ?? new GatewaySettings
         {
             InvalidSessionDelayMin = TimeSpan.Zero,
@@ -82,6 +85,10 @@ internal sealed class AdapterHarness : IAsyncDisposable
     public IAdvisor Advisor => Services.GetRequiredService<IAdvisor>();
 
     public FakeLogCollector Logs => Services.GetFakeLogCollector();
+
+    /// <summary>Collects one of the core's instruments as recorded by this harness only.</summary>
+    public MetricCollector<T> Metric<T>(string instrument) where T : struct =>
+        new(Services.GetRequiredService<IMeterFactory>(), AdvisorMetrics.MeterName, instrument);
 
     public void StartGateway() => Running = Task.Run(() => Gateway.RunAsync(_cts.Token));
 

@@ -94,6 +94,7 @@ public sealed class GatewayTests
     {
         await using var emulator = await DiscordEmulator.StartAsync();
         await using var adapter = new AdapterHarness(emulator);
+        using var reconnects = adapter.Metric<long>("advisor.platform.reconnects");
         adapter.StartGateway();
 
         var first = await ConnectAndIdentifyAsync(emulator, intervalMs: 150, ack: false);
@@ -126,6 +127,12 @@ public sealed class GatewayTests
         Assert.Equal(2, emulator.GatewayConnections);
         Assert.Contains(adapter.Logs.GetSnapshot(), l => l.Message.Contains("zombie", StringComparison.Ordinal));
         Assert.Empty(emulator.Violations);
+
+        // The resume is counted once, as a discord resume (the first READY is no reconnect).
+        var counted = Assert.Single(reconnects.GetMeasurementSnapshot());
+        Assert.Equal(1, counted.Value);
+        Assert.Equal("discord", counted.Tags["platform"]);
+        Assert.Equal("resume", counted.Tags["reason"]);
     }
 
     [Fact]

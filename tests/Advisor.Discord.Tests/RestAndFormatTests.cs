@@ -15,6 +15,7 @@ public sealed class RestAndFormatTests
     {
         await using var emulator = await DiscordEmulator.StartAsync();
         await using var adapter = new AdapterHarness(emulator);
+        using var waits = adapter.Metric<double>("advisor.platform.rate_limit.wait.duration");
         emulator.RateLimitNext("/api/v10/channels/42/messages", 0.3, global: false);
 
         var id = await adapter.Rest.CreateMessageAsync("42", new DiscordMessagePayload { Content = "hello" }, CancellationToken.None);
@@ -24,6 +25,10 @@ public sealed class RestAndFormatTests
         Assert.Equal(2, attempts.Count);
         Assert.True(attempts[1].At - attempts[0].At >= TimeSpan.FromSeconds(0.25), "the retry did not wait for retry_after");
         Assert.Empty(emulator.Violations);
+
+        var wait = Assert.Single(waits.GetMeasurementSnapshot());
+        Assert.Equal("discord", wait.Tags["platform"]);
+        Assert.InRange(wait.Value, 200, 400); // milliseconds: the 0.3 s retry_after
     }
 
     [Fact]

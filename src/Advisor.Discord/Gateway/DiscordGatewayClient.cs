@@ -1,3 +1,4 @@
+using Advisor.Core;
 using System.Buffers;
 using System.Globalization;
 using System.Net.WebSockets;
@@ -22,12 +23,16 @@ internal sealed partial class DiscordGatewayClient(
     IOptions<DiscordOptions> options,
     GatewaySettings settings,
     TimeProvider time,
+    AdvisorMetrics metrics,
     ILogger<DiscordGatewayClient> logger)
 {
     /// <summary>A close code of our own that is neither 1000 nor 1001, so the session stays resumable.</summary>
     private const WebSocketCloseStatus ResumableClose = (WebSocketCloseStatus)4900;
 
     private readonly DiscordOptions _options = options.Value;
+
+    /// <summary>A session was established before: a later READY is a reconnect with a new session.</summary>
+    private bool _everReady;
     private readonly IGatewayDispatchHandler[] _handlers = handlers.ToArray();
     private string? _sessionId;
     private string? _resumeUrl;
@@ -384,13 +389,19 @@ internal sealed partial class DiscordGatewayClient(
                     _sessionId = data.Str("session_id");
                     _resumeUrl = data.Str("resume_gateway_url");
                     identity.BotUserId = data.Obj("user")?.Str("id");
-                    _established = true;
+                    if (_everReady)
+                    {
+                        metrics.PlatformReconnected("discord", "identify");
+                    }
+
+                    _everReady = _established = true;
                     Log.Ready(logger, identity.BotUserId ?? "?", _options.ShardId, _options.ShardCount);
                     status.Set(true, "connected");
                 }
                 else if (name == "RESUMED")
                 {
                     _established = true;
+                    metrics.PlatformReconnected("discord", "resume");
                     Log.Resumed(logger);
                     status.Set(true, "connected");
                 }

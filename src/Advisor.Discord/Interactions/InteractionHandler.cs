@@ -1,3 +1,4 @@
+using Advisor.Core.Conversations;
 using System.Text.Json;
 using Advisor.Discord.Gateway;
 using Advisor.Discord.Messages;
@@ -16,7 +17,7 @@ internal sealed partial class InteractionHandler(
     ILogger<InteractionHandler> logger) : IGatewayDispatchHandler
 {
     private readonly Dictionary<string, IDiscordCommandModule> _modules = modules.ToDictionary(m => m.Definition.Name, StringComparer.Ordinal);
-    private readonly RecentIds _seen = new(10_000);
+    private readonly RecentKeys _seen = new(TimeProvider.System, TimeSpan.FromHours(1), 10_000);
 
     public bool Handles(string eventName) => eventName == "INTERACTION_CREATE";
 
@@ -34,7 +35,7 @@ internal sealed partial class InteractionHandler(
         }
 
         var context = InteractionContext.From(interaction);
-        if (context.Id.Length > 0 && !_seen.Add(context.Id))
+        if (context.Id.Length > 0 && !_seen.TryClaim(context.Id))
         {
             return;
         }

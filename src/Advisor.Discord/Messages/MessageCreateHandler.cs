@@ -29,7 +29,7 @@ internal sealed partial class MessageCreateHandler(
 
     /// <summary>The indicator lasts 10 s; it is renewed before it runs out.</summary>
     private static readonly TimeSpan TypingRefresh = TimeSpan.FromSeconds(8);
-    private readonly RecentIds _seen = new(20_000);
+    private readonly RecentKeys _seen = new(time, TimeSpan.FromHours(1), 20_000);
 
     public bool Handles(string eventName) => eventName == "MESSAGE_CREATE";
 
@@ -60,7 +60,7 @@ internal sealed partial class MessageCreateHandler(
         }
 
         // Only messages for the bot are remembered (a resume can replay them); other traffic would just crowd the set.
-        if (!_seen.Add(id))
+        if (!_seen.TryClaim(id))
         {
             Log.Duplicate(logger, id);
             return;

@@ -1,3 +1,4 @@
+using Advisor.Core;
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
@@ -34,12 +35,15 @@ internal sealed partial class DiscordRestClient
         public DateTimeOffset ResetAt { get; set; }
     }
 
-    public DiscordRestClient(HttpClient http, IOptions<DiscordOptions> options, DiscordStatus status, TimeProvider time, ILogger<DiscordRestClient> logger)
+    private readonly AdvisorMetrics _metrics;
+
+    public DiscordRestClient(HttpClient http, IOptions<DiscordOptions> options, DiscordStatus status, TimeProvider time, AdvisorMetrics metrics, ILogger<DiscordRestClient> logger)
     {
         _http = http;
         _options = options.Value;
         _status = status;
         _time = time;
+        _metrics = metrics;
         _logger = logger;
         _base = _options.ApiBaseUrl.TrimEnd('/');
     }
@@ -321,6 +325,7 @@ internal sealed partial class DiscordRestClient
                 }
             }
 
+            _metrics.PlatformRateLimitWaited("discord", wait);
             await Task.Delay(wait, _time, ct);
         }
     }
