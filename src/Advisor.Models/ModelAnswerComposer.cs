@@ -86,8 +86,7 @@ public sealed partial class ModelAnswerComposer : IAnswerComposer
 
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(_options.TimeoutSeconds), _time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
-        var raw = new StringBuilder();
-        var settled = 0; // raw[..settled] has been shown
+        var streamed = new StreamedText();
         var emittedAny = false;
         string? failure = null;
         var refused = false;
@@ -115,20 +114,10 @@ public sealed partial class ModelAnswerComposer : IAnswerComposer
                 }
 
                 refused |= IsRefusal(chunk);
-                raw.Append(chunk.ToString());
-
-                // Only the text not shown yet is looked at: settled text never changes (Grounding.SettledLength).
-                var pending = raw.ToString(settled, raw.Length - settled);
-                var cut = Grounding.SettledLength(pending);
-                if (cut > 0)
+                if (streamed.Add(chunk.ToString()) is { Length: > 0 } delta)
                 {
-                    settled += cut;
-                    var delta = MentionGuard.Neutralize(Grounding.StripMarkers(pending[..cut]));
-                    if (delta.Length > 0)
-                    {
-                        emittedAny = true;
-                        yield return new AnswerUpdate(delta);
-                    }
+                    emittedAny = true;
+                    yield return new AnswerUpdate(delta);
                 }
             }
         }
@@ -137,6 +126,7 @@ public sealed partial class ModelAnswerComposer : IAnswerComposer
             await stream.DisposeAsync().ConfigureAwait(false);
         }
 
+        var raw = streamed.Raw;
         Answer final;
         if (failure is not null)
         {
@@ -146,13 +136,13 @@ public sealed partial class ModelAnswerComposer : IAnswerComposer
         {
             final = Fallback(retrieval, FallbackReason.Refusal);
         }
-        else if (string.IsNullOrWhiteSpace(Grounding.Visible(raw.ToString())))
+        else if (string.IsNullOrWhiteSpace(Grounding.Visible(raw)))
         {
             final = Fallback(retrieval, FallbackReason.Empty);
         }
         else
         {
-            var checkedAnswer = Grounding.Check(raw.ToString(), citable);
+            var checkedAnswer = Grounding.Check(raw, citable);
             Log.Grounded(_logger, checkedAnswer.Citations.Count, checkedAnswer.Removed);
             final = checkedAnswer.Citations.Count == 0
                 ? Fallback(retrieval, FallbackReason.Ungrounded)
