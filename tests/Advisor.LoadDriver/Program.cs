@@ -140,7 +140,7 @@ var answeredMs = timed.Select(i => serviceMs[i]).Order().ToArray();
 var answeredLateMs = timed.Select(i => lateMs[i]).Order().ToArray();
 static double Pct(double[] sorted, double p) => sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(p * sorted.Length) - 1)];
 
-var limited = sender is AdapterPathSender a ? a.RateLimited : 0;
+var limited = total - timed.Length; // the warm-up's refusals are not part of the run
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"sender: {sender.Name}"));
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"machine: {Environment.ProcessorCount} cores, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}, .NET {Environment.Version}"));
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"target: {options.Rate}/s for {options.Seconds} s = {total} questions, {options.Users} users"));
