@@ -152,7 +152,7 @@ public sealed class HybridRetrievalTests : IAsyncLifetime
     public async Task A_hung_embedding_server_does_not_hold_the_answer_past_the_question_embedding_timeout()
     {
         // The section vectors are ready; then the server stops answering the question's embedding.
-        await using var host = CreateHost(("Advisor:Model:QuestionEmbeddingTimeoutSeconds", "1"));
+        await using var host = CreateHost(("Advisor:Model:QuestionEmbeddingTimeoutSeconds", "1"), ("Advisor:Model:TimeoutSeconds", "15"));
         await host.VectorsReadyAsync();
         _server.HangsOn = text => text == Scripts.SkillsQuestion;
         _server.Enqueue(Scripts.Grounded(host.Advisor));
