@@ -13,6 +13,7 @@ public sealed class AdvisorMetrics : IDisposable
     private readonly Counter<long> _abstentions;
     private readonly Counter<long> _fallbacks;
     private readonly Counter<long> _reloads;
+    private readonly Counter<long> _retrievalDegraded;
     private readonly Counter<long> _reconnects;
     private readonly Counter<long> _rateLimitWaits;
     private readonly Histogram<double> _rateLimitWaitDuration;
@@ -25,6 +26,7 @@ public sealed class AdvisorMetrics : IDisposable
         _abstentions = _meter.CreateCounter<long>("advisor.abstentions", description: "Questions the knowledge did not cover");
         _fallbacks = _meter.CreateCounter<long>("advisor.model.fallbacks", description: "Model answers replaced by the extractive answer, by reason");
         _reloads = _meter.CreateCounter<long>("advisor.reloads", description: "Knowledge reloads, by result");
+        _retrievalDegraded = _meter.CreateCounter<long>("advisor.retrieval.degraded", description: "Questions retrieved lexically only although hybrid retrieval is configured, by reason");
         _reconnects = _meter.CreateCounter<long>("advisor.platform.reconnects", description: "Platform connections re-established, by platform and reason");
         _rateLimitWaits = _meter.CreateCounter<long>("advisor.platform.rate_limit.waits", description: "Times a platform's rate limit made the bot wait before sending, by platform");
         _rateLimitWaitDuration = _meter.CreateHistogram<double>("advisor.platform.rate_limit.wait.duration", unit: "ms", description: "How long the bot waited for a platform's rate limit");
@@ -42,6 +44,9 @@ public sealed class AdvisorMetrics : IDisposable
     }
 
     public void ModelFallback(string reason) => _fallbacks.Add(1, new KeyValuePair<string, object?>("reason", reason));
+
+    /// <summary>A question's retrieval stayed lexical although a refiner (e.g. vector similarity) was configured; counted once per question.</summary>
+    public void RetrievalDegraded(string reason) => _retrievalDegraded.Add(1, new KeyValuePair<string, object?>("reason", reason));
 
     public void Reloaded(bool succeeded) => _reloads.Add(1, new KeyValuePair<string, object?>("result", succeeded ? "ok" : "failed"));
 

@@ -61,6 +61,89 @@ internal static partial class Grounding
         return text;
     }
 
+    /// <summary>
+    /// How much of <paramref name="pending"/> (streamed text not shown yet) can be shown now: up to and including its
+    /// last whitespace that is neither inside a citation marker or a mention nor after a marker or mention that may
+    /// still be open. What is settled never changes meaning when more text arrives, so each chunk is checked alone.
+    /// </summary>
+    public static int SettledLength(string pending)
+    {
+        var hold = pending.Length;
+        var spans = new List<(int Start, int End)>(); // complete markers and mentions: never cut inside
+        var i = 0;
+        while (i < pending.Length)
+        {
+            if (pending[i] == '[' && i + 1 < pending.Length && pending[i + 1] == '[')
+            {
+                var marker = Marker().Match(pending, i);
+                if (marker.Success && marker.Index == i)
+                {
+                    spans.Add((i, i + marker.Length));
+                    i += marker.Length;
+                    continue;
+                }
+
+                if (!CannotBecomeMarker(pending, i))
+                {
+                    hold = i;
+                    break;
+                }
+            }
+            else if (pending[i] == '<' && i + 1 < pending.Length && pending[i + 1] is '@' or '!')
+            {
+                var close = pending.IndexOf('>', i + 2);
+                if (close < 0)
+                {
+                    hold = i; // "<@123" may become a mention: wait for its end
+                    break;
+                }
+
+                spans.Add((i, close + 1));
+                i = close + 1;
+                continue;
+            }
+
+            i++;
+        }
+
+        var j = spans.Count - 1;
+        for (var k = hold - 1; k >= 0; k--)
+        {
+            while (j >= 0 && spans[j].Start > k)
+            {
+                j--;
+            }
+
+            if (j >= 0 && k < spans[j].End)
+            {
+                k = spans[j].Start; // skip the span (the loop steps before it)
+                continue;
+            }
+
+            if (pending[k] is ' ' or '\n' or '\t' or '\r')
+            {
+                return k + 1;
+            }
+        }
+
+        return 0;
+    }
+
+    /// <summary>Removes complete citation markers (for streamed text that <see cref="SettledLength"/> let through).</summary>
+    public static string StripMarkers(string text) => Marker().Replace(text, "");
+
+    /// <summary>
+    /// True when the "[[" at <paramref name="at"/> can no longer start a marker: no marker matches there although its
+    /// first "]" and the character after it have arrived (the id and the quote cannot hold a "]"), or it has run
+    /// longer than any marker can.
+    /// </summary>
+    private static bool CannotBecomeMarker(string text, int at)
+    {
+        const int MaxMarkerLength = 1000;
+        var close = text.IndexOf(']', at + 2);
+        return (close >= 0 && close + 1 < text.Length) || text.Length - at > MaxMarkerLength;
+    }
+
     /// <summary>The span of <paramref name="section"/> that <paramref name="quote"/> matches, or null when it does not occur.</summary>
     public static string? FindVerbatim(string section, string quote)
     {

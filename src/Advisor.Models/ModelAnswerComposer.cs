@@ -86,8 +86,8 @@ public sealed partial class ModelAnswerComposer : IAnswerComposer
 
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(_options.TimeoutSeconds), _time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
-        var raw = new StringBuilder();
-        var emitted = "";
+        var streamed = new StreamedText();
+        var emittedAny = false;
         string? failure = null;
         var refused = false;
         var stream = function.InvokeStreamingAsync<StreamingKernelContent>(kernel, arguments, linked.Token).GetAsyncEnumerator(linked.Token);
@@ -108,17 +108,16 @@ public sealed partial class ModelAnswerComposer : IAnswerComposer
                 catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
                 {
                     failure = timeout.IsCancellationRequested ? FallbackReason.Timeout : Classify(ex);
-                    Log.ModelCallFailed(_logger, failure, ex.GetType().Name, ex.Message);
+                    Log.ModelCallFailed(_logger, failure, ex.GetType().Name, StatusOf(ex)?.ToString() ?? "none");
+                    Log.ModelCallFailureDetail(_logger, ex.Message); // provider messages can echo the request: Debug only
                     break;
                 }
 
                 refused |= IsRefusal(chunk);
-                raw.Append(chunk.ToString());
-                var visible = StreamableText(raw.ToString());
-                if (visible.Length > emitted.Length && visible.StartsWith(emitted, StringComparison.Ordinal))
+                if (streamed.Add(chunk.ToString()) is { Length: > 0 } delta)
                 {
-                    yield return new AnswerUpdate(visible[emitted.Length..]);
-                    emitted = visible;
+                    emittedAny = true;
+                    yield return new AnswerUpdate(delta);
                 }
             }
         }
@@ -127,6 +126,7 @@ public sealed partial class ModelAnswerComposer : IAnswerComposer
             await stream.DisposeAsync().ConfigureAwait(false);
         }
 
+        var raw = streamed.Raw;
         Answer final;
         if (failure is not null)
         {
@@ -136,13 +136,13 @@ public sealed partial class ModelAnswerComposer : IAnswerComposer
         {
             final = Fallback(retrieval, FallbackReason.Refusal);
         }
-        else if (string.IsNullOrWhiteSpace(Grounding.Visible(raw.ToString())))
+        else if (string.IsNullOrWhiteSpace(Grounding.Visible(raw)))
         {
             final = Fallback(retrieval, FallbackReason.Empty);
         }
         else
         {
-            var checkedAnswer = Grounding.Check(raw.ToString(), citable);
+            var checkedAnswer = Grounding.Check(raw, citable);
             Log.Grounded(_logger, checkedAnswer.Citations.Count, checkedAnswer.Removed);
             final = checkedAnswer.Citations.Count == 0
                 ? Fallback(retrieval, FallbackReason.Ungrounded)
@@ -162,7 +162,7 @@ public sealed partial class ModelAnswerComposer : IAnswerComposer
                 };
         }
 
-        yield return new AnswerUpdate(emitted.Length == 0 ? final.Text : "", final);
+        yield return new AnswerUpdate(emittedAny ? "" : final.Text, final);
     }
 
     private PromptExecutionSettings ExecutionSettings() => new()
@@ -187,14 +187,6 @@ public sealed partial class ModelAnswerComposer : IAnswerComposer
                 ? "The model's answer could not be grounded in the knowledge, so this answer quotes the knowledge directly."
                 : $"The model could not answer ({FallbackReason.Describe(reason)}), so this answer quotes the knowledge directly.",
         };
-    }
-
-    /// <summary>The visible text up to its last whitespace (a mention split across chunks is never shown half-neutralized).</summary>
-    private static string StreamableText(string raw)
-    {
-        var visible = Grounding.Visible(raw);
-        var cut = visible.LastIndexOfAny([' ', '\n', '\t']);
-        return cut < 0 ? "" : MentionGuard.Neutralize(visible[..(cut + 1)]);
     }
 
     private static bool IsRefusal(StreamingKernelContent chunk)
@@ -239,6 +231,27 @@ public sealed partial class ModelAnswerComposer : IAnswerComposer
         }
 
         return FallbackReason.Malformed;
+    }
+
+    /// <summary>The HTTP status a provider failure carried, if any (safe to log: it never holds user text).</summary>
+    internal static int? StatusOf(Exception ex)
+    {
+        for (var e = ex; e is not null; e = e.InnerException)
+        {
+            switch (e)
+            {
+                case HttpOperationException { StatusCode: { } status }:
+                    return (int)status;
+                case HttpRequestException { StatusCode: { } status }:
+                    return (int)status;
+                case ClientResultException { Status: > 0 } result:
+                    return result.Status;
+                default:
+                    break;
+            }
+        }
+
+        return null;
     }
 
     private static string FromStatus(HttpStatusCode status) => status switch
@@ -319,8 +332,11 @@ public sealed partial class ModelAnswerComposer : IAnswerComposer
 
     private static partial class Log
     {
-        [LoggerMessage(310, LogLevel.Warning, "The model call failed ({Reason}): {ExceptionType}: {Error}")]
-        public static partial void ModelCallFailed(ILogger logger, string reason, string exceptionType, string error);
+        [LoggerMessage(310, LogLevel.Warning, "The model call failed ({Reason}): {ExceptionType}, HTTP status {Status}")]
+        public static partial void ModelCallFailed(ILogger logger, string reason, string exceptionType, string status);
+
+        [LoggerMessage(313, LogLevel.Debug, "Model call failure detail: {Error}")]
+        public static partial void ModelCallFailureDetail(ILogger logger, string error);
 
         [LoggerMessage(311, LogLevel.Warning, "Model answer replaced by the extractive answer: {Reason}")]
         public static partial void Fallback(ILogger logger, string reason);

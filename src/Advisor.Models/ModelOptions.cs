@@ -29,6 +29,13 @@ public sealed class ModelOptions
     [Range(1, 600, ErrorMessage = "Advisor:Model:TimeoutSeconds must be between 1 and 600")]
     public double TimeoutSeconds { get; set; } = 30;
 
+    /// <summary>
+    /// How long the question's own embedding may take (hybrid retrieval only; capped by <see cref="TimeoutSeconds"/>).
+    /// A slower embedding server leaves that question's retrieval lexical instead of delaying the answer.
+    /// </summary>
+    [Range(0.1, 60, ErrorMessage = "Advisor:Model:QuestionEmbeddingTimeoutSeconds must be between 0.1 and 60")]
+    public double QuestionEmbeddingTimeoutSeconds { get; set; } = 5;
+
     [Range(16, 32000, ErrorMessage = "Advisor:Model:MaxOutputTokens must be between 16 and 32000")]
     public int MaxOutputTokens { get; set; } = 800;
 
@@ -45,8 +52,6 @@ public sealed class ModelOptions
 
     /// <summary>Let the model call the knowledge tools (search_sections, compare_roles, list_roles).</summary>
     public bool UseTools { get; set; } = true;
-
-    internal bool Enabled => !ModelProviders.IsNone(Provider);
 
     internal bool IsOpenAI => string.Equals(Provider?.Trim(), ModelProviders.OpenAI, StringComparison.OrdinalIgnoreCase);
 

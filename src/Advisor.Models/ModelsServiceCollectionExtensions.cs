@@ -46,7 +46,10 @@ public static class ModelsServiceCollectionExtensions
         services.AddHttpClient(HttpClientName, (sp, client) =>
             {
                 client.BaseAddress = sp.GetRequiredService<IOptions<ModelOptions>>().Value.ResolvedEndpoint;
-                client.Timeout = Timeout.InfiniteTimeSpan; // the composer owns the time budget
+                // No client-wide timeout: every call carries its own deadline — the composer's answer budget
+                // (TimeoutSeconds), the question embedding's (QuestionEmbeddingTimeoutSeconds) or, for the section
+                // vectors built in the background, TimeoutSeconds per batch.
+                client.Timeout = Timeout.InfiniteTimeSpan;
             })
             .AddHttpMessageHandler<RateLimitRetryHandler>();
 
@@ -106,7 +109,7 @@ public static class ModelsServiceCollectionExtensions
             Endpoint = options.ResolvedEndpoint,
             Transport = new HttpClientPipelineTransport(http),
             RetryPolicy = new ClientRetryPolicy(maxRetries: 0), // 429s are retried by RateLimitRetryHandler, within the budget
-            NetworkTimeout = Timeout.InfiniteTimeSpan,
+            NetworkTimeout = Timeout.InfiniteTimeSpan, // each call's own cancellation token bounds it (see above)
         };
 
         // Local servers (vLLM, llama.cpp, LM Studio) take any key; the client needs one to build its header.

@@ -17,18 +17,19 @@ internal sealed partial class RateLimitRetryHandler(IOptions<ModelOptions> optio
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         var settings = options.Value;
+        if (settings.MaxRetries == 0)
+        {
+            return await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        }
+
+        // Reading the body buffers it in the request's own content, so the first attempt sends that content unchanged;
+        // each retry sends a copy in a new request, disposed (with its content) when the attempt is over.
         var body = request.Content is null ? null : await request.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
         var contentHeaders = request.Content?.Headers.ToList();
         for (var attempt = 0; ; attempt++)
         {
-            using var attemptRequest = attempt == 0 ? null : Clone(request, body, contentHeaders);
-            var toSend = attemptRequest ?? request;
-            if (attempt == 0 && body is not null)
-            {
-                toSend.Content = Content(body, contentHeaders);
-            }
-
-            var response = await base.SendAsync(toSend, cancellationToken).ConfigureAwait(false);
+            using var retryRequest = attempt == 0 ? null : Clone(request, body, contentHeaders);
+            var response = await base.SendAsync(retryRequest ?? request, cancellationToken).ConfigureAwait(false);
             if (response.StatusCode != HttpStatusCode.TooManyRequests || attempt >= settings.MaxRetries)
             {
                 return response;

@@ -53,6 +53,15 @@ public sealed class AdminReloadTests
         Assert.Equal(worker.Store.Current.Sections.Count, root.GetProperty("sectionCount").GetInt32());
         Assert.Equal(0, root.GetProperty("articlesAdded").GetArrayLength());
         Assert.StartsWith("Reloaded knowledge: no changes", root.GetProperty("summary").GetString(), StringComparison.Ordinal);
+
+        // Exactly the fields docs/operations.md lists.
+        string[] documented =
+        [
+            "succeeded", "changed", "version", "previousVersion", "failureReason",
+            "articlesAdded", "articlesChanged", "articlesRemoved", "sectionsAdded", "sectionsChanged", "sectionsRemoved",
+            "rolesAdded", "rolesRemoved", "errors", "sectionCount", "durationMs", "summary",
+        ];
+        Assert.Equal(documented.Order(), root.EnumerateObject().Select(p => p.Name).Order());
     }
 
     [Fact]

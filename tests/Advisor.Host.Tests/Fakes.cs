@@ -32,18 +32,28 @@ internal sealed class HeldComposer : IAnswerComposer
     }
 }
 
-/// <summary>Keeps every log entry written through it.</summary>
-internal sealed class CollectingLoggerProvider : Microsoft.Extensions.Logging.ILoggerProvider
+/// <summary>Keeps every log entry written through it, with the values of the scopes it was written in.</summary>
+internal sealed class CollectingLoggerProvider : Microsoft.Extensions.Logging.ILoggerProvider, Microsoft.Extensions.Logging.ISupportExternalScope
 {
+    private Microsoft.Extensions.Logging.IExternalScopeProvider? _scopes;
+
     private readonly System.Collections.Concurrent.ConcurrentQueue<(Microsoft.Extensions.Logging.LogLevel Level, string Category, string Text)> _entries = new();
 
     public IReadOnlyCollection<(Microsoft.Extensions.Logging.LogLevel Level, string Category, string Text)> Entries => _entries;
 
     public Microsoft.Extensions.Logging.ILogger CreateLogger(string categoryName) => new Logger(this, categoryName);
 
+    public void SetScopeProvider(Microsoft.Extensions.Logging.IExternalScopeProvider scopeProvider) => _scopes = scopeProvider;
+
     public void Dispose()
     {
     }
+
+    private static string Fields(object? state) => state switch
+    {
+        IEnumerable<KeyValuePair<string, object?>> pairs => string.Join(" ", pairs.Select(p => $"{p.Key}={p.Value}")),
+        _ => "",
+    };
 
     private sealed class Logger(CollectingLoggerProvider owner, string category) : Microsoft.Extensions.Logging.ILogger
     {
@@ -54,8 +64,9 @@ internal sealed class CollectingLoggerProvider : Microsoft.Extensions.Logging.IL
 
         public void Log<TState>(Microsoft.Extensions.Logging.LogLevel logLevel, Microsoft.Extensions.Logging.EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
         {
-            var fields = state is IEnumerable<KeyValuePair<string, object?>> pairs ? string.Join(" ", pairs.Select(p => $"{p.Key}={p.Value}")) : "";
-            owner._entries.Enqueue((logLevel, category, $"{formatter(state, exception)} {fields} {exception}"));
+            var scopes = new System.Text.StringBuilder();
+            owner._scopes?.ForEachScope((scope, sb) => sb.Append(' ').Append(Fields(scope)), scopes);
+            owner._entries.Enqueue((logLevel, category, $"{formatter(state, exception)} {Fields(state)}{scopes} {exception}"));
         }
     }
 }

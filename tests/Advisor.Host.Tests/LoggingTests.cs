@@ -40,7 +40,10 @@ public sealed class LoggingTests
         await worker.Advisor.AskAsync(new AdvisorQuestion(question, [], "test"));
 
         Assert.Contains(logs.Entries, e => e.Text.Contains("wrong bearer token", StringComparison.Ordinal));
-        Assert.Contains(logs.Entries, e => e.Text.Contains("Reload requested by POST /admin/reload", StringComparison.Ordinal));
+        // One line for the reload, from the knowledge store, saying who asked (the coordinator's scope).
+        var reloadLine = Assert.Single(logs.Entries, e => e.Level >= LogLevel.Information && e.Text.Contains("Knowledge reload", StringComparison.Ordinal));
+        Assert.Contains("ReloadTrigger=POST /admin/reload", reloadLine.Text, StringComparison.Ordinal);
+        Assert.Contains("articles +0 ~0 -0", reloadLine.Text, StringComparison.Ordinal);
         Assert.DoesNotContain(logs.Entries, e => e.Text.Contains(TestWorker.AdminToken, StringComparison.Ordinal));
         Assert.DoesNotContain(logs.Entries, e => e.Level > LogLevel.Debug && e.Text.Contains("zebra", StringComparison.Ordinal));
     }

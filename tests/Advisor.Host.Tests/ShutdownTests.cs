@@ -1,6 +1,7 @@
 using System.Net;
 using Advisor.Core.Answers;
 using Advisor.Host.Operations;
+using Advisor.Testing;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Advisor.Host.Tests;
@@ -19,10 +20,7 @@ public sealed class ShutdownTests
             await composer.Entered.Task.WaitAsync(TimeSpan.FromSeconds(20));
 
             var stopping = Task.Run(() => worker.App.StopAsync());
-            while (gate.Accepting)
-            {
-                await Task.Delay(10);
-            }
+            await Eventually.TrueAsync(() => !gate.Accepting, "the gate to close");
 
             var late = await worker.Advisor.AskAsync(new AdvisorQuestion("What does an AI Scientist do?", [], "test"));
             Assert.Equal(DrainingAdvisor.RefusalText, late.Text);

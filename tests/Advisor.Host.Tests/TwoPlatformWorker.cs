@@ -77,20 +77,15 @@ internal sealed class TwoPlatformWorker : IAsyncDisposable
     public async Task<JsonElement> ReadyAsync()
     {
         JsonElement body = default;
-        var ready = false;
-        var until = DateTime.UtcNow.AddSeconds(Deadline);
-        while (!ready && DateTime.UtcNow < until)
-        {
-            using var response = await Worker.Http.GetAsync("/readyz");
-            body = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone();
-            ready = response.IsSuccessStatusCode;
-            if (!ready)
+        await Eventually.TrueAsync(
+            async () =>
             {
-                await Task.Delay(50);
-            }
-        }
-
-        Assert.True(ready, "/readyz did not turn ready: " + body);
+                using var response = await Worker.Http.GetAsync("/readyz");
+                body = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone();
+                return response.IsSuccessStatusCode;
+            },
+            "/readyz to turn ready",
+            Deadline);
         return body;
     }
 

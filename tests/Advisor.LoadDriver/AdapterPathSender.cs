@@ -15,12 +15,7 @@ internal sealed class AdapterPathSender(IServiceProvider services, int users) : 
     private readonly IAdvisor _advisor = services.GetRequiredService<IAdvisor>();
     private readonly ConversationMemory _memory = services.GetRequiredService<ConversationMemory>();
     private readonly UserRateLimiter _limiter = services.GetRequiredService<UserRateLimiter>();
-    private int _limited;
-
     public string Name => "adapter path (in-process IAdvisor)";
-
-    /// <summary>Questions the per-user rate limiter turned away (they still count as delivered replies).</summary>
-    public int RateLimited => Volatile.Read(ref _limited);
 
     public async Task<double> SendAsync(int sequence, string question, CancellationToken cancellationToken)
     {
@@ -34,8 +29,7 @@ internal sealed class AdapterPathSender(IServiceProvider services, int users) : 
         if (!_limiter.TryAcquire(user, out var retryAfter))
         {
             _ = _limiter.Refusal(retryAfter);
-            Interlocked.Increment(ref _limited);
-            return Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+            return double.NaN; // not an answer: kept out of the latency figures
         }
 
         var conversation = $"load:{user}";

@@ -1,5 +1,6 @@
 using Advisor.Core.Answers;
 using Advisor.Core.Retrieval;
+using Advisor.Testing;
 
 namespace Advisor.Models.Tests;
 
@@ -79,6 +80,22 @@ public sealed class FailureTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task With_retries_off_a_429_is_not_retried_and_a_normal_request_goes_through_unchanged()
+    {
+        await using var host = TestAdvisor.Create(TestAdvisor.OpenAI(_server, ("Advisor:Model:MaxRetries", "0")));
+        _server.Enqueue(Scripts.Grounded(host.Advisor));
+        var (answer, _) = await host.AskAsync(Scripts.SkillsQuestion);
+        Assert.Equal("model", answer.Composer);
+
+        _server.Enqueue(new Reply.Status(429, RetryAfterSeconds: 0));
+        _server.Enqueue(Scripts.Grounded(host.Advisor));
+        (answer, _) = await host.AskAsync(Scripts.SkillsQuestion);
+
+        Assert.Equal(2, _server.ChatCount);
+        AssertExtractiveFallback(host, answer, FallbackReason.RateLimited);
+    }
+
+    [Fact]
     public async Task A_Retry_After_longer_than_allowed_is_not_waited_for()
     {
         await using var host = TestAdvisor.Create(TestAdvisor.OpenAI(_server, ("Advisor:Model:MaxRetryDelaySeconds", "5")));
@@ -112,14 +129,29 @@ public sealed class FailureTests : IAsyncLifetime
         using var cancel = new CancellationTokenSource();
 
         var ask = host.Advisor.AskAsync(AdvisorQuestion.Simple(Scripts.SkillsQuestion), cancel.Token);
-        while (_server.ChatCount == 0)
-        {
-            await Task.Delay(20);
-        }
+        await Eventually.TrueAsync(() => _server.ChatCount > 0, "the model call");
 
         await cancel.CancelAsync();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => ask);
         Assert.Empty(host.FallbackReasons());
+    }
+
+    [Fact]
+    public async Task A_provider_error_that_echoes_the_question_is_logged_at_Warning_without_it()
+    {
+        const string question = Scripts.SkillsQuestion;
+        await using var host = TestAdvisor.Create(TestAdvisor.OpenAI(_server, ("Advisor:Model:TimeoutSeconds", "15")));
+        _server.Enqueue(new Reply.Status(400, Message: "Invalid request: '" + question + "'"));
+
+        var (answer, _) = await host.AskAsync(question);
+
+        Assert.Equal("extractive-fallback", answer.Composer);
+        var logs = host.Logs.GetSnapshot();
+        var warning = Assert.Single(logs, r => r.Id.Id == 310);
+        Assert.Equal(Microsoft.Extensions.Logging.LogLevel.Warning, warning.Level);
+        Assert.Contains("400", warning.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(logs, r => r.Level >= Microsoft.Extensions.Logging.LogLevel.Information && r.Message.Contains(question, StringComparison.Ordinal));
+        Assert.Contains(logs, r => r.Level == Microsoft.Extensions.Logging.LogLevel.Debug && r.Message.Contains(question, StringComparison.Ordinal));
     }
 
     private static void AssertExtractiveFallback(TestAdvisor host, Answer answer, string reason)

@@ -23,7 +23,7 @@ internal abstract record Reply
     public sealed record ToolCall(string Function, string ArgumentsJson) : Reply;
 
     /// <summary>An HTTP error status, optionally with Retry-After (seconds).</summary>
-    public sealed record Status(int Code, int? RetryAfterSeconds = null) : Reply;
+    public sealed record Status(int Code, int? RetryAfterSeconds = null, string? Message = null) : Reply;
 
     /// <summary>Waits, then answers (the client should give up first).</summary>
     public sealed record Slow(TimeSpan Delay, Reply Then) : Reply;
@@ -80,6 +80,9 @@ internal sealed class FakeModelServer : IAsyncDisposable
 
     /// <summary>The vector for a text; tests may override (e.g. to point a question at one section).</summary>
     public Func<string, float[]> Embed { get; set; } = BagOfWords;
+
+    /// <summary>Embedding requests holding a text this is true for never get an answer (until the client gives up).</summary>
+    public Func<string, bool> HangsOn { get; set; } = _ => false;
 
     public static async Task<FakeModelServer> StartAsync()
     {
@@ -155,7 +158,7 @@ internal sealed class FakeModelServer : IAsyncDisposable
                     context.Response.Headers.RetryAfter = wait.ToString(System.Globalization.CultureInfo.InvariantCulture);
                 }
 
-                await context.Response.WriteAsJsonAsync(new { error = new { message = $"status {status.Code}", type = "test", code = (string?)null } });
+                await context.Response.WriteAsJsonAsync(new { error = new { message = status.Message ?? $"status {status.Code}", type = "test", code = (string?)null } });
                 return;
             case Reply.Malformed:
                 context.Response.ContentType = stream ? "text/event-stream" : "application/json";
@@ -246,6 +249,12 @@ internal sealed class FakeModelServer : IAsyncDisposable
         var body = (await JsonNode.ParseAsync(context.Request.Body))!;
         var inputs = body["input"] is JsonArray a ? a.Select(x => (string)x!).ToArray() : [(string)body["input"]!];
         EmbeddingInputs.Enqueue(inputs);
+        if (inputs.Any(HangsOn))
+        {
+            await Hang(context);
+            return;
+        }
+
         var base64 = (string?)body["encoding_format"] == "base64";
         var data = new JsonArray();
         for (var i = 0; i < inputs.Length; i++)
@@ -262,6 +271,17 @@ internal sealed class FakeModelServer : IAsyncDisposable
             ["object"] = "list", ["data"] = data, ["model"] = (string?)body["model"],
             ["usage"] = new JsonObject { ["prompt_tokens"] = 1, ["total_tokens"] = 1 },
         });
+    }
+
+    private static async Task Hang(HttpContext context)
+    {
+        try
+        {
+            await Task.Delay(Timeout.Infinite, context.RequestAborted);
+        }
+        catch (OperationCanceledException)
+        {
+        }
     }
 
     private async Task OllamaChatAsync(HttpContext context)
@@ -328,6 +348,12 @@ internal sealed class FakeModelServer : IAsyncDisposable
         var body = (await JsonNode.ParseAsync(context.Request.Body))!;
         var inputs = body["input"] is JsonArray a ? a.Select(x => (string)x!).ToArray() : [(string)body["input"]!];
         EmbeddingInputs.Enqueue(inputs);
+        if (inputs.Any(HangsOn))
+        {
+            await Hang(context);
+            return;
+        }
+
         await context.Response.WriteAsJsonAsync(new JsonObject
         {
             ["model"] = (string?)body["model"],

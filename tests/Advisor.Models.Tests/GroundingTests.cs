@@ -50,4 +50,38 @@ public sealed class GroundingTests
     [InlineData("Done.", "Done.")]
     public void Streaming_never_shows_a_marker(string raw, string visible) =>
         Assert.Equal(visible, Grounding.Visible(raw));
+
+    public static TheoryData<int> ChunkSizes => [1, 2, 3, 5, 7, 11, 40, 1000];
+
+    [Theory]
+    [MemberData(nameof(ChunkSizes))]
+    public void Streamed_text_in_any_chunking_shows_no_marker_and_no_live_mention_and_matches_the_whole(int size)
+    {
+        const string raw = "Hi @everyone, see [[a.txt#skills/ai-architect | \"cloud platforms (AWS, Azure)\"]] and ask <@U123|some name> "
+            + "or <!channel> today. Odd [[ text ] stays. Ends with [[a.txt#s | \"open quote";
+        var streamed = new StreamedText();
+        var shown = new System.Text.StringBuilder();
+        for (var i = 0; i < raw.Length; i += size)
+        {
+            var delta = streamed.Add(raw.Substring(i, Math.Min(size, raw.Length - i)));
+            shown.Append(delta);
+
+            // Whatever has been shown so far is final: no marker, nothing that pings.
+            Assert.DoesNotContain("[[a.txt", shown.ToString(), StringComparison.Ordinal);
+            Assert.False(Advisor.Core.Answers.MentionGuard.HasMention(shown.ToString()), shown.ToString());
+        }
+
+        // The same text as checking the whole at once: markers removed, mentions neutralized, the open marker held back.
+        var whole = Advisor.Core.Answers.MentionGuard.Neutralize(Grounding.StripMarkers(raw[..raw.IndexOf("[[a.txt#s |", StringComparison.Ordinal)]));
+        Assert.Equal(whole, shown.ToString());
+        Assert.Equal(raw, streamed.Raw);
+    }
+
+    [Fact]
+    public void A_cut_never_falls_inside_a_complete_marker_or_a_mention()
+    {
+        Assert.Equal("see ".Length, Grounding.SettledLength("see [[a.txt#s | \"two words\"]]"));
+        Assert.Equal("ask ".Length, Grounding.SettledLength("ask <@U1|a b>"));
+        Assert.Equal(0, Grounding.SettledLength("<@U1 and more text"));
+    }
 }

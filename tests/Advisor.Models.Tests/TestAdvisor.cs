@@ -17,6 +17,7 @@ internal sealed class TestAdvisor : IAsyncDisposable
         Services = services;
         Advisor = services.GetRequiredService<IAdvisor>();
         Fallbacks = new MetricCollector<long>(services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(), AdvisorMetrics.MeterName, "advisor.model.fallbacks");
+        Degraded = new MetricCollector<long>(services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(), AdvisorMetrics.MeterName, "advisor.retrieval.degraded");
     }
 
     public ServiceProvider Services { get; }
@@ -24,6 +25,8 @@ internal sealed class TestAdvisor : IAsyncDisposable
     public IAdvisor Advisor { get; }
 
     public MetricCollector<long> Fallbacks { get; }
+
+    public MetricCollector<long> Degraded { get; }
 
     public FakeLogCollector Logs => Services.GetFakeLogCollector();
 
@@ -86,9 +89,17 @@ internal sealed class TestAdvisor : IAsyncDisposable
     public IReadOnlyList<string> FallbackReasons() =>
         Fallbacks.GetMeasurementSnapshot().Select(m => (string)m.Tags["reason"]!).ToList();
 
+    public IReadOnlyList<string> DegradedReasons() =>
+        Degraded.GetMeasurementSnapshot().Select(m => (string)m.Tags["reason"]!).ToList();
+
+    /// <summary>Waits until the section vectors of the knowledge served are built (they are built in the background).</summary>
+    public Task VectorsReadyAsync() =>
+        Eventually.TrueAsync(() => Services.GetRequiredService<EmbeddingIndex>().ReadyFor(Advisor.Knowledge) is not null, "section vectors", 60);
+
     public async ValueTask DisposeAsync()
     {
         Fallbacks.Dispose();
+        Degraded.Dispose();
         await Services.DisposeAsync();
     }
 }

@@ -42,7 +42,21 @@ public sealed partial class KnowledgeStore : IKnowledgeStore
                 var next = await Task.Run(() => KnowledgeSnapshot.Load(_folder), cancellationToken).ConfigureAwait(false);
                 Volatile.Write(ref _current, next);
                 report = ReloadReport.Diff(before, next);
-                Log.Reloaded(_logger, before.Version, next.Version, next.Sections.Count, report.DurationMs);
+                Log.Reloaded(
+                    _logger,
+                    before.Version,
+                    next.Version,
+                    report.ArticlesAdded.Count,
+                    report.ArticlesChanged.Count,
+                    report.ArticlesRemoved.Count,
+                    report.SectionsAdded.Count,
+                    report.SectionsChanged.Count,
+                    report.SectionsRemoved.Count,
+                    report.RolesAdded.Count,
+                    report.RolesRemoved.Count,
+                    next.Sections.Count,
+                    report.Errors.Count,
+                    report.DurationMs);
             }
             catch (KnowledgeLoadException ex)
             {
@@ -80,8 +94,9 @@ public sealed partial class KnowledgeStore : IKnowledgeStore
         [LoggerMessage(2, LogLevel.Warning, "Knowledge file {File} not loaded: {Reason}")]
         public static partial void FileNotLoaded(ILogger logger, string file, string reason);
 
-        [LoggerMessage(3, LogLevel.Information, "Knowledge reloaded {Before} -> {After}: {Sections} sections in {Ms:0.0} ms")]
-        public static partial void Reloaded(ILogger logger, string before, string after, int sections, double ms);
+        // The one line per reload (whatever triggered it); each file not loaded also gets its own warning.
+        [LoggerMessage(3, LogLevel.Information, "Knowledge reloaded {Before} -> {After}: articles +{ArticlesAdded} ~{ArticlesChanged} -{ArticlesRemoved}, sections +{SectionsAdded} ~{SectionsChanged} -{SectionsRemoved}, roles +{RolesAdded} -{RolesRemoved}; {Sections} sections served, {FilesNotLoaded} files not loaded, {Ms:0.0} ms")]
+        public static partial void Reloaded(ILogger logger, string before, string after, int articlesAdded, int articlesChanged, int articlesRemoved, int sectionsAdded, int sectionsChanged, int sectionsRemoved, int rolesAdded, int rolesRemoved, int sections, int filesNotLoaded, double ms);
 
         [LoggerMessage(4, LogLevel.Error, "Knowledge reload failed; still serving {Version}: {Reason}")]
         public static partial void ReloadFailed(ILogger logger, string version, string reason);

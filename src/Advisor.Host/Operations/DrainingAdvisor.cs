@@ -8,10 +8,10 @@ using Advisor.Core.Roles;
 namespace Advisor.Host.Operations;
 
 /// <summary>
-/// The <see cref="IAdvisor"/> the host hands to adapters: the core's pipeline behind a <see cref="QuestionGate"/>.
+/// The <see cref="IAdvisor"/> the host hands to adapters: a decorator putting the core's <see cref="IAdvisor"/> behind a <see cref="QuestionGate"/>.
 /// Once shutdown begins a new question gets a polite "restarting" answer instead of starting work that could be cut off.
 /// </summary>
-internal sealed class DrainingAdvisor(AdvisorService inner, QuestionGate gate, PlatformMetrics metrics) : IAdvisor
+internal sealed class DrainingAdvisor(IAdvisor inner, QuestionGate gate, PlatformMetrics metrics) : IAdvisor
 {
     public const string RefusalText = "Advisor is restarting and can't take new questions right now. Please ask again in a minute.";
 

@@ -5,14 +5,8 @@ namespace Advisor.Host.Operations;
 /// <summary>The host's log messages. No message carries a token or a question's text.</summary>
 internal static partial class Log
 {
-    [LoggerMessage(100, LogLevel.Information, "Reload requested by {Trigger}")]
+    [LoggerMessage(100, LogLevel.Debug, "Reload requested by {Trigger}")]
     public static partial void ReloadRequested(ILogger logger, string trigger);
-
-    [LoggerMessage(101, LogLevel.Information, "Knowledge reload done {PreviousVersion} -> {Version}: articles +{ArticlesAdded} ~{ArticlesChanged} -{ArticlesRemoved}, sections +{SectionsAdded} ~{SectionsChanged} -{SectionsRemoved}, roles +{RolesAdded} -{RolesRemoved}, {FilesNotLoaded} files not loaded, {DurationMs:0.0} ms\n{Summary}")]
-    public static partial void ReloadSucceeded(ILogger logger, string? previousVersion, string version, int articlesAdded, int articlesChanged, int articlesRemoved, int sectionsAdded, int sectionsChanged, int sectionsRemoved, int rolesAdded, int rolesRemoved, int filesNotLoaded, double durationMs, string summary);
-
-    [LoggerMessage(102, LogLevel.Warning, "Knowledge reload failed, still serving {Version}: {Reason} ({DurationMs:0.0} ms)")]
-    public static partial void ReloadKeptOld(ILogger logger, string version, string reason, double durationMs);
 
     [LoggerMessage(103, LogLevel.Error, "Reload crashed; the last good knowledge keeps serving")]
     public static partial void ReloadCrashed(ILogger logger, Exception exception);

@@ -1,6 +1,7 @@
 using Advisor.Core;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using OpenTelemetry.Metrics;
@@ -25,19 +26,20 @@ public static class OperationsServiceCollectionExtensions
         services.AddOptions<ServeOptions>().Bind(configuration.GetSection(ServeOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<HostOptions>().Configure<IOptions<ServeOptions>>((host, serve) => host.ShutdownTimeout = TimeSpan.FromSeconds(serve.Value.ShutdownTimeoutSeconds));
 
-        // The gate goes in front of the core's pipeline; AddAdvisorCore only adds an IAdvisor when none is registered.
         services.AddSingleton<QuestionGate>();
         services.AddSingleton<PlatformMetrics>();
-        services.AddSingleton<AdvisorService>();
-        services.AddSingleton<IAdvisor>(sp => new DrainingAdvisor(sp.GetRequiredService<AdvisorService>(), sp.GetRequiredService<QuestionGate>(), sp.GetRequiredService<PlatformMetrics>()));
         services.AddAdvisorCore(configuration);
+
+        // The gate goes in front of whatever IAdvisor the core registered: the registration is replaced by a decorator.
+        var inner = services.Last(d => d.ServiceType == typeof(IAdvisor));
+        services.Replace(ServiceDescriptor.Singleton<IAdvisor>(sp => new DrainingAdvisor(
+            Create(sp, inner), sp.GetRequiredService<QuestionGate>(), sp.GetRequiredService<PlatformMetrics>())));
 
         services.AddSingleton<ReloadCoordinator>();
         services.AddSingleton<Readiness>();
 
         // Its StoppingAsync runs before any hosted service's StopAsync: questions drain before an adapter closes its connection.
         services.AddHostedService<ShutdownDrain>();
-        services.AddHostedService<ReloadLog>();
         services.AddHostedService<KnowledgeWatcher>();
         services.AddHostedService<SighupReloader>();
 
@@ -50,4 +52,10 @@ public static class OperationsServiceCollectionExtensions
             .AddPrometheusExporter(o => o.ScrapeResponseCacheDurationMilliseconds = 0));
         return services;
     }
+
+    /// <summary>The service a (replaced) singleton registration describes.</summary>
+    private static IAdvisor Create(IServiceProvider sp, ServiceDescriptor descriptor) =>
+        (IAdvisor)(descriptor.ImplementationInstance
+            ?? descriptor.ImplementationFactory?.Invoke(sp)
+            ?? ActivatorUtilities.CreateInstance(sp, descriptor.ImplementationType!));
 }

@@ -10,7 +10,11 @@ public sealed class QuestionGate
     private int _inFlight;
     private volatile bool _closed;
 
-    /// <summary>False once shutdown has begun: adapters should stop reading new events.</summary>
+    /// <summary>
+    /// False once shutdown has begun. From then on the host's <see cref="Advisor.Core.IAdvisor"/> answers every new
+    /// question with a polite "restarting" refusal instead of starting work, and <c>/readyz</c> reports "stopping".
+    /// Adapters (which reference only the core) do not see this flag; they keep reading until their <c>StopAsync</c>.
+    /// </summary>
     public bool Accepting => !_closed;
 
     /// <summary>Questions being answered right now.</summary>

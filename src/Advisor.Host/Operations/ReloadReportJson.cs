@@ -1,30 +1,19 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
 using Advisor.Core.Knowledge;
 
 namespace Advisor.Host.Operations;
 
-/// <summary>The JSON body of <c>POST /admin/reload</c>: the <see cref="ReloadReport"/> plus its admin summary text.</summary>
-public sealed record ReloadReportJson(
-    bool Succeeded,
-    bool Changed,
-    string Version,
-    string? PreviousVersion,
-    string? FailureReason,
-    IReadOnlyList<string> ArticlesAdded,
-    IReadOnlyList<string> ArticlesChanged,
-    IReadOnlyList<string> ArticlesRemoved,
-    IReadOnlyList<string> SectionsAdded,
-    IReadOnlyList<string> SectionsChanged,
-    IReadOnlyList<string> SectionsRemoved,
-    IReadOnlyList<string> RolesAdded,
-    IReadOnlyList<string> RolesRemoved,
-    IReadOnlyList<LoadError> Errors,
-    int SectionCount,
-    double DurationMs,
-    string Summary)
+/// <summary>
+/// The JSON body of <c>POST /admin/reload</c>: every property of the core's <see cref="ReloadReport"/> (camelCase),
+/// plus <c>summary</c>, the few lines admins see in chat. New report fields appear here without a change.
+/// </summary>
+internal static class ReloadReportJson
 {
-    public static ReloadReportJson From(ReloadReport r) => new(
-        r.Succeeded, r.Changed, r.Version, r.PreviousVersion, r.FailureReason,
-        r.ArticlesAdded, r.ArticlesChanged, r.ArticlesRemoved,
-        r.SectionsAdded, r.SectionsChanged, r.SectionsRemoved,
-        r.RolesAdded, r.RolesRemoved, r.Errors, r.SectionCount, Math.Round(r.DurationMs, 1), r.Summary());
+    public static JsonObject From(ReloadReport report)
+    {
+        var json = JsonSerializer.SerializeToNode(report, JsonSerializerOptions.Web)!.AsObject();
+        json["summary"] = report.Summary();
+        return json;
+    }
 }
