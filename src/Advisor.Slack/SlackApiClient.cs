@@ -4,6 +4,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Advisor.Core;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -26,16 +27,44 @@ public sealed record SlackUser(string Id, bool IsAdmin, bool IsOwner, bool IsPri
 /// <summary>
 /// Slack's Web API over an injectable <see cref="HttpClient"/>: JSON bodies, bearer tokens, <c>ok</c> checked,
 /// 429 <c>Retry-After</c> honoured per method, transient failures retried with backoff within a bounded window.
+/// Posting is not idempotent, so a post is retried only when the attempt surely did not post anything (see
+/// <see cref="Delivery"/>). response_url calls go through a second client whose request logging is removed, because
+/// the secret of a response_url is its path.
 /// </summary>
-public sealed partial class SlackApiClient(HttpClient http, IOptions<SlackOptions> options, TimeProvider time, ILogger<SlackApiClient> logger)
+public sealed partial class SlackApiClient(
+    HttpClient http,
+    HttpClient responseUrlHttp,
+    IOptions<SlackOptions> options,
+    TimeProvider time,
+    AdvisorMetrics metrics,
+    ILogger<SlackApiClient> logger)
 {
+    private const string Platform = "slack";
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(30);
     private readonly SlackOptions _options = options.Value;
     private readonly ConcurrentDictionary<string, DateTimeOffset> _blockedUntil = new(StringComparer.Ordinal);
 
-    /// <summary>Posts a message; returns its ts.</summary>
-    public async Task<string> PostMessageAsync(SlackMessage message, string channel, string? threadTs, CancellationToken cancellationToken)
+    /// <summary>How a call may be repeated when an attempt fails.</summary>
+    internal enum Delivery
     {
+        /// <summary>Reads and idempotent calls: every transient failure (network, timeout, 5xx, 429) is retried.</summary>
+        Idempotent,
+
+        /// <summary>
+        /// Calls that post (chat.postMessage, response_url): retried only after a 429 (Slack rejected it), a 503 or 408
+        /// (the server says it did not handle the request) or a failure to connect (DNS, refused, TLS). After another 5xx,
+        /// a dropped response or a client timeout the message may have been posted, so it is not sent again.
+        /// </summary>
+        Once,
+
+        /// <summary>Cosmetic calls (reactions): one attempt, skipped while the method is rate limited; failures are only logged.</summary>
+        BestEffort,
+    }
+
+    /// <summary>Posts a message; returns its ts.</summary>
+    public Task<string> PostMessageAsync(SlackMessage message, string channel, string? threadTs, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(message);
         var body = message.ToJson();
         body["channel"] = channel;
         if (threadTs is not null)
@@ -43,59 +72,54 @@ public sealed partial class SlackApiClient(HttpClient http, IOptions<SlackOption
             body["thread_ts"] = threadTs;
         }
 
-        var response = await CallAsync("chat.postMessage", body, _options.BotToken, cancellationToken).ConfigureAwait(false);
-        return response.TryGetProperty("ts", out var ts) ? ts.GetString() ?? "" : "";
+        return CallAsync("chat.postMessage", body, _options.BotToken, Delivery.Once, r => Str(r, "ts") ?? "", cancellationToken);
     }
 
-    /// <summary>Replaces a message the bot posted.</summary>
+    /// <summary>Replaces a message the bot posted (chat.update; repeating it is harmless, so it is retried like a read).</summary>
     public Task UpdateMessageAsync(SlackMessage message, string channel, string ts, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(message);
         var body = message.ToJson();
         body["channel"] = channel;
         body["ts"] = ts;
-        return CallAsync("chat.update", body, _options.BotToken, cancellationToken);
+        return CallAsync("chat.update", body, _options.BotToken, Delivery.Idempotent, _ => true, cancellationToken);
     }
 
-    /// <summary>Adds a reaction; failures are logged, not thrown (a missing reaction must not cost an answer).</summary>
+    /// <summary>Adds a reaction, best effort: one attempt, none while reactions.add is rate limited; false when it was not added.</summary>
     public Task<bool> AddReactionAsync(string channel, string ts, string name, CancellationToken cancellationToken) =>
-        TryCallAsync("reactions.add", new JsonObject { ["channel"] = channel, ["timestamp"] = ts, ["name"] = name }, cancellationToken);
+        TryReactAsync("reactions.add", channel, ts, name, cancellationToken);
 
-    /// <summary>Removes a reaction; failures are logged, not thrown.</summary>
+    /// <summary>Removes a reaction, best effort like <see cref="AddReactionAsync"/>.</summary>
     public Task<bool> RemoveReactionAsync(string channel, string ts, string name, CancellationToken cancellationToken) =>
-        TryCallAsync("reactions.remove", new JsonObject { ["channel"] = channel, ["timestamp"] = ts, ["name"] = name }, cancellationToken);
+        TryReactAsync("reactions.remove", channel, ts, name, cancellationToken);
 
     /// <summary>users.info for one user.</summary>
-    public async Task<SlackUser> UserInfoAsync(string userId, CancellationToken cancellationToken)
-    {
-        var response = await CallAsync("users.info", new JsonObject { ["user"] = userId }, _options.BotToken, cancellationToken, form: true).ConfigureAwait(false);
-        var user = response.GetProperty("user");
-        return new SlackUser(
-            user.TryGetProperty("id", out var id) ? id.GetString() ?? userId : userId,
-            Flag(user, "is_admin"),
-            Flag(user, "is_owner"),
-            Flag(user, "is_primary_owner"),
-            Flag(user, "is_bot"));
-    }
+    public Task<SlackUser> UserInfoAsync(string userId, CancellationToken cancellationToken) =>
+        CallAsync("users.info", new JsonObject { ["user"] = userId }, _options.BotToken, Delivery.Idempotent, r =>
+        {
+            var user = r.GetProperty("user");
+            return new SlackUser(
+                Str(user, "id") ?? userId,
+                Flag(user, "is_admin"),
+                Flag(user, "is_owner"),
+                Flag(user, "is_primary_owner"),
+                Flag(user, "is_bot"));
+        }, cancellationToken, form: true);
 
     /// <summary>auth.test with the bot token.</summary>
-    public async Task<SlackBotIdentity> AuthTestAsync(CancellationToken cancellationToken)
-    {
-        var response = await CallAsync("auth.test", [], _options.BotToken, cancellationToken).ConfigureAwait(false);
-        return new SlackBotIdentity(
-            response.GetProperty("user_id").GetString() ?? "",
-            response.TryGetProperty("bot_id", out var bot) ? bot.GetString() : null,
-            response.TryGetProperty("team_id", out var team) ? team.GetString() : null);
-    }
+    public Task<SlackBotIdentity> AuthTestAsync(CancellationToken cancellationToken) =>
+        CallAsync("auth.test", [], _options.BotToken, Delivery.Idempotent,
+            r => new SlackBotIdentity(Str(r, "user_id") ?? "", Str(r, "bot_id"), Str(r, "team_id")), cancellationToken);
 
     /// <summary>apps.connections.open with the app-level token: a fresh Socket Mode URL.</summary>
     public async Task<Uri> OpenConnectionAsync(CancellationToken cancellationToken)
     {
-        var response = await CallAsync("apps.connections.open", [], _options.AppToken ?? "", cancellationToken, maxAttempts: 1).ConfigureAwait(false);
-        var url = response.TryGetProperty("url", out var u) ? u.GetString() : null;
+        var url = await CallAsync("apps.connections.open", [], _options.AppToken ?? "", Delivery.Idempotent, r => Str(r, "url"), cancellationToken, maxAttempts: 1)
+            .ConfigureAwait(false);
         return Uri.TryCreate(url, UriKind.Absolute, out var uri) ? uri : throw new SlackApiException("apps.connections.open", "no url in the response");
     }
 
-    /// <summary>Posts a message to a slash command's response_url (up to 5 uses in 30 minutes).</summary>
+    /// <summary>Posts a message to a slash command's response_url (up to 5 uses in 30 minutes). The URL is never logged.</summary>
     public async Task RespondAsync(string responseUrl, JsonObject message, CancellationToken cancellationToken)
     {
         if (!Uri.TryCreate(responseUrl, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttps && uri.Scheme != Uri.UriSchemeHttp))
@@ -103,23 +127,27 @@ public sealed partial class SlackApiClient(HttpClient http, IOptions<SlackOption
             throw new SlackApiException("response_url", "not an http(s) URL");
         }
 
-        await SendWithRetriesAsync("response_url", () => Json(HttpMethod.Post, uri, message, token: null), _options.MaxAttempts, cancellationToken).ConfigureAwait(false);
+        using var response = await SendWithRetriesAsync(
+            responseUrlHttp, "response_url", () => Json(uri, message, token: null), Delivery.Once, _options.MaxAttempts, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Calls a Web API method with a JSON (or form) body; returns the response when ok:true, else throws.</summary>
-    public async Task<JsonElement> CallAsync(string method, JsonObject arguments, string token, CancellationToken cancellationToken, bool form = false, int? maxAttempts = null)
+    /// <summary>Calls a Web API method with a JSON (or form) body; reads the response when ok:true, else throws.</summary>
+    private async Task<T> CallAsync<T>(string method, JsonObject arguments, string token, Delivery delivery, Func<JsonElement, T> read,
+        CancellationToken cancellationToken, bool form = false, int? maxAttempts = null)
     {
         var uri = new Uri(_options.ApiBase, method);
         using var response = await SendWithRetriesAsync(
+            http,
             method,
-            () => form ? Form(uri, arguments, token) : Json(HttpMethod.Post, uri, arguments, token),
-            maxAttempts ?? _options.MaxAttempts,
+            () => form ? Form(uri, arguments, token) : Json(uri, arguments, token),
+            delivery,
+            maxAttempts ?? (delivery == Delivery.BestEffort ? 1 : _options.MaxAttempts),
             cancellationToken).ConfigureAwait(false);
         var content = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
-        JsonElement root;
+        JsonDocument document;
         try
         {
-            root = JsonDocument.Parse(content).RootElement;
+            document = JsonDocument.Parse(content);
         }
         catch (JsonException)
         {
@@ -127,22 +155,26 @@ public sealed partial class SlackApiClient(HttpClient http, IOptions<SlackOption
             throw new SlackApiException(method, "response is not JSON");
         }
 
-        if (!root.TryGetProperty("ok", out var ok) || ok.ValueKind != JsonValueKind.True)
+        using (document)
         {
-            var error = root.TryGetProperty("error", out var e) ? e.GetString() ?? "unknown_error" : "unknown_error";
-            Log.NotOk(logger, method, error);
-            throw new SlackApiException(method, error);
-        }
+            var root = document.RootElement;
+            if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("ok", out var ok) || ok.ValueKind != JsonValueKind.True)
+            {
+                var error = root.ValueKind == JsonValueKind.Object ? Str(root, "error") ?? "unknown_error" : "unknown_error";
+                Log.NotOk(logger, method, error);
+                throw new SlackApiException(method, error);
+            }
 
-        return root;
+            return read(root);
+        }
     }
 
-    private async Task<bool> TryCallAsync(string method, JsonObject arguments, CancellationToken cancellationToken)
+    private async Task<bool> TryReactAsync(string method, string channel, string ts, string name, CancellationToken cancellationToken)
     {
         try
         {
-            await CallAsync(method, arguments, _options.BotToken, cancellationToken, maxAttempts: 3).ConfigureAwait(false);
-            return true;
+            return await CallAsync(method, new JsonObject { ["channel"] = channel, ["timestamp"] = ts, ["name"] = name }, _options.BotToken,
+                Delivery.BestEffort, _ => true, cancellationToken).ConfigureAwait(false);
         }
         catch (SlackApiException)
         {
@@ -150,8 +182,15 @@ public sealed partial class SlackApiClient(HttpClient http, IOptions<SlackOption
         }
     }
 
-    private async Task<HttpResponseMessage> SendWithRetriesAsync(string method, Func<HttpRequestMessage> request, int maxAttempts, CancellationToken cancellationToken)
+    private async Task<HttpResponseMessage> SendWithRetriesAsync(HttpClient client, string method, Func<HttpRequestMessage> request, Delivery delivery, int maxAttempts,
+        CancellationToken cancellationToken)
     {
+        if (delivery == Delivery.BestEffort && _blockedUntil.TryGetValue(method, out var until) && until > time.GetUtcNow())
+        {
+            Log.SkippedWhileRateLimited(logger, method);
+            throw new SlackApiException(method, "skipped while rate limited");
+        }
+
         var deadline = time.GetUtcNow() + TimeSpan.FromSeconds(_options.DeliveryWindowSeconds);
         var backoff = TimeSpan.FromSeconds(1);
         for (var attempt = 1; ; attempt++)
@@ -159,22 +198,26 @@ public sealed partial class SlackApiClient(HttpClient http, IOptions<SlackOption
             await WaitForRateLimitAsync(method, cancellationToken).ConfigureAwait(false);
             TimeSpan wait;
             string reason;
+            bool retryable;
             try
             {
                 using var message = request();
-                var response = await http.SendAsync(message, cancellationToken).ConfigureAwait(false);
+                var response = await client.SendAsync(message, cancellationToken).ConfigureAwait(false);
                 if (response.StatusCode == HttpStatusCode.TooManyRequests)
                 {
-                    wait = RetryAfter(response) ?? TimeSpan.FromSeconds(1);
-                    _blockedUntil[method] = time.GetUtcNow() + wait;
-                    Log.RateLimited(logger, method, wait.TotalSeconds);
+                    var retryAfter = RetryAfter(response) ?? TimeSpan.FromSeconds(1);
+                    _blockedUntil[method] = time.GetUtcNow() + retryAfter;
+                    Log.RateLimited(logger, method, retryAfter.TotalSeconds);
                     response.Dispose();
                     reason = "rate_limited";
+                    retryable = true; // Slack rejected the request: nothing was done
                     wait = TimeSpan.Zero; // the per-method gate does the waiting
                 }
                 else if ((int)response.StatusCode >= 500 || response.StatusCode == HttpStatusCode.RequestTimeout)
                 {
                     reason = $"HTTP {(int)response.StatusCode}";
+                    retryable = delivery != Delivery.Once
+                        || response.StatusCode is HttpStatusCode.ServiceUnavailable or HttpStatusCode.RequestTimeout;
                     wait = RetryAfter(response) ?? backoff;
                     response.Dispose();
                 }
@@ -193,12 +236,26 @@ public sealed partial class SlackApiClient(HttpClient http, IOptions<SlackOption
             catch (HttpRequestException ex)
             {
                 reason = ex.HttpRequestError.ToString();
+                retryable = delivery != Delivery.Once || NeverReachedTheServer(ex.HttpRequestError);
                 wait = backoff;
             }
             catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
             {
                 reason = "timeout";
+                retryable = delivery != Delivery.Once;
                 wait = backoff;
+            }
+
+            if (!retryable)
+            {
+                Log.NotRetried(logger, method, reason);
+                throw new SlackApiException(method, $"{reason}; not retried, it may have been delivered");
+            }
+
+            if (delivery == Delivery.BestEffort)
+            {
+                Log.CosmeticFailed(logger, method, reason);
+                throw new SlackApiException(method, reason);
             }
 
             var next = time.GetUtcNow() + wait;
@@ -218,6 +275,10 @@ public sealed partial class SlackApiClient(HttpClient http, IOptions<SlackOption
         }
     }
 
+    /// <summary>Failures that happen before a request is sent: it cannot have been delivered.</summary>
+    private static bool NeverReachedTheServer(HttpRequestError error) =>
+        error is HttpRequestError.NameResolutionError or HttpRequestError.ConnectionError or HttpRequestError.SecureConnectionError or HttpRequestError.ProxyTunnelError;
+
     private async Task WaitForRateLimitAsync(string method, CancellationToken cancellationToken)
     {
         while (_blockedUntil.TryGetValue(method, out var until))
@@ -228,6 +289,7 @@ public sealed partial class SlackApiClient(HttpClient http, IOptions<SlackOption
                 return;
             }
 
+            metrics.PlatformRateLimitWaited(Platform, wait);
             await Task.Delay(wait, time, cancellationToken).ConfigureAwait(false);
         }
     }
@@ -251,9 +313,9 @@ public sealed partial class SlackApiClient(HttpClient http, IOptions<SlackOption
         return null;
     }
 
-    private static HttpRequestMessage Json(HttpMethod verb, Uri uri, JsonObject body, string? token)
+    private static HttpRequestMessage Json(Uri uri, JsonObject body, string? token)
     {
-        var request = new HttpRequestMessage(verb, uri)
+        var request = new HttpRequestMessage(HttpMethod.Post, uri)
         {
             Content = new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json"),
         };
@@ -272,6 +334,8 @@ public sealed partial class SlackApiClient(HttpClient http, IOptions<SlackOption
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
         return request;
     }
+
+    private static string? Str(JsonElement e, string name) => SlackEventEnvelope.Str(e, name);
 
     private static bool Flag(JsonElement user, string name) =>
         user.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.True;
@@ -292,5 +356,14 @@ public sealed partial class SlackApiClient(HttpClient http, IOptions<SlackOption
 
         [LoggerMessage(1005, LogLevel.Warning, "Slack {Method} answered HTTP {Status} with a body that is not JSON")]
         public static partial void NotJson(ILogger logger, string method, int status);
+
+        [LoggerMessage(1006, LogLevel.Error, "Slack {Method} failed ({Reason}) after the request may have reached Slack; not retried so that nothing is posted twice")]
+        public static partial void NotRetried(ILogger logger, string method, string reason);
+
+        [LoggerMessage(1007, LogLevel.Debug, "Slack {Method} skipped: the method is rate limited and the call is cosmetic")]
+        public static partial void SkippedWhileRateLimited(ILogger logger, string method);
+
+        [LoggerMessage(1008, LogLevel.Information, "Slack {Method} failed ({Reason}); it is cosmetic, so it is not retried")]
+        public static partial void CosmeticFailed(ILogger logger, string method, string reason);
     }
 }

@@ -6,8 +6,6 @@ public sealed class SlackBotIdentityProvider(SlackApiClient api)
     private readonly SemaphoreSlim _gate = new(1, 1);
     private SlackBotIdentity? _identity;
 
-    public SlackBotIdentity? Current => _identity;
-
     public async Task<SlackBotIdentity> GetAsync(CancellationToken cancellationToken)
     {
         if (_identity is { } known)

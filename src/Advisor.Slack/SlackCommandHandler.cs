@@ -22,8 +22,14 @@ public sealed partial class SlackCommandHandler(
 {
     public const string ReloadRefusal = "Sorry, /reload is for workspace admins and owners only.";
 
+    /// <summary>Said when a command failed unexpectedly.</summary>
+    public const string Apology = "Sorry, something went wrong while answering. Please try again in a moment.";
+
     private const string Usage =
         "Commands: `/ask <question>`, `/compare <role A> vs <role B> [aspect]`, `/roles`, `/reload` (admins).";
+
+    private const string CompareUsage =
+        "Usage: `/compare <role A> vs <role B> [aspect]`, e.g. `/compare AI Architect vs AI Scientist skills`.";
 
     private const int MaxResponses = 5;
 
@@ -31,11 +37,12 @@ public sealed partial class SlackCommandHandler(
 
     public JsonObject? Handle(SlashCommand command)
     {
+        ArgumentNullException.ThrowIfNull(command);
         var name = command.Command.Trim().TrimStart('/').ToUpperInvariant();
         Log.Command(logger, command.Command, command.UserId, command.ChannelId);
         if (string.IsNullOrEmpty(command.ResponseUrl))
         {
-            return Ephemeral("This command came without a response_url, so I cannot answer it.");
+            return Ephemeral(SlackRenderer.Notice("This command came without a response_url, so I cannot answer it."))[0];
         }
 
         switch (name)
@@ -45,13 +52,13 @@ public sealed partial class SlackCommandHandler(
             case "COMPARE":
                 return Compare(command);
             case "ROLES":
-                Later(command, "roles", _ => One(InChannel(SlackRenderer.Roles(advisor.Roles()))));
+                Later(command, "roles", _ => Task.FromResult(InChannel(SlackRenderer.Roles(advisor.Roles()))));
                 return null;
             case "RELOAD":
                 Later(command, "reload", ct => ReloadAsync(command, ct));
                 return null;
             default:
-                return Ephemeral($"I don't know the command {SlackRenderer.Escape(command.Command)}. {Usage}");
+                return Notice(command, $"I don't know the command {command.Command}. {Usage}");
         }
     }
 
@@ -60,20 +67,21 @@ public sealed partial class SlackCommandHandler(
         var text = command.Text.Trim();
         if (QuestionValidation.Problem(text) is { } problem)
         {
-            return Ephemeral(SlackRenderer.Escape(problem));
+            return Notice(command, problem);
         }
 
-        if (!limiter.TryAcquire($"slack:{command.TeamId ?? "-"}:{command.UserId}", out var retryAfter))
+        if (!limiter.TryAcquire(SlackKeys.User(command.TeamId, command.UserId), out var retryAfter))
         {
-            return Ephemeral(SlackRenderer.Escape(limiter.Refusal(retryAfter)));
+            return Notice(command, limiter.Refusal(retryAfter));
         }
 
         Later(command, "ask", async ct =>
         {
             var answer = await advisor.AskAsync(new AdvisorQuestion(text, [], "slack", $"slack:{command.TeamId}:{command.ChannelId}:command", command.UserId), ct)
                 .ConfigureAwait(false);
-            var messages = SlackRenderer.Answer(answer);
-            return messages.Select((m, i) => InChannel(i == 0 ? WithQuestion(text, m) : m)).ToList();
+
+            // Slack does not show the invocation of a slash command, so the answer quotes the question.
+            return InChannel(SlackRenderer.Answer(answer, question: text));
         });
         return null;
     }
@@ -82,24 +90,15 @@ public sealed partial class SlackCommandHandler(
     {
         if (!CompareRequest.TryParse(command.Text, out var roleA, out var roleB, out var aspect))
         {
-            return Ephemeral("Usage: `/compare <role A> vs <role B> [aspect]`, e.g. `/compare AI Architect vs AI Scientist skills`.");
+            return Notice(command, CompareUsage);
         }
 
         Later(command, "compare", _ =>
         {
             var outcome = advisor.Compare(roleA, roleB, aspect);
-            if (!outcome.Succeeded)
-            {
-                var text = outcome.Error ?? "I could not compare those roles.";
-                if (outcome.Error is null && outcome.KnownRoles.Count > 0)
-                {
-                    text += " Known roles: " + string.Join(", ", outcome.KnownRoles) + ".";
-                }
-
-                return One(Ephemeral(SlackRenderer.Escape(text)));
-            }
-
-            return Task.FromResult<IReadOnlyList<JsonObject>>(SlackRenderer.Comparison(outcome.Comparison!).Select(InChannel).ToList());
+            return Task.FromResult(outcome.Succeeded
+                ? InChannel(SlackRenderer.Comparison(outcome.Comparison!))
+                : Ephemeral(SlackRenderer.Notice(outcome.Error ?? "I could not compare those roles.")));
         });
         return null;
     }
@@ -109,12 +108,12 @@ public sealed partial class SlackCommandHandler(
         if (!await IsAdminAsync(command.UserId, cancellationToken).ConfigureAwait(false))
         {
             Log.ReloadRefused(logger, command.UserId);
-            return [Ephemeral(ReloadRefusal)];
+            return Ephemeral(SlackRenderer.Notice(ReloadRefusal));
         }
 
         var report = await advisor.ReloadAsync(cancellationToken).ConfigureAwait(false);
         Log.Reloaded(logger, command.UserId, report.Succeeded, report.Version);
-        return [Ephemeral(SlackRenderer.Escape(report.Summary()))];
+        return Ephemeral(SlackRenderer.Notice(report.Summary()));
     }
 
     private async Task<bool> IsAdminAsync(string userId, CancellationToken cancellationToken)
@@ -135,6 +134,22 @@ public sealed partial class SlackCommandHandler(
         }
     }
 
+    /// <summary>
+    /// A notice only the user sees: in the acknowledgement when it fits one message, else (a very long one) through
+    /// response_url so that nothing is cut.
+    /// </summary>
+    private JsonObject? Notice(SlashCommand command, string raw)
+    {
+        var messages = SlackRenderer.Notice(raw);
+        if (messages.Count == 1)
+        {
+            return Ephemeral(messages)[0];
+        }
+
+        Later(command, "notice", _ => Task.FromResult(Ephemeral(messages)));
+        return null;
+    }
+
     /// <summary>Runs the command after the ack and posts its result (or a polite error) to response_url.</summary>
     private void Later(SlashCommand command, string name, Func<CancellationToken, Task<IReadOnlyList<JsonObject>>> work)
     {
@@ -147,12 +162,17 @@ public sealed partial class SlackCommandHandler(
             }
             catch (InvalidQuestionException ex)
             {
-                results = [Ephemeral(SlackRenderer.Escape(ex.Message))];
+                results = Ephemeral(SlackRenderer.Notice(ex.Message));
             }
-            catch (Exception ex) when (ex is not OperationCanceledException)
+            catch (Exception ex) when (!ct.IsCancellationRequested)
             {
                 Log.CommandFailed(logger, ex, name);
-                results = [Ephemeral("Sorry, something went wrong while answering. Please try again in a moment.")];
+                results = Ephemeral(SlackRenderer.Notice(Apology));
+            }
+
+            if (results.Count > MaxResponses)
+            {
+                Log.TooManyResponses(logger, name, results.Count, MaxResponses);
             }
 
             // A response_url takes at most 5 messages.
@@ -163,31 +183,22 @@ public sealed partial class SlackCommandHandler(
         });
     }
 
-    private static Task<IReadOnlyList<JsonObject>> One(JsonObject message) => Task.FromResult<IReadOnlyList<JsonObject>>([message]);
+    private static IReadOnlyList<JsonObject> InChannel(IEnumerable<SlackMessage> messages) =>
+        messages.Select(m =>
+        {
+            var json = m.ToJson();
+            json["response_type"] = "in_channel";
+            json["replace_original"] = false;
+            return json;
+        }).ToList();
 
-    private static SlackMessage WithQuestion(string question, SlackMessage answer)
-    {
-        var shown = SlackRenderer.Split(SlackRenderer.Escape(MentionGuard.Neutralize(question)), SlackRenderer.MaxSectionText / 2)[0];
-        var quoted = SlackRenderer.Section("> " + shown.Replace("\n", "\n> ", StringComparison.Ordinal));
-        var blocks = new List<JsonObject> { quoted };
-        blocks.AddRange(answer.Blocks.Take(SlackRenderer.MaxBlocksPerMessage - 1));
-        return answer with { Blocks = blocks };
-    }
-
-    private static JsonObject InChannel(SlackMessage message)
-    {
-        var json = message.ToJson();
-        json["response_type"] = "in_channel";
-        json["replace_original"] = false;
-        return json;
-    }
-
-    private static JsonObject Ephemeral(string escapedText)
-    {
-        var json = SlackMessage.Plain(escapedText).ToJson();
-        json["response_type"] = "ephemeral";
-        return json;
-    }
+    private static IReadOnlyList<JsonObject> Ephemeral(IEnumerable<SlackMessage> messages) =>
+        messages.Select(m =>
+        {
+            var json = m.ToJson();
+            json["response_type"] = "ephemeral";
+            return json;
+        }).ToList();
 
     private static partial class Log
     {
@@ -202,5 +213,8 @@ public sealed partial class SlackCommandHandler(
 
         [LoggerMessage(1404, LogLevel.Error, "Slack command {Name} failed")]
         public static partial void CommandFailed(ILogger logger, Exception exception, string name);
+
+        [LoggerMessage(1405, LogLevel.Warning, "Slack command {Name} produced {Count} messages; a response_url takes {Max}, the rest is dropped")]
+        public static partial void TooManyResponses(ILogger logger, string name, int count, int max);
     }
 }

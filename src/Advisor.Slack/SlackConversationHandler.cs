@@ -22,11 +22,15 @@ public sealed partial class SlackConversationHandler(
     ILogger<SlackConversationHandler> logger)
     : ISlackEventHandler<AppMention>, ISlackEventHandler<MessageEvent>
 {
+    /// <summary>Said when composing an answer failed unexpectedly.</summary>
+    public const string Apology = "Sorry, something went wrong while answering. Please try again in a moment.";
+
     private readonly Deduplicator _messages = new(time, TimeSpan.FromHours(2));
     private readonly string _reaction = options.Value.ThinkingReaction;
 
     public async Task HandleAsync(AppMention slackEvent, SlackEventEnvelope envelope, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(slackEvent);
         var me = await identity.GetAsync(cancellationToken).ConfigureAwait(false);
         if (IsOwnOrBot(slackEvent, me))
         {
@@ -38,6 +42,7 @@ public sealed partial class SlackConversationHandler(
 
     public async Task HandleAsync(MessageEvent slackEvent, SlackEventEnvelope envelope, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(slackEvent);
         var me = await identity.GetAsync(cancellationToken).ConfigureAwait(false);
         if (IsOwnOrBot(slackEvent, me))
         {
@@ -46,25 +51,16 @@ public sealed partial class SlackConversationHandler(
 
         var direct = slackEvent.ChannelType == "im";
         var mentioned = slackEvent.Text.Contains($"<@{me.UserId}", StringComparison.Ordinal);
-        var followUp = slackEvent.ThreadTs is not null && memory.Knows(Key(slackEvent, envelope));
+        var followUp = slackEvent.ThreadTs is not null && memory.Knows(SlackKeys.Conversation(slackEvent, envelope));
         if (direct || mentioned || followUp)
         {
             await AnswerAsync(slackEvent, envelope, me, cancellationToken).ConfigureAwait(false);
         }
     }
 
-    /// <summary>The conversation key: the thread, or the whole direct-message channel outside threads.</summary>
-    internal static string Key(SlackMessageEvent e, SlackEventEnvelope envelope)
-    {
-        var team = e.Team ?? envelope.TeamId ?? "-";
-        return e.ThreadTs is null && e.ChannelType == "im"
-            ? $"slack:{team}:{e.Channel}"
-            : $"slack:{team}:{e.Channel}:{e.ThreadTs ?? e.Ts}";
-    }
-
     private bool IsOwnOrBot(SlackMessageEvent e, SlackBotIdentity me)
     {
-        if (e.IsFromBotOrNotAPlainMessage || e.User == me.UserId || (me.BotId is not null && e.BotId == me.BotId))
+        if (!e.IsFromAPerson || e.User == me.UserId || (me.BotId is not null && e.BotId == me.BotId))
         {
             Log.Ignored(logger, e.Channel, e.Ts, e.Subtype ?? (e.BotId is not null ? "bot" : "own"));
             return true;
@@ -83,25 +79,26 @@ public sealed partial class SlackConversationHandler(
 
         // Direct messages outside a thread are answered in the channel; everything else in the thread.
         var threadTs = e.ThreadTs ?? (e.ChannelType == "im" ? null : e.Ts);
-        var key = Key(e, envelope);
+        var key = SlackKeys.Conversation(e, envelope);
         var text = StripMention(e.Text, me.UserId);
-        var userKey = $"slack:{e.Team ?? envelope.TeamId ?? "-"}:{e.User}";
 
         if (QuestionValidation.Problem(text) is { } problem)
         {
-            await api.PostMessageAsync(SlackMessage.Plain(SlackRenderer.Escape(problem)), e.Channel, threadTs, cancellationToken).ConfigureAwait(false);
+            await PostAsync(SlackRenderer.Notice(problem), e.Channel, threadTs, cancellationToken).ConfigureAwait(false);
             return;
         }
 
-        if (!limiter.TryAcquire(userKey, out var retryAfter))
+        if (!limiter.TryAcquire(SlackKeys.User(e.Team ?? envelope.TeamId, e.User), out var retryAfter))
         {
-            await api.PostMessageAsync(SlackMessage.Plain(SlackRenderer.Escape(limiter.Refusal(retryAfter))), e.Channel, threadTs, cancellationToken).ConfigureAwait(false);
+            await PostAsync(SlackRenderer.Notice(limiter.Refusal(retryAfter)), e.Channel, threadTs, cancellationToken).ConfigureAwait(false);
             return;
         }
 
         Log.Answering(logger, e.Channel, e.Ts, e.GetType().Name);
         Log.QuestionText(logger, text);
-        var reacted = await api.AddReactionAsync(e.Channel, e.Ts, _reaction, cancellationToken).ConfigureAwait(false);
+
+        // The reaction is cosmetic: it is not awaited, so a slow or rate-limited reactions.add never delays the answer.
+        var reacted = api.AddReactionAsync(e.Channel, e.Ts, _reaction, cancellationToken);
         try
         {
             Answer answer;
@@ -111,33 +108,65 @@ public sealed partial class SlackConversationHandler(
             }
             catch (InvalidQuestionException ex)
             {
-                await api.PostMessageAsync(SlackMessage.Plain(SlackRenderer.Escape(ex.Message)), e.Channel, threadTs, cancellationToken).ConfigureAwait(false);
+                await PostAsync(SlackRenderer.Notice(ex.Message), e.Channel, threadTs, cancellationToken).ConfigureAwait(false);
+                return;
+            }
+            catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+            {
+                Log.AskFailed(logger, ex, e.Channel, e.Ts);
+                await PostAsync(SlackRenderer.Notice(Apology), e.Channel, threadTs, cancellationToken).ConfigureAwait(false);
                 return;
             }
 
+            await PostAsync(SlackRenderer.Answer(answer), e.Channel, threadTs, cancellationToken).ConfigureAwait(false);
+
+            // Only an answer that was posted becomes part of the conversation (and makes the thread one the bot follows).
             memory.Append(key, new ConversationTurn(text, answer));
-            foreach (var message in SlackRenderer.Answer(answer))
-            {
-                await api.PostMessageAsync(message, e.Channel, threadTs, cancellationToken).ConfigureAwait(false);
-            }
         }
         finally
         {
-            if (reacted)
+            _ = RemoveReactionAsync(reacted, e.Channel, e.Ts);
+        }
+    }
+
+    private async Task PostAsync(IReadOnlyList<SlackMessage> messages, string channel, string? threadTs, CancellationToken cancellationToken)
+    {
+        foreach (var message in messages)
+        {
+            await api.PostMessageAsync(message, channel, threadTs, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Removes the reaction once it was added (best effort, in the background).</summary>
+    private async Task RemoveReactionAsync(Task<bool> added, string channel, string ts)
+    {
+        try
+        {
+            if (await added.ConfigureAwait(false))
             {
-                await api.RemoveReactionAsync(e.Channel, e.Ts, _reaction, CancellationToken.None).ConfigureAwait(false);
+                await api.RemoveReactionAsync(channel, ts, _reaction, CancellationToken.None).ConfigureAwait(false);
             }
+        }
+        catch (OperationCanceledException)
+        {
+            // shutting down: the reaction is only cosmetic
         }
     }
 
     internal static string StripMention(string text, string botUserId)
     {
-        var stripped = Regex.Replace(text, "<@" + Regex.Escape(botUserId) + @"(\|[^>]*)?>", " ", RegexOptions.None, TimeSpan.FromSeconds(1));
-        return Regex.Replace(stripped, @"\s+", " ", RegexOptions.None, TimeSpan.FromSeconds(1)).Trim()
+        var stripped = Mention().Replace(text, m => m.Groups["id"].ValueSpan.SequenceEqual(botUserId) ? " " : m.Value);
+        return Whitespace().Replace(stripped, " ").Trim()
             .Replace("&lt;", "<", StringComparison.Ordinal)
             .Replace("&gt;", ">", StringComparison.Ordinal)
             .Replace("&amp;", "&", StringComparison.Ordinal);
     }
+
+    [GeneratedRegex(@"<@(?<id>[^|>]+)(\|[^>]*)?>", RegexOptions.None, matchTimeoutMilliseconds: 1000)]
+    private static partial Regex Mention();
+
+    [GeneratedRegex(@"\s+", RegexOptions.None, matchTimeoutMilliseconds: 1000)]
+    private static partial Regex Whitespace();
 
     private static partial class Log
     {
@@ -152,5 +181,8 @@ public sealed partial class SlackConversationHandler(
 
         [LoggerMessage(1304, LogLevel.Debug, "Slack question: {Text}")]
         public static partial void QuestionText(ILogger logger, string text);
+
+        [LoggerMessage(1305, LogLevel.Error, "Answering Slack message {Channel}/{Ts} failed; the user gets an apology")]
+        public static partial void AskFailed(ILogger logger, Exception exception, string channel, string ts);
     }
 }

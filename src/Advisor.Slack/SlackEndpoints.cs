@@ -45,16 +45,18 @@ public static partial class SlackEndpoints
             return refusal;
         }
 
-        JsonElement payload;
+        JsonDocument document;
         try
         {
-            payload = JsonDocument.Parse(body).RootElement;
+            document = JsonDocument.Parse(body);
         }
         catch (JsonException)
         {
             return Results.BadRequest("The body is not JSON.");
         }
 
+        using var _ = document;
+        var payload = document.RootElement;
         var type = SlackEventEnvelope.Str(payload, "type");
         if (type == "url_verification")
         {
@@ -104,7 +106,8 @@ public static partial class SlackEndpoints
         {
             try
             {
-                type = SlackEventEnvelope.Str(JsonDocument.Parse(raw.ToString()).RootElement, "type") ?? "-";
+                using var payload = JsonDocument.Parse(raw.ToString());
+                type = SlackEventEnvelope.Str(payload.RootElement, "type") ?? "-";
             }
             catch (JsonException)
             {

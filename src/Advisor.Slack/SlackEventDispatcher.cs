@@ -1,4 +1,3 @@
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace Advisor.Slack;
@@ -7,45 +6,53 @@ namespace Advisor.Slack;
 /// Routes event_callback bodies to the handler of their event type, after dropping repeats of an event_id
 /// (Slack's retries, and the same event on several Socket Mode connections). Called after the ack: it only queues.
 /// </summary>
-public sealed partial class SlackEventDispatcher(IServiceProvider services, SlackWorkQueue queue, TimeProvider time, ILogger<SlackEventDispatcher> logger)
+public sealed partial class SlackEventDispatcher(
+    IEnumerable<ISlackEventHandler<AppMention>> mentionHandlers,
+    IEnumerable<ISlackEventHandler<MessageEvent>> messageHandlers,
+    SlackWorkQueue queue,
+    TimeProvider time,
+    ILogger<SlackEventDispatcher> logger)
 {
     private readonly Deduplicator _eventIds = new(time, TimeSpan.FromHours(2));
+    private readonly ISlackEventHandler<AppMention>[] _mentionHandlers = [.. mentionHandlers];
+    private readonly ISlackEventHandler<MessageEvent>[] _messageHandlers = [.. messageHandlers];
 
-    /// <summary>Queues the event for its handler; returns false when it was a repeat or has no handler.</summary>
-    public bool Dispatch(SlackEventEnvelope envelope)
+    /// <summary>Queues the event for its handlers; repeats and event types without a handler are dropped (and logged at Debug).</summary>
+    public void Dispatch(SlackEventEnvelope envelope)
     {
+        ArgumentNullException.ThrowIfNull(envelope);
         if (envelope.EventId is { } id && !_eventIds.TryClaim(id))
         {
             Log.Repeat(logger, id, envelope.RetryAttempt, envelope.RetryReason ?? "");
-            return false;
+            return;
         }
 
         switch (envelope.EventType)
         {
             case "app_mention" when AppMention.From(envelope.Event) is { } mention:
-                return Queue(mention, envelope);
+                Queue(_mentionHandlers, mention, envelope);
+                break;
             case "message" when MessageEvent.From(envelope.Event) is { } message:
-                return Queue(message, envelope);
+                Queue(_messageHandlers, message, envelope);
+                break;
             default:
                 Log.Unhandled(logger, envelope.EventType);
-                return false;
+                break;
         }
     }
 
-    private bool Queue<T>(T slackEvent, SlackEventEnvelope envelope)
+    private void Queue<T>(ISlackEventHandler<T>[] handlers, T slackEvent, SlackEventEnvelope envelope)
     {
-        var handlers = services.GetServices<ISlackEventHandler<T>>().ToList();
-        if (handlers.Count == 0)
+        if (handlers.Length == 0)
         {
-            return false;
+            Log.Unhandled(logger, envelope.EventType);
+            return;
         }
 
         foreach (var handler in handlers)
         {
             queue.Enqueue(typeof(T).Name, ct => handler.HandleAsync(slackEvent, envelope, ct));
         }
-
-        return true;
     }
 
     private static partial class Log

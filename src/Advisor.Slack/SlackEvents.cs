@@ -3,7 +3,7 @@ using System.Text.Json;
 namespace Advisor.Slack;
 
 /// <summary>The event_callback wrapper around one event (the same over HTTP and Socket Mode).</summary>
-public sealed record SlackEventEnvelope(string? EventId, string? TeamId, string? ApiAppId, int RetryAttempt, string? RetryReason, JsonElement Event)
+public sealed record SlackEventEnvelope(string? EventId, string? TeamId, int RetryAttempt, string? RetryReason, JsonElement Event)
 {
     public string EventType => Event.TryGetProperty("type", out var t) ? t.GetString() ?? "" : "";
 
@@ -16,7 +16,8 @@ public sealed record SlackEventEnvelope(string? EventId, string? TeamId, string?
             return null;
         }
 
-        return new SlackEventEnvelope(Str(payload, "event_id"), Str(payload, "team_id"), Str(payload, "api_app_id"), retryAttempt, retryReason, ev.Clone());
+        // The event outlives the parsed frame or request body, so it is cloned out of it.
+        return new SlackEventEnvelope(Str(payload, "event_id"), Str(payload, "team_id"), retryAttempt, retryReason, ev.Clone());
     }
 
     internal static string? Str(JsonElement e, string name) =>
@@ -35,8 +36,12 @@ public abstract record SlackMessageEvent(
     string? ThreadTs,
     string? Team)
 {
-    /// <summary>True for an edit, a deletion, a join or any other message subtype, or a bot's post.</summary>
-    public bool IsFromBotOrNotAPlainMessage => Subtype is not null || BotId is not null || User is null;
+    /// <summary>
+    /// True for a message a person wrote: no subtype, or "file_share" (a message with a file) or "thread_broadcast"
+    /// (a thread reply also sent to the channel), which carry the author in <c>user</c>. False for edits, deletions,
+    /// joins and every other subtype, and for bots' posts.
+    /// </summary>
+    public bool IsFromAPerson => Subtype is (null or "file_share" or "thread_broadcast") && BotId is null && User is not null;
 
     internal static (string Channel, string? ChannelType, string? User, string? BotId, string? Subtype, string Text, string Ts, string? ThreadTs, string? Team)? Read(JsonElement e)
     {
@@ -75,7 +80,7 @@ public interface ISlackEventHandler<in TEvent>
 }
 
 /// <summary>A slash command invocation (HTTP form fields or the Socket Mode payload).</summary>
-public sealed record SlashCommand(string Command, string Text, string UserId, string ChannelId, string? TeamId, string? ResponseUrl, string? TriggerId)
+public sealed record SlashCommand(string Command, string Text, string UserId, string ChannelId, string? TeamId, string? ResponseUrl)
 {
     public static SlashCommand From(Func<string, string?> field) => new(
         field("command") ?? "",
@@ -83,8 +88,7 @@ public sealed record SlashCommand(string Command, string Text, string UserId, st
         field("user_id") ?? "",
         field("channel_id") ?? "",
         field("team_id"),
-        field("response_url"),
-        field("trigger_id"));
+        field("response_url"));
 }
 
 /// <summary>

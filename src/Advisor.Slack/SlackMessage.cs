@@ -22,8 +22,4 @@ public sealed record SlackMessage(string Text, IReadOnlyList<JsonObject> Blocks)
             ["unfurl_media"] = false,
         };
     }
-
-    /// <summary>A plain message of one section (already escaped text).</summary>
-    public static SlackMessage Plain(string escapedText) =>
-        new(escapedText, [SlackRenderer.Section(escapedText)]);
 }

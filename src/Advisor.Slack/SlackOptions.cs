@@ -36,9 +36,15 @@ public sealed class SlackOptions : IValidatableObject
     /// <summary>Emoji name of the reaction shown while an answer is composed (default "thinking_face").</summary>
     public string ThinkingReaction { get; set; } = "thinking_face";
 
-    /// <summary>True when the configuration has an "Advisor:Slack" section with a bot token: the host then adds the adapter.</summary>
-    public static bool IsConfigured(IConfiguration configuration) =>
-        !string.IsNullOrWhiteSpace(configuration.GetSection(SectionName)[nameof(BotToken)]);
+    /// <summary>
+    /// True when the "Advisor:Slack" section has any value: the adapter is then added, and its start-up validation
+    /// reports whatever is missing (e.g. Advisor:Slack:BotToken) instead of the section being silently ignored.
+    /// </summary>
+    public static bool IsConfigured(IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        return configuration.GetSection(SectionName).AsEnumerable().Any(pair => !string.IsNullOrWhiteSpace(pair.Value));
+    }
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {

@@ -24,35 +24,46 @@ public static class SlackRenderer
 
     private const int MaxFallbackText = 3000;
 
+    /// <summary>How much of a question is quoted above its answer.</summary>
+    private const int MaxQuotedQuestion = 1500;
+
     /// <summary>Escapes the three characters Slack's mrkdwn treats as control characters.</summary>
     public static string Escape(string text) =>
         text.Replace("&", "&amp;", StringComparison.Ordinal)
             .Replace("<", "&lt;", StringComparison.Ordinal)
             .Replace(">", "&gt;", StringComparison.Ordinal);
 
-    /// <summary>An answer as one or more messages: the text in sections, then its citations in context blocks.</summary>
-    public static IReadOnlyList<SlackMessage> Answer(Answer answer)
+    /// <summary>
+    /// An answer as one or more messages: the question quoted (when given, e.g. for a slash command whose invocation
+    /// Slack does not show), the text in sections, then its citations in context blocks.
+    /// </summary>
+    public static IReadOnlyList<SlackMessage> Answer(Answer answer, string? question = null)
     {
+        ArgumentNullException.ThrowIfNull(answer);
         var blocks = new List<JsonObject>();
-        foreach (var chunk in Split(Escape(MentionGuard.Neutralize(answer.Text)), MaxSectionText))
+        if (!string.IsNullOrWhiteSpace(question))
         {
-            blocks.Add(Section(chunk));
+            blocks.AddRange(Quote(question));
         }
 
+        blocks.AddRange(Split(Escape(MentionGuard.Neutralize(answer.Text)), MaxSectionText).Select(Section));
         if (answer.Note is { Length: > 0 } note)
         {
             blocks.Add(Context([Escape(MentionGuard.Neutralize(note))]));
         }
 
-        var citations = answer.Citations
-            .Select((c, i) => Truncate($"[{i + 1}] {Escape(MentionGuard.Neutralize(c.Label))}", MaxContextElementText))
-            .ToList();
-        foreach (var group in citations.Chunk(MaxContextElements))
-        {
-            blocks.Add(Context(group));
-        }
-
+        blocks.AddRange(CitationBlocks(answer.Citations));
         return Pack(blocks);
+    }
+
+    /// <summary>
+    /// A notice (an error, a usage hint, a refusal, a reload summary) from raw text: escaped, split into sections
+    /// within Slack's limits, in as many messages as it needs.
+    /// </summary>
+    public static IReadOnlyList<SlackMessage> Notice(string raw)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(raw);
+        return Pack(Split(Escape(raw), MaxSectionText).Select(Section).ToList());
     }
 
     /// <summary>A comparison side by side: one section per aspect with the two roles as two fields.</summary>
@@ -77,17 +88,12 @@ public static class SlackRenderer
             });
         }
 
-        var labels = citations.Select((c, i) => Truncate($"[{i + 1}] {Escape(MentionGuard.Neutralize(c.Label))}", MaxContextElementText)).ToList();
-        foreach (var group in labels.Chunk(MaxContextElements))
-        {
-            blocks.Add(Context(group));
-        }
-
+        blocks.AddRange(CitationBlocks(citations));
         return Pack(blocks, $"{comparison.RoleA} vs {comparison.RoleB}");
     }
 
-    /// <summary>The role catalog as a list.</summary>
-    public static SlackMessage Roles(IReadOnlyList<RoleInfo> roles)
+    /// <summary>The role catalog as a list (one message unless the catalog is very long).</summary>
+    public static IReadOnlyList<SlackMessage> Roles(IReadOnlyList<RoleInfo> roles)
     {
         var text = new StringBuilder("*Roles I can advise on*\n");
         foreach (var role in roles)
@@ -101,8 +107,7 @@ public static class SlackRenderer
             text.Append('\n');
         }
 
-        var blocks = Split(text.ToString().TrimEnd(), MaxSectionText).Select(Section).ToList();
-        return Pack(blocks)[0];
+        return Pack(Split(text.ToString().TrimEnd(), MaxSectionText).Select(Section).ToList());
     }
 
     /// <summary>A section block with mrkdwn text (the caller escapes).</summary>
@@ -166,6 +171,20 @@ public static class SlackRenderer
     {
         var index = text.LastIndexOf(separator, max - 1, max, StringComparison.Ordinal);
         return index < max / 3 ? -1 : index; // a break too early makes needlessly many pieces
+    }
+
+    /// <summary>Citations as "[n] Article › Section › Role" in context blocks of at most ten elements.</summary>
+    private static IEnumerable<JsonObject> CitationBlocks(IEnumerable<Citation> citations) =>
+        citations
+            .Select((c, i) => Truncate($"[{i + 1}] {Escape(MentionGuard.Neutralize(c.Label))}", MaxContextElementText))
+            .Chunk(MaxContextElements)
+            .Select(Context);
+
+    /// <summary>The question as a block quote, shortened to <see cref="MaxQuotedQuestion"/> characters.</summary>
+    private static IEnumerable<JsonObject> Quote(string question)
+    {
+        var shown = Truncate(Escape(MentionGuard.Neutralize(question.Trim())), MaxQuotedQuestion);
+        return Split("> " + shown.Replace("\n", "\n> ", StringComparison.Ordinal), MaxSectionText).Select(Section);
     }
 
     private static JsonObject Context(IEnumerable<string> mrkdwnElements)

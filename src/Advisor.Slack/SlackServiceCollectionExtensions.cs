@@ -1,3 +1,4 @@
+using Advisor.Core;
 using Advisor.Core.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -12,6 +13,9 @@ public static class SlackServiceCollectionExtensions
 {
     /// <summary>The named HttpClient the Web API client uses (replace its handler to redirect or observe calls).</summary>
     public const string HttpClientName = "Advisor.Slack";
+
+    /// <summary>The named HttpClient for slash commands' response_url (its request logging is removed: the URL is a secret).</summary>
+    public const string ResponseUrlHttpClientName = "Advisor.Slack.ResponseUrl";
 
     /// <summary>
     /// Adds the Slack adapter when "Advisor:Slack" is configured (see <see cref="SlackOptions.IsConfigured"/>); otherwise
@@ -31,12 +35,26 @@ public static class SlackServiceCollectionExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
-        services.AddHttpClient(HttpClientName, c => c.Timeout = TimeSpan.FromSeconds(30));
-        services.TryAddSingleton(sp => new SlackApiClient(
-            sp.GetRequiredService<IHttpClientFactory>().CreateClient(HttpClientName),
-            sp.GetRequiredService<IOptions<SlackOptions>>(),
-            sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<ILogger<SlackApiClient>>()));
+        // The factory's default request logging is replaced: it writes the Authorization header into the structured
+        // state of its Trace records (see SlackHttpLogger).
+        services.AddHttpClient(HttpClientName, c => c.Timeout = TimeSpan.FromSeconds(30))
+            .RemoveAllLoggers()
+            .AddLogger(sp => new SlackHttpLogger(sp.GetRequiredService<ILogger<SlackHttpLogger>>()));
+
+        // A response_url carries its secret in the path, and the factory's request logging writes request URIs at
+        // Information: this client logs nothing at all.
+        services.AddHttpClient(ResponseUrlHttpClientName, c => c.Timeout = TimeSpan.FromSeconds(30)).RemoveAllLoggers();
+        services.TryAddSingleton(sp =>
+        {
+            var clients = sp.GetRequiredService<IHttpClientFactory>();
+            return new SlackApiClient(
+                clients.CreateClient(HttpClientName),
+                clients.CreateClient(ResponseUrlHttpClientName),
+                sp.GetRequiredService<IOptions<SlackOptions>>(),
+                sp.GetRequiredService<TimeProvider>(),
+                sp.GetRequiredService<AdvisorMetrics>(),
+                sp.GetRequiredService<ILogger<SlackApiClient>>());
+        });
         services.TryAddSingleton<ISlackWebSocketFactory, ClientWebSocketFactory>();
         services.TryAddSingleton<SlackPlatformStatus>();
         services.AddSingleton<IPlatformStatus>(sp => sp.GetRequiredService<SlackPlatformStatus>());

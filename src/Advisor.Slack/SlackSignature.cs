@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
@@ -10,14 +11,13 @@ public static class SlackSignature
     /// <summary>Requests older or newer than this are refused as replays.</summary>
     public static readonly TimeSpan Window = TimeSpan.FromMinutes(5);
 
+    private const int MacBytes = 32;
+
     /// <summary>"v0=" + lower-case hex of the signature of a body.</summary>
     public static string Compute(string signingSecret, string timestamp, ReadOnlySpan<byte> rawBody)
     {
-        var prefix = Encoding.UTF8.GetBytes("v0:" + timestamp + ":");
-        var data = new byte[prefix.Length + rawBody.Length];
-        prefix.CopyTo(data, 0);
-        rawBody.CopyTo(data.AsSpan(prefix.Length));
-        var mac = HMACSHA256.HashData(Encoding.UTF8.GetBytes(signingSecret), data);
+        Span<byte> mac = stackalloc byte[MacBytes];
+        Mac(signingSecret, timestamp, rawBody, mac);
         return "v0=" + Convert.ToHexStringLower(mac);
     }
 
@@ -40,22 +40,30 @@ public static class SlackSignature
             return "timestamp outside the 5-minute window";
         }
 
-        if (!signatureHeader.StartsWith("v0=", StringComparison.Ordinal) || signatureHeader.Length != 3 + 64)
+        if (!signatureHeader.StartsWith("v0=", StringComparison.Ordinal) || signatureHeader.Length != 3 + (2 * MacBytes))
         {
             return "signature is not v0=<64 hex>";
         }
 
-        byte[] given;
-        try
-        {
-            given = Convert.FromHexString(signatureHeader.AsSpan(3));
-        }
-        catch (FormatException)
+        Span<byte> given = stackalloc byte[MacBytes];
+        if (Convert.FromHexString(signatureHeader.AsSpan(3), given, out _, out var written) != OperationStatus.Done || written != MacBytes)
         {
             return "signature is not hex";
         }
 
-        var expected = Convert.FromHexString(Compute(signingSecret, timestampHeader, rawBody).AsSpan(3));
+        Span<byte> expected = stackalloc byte[MacBytes];
+        Mac(signingSecret, timestampHeader, rawBody, expected);
         return CryptographicOperations.FixedTimeEquals(given, expected) ? null : "signature mismatch";
+    }
+
+    /// <summary>HMAC-SHA256(secret, "v0:" + timestamp + ":" + body), hashed incrementally without copying the body.</summary>
+    private static void Mac(string signingSecret, string timestamp, ReadOnlySpan<byte> rawBody, Span<byte> destination)
+    {
+        using var hmac = IncrementalHash.CreateHMAC(HashAlgorithmName.SHA256, Encoding.UTF8.GetBytes(signingSecret));
+        hmac.AppendData("v0:"u8);
+        hmac.AppendData(Encoding.UTF8.GetBytes(timestamp));
+        hmac.AppendData(":"u8);
+        hmac.AppendData(rawBody);
+        hmac.GetHashAndReset(destination);
     }
 }

@@ -3,6 +3,7 @@ using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Advisor.Core;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -12,7 +13,8 @@ namespace Advisor.Slack;
 /// <summary>
 /// Socket Mode: apps.connections.open with the app token, wait for hello, ack every envelope at once and queue the
 /// work. On a disconnect warning or refresh_requested a new connection is opened before the old one is closed;
-/// link_disabled stops the service; failures back off. Without an app token it only checks the bot token (HTTP mode).
+/// link_disabled stops the service; too_many_websockets closes the connection and backs off before opening another;
+/// failures back off. Without an app token it only checks the bot token (HTTP mode).
 /// </summary>
 public sealed partial class SlackSocketModeService(
     SlackApiClient api,
@@ -21,12 +23,15 @@ public sealed partial class SlackSocketModeService(
     ISlashCommandHandler commands,
     SlackBotIdentityProvider identity,
     SlackPlatformStatus status,
+    AdvisorMetrics metrics,
     IOptions<SlackOptions> options,
     TimeProvider time,
     ILogger<SlackSocketModeService> logger) : BackgroundService
 {
     private static readonly TimeSpan HelloTimeout = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(60);
+    private const string Platform = "slack";
+    private const string TooManyWebsockets = "too_many_websockets";
     private int _connectionCount;
 
     private ILogger Logger => logger;
@@ -36,7 +41,11 @@ public sealed partial class SlackSocketModeService(
         Closed,
         Refresh,
         LinkDisabled,
+        TooManyWebsockets,
     }
+
+    /// <summary>Why a connection ended: what to do next, and the reason as Slack or the socket gave it (for logs and metrics).</summary>
+    internal readonly record struct Ending(EndReason Reason, string Detail);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -76,6 +85,7 @@ public sealed partial class SlackSocketModeService(
     {
         var backoff = TimeSpan.FromSeconds(1);
         Connection? current = null;
+        string? reconnectReason = null; // why the previous connection ended; counted once the next one is ready
         try
         {
             while (!stoppingToken.IsCancellationRequested)
@@ -85,7 +95,18 @@ public sealed partial class SlackSocketModeService(
                     try
                     {
                         current = await OpenAsync(stoppingToken).ConfigureAwait(false);
-                        backoff = TimeSpan.FromSeconds(1);
+                        if (reconnectReason is not null)
+                        {
+                            metrics.PlatformReconnected(Platform, reconnectReason);
+                        }
+
+                        // After too_many_websockets the backoff keeps growing, so repeated refusals do not become a storm.
+                        if (reconnectReason != TooManyWebsockets)
+                        {
+                            backoff = TimeSpan.FromSeconds(1);
+                        }
+
+                        reconnectReason = null;
                     }
                     catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
                     {
@@ -102,7 +123,7 @@ public sealed partial class SlackSocketModeService(
                 }
 
                 var end = await current.Ended.WaitAsync(stoppingToken).ConfigureAwait(false);
-                switch (end)
+                switch (end.Reason)
                 {
                     case EndReason.LinkDisabled:
                         Log.LinkDisabled(logger);
@@ -112,25 +133,40 @@ public sealed partial class SlackSocketModeService(
                         return;
                     case EndReason.Refresh:
                         var old = current;
-                        Log.Refreshing(logger, old.Id);
+                        Log.Refreshing(logger, old.Id, end.Detail);
                         try
                         {
                             current = await OpenAsync(stoppingToken).ConfigureAwait(false);
+                            metrics.PlatformReconnected(Platform, end.Detail);
                         }
                         catch (Exception ex) when (ex is SlackApiException or WebSocketException or HttpRequestException or TimeoutException)
                         {
                             Log.ConnectFailed(logger, ex.Message, 0);
                             current = null;
+                            reconnectReason = end.Detail;
                         }
 
-                        // The old socket keeps acking whatever still arrives on it until it is closed.
+                        // Close the old socket without waiting. Envelopes it delivered so far were acked as they arrived;
+                        // one that arrives while it closes cannot be acked any more, so Slack delivers it again on the
+                        // new connection (and the event_id dedupe drops the copy if the first one was already queued).
                         _ = old.CloseAsync();
+                        break;
+                    case EndReason.TooManyWebsockets:
+                        // Over Slack's connection limit: another socket would be refused too, so close this one and wait.
+                        Log.TooManyWebsockets(logger, current.Id, backoff.TotalSeconds);
+                        status.Set(false, "reconnecting: " + TooManyWebsockets);
+                        await current.CloseAsync().ConfigureAwait(false);
+                        current = null;
+                        reconnectReason = TooManyWebsockets;
+                        await Task.Delay(backoff, time, stoppingToken).ConfigureAwait(false);
+                        backoff = Next(backoff);
                         break;
                     default:
                         Log.Closed(logger, current.Id);
                         status.Set(false, "reconnecting: connection closed");
                         await current.CloseAsync().ConfigureAwait(false);
                         current = null;
+                        reconnectReason = end.Detail;
                         break;
                 }
             }
@@ -145,7 +181,7 @@ public sealed partial class SlackSocketModeService(
                 await current.CloseAsync().ConfigureAwait(false);
             }
 
-            if (status.Connected || !status.State.StartsWith("stopped", StringComparison.Ordinal))
+            if (!status.State.StartsWith("stopped", StringComparison.Ordinal))
             {
                 status.Set(false, "stopped");
             }
@@ -176,7 +212,7 @@ public sealed partial class SlackSocketModeService(
     private static TimeSpan Next(TimeSpan backoff) => TimeSpan.FromTicks(Math.Min(MaxBackoff.Ticks, backoff.Ticks * 2));
 
     /// <summary>Handles one frame; returns the ack to send, if any, and the end reason a disconnect frame asks for.</summary>
-    internal (JsonObject? Ack, EndReason? End, bool Hello) OnFrame(JsonElement frame)
+    internal (JsonObject? Ack, Ending? End, bool Hello) OnFrame(JsonElement frame)
     {
         var type = SlackEventEnvelope.Str(frame, "type");
         if (type == "hello")
@@ -188,7 +224,13 @@ public sealed partial class SlackSocketModeService(
         {
             var reason = SlackEventEnvelope.Str(frame, "reason") ?? "";
             Log.Disconnect(logger, reason);
-            return (null, reason == "link_disabled" ? EndReason.LinkDisabled : EndReason.Refresh, false);
+            var next = reason switch
+            {
+                "link_disabled" => EndReason.LinkDisabled,
+                TooManyWebsockets => EndReason.TooManyWebsockets,
+                _ => EndReason.Refresh, // warning, refresh_requested and anything new: replace the connection
+            };
+            return (null, new Ending(next, reason.Length == 0 ? "disconnect" : reason), false);
         }
 
         var envelopeId = SlackEventEnvelope.Str(frame, "envelope_id");
@@ -230,7 +272,7 @@ public sealed partial class SlackSocketModeService(
     {
         private readonly SemaphoreSlim _send = new(1, 1);
         private readonly TaskCompletionSource _hello = new(TaskCreationOptions.RunContinuationsAsynchronously);
-        private readonly TaskCompletionSource<EndReason> _ended = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly TaskCompletionSource<Ending> _ended = new(TaskCreationOptions.RunContinuationsAsynchronously);
         private readonly CancellationTokenSource _stop = new();
         private Task _loop = Task.CompletedTask;
 
@@ -238,7 +280,7 @@ public sealed partial class SlackSocketModeService(
 
         public Task Hello => _hello.Task;
 
-        public Task<EndReason> Ended => _ended.Task;
+        public Task<Ending> Ended => _ended.Task;
 
         public void Start() => _loop = Task.Run(ReceiveLoopAsync);
 
@@ -296,16 +338,16 @@ public sealed partial class SlackSocketModeService(
             finally
             {
                 _hello.TrySetException(new WebSocketException("Socket closed before hello"));
-                _ended.TrySetResult(EndReason.Closed);
+                _ended.TrySetResult(new Ending(EndReason.Closed, "closed"));
             }
         }
 
         private async Task OnMessageAsync(ReadOnlyMemory<byte> message)
         {
-            JsonElement frame;
+            JsonDocument document;
             try
             {
-                frame = JsonDocument.Parse(message).RootElement;
+                document = JsonDocument.Parse(message);
             }
             catch (JsonException)
             {
@@ -313,20 +355,26 @@ public sealed partial class SlackSocketModeService(
                 return;
             }
 
-            var (ack, end, hello) = owner.OnFrame(frame);
-            if (hello)
+            // OnFrame copies out what outlives the frame (the event is cloned), so the document is released here.
+            (JsonObject? Ack, Ending? End, bool Hello) handled;
+            using (document)
+            {
+                handled = owner.OnFrame(document.RootElement);
+            }
+
+            if (handled.Hello)
             {
                 _hello.TrySetResult();
             }
 
-            if (ack is not null)
+            if (handled.Ack is { } ack)
             {
                 await SendAsync(ack).ConfigureAwait(false);
             }
 
-            if (end is { } reason)
+            if (handled.End is { } ending)
             {
-                _ended.TrySetResult(reason);
+                _ended.TrySetResult(ending);
             }
         }
 
@@ -359,8 +407,8 @@ public sealed partial class SlackSocketModeService(
         [LoggerMessage(1504, LogLevel.Critical, "Slack sent link_disabled: Socket Mode is turned off for this app. The Slack adapter stops; turn Socket Mode on (or use the HTTP Request URL) and restart")]
         public static partial void LinkDisabled(ILogger logger);
 
-        [LoggerMessage(1505, LogLevel.Information, "Slack asked to refresh Socket Mode connection {Id}; opening a new one first")]
-        public static partial void Refreshing(ILogger logger, int id);
+        [LoggerMessage(1505, LogLevel.Information, "Slack asked to replace Socket Mode connection {Id} ({Reason}); opening a new one first")]
+        public static partial void Refreshing(ILogger logger, int id, string reason);
 
         [LoggerMessage(1506, LogLevel.Warning, "Slack Socket Mode connection {Id} closed; reconnecting")]
         public static partial void Closed(ILogger logger, int id);
@@ -382,5 +430,8 @@ public sealed partial class SlackSocketModeService(
 
         [LoggerMessage(1512, LogLevel.Warning, "Slack Socket Mode connection {Id} sent a frame that is not JSON; ignored")]
         public static partial void BadFrame(ILogger logger, int id);
+
+        [LoggerMessage(1513, LogLevel.Warning, "Slack refused Socket Mode connection {Id}: too_many_websockets (another process may use the same app token); retrying in {Seconds} s")]
+        public static partial void TooManyWebsockets(ILogger logger, int id, double seconds);
     }
 }

@@ -30,12 +30,14 @@ internal sealed class AdvisorSlackApp : IAsyncDisposable
 
     public IServiceProvider Services => _app.Services;
 
-    public static async Task<AdvisorSlackApp> StartAsync(SlackEmulator slack, bool socketMode, bool http, Action<IDictionary<string, string?>>? configure = null)
+    /// <summary>Starts the app; <paramref name="customize"/> runs after the core and the adapter are added (replace services, add loggers).</summary>
+    public static async Task<AdvisorSlackApp> StartAsync(SlackEmulator slack, bool socketMode, bool http, Action<IDictionary<string, string?>>? configure = null,
+        Action<WebApplicationBuilder>? customize = null)
     {
         var settings = new Dictionary<string, string?>
         {
-            ["Advisor:KnowledgePath"] = Path.Combine(RepoRoot(), "knowledge"),
-            ["Advisor:PromptsPath"] = Path.Combine(RepoRoot(), "prompts"),
+            ["Advisor:KnowledgePath"] = Path.Combine(RepoPaths.RepoRoot(), "knowledge"),
+            ["Advisor:PromptsPath"] = Path.Combine(RepoPaths.RepoRoot(), "prompts"),
             ["Advisor:Slack:BotToken"] = "xoxb-test-token",
             ["Advisor:Slack:ApiBaseUrl"] = slack.ApiBase.ToString(),
             ["Advisor:Slack:DeliveryWindowSeconds"] = "30",
@@ -57,9 +59,19 @@ internal sealed class AdvisorSlackApp : IAsyncDisposable
         builder.Logging.ClearProviders();
         builder.Services.AddAdvisorCore(builder.Configuration);
         builder.Services.AddSlackAdapter(builder.Configuration);
+        customize?.Invoke(builder);
         var app = builder.Build();
         app.MapSlackEndpoints();
-        await app.StartAsync();
+        try
+        {
+            await app.StartAsync();
+        }
+        catch
+        {
+            await app.DisposeAsync();
+            throw;
+        }
+
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         return new AdvisorSlackApp(app, new Uri(address + "/"));
     }
@@ -86,8 +98,6 @@ internal sealed class AdvisorSlackApp : IAsyncDisposable
 
         return await http.SendAsync(request);
     }
-
-    public static string RepoRoot() => RepoPaths.RepoRoot();
 
     public async ValueTask DisposeAsync()
     {

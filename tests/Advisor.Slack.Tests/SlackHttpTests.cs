@@ -2,6 +2,9 @@ using System.Net;
 using System.Text.Json.Nodes;
 using Advisor.Testing;
 using Advisor.Testing.Slack;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
 
 namespace Advisor.Slack.Tests;
 
@@ -163,4 +166,63 @@ public sealed class SlackHttpTests
         var roles = slack.Responses(rolesUrl)[0];
         Assert.Contains("AI Architect", (string?)roles["text"], StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task A_notice_longer_than_a_section_reaches_the_response_url_as_valid_blocks()
+    {
+        await using var slack = await SlackEmulator.StartAsync();
+        await using var app = await AdvisorSlackApp.StartAsync(slack, socketMode: false, http: true);
+
+        // An unknown role of 3,500 characters makes an error notice longer than one section may be.
+        var role = string.Join(' ', Enumerable.Repeat("Astronaut <&>", 270));
+        (await app.PostSignedAsync("slack/commands", Command(slack, "/compare", $"{role} vs AI Architect", "U1", out var url), "application/x-www-form-urlencoded")).Dispose();
+
+        await Eventually.TrueAsync(() => slack.Responses(url).Count >= 1 || !slack.ResponseErrors.IsEmpty, "the notice");
+        Assert.Empty(slack.ResponseErrors);
+        var sections = slack.Responses(url).SelectMany(r => r["blocks"]!.AsArray()).Select(b => (string)b!["text"]!["text"]!).ToList();
+        Assert.True(sections.Count >= 2, $"{sections.Count} sections");
+        Assert.All(sections, t => Assert.InRange(t.Length, 1, 3000));
+        Assert.All(slack.Responses(url), r => Assert.Equal("ephemeral", (string?)r["response_type"]));
+        Assert.True(sections.Sum(t => t.Length) > 3000);
+        Assert.Contains("Known roles:", string.Concat(sections), StringComparison.Ordinal);
+        Assert.DoesNotContain("<&>", string.Concat(sections), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_response_url_and_the_bot_token_never_appear_in_the_logs()
+    {
+        await using var slack = await SlackEmulator.StartAsync();
+        FakeLogCollector? logs = null;
+        await using var app = await AdvisorSlackApp.StartAsync(slack, socketMode: false, http: true, customize: b =>
+        {
+            // Everything, down to Trace: a superset of what the host logs by default.
+            b.Logging.AddFakeLogging();
+            b.Logging.SetMinimumLevel(LogLevel.Trace);
+        });
+        logs = app.Services.GetRequiredService<FakeLogCollector>();
+        slack.Users["UOWNER"] = (false, true);
+
+        (await app.PostSignedAsync("slack/commands", Command(slack, "/ask", "What skills does an AI Architect need?", "UOWNER", out var askUrl), "application/x-www-form-urlencoded")).Dispose();
+        (await app.PostSignedAsync("slack/commands", Command(slack, "/reload", "", "UOWNER", out var reloadUrl), "application/x-www-form-urlencoded")).Dispose();
+        await Eventually.TrueAsync(() => slack.Responses(askUrl).Count >= 1 && slack.Responses(reloadUrl).Count >= 1, "both results");
+
+        var records = logs.GetSnapshot();
+        var text = string.Join('\n', records.Select(Flat));
+
+        // The capture works: the Web API client's request logging is there...
+        Assert.Contains(records, r => r.Category == typeof(SlackHttpLogger).FullName && r.Message.Contains("users.info", StringComparison.Ordinal));
+        Assert.Contains(records, r => r.Level == LogLevel.Trace);
+
+        // ...but neither response_url (its path is the secret) nor the bot token (a header, redacted) is anywhere.
+        foreach (var secret in new[] { askUrl.Split('/').Last(), reloadUrl.Split('/').Last(), "xoxb-test-token" })
+        {
+            Assert.False(text.Contains(secret, StringComparison.Ordinal), string.Join('\n', records.Where(r => Flat(r).Contains(secret, StringComparison.Ordinal)).Select(r => $"{r.Level} {r.Category} [{r.Message}] {r.State?.GetType()}")));
+        }
+    }
+
+    /// <summary>Everything a sink could write of a record: message, exception, structured state and scopes.</summary>
+    private static string Flat(FakeLogRecord r) => string.Join(" | ",
+        r.Category, r.Message, r.Exception?.ToString(),
+        string.Join(",", r.StructuredState?.Select(kv => kv.Value) ?? []),
+        string.Join(",", r.Scopes.Select(scope => scope is IEnumerable<KeyValuePair<string, object?>> pairs ? string.Join(",", pairs.Select(p => p.Value)) : scope?.ToString())));
 }

@@ -27,7 +27,9 @@ public sealed class SlackOptionsTests
     [InlineData("xoxb-1", null, null, "Advisor:Slack:SigningSecret")]
     [InlineData("xoxb-1", "xapp-1", null, null)]
     [InlineData("xoxb-1", null, "secret", null)]
-    public void Bad_settings_fail_naming_the_key(string bot, string? app, string? secret, string? key)
+    [InlineData(null, "xapp-1", null, "Advisor:Slack:BotToken")]
+    [InlineData("", null, "secret", "Advisor:Slack:BotToken")]
+    public void Bad_settings_fail_naming_the_key(string? bot, string? app, string? secret, string? key)
     {
         var ex = Validate(new() { ["Advisor:Slack:BotToken"] = bot, ["Advisor:Slack:AppToken"] = app, ["Advisor:Slack:SigningSecret"] = secret });
 
@@ -50,5 +52,21 @@ public sealed class SlackOptionsTests
         Assert.False(SlackOptions.IsConfigured(configuration));
         var services = new ServiceCollection().AddSlackAdapter(configuration);
         Assert.Empty(services);
+
+        // Like the host's rule: blank values do not make a section; any value does.
+        Assert.False(SlackOptions.IsConfigured(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["Advisor:Slack:BotToken"] = " " }).Build()));
+        Assert.True(SlackOptions.IsConfigured(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["Advisor:Slack:SigningSecret"] = "s" }).Build()));
+    }
+
+    [Fact]
+    public async Task A_section_without_a_bot_token_fails_start_up_naming_the_key()
+    {
+        await using var slack = await Advisor.Testing.Slack.SlackEmulator.StartAsync();
+
+        var ex = await Assert.ThrowsAsync<OptionsValidationException>(() =>
+            AdvisorSlackApp.StartAsync(slack, socketMode: true, http: false, s => s.Remove("Advisor:Slack:BotToken")));
+
+        Assert.Contains("Advisor:Slack:BotToken", ex.Message, StringComparison.Ordinal);
+        Assert.Empty(slack.Calls); // nothing was started
     }
 }

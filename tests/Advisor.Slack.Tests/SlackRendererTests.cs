@@ -86,4 +86,45 @@ public sealed class SlackRendererTests
         Assert.Equal(new string('a', 2998), pieces[0]);
         Assert.StartsWith("&amp;", pieces[1], StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void A_long_notice_is_escaped_and_split_into_valid_sections()
+    {
+        var raw = "Reloaded <knowledge> & more:\n" + string.Join('\n', Enumerable.Range(1, 120).Select(i => $"Not loaded: file-{i}.txt <bad> " + new string('y', 40)));
+        Assert.True(raw.Length > SlackRenderer.MaxSectionText);
+
+        var messages = SlackRenderer.Notice(raw);
+
+        var sections = SectionTexts(messages).ToList();
+        Assert.True(sections.Count >= 2);
+        Assert.All(sections, s => Assert.InRange(s.Length, 1, SlackRenderer.MaxSectionText));
+        Assert.All(messages, m => Assert.InRange(m.Text.Length, 1, SlackRenderer.MaxSectionText));
+        Assert.Equal(
+            string.Concat(SlackRenderer.Escape(raw).Where(c => !char.IsWhiteSpace(c))),
+            string.Concat(string.Concat(sections).Where(c => !char.IsWhiteSpace(c))));
+        Assert.All(sections, s => Assert.DoesNotContain("<", s, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_quoted_question_goes_through_the_same_limits_and_the_answer_loses_nothing()
+    {
+        // 400 paragraphs fill several messages to the block and size budgets; the quote must not push anything out.
+        var answer = LongAnswer(paragraphs: 400, citations: 25);
+        var question = "What does an <AI Architect> do?\n" + new string('q', 5000);
+
+        var messages = SlackRenderer.Answer(answer, question);
+
+        Assert.All(messages, m => Assert.InRange(m.Blocks.Count, 1, SlackRenderer.MaxBlocksPerMessage));
+        Assert.All(messages, m => Assert.InRange(m.Blocks.Sum(b => b.ToJsonString().Length), 1, SlackRenderer.MaxCharsPerMessage));
+        var sections = SectionTexts(messages).ToList();
+        Assert.All(sections, s => Assert.InRange(s.Length, 1, SlackRenderer.MaxSectionText));
+        var quote = sections.TakeWhile(s => s.StartsWith("> ", StringComparison.Ordinal)).ToList();
+        Assert.NotEmpty(quote);
+        Assert.StartsWith("> What does an &lt;AI Architect&gt; do?\n> qqq", quote[0], StringComparison.Ordinal);
+        Assert.True(string.Concat(quote).Length < 2000, "the question is quoted shortened");
+        Assert.Equal(
+            string.Concat(SlackRenderer.Escape(answer.Text).Where(c => !char.IsWhiteSpace(c))),
+            string.Concat(string.Concat(sections.Skip(quote.Count)).Where(c => !char.IsWhiteSpace(c))));
+        Assert.Equal(25, messages.SelectMany(m => m.Blocks).Where(b => (string?)b["type"] == "context").Sum(b => b["elements"]!.AsArray().Count));
+    }
 }

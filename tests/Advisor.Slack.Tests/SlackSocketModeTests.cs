@@ -95,7 +95,7 @@ public sealed class SlackSocketModeTests
     }
 
     [Fact]
-    public async Task The_bots_own_messages_other_bots_edits_and_deletions_are_ignored()
+    public async Task The_bots_own_messages_other_bots_edits_deletions_and_joins_are_ignored()
     {
         var (slack, app) = await StartAsync();
         await using var _ = slack;
@@ -112,11 +112,13 @@ public sealed class SlackSocketModeTests
         await slack.SendEventAsync(SlackEmulator.Message("another bot", "1700000203.000100", "EvOther", threadTs: thread, user: "U999", botId: "BOTHER"));
         await slack.SendEventAsync(SlackEmulator.Message("edited", "1700000204.000100", "EvEdit", threadTs: thread, subtype: "message_changed"));
         await slack.SendEventAsync(SlackEmulator.Message("", "1700000205.000100", "EvDelete", threadTs: thread, user: null, subtype: "message_deleted"));
+        await slack.SendEventAsync(SlackEmulator.Message("<@U333> has joined the channel", "1700000206.000100", "EvJoin", threadTs: thread, user: "U333", subtype: "channel_join"));
 
         await slack.SendEventAsync(SlackEmulator.Mention("What tools does an AI Scientist use?", "1700000300.000100", "EvSentinel"));
         await Eventually.TrueAsync(() => PostsIn(slack, "1700000300.000100").Count == 1, "the sentinel answer");
         Assert.Single(PostsIn(slack, thread));
-        Assert.Equal(2, slack.Calls.Count(c => c.Method == "reactions.add"));
+        await Eventually.TrueAsync(() => slack.Calls.Count(c => c.Method == "reactions.add") == 2, "the sentinel's reaction (it is not awaited)");
+        Assert.Equal(["1700000200.000100", "1700000300.000100"], slack.Calls.Where(c => c.Method == "reactions.add").Select(c => (string?)c.Body["timestamp"]).Order());
     }
 
     [Fact]

@@ -2,7 +2,6 @@ using Advisor.Discord;
 using Advisor.Slack;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.Options;
 
 namespace Advisor.Host.Platforms;
 
@@ -39,11 +38,7 @@ internal static class PlatformRegistration
         var configured = Configured(builder.Configuration);
         if (configured.Contains("slack"))
         {
-            if (!SlackOptions.IsConfigured(builder.Configuration))
-            {
-                throw new OptionsValidationException(SlackOptions.SectionName, typeof(SlackOptions), [$"{SlackOptions.SectionName}:BotToken is required when the {SlackOptions.SectionName} section is set."]);
-            }
-
+            // A section without Advisor:Slack:BotToken fails the adapter's start-up validation, naming the key.
             builder.Services.AddSlackAdapter(builder.Configuration);
         }
 

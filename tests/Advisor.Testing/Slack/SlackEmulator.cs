@@ -31,6 +31,7 @@ public sealed class SlackEmulator : IAsyncDisposable
     private readonly WebApplication _app;
     private readonly ConcurrentQueue<ApiCall> _calls = new();
     private readonly ConcurrentDictionary<string, int> _rateLimitNext = new();
+    private readonly ConcurrentDictionary<string, (int Count, int Status)> _failNext = new();
     private readonly ConcurrentDictionary<string, ConcurrentQueue<JsonObject>> _responses = new();
     private readonly List<Connection> _connections = [];
     private readonly Lock _gate = new();
@@ -78,8 +79,14 @@ public sealed class SlackEmulator : IAsyncDisposable
     /// <summary>The next <paramref name="count"/> calls of a method get 429 with Retry-After.</summary>
     public void RateLimitNext(string method, int count) => _rateLimitNext[method] = count;
 
+    /// <summary>The next <paramref name="count"/> calls of a method get HTTP <paramref name="status"/> (a 5xx: Slack having trouble) without being handled.</summary>
+    public void FailNext(string method, int count, int status) => _failNext[method] = (count, status);
+
     /// <summary>A response_url on this emulator.</summary>
     public string NewResponseUrl() => new Uri(Root, "response/" + Guid.NewGuid().ToString("N")).ToString();
+
+    /// <summary>Errors the response_url endpoints answered (e.g. invalid_blocks).</summary>
+    public ConcurrentQueue<string> ResponseErrors { get; } = new();
 
     public IReadOnlyList<JsonObject> Responses(string responseUrl) =>
         _responses.TryGetValue(responseUrl.Split('/').Last(), out var q) ? q.ToArray() : [];
@@ -139,7 +146,7 @@ public sealed class SlackEmulator : IAsyncDisposable
 
     /// <summary>
     /// Sends an events_api envelope on the newest open connection without waiting for the ack (for load: the caller
-    /// checks <see cref="Acked"/> later). Returns the envelope id and the <see cref="System.Diagnostics.Stopwatch"/>
+    /// watches the Web API calls instead). Returns the envelope id and the <see cref="System.Diagnostics.Stopwatch"/>
     /// timestamp taken just before the frame went on the socket.
     /// </summary>
     public async Task<(string EnvelopeId, long SentAt)> DeliverEventAsync(JsonObject eventCallback)
@@ -157,15 +164,6 @@ public sealed class SlackEmulator : IAsyncDisposable
         };
         var sentAt = await Target(null).SendAsync(envelope).ConfigureAwait(false);
         return (envelopeId, sentAt);
-    }
-
-    /// <summary>Whether the bot acknowledged the envelope on any connection.</summary>
-    public bool Acked(string envelopeId)
-    {
-        lock (_gate)
-        {
-            return _connections.Any(c => c.Acks.ContainsKey(envelopeId));
-        }
     }
 
     /// <summary>Sends a slash_commands envelope on the newest connection and returns the ack the bot sent.</summary>
@@ -199,14 +197,6 @@ public sealed class SlackEmulator : IAsyncDisposable
 
     /// <summary>Sends a raw frame on a connection (1-based id; newest when null).</summary>
     public Task SendFrameAsync(JsonObject frame, int? connection = null) => Target(connection).SendAsync(frame);
-
-    public bool WasAcked(int connection, string envelopeId)
-    {
-        lock (_gate)
-        {
-            return _connections.First(c => c.Id == connection).Acks.ContainsKey(envelopeId);
-        }
-    }
 
     public static JsonObject Mention(string text, string ts, string eventId, string channel = "C111", string? threadTs = null, string user = "U222") =>
         Callback(eventId, new JsonObject
@@ -304,6 +294,13 @@ public sealed class SlackEmulator : IAsyncDisposable
             return Results.StatusCode((int)HttpStatusCode.TooManyRequests);
         }
 
+        if (_failNext.TryGetValue(method, out var failure) && failure.Count > 0)
+        {
+            _failNext[method] = (failure.Count - 1, failure.Status);
+            _calls.Enqueue(new ApiCall(method, body, auth, DateTimeOffset.UtcNow, failure.Status));
+            return Results.StatusCode(failure.Status);
+        }
+
         var call = new ApiCall(method, body, auth, DateTimeOffset.UtcNow, 200);
         _calls.Enqueue(call);
         CallObserver?.Invoke(call);
@@ -356,6 +353,12 @@ public sealed class SlackEmulator : IAsyncDisposable
             return "channel_not_found";
         }
 
+        return ValidateContent(body);
+    }
+
+    /// <summary>Block Kit limits (50 blocks, 3,000 characters per section, 10 context elements) and a text or blocks present.</summary>
+    private static string? ValidateContent(JsonObject body)
+    {
         if (body["blocks"] is JsonArray blocks)
         {
             if (blocks.Count > 50)
@@ -381,6 +384,10 @@ public sealed class SlackEmulator : IAsyncDisposable
         return string.IsNullOrEmpty((string?)body["text"]) && body["blocks"] is null ? "no_text" : null;
     }
 
+    /// <summary>
+    /// A response_url: up to 5 messages, each checked like chat.postMessage (an invalid one is refused with
+    /// HTTP 400 and the error as text, and not counted).
+    /// </summary>
     private async Task<IResult> ResponseAsync(HttpContext context, string id)
     {
         var queue = _responses.GetOrAdd(id, _ => new ConcurrentQueue<JsonObject>());
@@ -390,7 +397,14 @@ public sealed class SlackEmulator : IAsyncDisposable
         }
 
         using var reader = new StreamReader(context.Request.Body, Encoding.UTF8);
-        queue.Enqueue(JsonNode.Parse(await reader.ReadToEndAsync())!.AsObject());
+        var message = JsonNode.Parse(await reader.ReadToEndAsync())!.AsObject();
+        if (ValidateContent(message) is { } error)
+        {
+            ResponseErrors.Enqueue(error);
+            return Results.BadRequest(error);
+        }
+
+        queue.Enqueue(message);
         return Results.Ok();
     }
 
