@@ -51,7 +51,8 @@ public static class ModelsServiceCollectionExtensions
                 // vectors built in the background, TimeoutSeconds per batch.
                 client.Timeout = Timeout.InfiniteTimeSpan;
             })
-            .AddHttpMessageHandler<RateLimitRetryHandler>();
+            .AddHttpMessageHandler<RateLimitRetryHandler>()
+            .RemoveAllLoggers(); // the default request logging keeps "Authorization: Bearer <ApiKey>" in its structured state
 
         services.TryAddSingleton(sp => CreateOpenAIClient(sp));
         services.TryAddSingleton(sp => CreateOllamaClient(sp, sp.GetRequiredService<IOptions<ModelOptions>>().Value.Model!));

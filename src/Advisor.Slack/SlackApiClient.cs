@@ -281,16 +281,24 @@ public sealed partial class SlackApiClient(
 
     private async Task WaitForRateLimitAsync(string method, CancellationToken cancellationToken)
     {
+        var waited = TimeSpan.Zero;
         while (_blockedUntil.TryGetValue(method, out var until))
         {
             var wait = until - time.GetUtcNow();
             if (wait <= TimeSpan.Zero)
             {
-                return;
+                break;
             }
 
-            metrics.PlatformRateLimitWaited(Platform, wait);
+            // Whole milliseconds: a sub-millisecond delay completes at once and would spin until the deadline.
+            wait = TimeSpan.FromMilliseconds(Math.Ceiling(wait.TotalMilliseconds));
+            waited += wait;
             await Task.Delay(wait, time, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (waited > TimeSpan.Zero)
+        {
+            metrics.PlatformRateLimitWaited(Platform, waited); // one wait per held call, however many turns it took
         }
     }
 

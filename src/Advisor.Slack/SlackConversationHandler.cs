@@ -25,7 +25,7 @@ public sealed partial class SlackConversationHandler(
     /// <summary>Said when composing an answer failed unexpectedly.</summary>
     public const string Apology = "Sorry, something went wrong while answering. Please try again in a moment.";
 
-    private readonly Deduplicator _messages = new(time, TimeSpan.FromHours(2));
+    private readonly RecentKeys _messages = new(time, TimeSpan.FromHours(2));
     private readonly string _reaction = options.Value.ThinkingReaction;
 
     public async Task HandleAsync(AppMention slackEvent, SlackEventEnvelope envelope, CancellationToken cancellationToken)

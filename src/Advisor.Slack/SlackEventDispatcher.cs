@@ -1,3 +1,4 @@
+using Advisor.Core.Conversations;
 using Microsoft.Extensions.Logging;
 
 namespace Advisor.Slack;
@@ -13,7 +14,7 @@ public sealed partial class SlackEventDispatcher(
     TimeProvider time,
     ILogger<SlackEventDispatcher> logger)
 {
-    private readonly Deduplicator _eventIds = new(time, TimeSpan.FromHours(2));
+    private readonly RecentKeys _eventIds = new(time, TimeSpan.FromHours(2));
     private readonly ISlackEventHandler<AppMention>[] _mentionHandlers = [.. mentionHandlers];
     private readonly ISlackEventHandler<MessageEvent>[] _messageHandlers = [.. messageHandlers];
 

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using System.Text.Json;
 using Advisor.Core.Answers;
 using Advisor.Discord.Interactions;
@@ -29,6 +31,26 @@ public sealed class RestAndFormatTests
         var wait = Assert.Single(waits.GetMeasurementSnapshot());
         Assert.Equal("discord", wait.Tags["platform"]);
         Assert.InRange(wait.Value, 200, 400); // milliseconds: the 0.3 s retry_after
+    }
+
+    [Fact]
+    public async Task The_bot_token_and_interaction_tokens_never_reach_the_logs_even_at_trace()
+    {
+        const string interactionToken = "interaction-token-never-log-0123456789";
+        await using var emulator = await DiscordEmulator.StartAsync();
+        await using var adapter = new AdapterHarness(emulator, configure: s => s.AddLogging(b => b.SetMinimumLevel(LogLevel.Trace)));
+
+        await adapter.Rest.CreateMessageAsync("42", new DiscordMessagePayload { Content = "hello" }, CancellationToken.None);
+        await adapter.Rest.EditOriginalResponseAsync(interactionToken, new DiscordMessagePayload { Content = "edited" }, CancellationToken.None);
+
+        Assert.Contains(emulator.Requests, r => r.Path.Contains(interactionToken, StringComparison.Ordinal));
+        var logs = adapter.Logs.GetSnapshot();
+        foreach (var secret in new[] { DiscordEmulator.Token, interactionToken })
+        {
+            Assert.DoesNotContain(logs, r => r.Message.Contains(secret, StringComparison.Ordinal)
+                || (r.StructuredState ?? []).Any(kv => kv.Value?.Contains(secret, StringComparison.Ordinal) == true)
+                || r.Exception?.ToString().Contains(secret, StringComparison.Ordinal) == true);
+        }
     }
 
     [Fact]

@@ -12,6 +12,23 @@ public sealed class ModelAnswerTests : IAsyncLifetime
     public async Task DisposeAsync() => await _server.DisposeAsync();
 
     [Fact]
+    public async Task The_api_key_never_reaches_the_logs_even_at_trace()
+    {
+        const string key = "sk-never-log-this-0123456789";
+        await using var host = TestAdvisor.Create(TestAdvisor.OpenAI(_server, ("Advisor:Model:ApiKey", key)), Microsoft.Extensions.Logging.LogLevel.Trace);
+        _server.Enqueue(Scripts.Grounded(host.Advisor));
+
+        var (answer, _) = await host.AskAsync(Scripts.SkillsQuestion);
+
+        Assert.Equal("model", answer.Composer);
+        var logs = host.Logs.GetSnapshot();
+        Assert.NotEmpty(logs);
+        Assert.DoesNotContain(logs, r => r.Message.Contains(key, StringComparison.Ordinal)
+            || (r.StructuredState ?? []).Any(kv => kv.Value?.Contains(key, StringComparison.Ordinal) == true)
+            || r.Exception?.ToString().Contains(key, StringComparison.Ordinal) == true);
+    }
+
+    [Fact]
     public async Task A_grounded_answer_streams_and_keeps_its_citation()
     {
         await using var host = TestAdvisor.Create(TestAdvisor.OpenAI(_server));

@@ -30,13 +30,13 @@ internal sealed class TestAdvisor : IAsyncDisposable
 
     public FakeLogCollector Logs => Services.GetFakeLogCollector();
 
-    public static TestAdvisor Create(IDictionary<string, string?> settings)
+    public static TestAdvisor Create(IDictionary<string, string?> settings, LogLevel minimumLogLevel = LogLevel.Debug)
     {
         var configuration = BuildConfiguration(settings);
         var services = new ServiceCollection();
         services.AddSingleton<IConfiguration>(configuration);
         services.AddMetrics();
-        services.AddLogging(b => b.AddFakeLogging().SetMinimumLevel(LogLevel.Debug));
+        services.AddLogging(b => b.AddFakeLogging().SetMinimumLevel(minimumLogLevel));
         services.AddAdvisorCore(configuration);
         services.AddAdvisorModels(configuration);
         return new TestAdvisor(services.BuildServiceProvider());

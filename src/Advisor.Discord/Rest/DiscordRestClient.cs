@@ -299,6 +299,7 @@ internal sealed partial class DiscordRestClient
 
     private async Task WaitForLimitsAsync(string route, string major, CancellationToken ct)
     {
+        var waited = TimeSpan.Zero;
         while (true)
         {
             TimeSpan wait;
@@ -321,12 +322,19 @@ internal sealed partial class DiscordRestClient
                 {
                     // Reserve one request of the bucket until the response tells the real count.
                     state.Remaining--;
-                    return;
+                    break;
                 }
             }
 
-            _metrics.PlatformRateLimitWaited("discord", wait);
+            // Whole milliseconds: a sub-millisecond delay completes at once and would spin until the reset.
+            wait = TimeSpan.FromMilliseconds(Math.Ceiling(wait.TotalMilliseconds));
+            waited += wait;
             await Task.Delay(wait, _time, ct);
+        }
+
+        if (waited > TimeSpan.Zero)
+        {
+            _metrics.PlatformRateLimitWaited("discord", waited); // one wait per held request, however many turns it took
         }
     }
 
