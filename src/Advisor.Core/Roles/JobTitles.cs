@@ -1,0 +1,89 @@
+namespace Advisor.Core.Roles;
+
+/// <summary>
+/// The words English job titles end in ("data <b>analyst</b>", "solutions <b>architect</b>", "<b>nurse</b>"),
+/// and the words in front of them that say how senior or how good someone is rather than what they do
+/// ("senior", "lead", "aspiring"). General English, not the knowledge's roles: the catalog says which titles
+/// the knowledge covers; these lists only let a reader notice that a title was named at all.
+/// </summary>
+public static class JobTitles
+{
+    private static readonly HashSet<string> Heads = new(StringComparer.Ordinal)
+    {
+        "analyst", "scientist", "architect", "engineer", "developer", "designer", "manager", "consultant",
+        "researcher", "specialist", "administrator", "technician", "officer", "director", "programmer", "coder",
+        "statistician", "mathematician", "economist", "physicist", "chemist", "biologist", "nurse", "doctor",
+        "physician", "surgeon", "dentist", "pharmacist", "teacher", "professor", "lecturer", "tutor", "lawyer",
+        "attorney", "accountant", "auditor", "recruiter", "marketer", "copywriter", "journalist", "tester",
+        "strategist", "evangelist", "founder", "ceo", "cto", "cfo", "coo", "executive", "salesperson",
+        "administrator", "librarian", "pilot", "electrician", "plumber", "mechanic", "carpenter", "chef",
+        "cook", "cashier", "clerk", "paralegal", "therapist", "psychologist", "psychiatrist", "pharmacologist",
+        "veterinarian", "vet", "firefighter", "paramedic", "banker", "trader", "broker", "actuary", "planner",
+        "coordinator", "assistant", "secretary", "receptionist", "writer", "illustrator", "animator",
+        "photographer", "artist", "musician", "actor", "influencer", "streamer", "youtuber", "sre", "dba",
+        "technologist", "practitioner", "modeler", "modeller", "annotator", "labeler", "labeller", "steward",
+        "owner", "lead",
+    };
+
+    // Plural and other forms people type for a head word.
+    private static readonly Dictionary<string, string> Irregular = new(StringComparer.Ordinal)
+    {
+        ["salespeople"] = "salesperson",
+        ["ceos"] = "ceo",
+        ["ctos"] = "cto",
+        ["sres"] = "sre",
+        ["dbas"] = "dba",
+        ["vets"] = "vet",
+    };
+
+    // Heads that are also everyday words: they name a job only after a word that says which job
+    // ("product owner", "tech lead"), never alone ("the owner of", "lead a team").
+    private static readonly HashSet<string> OnlyWithModifier = new(StringComparer.Ordinal) { "owner", "lead", "assistant", "cook", "vet", "pilot", "writer", "artist", "planner", "steward", "coordinator" };
+
+    private static readonly HashSet<string> NotDomain = new(StringComparer.Ordinal)
+    {
+        "senior", "sr", "junior", "jr", "lead", "principal", "staff", "chief", "head", "entry", "level", "mid",
+        "experienced", "good", "great", "successful", "typical", "aspiring", "future", "new", "young", "old",
+        "best", "top", "average", "real", "professional", "full", "time", "part", "remote", "freelance",
+        "contract", "self", "taught", "certified", "qualified", "skilled", "talented", "famous", "other",
+        "fellow", "actual", "expert", "beginner", "hobbyist", "solo", "independent", "corporate", "first",
+        "second", "next", "former", "ex", "current", "wannabe", "aspirant", "trainee", "intern", "graduate",
+        "grad", "student", "apprentice", "associate", "assistant", "deputy", "acting", "interim", "global",
+        "regional", "local", "remote", "hybrid", "onsite", "tenured", "famous", "successful", "bad", "decent",
+        "normal", "regular", "ordinary", "average", "human", "female", "male", "woman", "man", "women", "men",
+        "many", "most", "some", "few", "all", "any", "every", "each", "more", "less", "such", "same", "different",
+        "10x", "rockstar", "ninja", "guru", "i", "im", "am", "was", "is", "are", "be", "a", "an", "the", "as",
+    };
+
+    /// <summary>The singular head word when <paramref name="word"/> is a job-title head ("analysts" → "analyst"), else null.</summary>
+    public static string? Head(string word)
+    {
+        if (word.Length < 2)
+        {
+            return null;
+        }
+
+        if (Heads.Contains(word))
+        {
+            return word;
+        }
+
+        if (Irregular.TryGetValue(word, out var irregular))
+        {
+            return irregular;
+        }
+
+        if (word.Length > 3 && word[^1] == 's' && Heads.Contains(word[..^1]))
+        {
+            return word[..^1];
+        }
+
+        return word.Length > 4 && word.EndsWith("es", StringComparison.Ordinal) && Heads.Contains(word[..^2]) ? word[..^2] : null;
+    }
+
+    /// <summary>True when the head names a job only with a word in front of it ("product owner", not "owner").</summary>
+    public static bool NeedsModifier(string head) => OnlyWithModifier.Contains(head);
+
+    /// <summary>True for a word in front of a title that says how senior or good someone is, not which job it is.</summary>
+    public static bool IsNonDomainModifier(string word) => NotDomain.Contains(word) || word.All(char.IsDigit);
+}
