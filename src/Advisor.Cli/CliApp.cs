@@ -21,7 +21,7 @@ public sealed class CliApp(TextReader input, TextWriter output, TextWriter error
     public const int Usage = 2;
 
     /// <summary>The commands this front end handles.</summary>
-    public static readonly IReadOnlySet<string> Commands = new HashSet<string>(StringComparer.Ordinal) { "ask", "compare", "roles", "sections", "chat", "help" };
+    public static readonly IReadOnlySet<string> Commands = new HashSet<string>(StringComparer.Ordinal) { "ask", "compare", "roles", "sections", "chat", "eval", "help" };
 
     public const string UsageText = """
         Advisor — career answers about AI roles, cited from the knowledge folder.
@@ -33,6 +33,8 @@ public sealed class CliApp(TextReader input, TextWriter output, TextWriter error
           advisor roles [--json]
           advisor sections [--json]           how the knowledge files were parsed (ids and citation labels)
           advisor chat                        ask questions interactively; follow-ups keep context
+          advisor eval FILE.jsonl [--json] [--min 0.95]
+                                              score the answers to an eval file's questions; list the misses
           advisor serve                       run the Discord and Slack connections that are configured
 
         Options:
@@ -125,6 +127,7 @@ public sealed class CliApp(TextReader input, TextWriter output, TextWriter error
             "compare" => await CompareAsync(advisor, parsed).ConfigureAwait(false),
             "roles" => await RolesAsync(advisor, parsed.Has("--json")).ConfigureAwait(false),
             "sections" => await SectionsAsync(advisor, parsed.Has("--json")).ConfigureAwait(false),
+            "eval" => await EvalAsync(advisor, parsed).ConfigureAwait(false),
             "chat" => await new ConsoleChat(advisor, input, output).RunAsync(cancellationToken).ConfigureAwait(false),
             _ => UsageError($"unknown command '{parsed.Command}'"),
         };
@@ -137,6 +140,9 @@ public sealed class CliApp(TextReader input, TextWriter output, TextWriter error
         "ask" when !a.Has("--jsonl") && a.Positional.Count == 0 => "ask needs a question, e.g. advisor ask \"What skills does an AI Architect need?\"",
         "compare" when a.Positional.Count != 2 => "compare needs two roles, e.g. advisor compare \"AI Architect\" \"AI Scientist\" [--aspect skills]",
         "roles" or "sections" or "chat" when a.Positional.Count > 0 => $"{a.Command} takes no arguments",
+        "eval" when a.Positional.Count != 1 => "eval needs one file, e.g. advisor eval questions.jsonl [--min 0.95]",
+        "eval" when a.Get("--min") is { } min && !(double.TryParse(min, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var m) && m is >= 0 and <= 1) => "--min takes a share between 0 and 1, e.g. --min 0.95",
+        _ when a.Command != "eval" && a.Has("--min") => "--min goes with eval",
         _ when a.Command != "ask" && a.Has("--jsonl") => "--jsonl goes with ask",
         _ when a.Command != "compare" && a.Has("--aspect") => "--aspect goes with compare",
         _ => null,
@@ -303,6 +309,42 @@ public sealed class CliApp(TextReader input, TextWriter output, TextWriter error
         }
 
         return outcome.Succeeded ? Ok : Usage;
+    }
+
+    private async Task<int> EvalAsync(IAdvisor advisor, CliArguments a)
+    {
+        var path = a.Positional[0];
+        if (!File.Exists(path))
+        {
+            await error.WriteLineAsync($"error: the eval file '{path}' does not exist").ConfigureAwait(false);
+            return Usage;
+        }
+
+        var (cases, problems) = Advisor.Core.Evaluation.EvalSet.ReadFile(path);
+        if (cases.Count == 0)
+        {
+            await error.WriteLineAsync($"error: '{path}' has no readable questions" + (problems.Count == 0 ? "" : ": " + string.Join("; ", problems.Take(5)))).ConfigureAwait(false);
+            return Usage;
+        }
+
+        var card = Advisor.Core.Evaluation.Evaluator.Run(advisor.Knowledge, cases, problems);
+        if (a.Has("--json"))
+        {
+            await WriteJsonAsync(w => JsonOutput.WriteScorecard(w, card)).ConfigureAwait(false);
+        }
+        else
+        {
+            await output.WriteLineAsync(card.Describe(Path.GetFileName(path))).ConfigureAwait(false);
+        }
+
+        var min = a.Get("--min") is { } text ? double.Parse(text, System.Globalization.CultureInfo.InvariantCulture) : 0;
+        if (card.Score < min)
+        {
+            await error.WriteLineAsync($"error: the score {card.Score:P1} is below --min {min:P1}").ConfigureAwait(false);
+            return Failure;
+        }
+
+        return Ok;
     }
 
     private async Task<int> RolesAsync(IAdvisor advisor, bool json)

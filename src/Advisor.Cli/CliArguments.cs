@@ -13,6 +13,7 @@ internal sealed record CliArguments(string Command, IReadOnlyList<string> Positi
         ["--knowledge"] = true,
         ["--prompts"] = true,
         ["--aspect"] = true,
+        ["--min"] = true,
         ["--help"] = false,
         ["-h"] = false,
     };

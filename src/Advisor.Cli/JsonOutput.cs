@@ -54,6 +54,48 @@ internal static class JsonOutput
         w.WriteEndObject();
     }
 
+    /// <summary><c>eval --json</c>: the scorecard with its misses.</summary>
+    public static void WriteScorecard(Utf8JsonWriter w, Advisor.Core.Evaluation.Scorecard card)
+    {
+        w.WriteStartObject();
+        w.WriteString("knowledgeVersion", card.KnowledgeVersion);
+        w.WriteNumber("right", card.Right);
+        w.WriteNumber("total", card.Total);
+        w.WriteNumber("score", Math.Round(card.Score, 4));
+        w.WriteNumber("answeredAsCovered", card.AnsweredAsCovered);
+        w.WriteStartObject("byKind");
+        foreach (var kind in card.ByKind)
+        {
+            w.WriteStartObject(kind.Kind);
+            w.WriteNumber("right", kind.Right);
+            w.WriteNumber("total", kind.Total);
+            w.WriteEndObject();
+        }
+
+        w.WriteEndObject();
+        w.WriteStartArray("misses");
+        foreach (var miss in card.Misses)
+        {
+            w.WriteStartObject();
+            w.WriteString("id", miss.Case.Id);
+            w.WriteString("question", miss.Case.Question);
+            w.WriteString("expect", miss.Case.Expect);
+            w.WriteString("got", miss.Got);
+            w.WriteString("why", miss.Why);
+            w.WriteEndObject();
+        }
+
+        w.WriteEndArray();
+        w.WriteStartArray("errors");
+        foreach (var e in card.Errors)
+        {
+            w.WriteStringValue(e.ToString());
+        }
+
+        w.WriteEndArray();
+        w.WriteEndObject();
+    }
+
     public static void WriteComparison(Utf8JsonWriter w, RoleComparison c)
     {
         w.WriteStartObject();

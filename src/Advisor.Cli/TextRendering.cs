@@ -65,6 +65,8 @@ internal static class TextRendering
     {
         var q = r.Query;
         var sb = new StringBuilder("explain:");
+        sb.Append("\n  intent: ").Append(q.Intent).Append(q.UncoveredRole is { } role ? $" (role: {role}; closest: {string.Join(", ", q.ClosestRoles.Select(r => r.Name))})" : "")
+            .Append(q.UncoveredTopic is { } topic ? $" (topic: {topic})" : "").Append(q.SmallTalk is { } talk ? $" ({talk})" : "");
         sb.Append("\n  roles: ").Append(q.Roles.Count == 0 ? "-" : string.Join(", ", q.Roles.Select(x => x.Name))).Append(q.RolesFromHistory ? " (from the previous turn)" : "");
         sb.Append("\n  aspect: ").Append(q.Aspect ?? "-");
         sb.Append("\n  other terms: ").Append(q.ContentTerms.Count == 0 ? "-" : string.Join(' ', q.ContentTerms)).Append($"  (coverage {q.Coverage:0.##})");

@@ -11,8 +11,14 @@ public sealed record Answer
     /// <summary>Citations, best first; [n] in <see cref="Text"/> refers to the n-th (1-based).</summary>
     public required IReadOnlyList<Citation> Citations { get; init; }
 
-    /// <summary>True when the knowledge does not cover the question.</summary>
+    /// <summary>What kind of answer this is: an answer from the knowledge, a comparison, a role profile, or a reply that is not one.</summary>
+    public AnswerKind Kind { get; init; } = AnswerKind.Answer;
+
+    /// <summary>True when the knowledge does not cover the question (off-topic, or a role or topic the articles lack).</summary>
     public bool Abstained { get; init; }
+
+    /// <summary>For <see cref="AnswerKind.UncoveredRole"/> or <see cref="AnswerKind.UncoveredTopic"/>: the role or topic, as the user named it.</summary>
+    public string? Uncovered { get; init; }
 
     /// <summary>0..1: how well the retrieved sections match the question.</summary>
     public double Confidence { get; init; }
@@ -35,6 +41,34 @@ public sealed record Answer
     /// <summary>Id of the knowledge snapshot that answered.</summary>
     [JsonIgnore]
     public string KnowledgeVersion { get; init; } = "";
+}
+
+/// <summary>What kind of reply an <see cref="Answer"/> is.</summary>
+public enum AnswerKind
+{
+    /// <summary>An answer quoted from (or written from) the sections that answer the question.</summary>
+    Answer,
+
+    /// <summary>Two (or more) roles side by side, each side cited.</summary>
+    Comparison,
+
+    /// <summary>A short profile of one role: its definition and the key line of each aspect, cited.</summary>
+    Profile,
+
+    /// <summary>The question is about a role the articles don't cover; names the closest roles they do.</summary>
+    UncoveredRole,
+
+    /// <summary>A career topic the articles don't cover for the role asked about (pay, remote work…); points to the nearest sections.</summary>
+    UncoveredTopic,
+
+    /// <summary>Not about anything the knowledge covers.</summary>
+    OffTopic,
+
+    /// <summary>A greeting, thanks or a request for help: a short friendly reply with example questions.</summary>
+    SmallTalk,
+
+    /// <summary>A reply to a command typed in chat ("/roles", "/help", an unknown "/command").</summary>
+    Command,
 }
 
 /// <summary>One cited role section. <see cref="Quote"/> occurs verbatim in the section.</summary>

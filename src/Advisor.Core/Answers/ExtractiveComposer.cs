@@ -6,14 +6,15 @@ using Advisor.Core.Retrieval;
 namespace Advisor.Core.Answers;
 
 /// <summary>
-/// The default composer, with no model: it quotes the sentences or bullet items of the top sections that
-/// answer the question, each cited, or abstains and lists the closest sections.
+/// The default composer, with no model: it quotes the sentences or bullet items of the sections that answer the
+/// question, each cited — one role's sections for a question, both sides for a comparison, a short profile for a broad
+/// question — or says plainly what the knowledge does not cover, or answers small talk.
 /// </summary>
 public sealed class ExtractiveComposer : IAnswerComposer
 {
-    private const int MaxSections = 3;
     private const int MaxListItems = 8;
-    private const int MaxSentences = 3;
+    private const int MatchedItems = 4;
+    private const int MatchedSentences = 3;
 
     public async IAsyncEnumerable<AnswerUpdate> ComposeStreamingAsync(AdvisorQuestion question, RetrievalResult retrieval, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
@@ -23,61 +24,17 @@ public sealed class ExtractiveComposer : IAnswerComposer
         yield return new AnswerUpdate(answer.Text, answer);
     }
 
-    /// <summary>Composes the extractive answer for a retrieval result.</summary>
-    public static Answer Compose(RetrievalResult retrieval)
+    /// <summary>Composes the extractive answer for a retrieval result, by what the question asks for.</summary>
+    public static Answer Compose(RetrievalResult retrieval) => retrieval.Query.Intent switch
     {
-        var q = retrieval.Query;
-        if (!retrieval.InScope)
-        {
-            return Abstain(retrieval);
-        }
-
-        var chosen = ChooseSections(retrieval);
-        var index = retrieval.Knowledge.Index;
-        var text = new StringBuilder();
-        var citations = new List<Citation>();
-        var queryTerms = q.QueryTerms.ToHashSet(StringComparer.Ordinal);
-        foreach (var section in chosen)
-        {
-            var stems = index.UnitStems[IndexOf(retrieval.Knowledge, section)];
-            var units = SelectUnits(section, stems, queryTerms, q.Aspect);
-            var n = citations.Count + 1;
-            citations.Add(new Citation(section.ArticleTitle, section.Topic, section.Role, section.File, MentionGuard.Neutralize(units[0]))
-            {
-                SectionId = section.Id,
-            });
-
-            if (text.Length > 0)
-            {
-                text.Append("\n\n");
-            }
-
-            text.Append(Heading(section)).Append('\n');
-            if (section.IsList)
-            {
-                foreach (var unit in units)
-                {
-                    text.Append("- ").Append(unit).Append(" [").Append(n).Append("]\n");
-                }
-
-                text.Length--; // last newline
-            }
-            else
-            {
-                text.Append(string.Join(' ', units)).Append(" [").Append(n).Append(']');
-            }
-        }
-
-        return new Answer
-        {
-            Text = MentionGuard.Neutralize(text.ToString()),
-            Citations = citations,
-            Confidence = retrieval.Confidence,
-            Roles = q.Roles.Count > 0 ? q.Roles.Select(r => r.Name).ToList() : chosen.Select(s => s.Role).OfType<string>().Distinct().ToList(),
-            Aspect = q.Aspect ?? chosen[0].Aspect,
-            KnowledgeVersion = retrieval.Knowledge.Version,
-        };
-    }
+        AnswerKind.SmallTalk => Replies.SmallTalk(retrieval),
+        AnswerKind.UncoveredRole => Replies.UncoveredRole(retrieval),
+        AnswerKind.UncoveredTopic => Replies.UncoveredTopic(retrieval),
+        AnswerKind.Comparison => SideBySide.Compose(retrieval),
+        AnswerKind.Profile => RoleProfile.Compose(retrieval),
+        AnswerKind.Answer when retrieval.Ranked.Count > 0 => ComposeAnswer(retrieval),
+        _ => Abstain(retrieval),
+    };
 
     /// <summary>The answer for a question the knowledge does not cover: says so and lists the closest sections.</summary>
     public static Answer Abstain(RetrievalResult retrieval)
@@ -98,6 +55,7 @@ public sealed class ExtractiveComposer : IAnswerComposer
         {
             Text = MentionGuard.Neutralize(text.ToString()),
             Citations = [],
+            Kind = AnswerKind.OffTopic,
             Abstained = true,
             Confidence = retrieval.Confidence,
             Suggestions = closest.Select(MentionGuard.Neutralize).ToList(),
@@ -107,68 +65,54 @@ public sealed class ExtractiveComposer : IAnswerComposer
         };
     }
 
-    private static List<KnowledgeSection> ChooseSections(RetrievalResult retrieval)
+    /// <summary>The sections an answer of this retrieval quotes, in order (what a model composer should see first).</summary>
+    public static IReadOnlyList<KnowledgeSection> SectionsUsed(RetrievalResult retrieval) =>
+        Compose(retrieval).Citations.Select(c => retrieval.Knowledge.SectionsById.GetValueOrDefault(c.SectionId)).OfType<KnowledgeSection>().ToList();
+
+    private static Answer ComposeAnswer(RetrievalResult retrieval)
     {
         var q = retrieval.Query;
-        var ranked = retrieval.Ranked;
-        var chosen = new List<KnowledgeSection>();
-        if (q.Roles.Count >= 2)
+        var knowledge = retrieval.Knowledge;
+        var chosen = ChooseSections(retrieval);
+        var focus = q.QueryTerms.ToHashSet(StringComparer.Ordinal);
+        var writer = new AnswerWriter(knowledge);
+        foreach (var section in chosen)
         {
-            // One section per named role, each the best ranked for that role.
-            foreach (var role in q.Roles.Take(MaxSections))
-            {
-                var best = ranked.FirstOrDefault(s => s.Section.Role == role.Name && (q.Aspect is null || s.Section.Aspect == q.Aspect))
-                    ?? ranked.FirstOrDefault(s => s.Section.Role == role.Name);
-                if (best is not null && !chosen.Contains(best.Section))
-                {
-                    chosen.Add(best.Section);
-                }
-            }
+            var whole = q.Aspect is not null && section.Aspect == q.Aspect;
+            var excerpt = Excerpts.Pick(section, knowledge.Index.UnitStems[knowledge.PositionOf(section)], focus, whole, whole ? MaxListItems : section.IsList ? MatchedItems : MatchedSentences);
+            writer.Block(Heading(section)).Quote(section, excerpt);
         }
 
-        if (chosen.Count == 0)
+        return new Answer
         {
-            var top = ranked[0];
-            chosen.Add(top.Section);
+            Text = writer.ToString(),
+            Citations = writer.Citations,
+            Confidence = retrieval.Confidence,
+            Roles = q.Roles.Count > 0 ? q.Roles.Select(r => r.Name).ToList() : chosen.Select(s => s.Role).OfType<string>().Distinct().ToList(),
+            Aspect = q.Aspect ?? chosen[0].Aspect,
+            KnowledgeVersion = knowledge.Version,
+        };
+    }
 
-            // The same role and aspect told by another article (e.g. the ML Research Engineer in two articles).
-            var twin = ranked.Skip(1).FirstOrDefault(s => s.Score >= top.Score * 0.85 && s.Section.Role == top.Section.Role
-                && s.Section.Aspect == top.Section.Aspect && s.Section.File != top.Section.File);
-            if (twin is not null)
-            {
-                chosen.Add(twin.Section);
-            }
+    private static List<KnowledgeSection> ChooseSections(RetrievalResult retrieval)
+    {
+        var ranked = retrieval.Ranked;
+        var top = ranked[0];
+        var chosen = new List<KnowledgeSection> { top.Section };
+
+        // The same role and aspect told by another article (e.g. one role described in two articles).
+        var twin = ranked.Skip(1).FirstOrDefault(s => s.Score >= top.Score * 0.85 && s.Section.Role == top.Section.Role
+            && s.Section.Aspect == top.Section.Aspect && s.Section.File != top.Section.File);
+        if (twin is not null)
+        {
+            chosen.Add(twin.Section);
         }
 
         return chosen;
     }
 
-    private static List<string> SelectUnits(KnowledgeSection section, HashSet<string>[] unitStems, HashSet<string> queryTerms, string? aspect)
-    {
-        var wholeSection = aspect is not null && section.Aspect == aspect;
-        if (section.IsList && wholeSection)
-        {
-            return section.Units.Take(MaxListItems).ToList();
-        }
-
-        var scored = section.Units
-            .Select((unit, i) => (Unit: unit, Index: i, Overlap: unitStems[i].Count(queryTerms.Contains)))
-            .ToList();
-        var limit = section.IsList ? MaxListItems / 2 : MaxSentences;
-        var picked = scored.Where(s => s.Overlap > 0).OrderByDescending(s => s.Overlap).ThenBy(s => s.Index).Take(limit).ToList();
-        if (wholeSection || picked.Count == 0)
-        {
-            // The section is what was asked for (or nothing matched word for word): lead with its opening.
-            picked = picked.Concat(scored.Take(section.IsList ? limit : 2)).DistinctBy(s => s.Index).Take(limit).ToList();
-        }
-
-        return picked.OrderBy(s => s.Index).Select(s => s.Unit).ToList();
-    }
-
-    private static string Heading(KnowledgeSection section) =>
+    internal static string Heading(KnowledgeSection section) =>
         section.Role is null
             ? $"{section.Topic} ({section.ArticleTitle}):"
             : $"{section.Role} — {section.Topic} ({section.ArticleTitle}):";
-
-    private static int IndexOf(KnowledgeSnapshot knowledge, KnowledgeSection section) => knowledge.PositionOf(section);
 }

@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Advisor.Core.Retrieval;
 using Advisor.Core.Roles;
+using Advisor.Core.Understanding;
 
 namespace Advisor.Core.Knowledge;
 
@@ -25,7 +26,26 @@ public sealed class KnowledgeSnapshot
         Catalog = new RoleCatalog(articles);
         Index = new SectionIndex(Sections, articles.ToDictionary(a => a.File, a => a.Roles, StringComparer.Ordinal));
         Version = ComputeVersion(articles);
+        RoleWords = Catalog.Roles.SelectMany(r => r.Aliases.Prepend(r.Name)).SelectMany(TextTools.Words).ToHashSet(StringComparer.Ordinal);
+        RoleHeads = Catalog.Roles.Select(r => TextTools.Words(r.Name)).Where(w => w.Count > 0)
+            .SelectMany(w => RoleNames.PersonForms(w[^1])).ToHashSet(StringComparer.Ordinal);
+        Spelling = new Spelling(Sections.SelectMany(s => s.Units.Append(s.Topic).Append(s.ArticleTitle)).SelectMany(TextTools.Words)
+            .Concat(RoleWords)
+            .Concat(AspectLexicon.Vocabulary())
+            .Concat(ChatText.Vocabulary())
+            .Concat(JobTitles.Vocabulary())
+            .Concat(SectionIndex.QuestionWords),
+            AspectLexicon.Prefixes());
     }
+
+    /// <summary>Every word of every role name and alias ("ai", "machine", "learning", "mlre", …).</summary>
+    internal HashSet<string> RoleWords { get; }
+
+    /// <summary>The head words of the covered roles' names, in their person forms ("architect", "engineer", "researcher").</summary>
+    internal HashSet<string> RoleHeads { get; }
+
+    /// <summary>Typo correction against the words of this knowledge and of the question reader.</summary>
+    internal Spelling Spelling { get; }
 
     private readonly Dictionary<string, int> _positions;
 

@@ -1,4 +1,5 @@
 using Advisor.Core.Knowledge;
+using Advisor.Core.Understanding;
 
 namespace Advisor.Core.Retrieval;
 
@@ -9,46 +10,72 @@ namespace Advisor.Core.Retrieval;
 /// </summary>
 public static class AspectLexicon
 {
-    private sealed record AspectDef(string Key, string Display, string[] Heading, string[] Question, string Related = "");
+    /// <param name="Topic">
+    /// True for what career articles often leave out (pay, remote work, visas, age, interviews, hours, job security,
+    /// promotion, freelancing, diversity): asked about a role whose articles have no such section, the honest answer
+    /// is that they don't cover it.
+    /// </param>
+    /// <param name="Near">For a topic: the aspects whose sections come closest to it, to point to instead.</param>
+    private sealed record AspectDef(string Key, string Display, string[] Heading, string[] Question, string Related = "", bool Topic = false, string[]? Near = null);
 
     private static readonly AspectDef[] Defs =
     [
         new("definition", "Definition", ["definition*", "core focus", "objective*", "overview", "what is"],
-            ["what is", "what are", "who is", "who are", "defin*", "mean*", "explain*", "describ*", "focus*", "objective*", "goal*", "aim", "aims", "overview", "purpose"], "focus objective aims responsible specializes role"),
+            ["~what is", "~what are", "~who is", "~who are", "~defin*", "~mean*", "~explain*", "~describ*", "~focus*", "~objective*", "~goal*", "~aim", "~aims", "~overview", "~purpose", "~about"], "focus objective aims responsible specializes role"),
         new("responsibilities", "Responsibilities", ["responsibilit*", "duties", "nature of work", "day to day"],
-            ["responsib*", "dut*", "task*", "daily", "day to day", "day-to-day", "all day", "typical day", "typical week", "week", "weeks", "job involve*", "role involve*", "work involve*", "nature of", "kind of work", "type of work", "actually do", "they do", "he do", "she do", "does an", "does a", "work on"], "responsible conduct develop design implement collaborate work tasks"),
+            ["responsib*", "dut*", "task*", "daily", "day to day", "day-to-day", "all day", "typical day", "typical week", "day in the life", "routine", "workday", "work day", "workdays", "look like", "week", "weeks", "job involve*", "role involve*", "work involve*", "nature of", "kind of work", "type of work", "actually do", "they do", "he do", "she do", "~does an", "~does a", "work on", "spend*", "working on", "get done", "deal with", "in charge"], "responsible conduct develop design implement collaborate work tasks"),
         new("skills", "Skills", ["skill*"],
-            ["skill*", "abilit*", "competenc*", "proficien*", "good at", "expertise", "math*", "programming", "coding", "languages", "soft skills", "know how", "need to know", "requirement*"], "skills proficiency knowledge experience understanding ability expertise"),
+            ["skill*", "abilit*", "competenc*", "proficien*", "good at", "expertise", "math*", "programming", "coding", "code", "languages", "soft skills", "know how", "need to know", "requirement*", "learn", "strong in", "capabilit*"], "skills proficiency knowledge experience understanding ability expertise"),
         new("education", "Education", ["educat*", "background*", "degree*", "qualification*"],
-            ["educat*", "degree*", "phd*", "ph.d", "doctorate", "master*", "bachelor*", "study", "studie*", "studying", "universit*", "college", "qualification*", "certific*", "academic background", "major", "school*", "diploma*"], "degree bachelor master ph.d computer science mathematics background certifications"),
+            ["educat*", "degree*", "phd*", "ph.d", "doctorate", "master*", "msc", "bachelor*", "bsc", "study", "studie*", "studying", "universit*", "uni", "college", "qualification*", "certific*", "academic background", "major", "school*", "diploma*", "grad school", "postdoc*", "bootcamp*", "course*", "self taught"], "degree bachelor master ph.d computer science mathematics background certifications"),
         new("tools", "Tools and Software", ["tool*", "software", "technolog*", "tech stack"],
-            ["tool*", "software", "ide", "ides", "editor*", "framework*", "librar*", "stack", "notebook*", "jupyter", "pycharm", "matlab", "git", "version control", "use day", "platform*", "tech stack", "technolog*"], "tools software frameworks platforms libraries languages environments"),
+            ["tool*", "software", "ide", "ides", "editor*", "framework*", "librar*", "stack", "notebook*", "jupyter", "pycharm", "vscode", "matlab", "git", "version control", "use day", "platform*", "tech stack", "technolog*", "~use", "~using", "apps", "program they", "cloud"], "tools software frameworks platforms libraries languages environments"),
         new("industries", "Industries", ["industr*", "sector*", "employer*"],
-            ["industr*", "sector*", "hire*", "hiring", "employ*", "compan*", "who pays", "work for", "where do", "where can", "field*", "domain*", "organi*"], "industries companies organizations institutions academia academic settings labs sectors technology"),
+            ["industr*", "sector*", "hire*", "hiring", "employ*", "compan*", "who pays", "work for", "where do", "where can", "where does", "field*", "domain*", "organi*", "firms", "businesses", "work at"], "industries companies organizations institutions academia academic settings labs sectors technology"),
         new("outlook", "Outlook", ["outlook*", "demand", "future", "career prospect*", "job market"],
-            ["outlook*", "demand*", "future", "prospect*", "growth", "grow*", "job market", "market", "in demand", "trend*", "opportunit*", "worth it", "pay", "salar*"], "demand grow growth opportunities future projected"),
+            ["outlook*", "demand*", "future", "prospect*", "growth", "grow*", "job market", "market", "in demand", "trend*", "opportunit*", "worth it", "worth", "hype", "hyped", "dying", "dead end", "sought after", "saturated", "next decade", "long run"], "demand grow growth opportunities future projected"),
         new("deliverables", "Output and Deliverables", ["output*", "deliverable*"],
-            ["deliver*", "output*", "produce*", "outcome*", "build*", "create*", "ship*"], "deliverables produce outputs products prototypes applications"),
+            ["deliver*", "output*", "produce*", "outcome*", "~build*", "~create*", "ship*", "end product", "result in"], "deliverables produce outputs products prototypes applications"),
         new("evaluation", "Evaluation Metrics", ["evaluat*", "metric*", "success"],
-            ["measur*", "metric*", "success*", "evaluat*", "kpi*", "judg*", "assess*", "performance review"], "success measured metrics evaluation"),
+            ["measur*", "metric*", "success*", "evaluat*", "kpi*", "judg*", "assess*", "performance review", "doing well", "good job"], "success measured metrics evaluation"),
         new("collaboration", "Collaboration and Workflow", ["collaborat*", "workflow*", "teamwork"],
-            ["collaborat*", "workflow*", "team*", "work with", "colleague*", "process*", "agile", "peer review"], "collaborate collaborating teams cross-functional workflow colleagues"),
+            ["collaborat*", "workflow*", "team*", "work with", "colleague*", "process*", "agile", "peer review", "work alongside", "coworker*"], "collaborate collaborating teams cross-functional workflow colleagues"),
         new("impact", "Time Horizon and Impact", ["time horizon", "impact"],
-            ["horizon*", "long-term", "long term", "short-term", "short term", "impact*", "timeline*", "how long", "breakthrough*", "years"], "time horizon impact long-term short-term years"),
+            ["horizon*", "long-term", "long term", "short-term", "short term", "impact*", "timeline*", "how long", "breakthrough*", "years", "quick wins", "fast results", "see results", "pan out", "takes years", "take years", "how fast", "how quickly", "reach users", "turnaround"], "time horizon impact long-term short-term years"),
         new("getting-started", "Getting Started", ["tips", "getting started", "advice", "how to start"],
-            ["start*", "begin*", "break into", "get into", "getting into", "tip", "tips", "advice", "advise", "becom*", "prepar*", "transition*", "switch*", "career path", "first step*", "get started"], "start foundation experience network education tips"),
-        new("summary", "Summary", ["summary", "conclusion*", "in short"], ["summar*", "in short", "tl;dr", "tldr", "overall"]),
-        new("introduction", "Introduction", ["introduction"], []),
+            ["start*", "begin*", "break into", "get into", "getting into", "tip", "tips", "advice", "advise", "~becom*", "prepar*", "transition*", "switch*", "career path", "first step*", "get started", "roadmap", "pivot*", "move into", "land a job", "get hired", "career change"], "start foundation experience network education tips"),
+        new("pay", "Pay", ["salar*", "pay", "compensation", "earnings"],
+            ["salar*", "pay", "pays", "paid", "payed", "earn*", "income", "compensation", "comp", "tc", "wage*", "money", "rich", "~how much", "~make", "six figure*", "lucrative", "well paid", "bonus*", "equity"], Topic: true, Near: ["outlook"]),
+        new("remote", "Remote work and travel", ["remote*", "work from home", "location*", "travel*"],
+            ["remote*", "wfh", "work from home", "from home", "hybrid", "onsite", "on site", "in office", "office", "relocat*", "nomad", "commut*", "travel*", "business trip*"], Topic: true, Near: ["collaboration", "industries"]),
+        new("visa", "Visas and immigration", ["visa*", "immigration"],
+            ["visa*", "immigra*", "sponsor*", "h1b", "green card", "citizen*", "work permit", "permit*", "residency", "abroad"], Topic: true, Near: ["industries"]),
+        new("clearance", "Security clearance", ["security clearance*", "clearance*"],
+            ["clearance*", "security clearance", "background check*", "vetting"], Topic: true, Near: ["industries"]),
+        new("age", "Age", ["age"],
+            ["too old", "too young", "years old", "old to", "age", "ages", "aged", "years old", "midlife", "mid life", "retire*", "older", "younger", "40s", "30s", "50s", "60s", "teen*"], Topic: true, Near: ["education", "getting-started"]),
+        new("interviews", "Interviews", ["interview*", "hiring process"],
+            ["interview*", "leetcode", "hiring process", "coding test*", "take home", "whiteboard*", "resume*", "cv", "cover letter", "application process", "apply for", "applying for", "job application*"], Topic: true, Near: ["skills", "getting-started"]),
+        new("hours", "Hours and work-life balance", ["work life balance", "working hours"],
+            ["hours", "overtime", "work life", "balance", "burnout", "burn out", "stress*", "weekend*", "vacation*", "pto", "crunch", "on call", "oncall", "nine to five", "sleep", "free time", "family life"], Topic: true, Near: ["responsibilities", "impact"]),
+        new("security", "Job security", ["job security"],
+            ["layoff*", "laid off", "lay off", "job security", "secure", "stable", "stability", "fired", "recession", "replac*", "automated away", "obsolete"], Topic: true, Near: ["outlook"]),
+        new("promotion", "Promotion and levels", ["promotion*", "career ladder", "levels"],
+            ["promot*", "career ladder", "ladder", "levels", "leveling", "seniority", "raise", "raises", "job title*", "title*"], Topic: true, Near: ["outlook", "getting-started"]),
+        new("freelance", "Freelancing", ["freelanc*", "contracting"],
+            ["freelanc*", "contractor*", "gig*", "side hustle", "side gig", "self employed", "consultancy", "own business", "own company", "upwork", "fiverr"], Topic: true, Near: ["industries"]),
+        new("diversity", "Diversity", ["diversity", "inclusion"],
+            ["women", "woman", "gender", "diversity", "minorit*", "female", "inclusion", "disabilit*", "neurodivergent", "adhd"], Topic: true, Near: ["getting-started"]),
+        new("summary", "Summary", ["summary", "conclusion*", "in short"], ["summar*", "in short", "tl;dr", "tldr", "bottom line", "takeaway*", "conclu*", "in the end", "verdict", "sum up", "sum it up", "in one line", "one liner", "short version", "final word"]),
+        new("introduction", "Introduction", ["introduction"], ["article", "writeup", "write up", "blog post", "this post", "this piece", "meant for", "who is it for", "read about", "at the start", "very start", "~context", "set things up"]),
     ];
 
     private static readonly Dictionary<string, AspectDef> ByKey = Defs.ToDictionary(d => d.Key, StringComparer.OrdinalIgnoreCase);
 
-    private sealed record Trigger(string[] Parts, bool Prefix);
-
-    private static readonly Dictionary<string, Trigger> Compiled = Defs
-        .SelectMany(d => d.Heading.Concat(d.Question))
-        .Distinct(StringComparer.Ordinal)
-        .ToDictionary(t => t, t => new Trigger([.. TextTools.Words(t.Replace("*", "", StringComparison.Ordinal))], t.EndsWith('*')), StringComparer.Ordinal);
+    private static readonly Dictionary<string, (PhraseSet Heading, PhraseSet Question, PhraseSet All)> Sets = Defs.ToDictionary(
+        d => d.Key,
+        d => (new PhraseSet(d.Heading), new PhraseSet(d.Question), new PhraseSet(d.Heading.Concat(d.Question).Select(t => t.TrimStart('~')))),
+        StringComparer.Ordinal);
 
     /// <summary>Aspect keys in the order a comparison lines them up.</summary>
     public static IReadOnlyList<string> ComparisonOrder { get; } =
@@ -63,19 +90,53 @@ public static class AspectLexicon
     /// <summary>"Education" for "education".</summary>
     public static string Display(string key) => ByKey.TryGetValue(key, out var d) ? d.Display : key;
 
+    /// <summary>The stems of the prefix triggers ("educat", "responsib"): a word starting with one is a word a reader knows.</summary>
+    public static IEnumerable<string> Prefixes() =>
+        Defs.SelectMany(d => d.Heading.Concat(d.Question)).Where(t => t.EndsWith('*'))
+            .Select(t => TextTools.Words(t.Trim('~', '*'))).Where(w => w.Count > 0 && w[^1].Length >= 4).Select(w => w[^1]).Distinct();
+
+    /// <summary>Every word the triggers are made of, a prefix trigger ("educat*") with its usual endings: words a reader knows.</summary>
+    public static IEnumerable<string> Vocabulary()
+    {
+        string[] endings = ["s", "e", "es", "ed", "ing", "y", "ies", "ion", "ions", "al", "ity", "er", "ers", "ment", "ments"];
+        foreach (var trigger in Defs.SelectMany(d => d.Heading.Concat(d.Question)))
+        {
+            var words = TextTools.Words(trigger.Trim('~', '*'));
+            foreach (var w in trigger.EndsWith('*') ? words.SkipLast(1) : words)
+            {
+                yield return w;
+            }
+
+            if (trigger.EndsWith('*') && words.Count > 0)
+            {
+                foreach (var ending in endings)
+                {
+                    yield return words[^1] + ending;
+                }
+            }
+        }
+    }
+
+    // On equal weight: a topic (what the question is really about) beats an aspect, which beats the generic ones.
+    private static int Rank(string key) => ByKey[key].Topic ? 4 : key switch
+    {
+        "definition" => 0,
+        "introduction" => 1,
+        "summary" => 2,
+        _ => 3,
+    };
+
+    /// <summary>True for a topic career articles often leave out (pay, remote work, visas…): see <c>AspectDef.Topic</c>.</summary>
+    public static bool IsTopic(string key) => ByKey.TryGetValue(key, out var d) && d.Topic;
+
+    /// <summary>For a topic: the aspects whose sections come closest to it.</summary>
+    public static IReadOnlyList<string> Near(string key) => ByKey.TryGetValue(key, out var d) ? d.Near ?? [] : [];
+
     /// <summary>The aspect a topic heading is about, or null.</summary>
     public static string? ForHeading(string heading)
     {
         var words = TextTools.Words(heading);
-        foreach (var def in Defs)
-        {
-            if (def.Heading.Any(t => Matches(words, t, out _)))
-            {
-                return def.Key;
-            }
-        }
-
-        return null;
+        return Defs.FirstOrDefault(d => Sets[d.Key].Heading.Any(words))?.Key;
     }
 
     /// <summary>
@@ -83,85 +144,79 @@ public static class AspectLexicon
     /// </summary>
     public static string? Resolve(string text)
     {
-        if (ByKey.ContainsKey(text.Trim()))
+        if (ByKey.TryGetValue(text.Trim(), out var exact))
         {
-            return ByKey[text.Trim()].Key;
+            return exact.Key;
         }
 
         var words = TextTools.Words(text);
-        foreach (var def in Defs)
-        {
-            if (TextTools.Words(def.Display).SequenceEqual(words) || def.Heading.Concat(def.Question).Any(t => Matches(words, t, out _)))
-            {
-                return def.Key;
-            }
-        }
-
-        return null;
+        return Defs.FirstOrDefault(d => TextTools.Words(d.Display).SequenceEqual(words) || Sets[d.Key].All.Any(words))?.Key;
     }
 
-    /// <summary>The aspect a question asks about (most trigger hits, earliest on ties), and the words that triggered it.</summary>
-    public static (string? Aspect, HashSet<int> TriggerPositions) Detect(IReadOnlyList<string> questionWords)
+    /// <summary>The aspect a question asks about (most trigger weight, a topic before an aspect and then the earliest on ties), and the words that triggered it.</summary>
+    public static (string? Aspect, HashSet<int> TriggerPositions) Detect(IReadOnlyList<string> questionWords, ISet<int>? skip = null)
+    {
+        var reading = Read(questionWords, skip);
+        return (reading.Aspect, reading.Positions);
+    }
+
+    /// <summary>Everything the aspect triggers say about a question (see <see cref="AspectReading"/>).</summary>
+    public static AspectReading Read(IReadOnlyList<string> questionWords, ISet<int>? skip = null)
     {
         string? best = null;
-        var bestHits = 0.0;
+        var bestWeight = 0.0;
         var bestFirst = int.MaxValue;
         HashSet<int> bestPositions = [];
+        var all = new HashSet<int>();
+        var strong = 0;
+        // Every trigger found, longest first: words a longer phrase of another aspect took ("meant for") don't count again ("mean*").
+        var found = Defs.SelectMany(d => Sets[d.Key].Question.Matches(questionWords, skip).Select(m => (d.Key, m.Start, m.Length, m.Weight)))
+            .OrderByDescending(m => m.Length).ThenBy(m => m.Start).ToList();
+        var claimed = new HashSet<int>();
+        var kept = new List<(string Key, int Start, int Length, double Weight)>();
+        foreach (var m in found)
+        {
+            var span = Enumerable.Range(m.Start, m.Length).ToList();
+            if (span.All(claimed.Contains) && !kept.Any(k => k.Key == m.Key && k.Start <= m.Start && m.Start + m.Length <= k.Start + k.Length))
+            {
+                continue;
+            }
+
+            claimed.UnionWith(span);
+            kept.Add(m);
+        }
+
         foreach (var def in Defs)
         {
-            var hits = 0;
-            var first = int.MaxValue;
-            var positions = new HashSet<int>();
-            foreach (var trigger in def.Question)
+            var mine = kept.Where(k => k.Key == def.Key).ToList();
+            var weight = mine.Sum(k => k.Weight);
+            var first = mine.Count == 0 ? int.MaxValue : mine.Min(k => k.Start);
+            var positions = mine.SelectMany(k => Enumerable.Range(k.Start, k.Length)).ToList();
+            all.UnionWith(positions);
+            if (weight >= 1 && def.Key is not ("definition" or "introduction"))
             {
-                if (Matches(questionWords, trigger, out var at))
-                {
-                    hits++;
-                    first = Math.Min(first, at);
-                    var len = Compiled[trigger].Parts.Length;
-                    for (var k = 0; k < len; k++)
-                    {
-                        positions.Add(at + k);
-                    }
-                }
+                strong++;
             }
 
-            // Generic openers ("what is") only count when nothing more specific is asked.
-            var weight = def.Key == "definition" ? hits * 0.5 : hits;
-            if (weight > bestHits || (weight == bestHits && weight > 0 && first < bestFirst))
+            var better = weight > bestWeight
+                || (weight == bestWeight && weight > 0 && (Rank(def.Key) > Rank(best!) || (Rank(def.Key) == Rank(best!) && first < bestFirst)));
+            if (better)
             {
                 best = def.Key;
-                bestHits = weight;
+                bestWeight = weight;
                 bestFirst = first;
-                bestPositions = positions;
+                bestPositions = [.. positions];
             }
         }
 
-        return (best, bestPositions);
-    }
-
-    private static bool Matches(IReadOnlyList<string> words, string trigger, out int at)
-    {
-        var (parts, prefix) = Compiled[trigger];
-        for (var i = 0; i + parts.Length <= words.Count; i++)
-        {
-            var ok = true;
-            for (var j = 0; j < parts.Length && ok; j++)
-            {
-                var w = words[i + j];
-                var p = parts[j];
-                var last = j == parts.Length - 1;
-                ok = w == p || (last && prefix && w.StartsWith(p, StringComparison.Ordinal)) || (w.Length == p.Length + 1 && w[^1] == 's' && w.StartsWith(p, StringComparison.Ordinal));
-            }
-
-            if (ok)
-            {
-                at = i;
-                return true;
-            }
-        }
-
-        at = -1;
-        return false;
+        return new AspectReading(best, bestWeight, bestPositions, all, strong);
     }
 }
+
+/// <summary>What the aspect triggers found in a question.</summary>
+/// <param name="Aspect">The aspect with the most trigger weight, or null.</param>
+/// <param name="Weight">Its weight: a strong trigger counts 1, a weak one ½.</param>
+/// <param name="Positions">The words that triggered it.</param>
+/// <param name="AllPositions">The words that triggered any aspect.</param>
+/// <param name="StrongAspects">How many specific aspects were asked about with a strong trigger ("skills, education, tools, all of it").</param>
+public sealed record AspectReading(string? Aspect, double Weight, HashSet<int> Positions, HashSet<int> AllPositions, int StrongAspects);

@@ -1,6 +1,7 @@
 using Advisor.Core.Answers;
 using Advisor.Core.Knowledge;
 using Advisor.Core.Roles;
+using Advisor.Core.Understanding;
 using Lucene.Net.Index;
 using Lucene.Net.Search;
 
@@ -32,26 +33,38 @@ public static class Retriever
     public static RetrievalResult Retrieve(KnowledgeSnapshot knowledge, string question, IReadOnlyList<ConversationTurn> history)
     {
         var index = knowledge.Index;
-        var words = TextTools.Words(MentionGuard.Strip(question));
-        var mentions = knowledge.Catalog.FindMentions(words);
-        var roles = mentions.Select(m => m.Role).DistinctBy(r => r.Name).ToList();
-        var (aspect, aspectPositions) = AspectLexicon.Detect(words);
+        var reading = QuestionReader.Read(knowledge, question);
+        var words = reading.Words;
+        var roles = reading.Mentions.Select(m => m.Role).DistinctBy(r => r.Name).ToList();
+        var aspect = reading.Aspect;
+        var subjectTitles = reading.Uncovered.Where(t => !t.IsContext).ToList();
 
-        // The words that name neither a role nor the aspect are the question's content.
-        var signal = new HashSet<int>(aspectPositions.Concat(mentions.SelectMany(m => Enumerable.Range(m.Start, m.Length))));
+        // The words that name neither a role, a title, the aspect nor a cue, and are not chat filler, are the content.
+        var contentPositions = Enumerable.Range(0, words.Count).Where(i => !reading.Consumed.Contains(i) && !QuestionReader.IsNoise(words[i])).ToList();
         var terms = new QueryTerms(index);
-        var (content, covered) = ReadContent(index, words.Where((_, i) => !signal.Contains(i)), terms);
+        var (content, covered, unknown) = ReadContent(index, contentPositions.Select(i => (words[i], reading.Typed[i])), terms);
 
         var rolesFromHistory = false;
-        if (roles.Count == 0 && history.Count > 0)
+        if (roles.Count == 0 && subjectTitles.Count == 0 && history.Count > 0 && reading.SmallTalk is null)
         {
             roles = RolesOfPreviousTurn(knowledge, history);
             rolesFromHistory = roles.Count > 0;
         }
-
-        if (aspect is null && history.Count > 0 && content.Count == 0)
+        else if (roles.Count == 1 && reading.CompareCue && subjectTitles.Count == 0 && history.Count > 0
+            && RolesOfPreviousTurn(knowledge, history) is { Count: > 0 } earlier && earlier.All(r => r.Name != roles[0].Name))
         {
-            aspect = AspectOfPreviousTurn(history); // "what about AI Scientists?" keeps asking about the same aspect
+            roles = [.. earlier, roles[0]]; // "how is that different from an MLRE?" compares the earlier role with this one
+        }
+
+        if ((aspect is null || reading.AspectWeight < 1) && history.Count > 0 && content.Count == 0 && reading.Profile == ProfileCue.None && reading.SmallTalk is null)
+        {
+            aspect = AspectOfPreviousTurn(history) ?? aspect; // "what about AI Scientists?" keeps asking about the same aspect
+        }
+
+        // A topic only hinted at ("how much…" alone) is not asked about.
+        if (aspect is not null && AspectLexicon.IsTopic(aspect) && reading.AspectWeight < 1 && aspect == reading.Aspect)
+        {
+            aspect = null;
         }
 
         // An aspect none of the named roles has a section for would pull toward other roles: leave it to the text.
@@ -59,18 +72,17 @@ public static class Retriever
 
         // Role names and boosted aspect words are counted by their boosts, not again as text (every heading of a role
         // repeats its name). The words of an aspect that could not be boosted do count as text.
-        if (boostedAspect is null)
+        if (boostedAspect is null && reading.Aspect is not null)
         {
-            terms.Add(index.Analyze(string.Join(' ', aspectPositions.Order().Select(i => words[i]))), 1f);
+            var (_, positions) = AspectLexicon.Detect(words, reading.Mentions.SelectMany(m => Enumerable.Range(m.Start, m.Length)).ToHashSet());
+            terms.Add(index.Analyze(string.Join(' ', positions.Order().Select(i => words[i]))), 1f);
         }
 
+        terms.Add(index.Analyze(string.Join(' ', reading.SecondaryAspectWords.Order().Select(i => words[i]))), ExpansionWeight);
         terms.Add(index.Analyze(QueryExpansion.For(words)), ExpansionWeight);
 
-        var coverage = content.Count == 0 ? 1.0 : (double)covered / content.Count;
-        var hasSignal = roles.Count > 0 || aspect is not null;
-        var inScope = content.Count == 0 ? hasSignal : coverage >= (hasSignal ? 0.5 : 0.6);
-
-        var query = BuildQuery(terms, roles, boostedAspect);
+        var coverage = content.Count == 0 ? 1.0 : covered / content.Count;
+        var query = BuildQuery(terms, roles, boostedAspect, aspect == reading.Aspect ? Math.Min(1, reading.AspectWeight) : 1);
         if (boostedAspect is null && aspect is not null && roles.Count > 0 && RelatedWordsOfRoles(index, aspect, roles) is { } related)
         {
             query.Add(related, Occur.SHOULD);
@@ -85,20 +97,128 @@ public static class Retriever
             }
         }
 
-        inScope &= ranked.Count > 0;
-        var analysis = new QueryAnalysis(question, roles, rolesFromHistory, aspect, content, terms.Terms, coverage);
+        string? uncoveredRole = null;
+        string? uncoveredTopic = null;
+        IReadOnlyList<RoleInfo> closest = [];
+        AnswerKind intent;
+        if (reading.SmallTalk is not null)
+        {
+            intent = AnswerKind.SmallTalk;
+        }
+        else if (subjectTitles.Count > 0 && (roles.Count == 0 || rolesFromHistory || reading.CompareCue))
+        {
+            // "what does a data analyst do", "data scientist vs AI scientist": a role the articles don't describe.
+            intent = AnswerKind.UncoveredRole;
+            uncoveredRole = subjectTitles[0].Text;
+            closest = ClosestRoles(knowledge, subjectTitles[0], rolesFromHistory ? [] : roles);
+        }
+        else if (aspect is not null && AspectLexicon.IsTopic(aspect) && !(roles.Count == 0 ? index.HasAspect(aspect) : roles.Any(r => index.Covers(r.Name, aspect))))
+        {
+            intent = AnswerKind.UncoveredTopic; // pay, remote work, visas… where the articles say nothing about them
+            uncoveredTopic = aspect;
+        }
+        else if (roles.Count >= 2)
+        {
+            intent = AnswerKind.Comparison;
+        }
+        else if (roles.Count == 1 && WantsProfile(reading, aspect, content.Count))
+        {
+            intent = AnswerKind.Profile;
+        }
+        else if (roles.Count > 0 && aspect is not null && (reading.AspectWeight >= 1 || aspect != reading.Aspect || content.Count == 0 || coverage >= 0.5))
+        {
+            intent = AnswerKind.Answer; // a role and what about it: the words around them don't change the question
+        }
+        else if (roles.Count > 0 || aspect is not null)
+        {
+            // Only one of role and aspect is named (or the aspect only hinted at); words the knowledge doesn't know either
+            // ask about something it lacks ("do AI architects need a car") or are noise around a real question.
+            var lacking = content.Count > 0 && coverage < 0.5;
+            intent = !lacking ? AnswerKind.Answer : roles.Count > 0 ? AnswerKind.UncoveredTopic : AnswerKind.OffTopic;
+            uncoveredTopic = intent == AnswerKind.UncoveredTopic ? string.Join(' ', unknown) : null;
+        }
+        else
+        {
+            intent = content.Count > 0 && coverage >= 0.6 ? AnswerKind.Answer : AnswerKind.OffTopic;
+        }
+
+        if (intent is AnswerKind.Answer && ranked.Count == 0)
+        {
+            intent = AnswerKind.OffTopic;
+        }
+
+        var inScope = intent is AnswerKind.Answer or AnswerKind.Comparison or AnswerKind.Profile;
+        var analysis = new QueryAnalysis(question, roles, rolesFromHistory, aspect, content, terms.Terms, coverage)
+        {
+            Intent = intent,
+            UncoveredRole = uncoveredRole,
+            UncoveredTopic = uncoveredTopic,
+            ClosestRoles = closest,
+            SmallTalk = reading.SmallTalk,
+            FocusTerms = content.Where(index.Knows).ToList(),
+        };
         return new RetrievalResult(analysis, ranked, inScope, Confidence(analysis, ranked, inScope), knowledge);
     }
 
     /// <summary>
-    /// Stems the content words into <paramref name="terms"/>, a misspelt word by the indexed terms closest to it, and
-    /// counts the content stems the knowledge knows (exactly, within the typo budget, or through an expansion).
+    /// A question about one role asks for its profile when it says so plainly ("overview", "the big picture"), or names
+    /// several aspects at once, or asks about the role in general ("tell me about X") without an aspect, or names
+    /// nothing but the role ("MLRE?").
     /// </summary>
-    private static (List<string> Content, int Covered) ReadContent(SectionIndex index, IEnumerable<string> contentWords, QueryTerms terms)
+    private static bool WantsProfile(QuestionReading reading, string? aspect, int contentCount) => reading.Profile switch
+    {
+        _ when aspect is not null && AspectLexicon.IsTopic(aspect) => false,
+        ProfileCue.Strong => true,
+        _ when reading.StrongAspects >= 3 && reading.AspectWeight < 2 => true,
+        ProfileCue.Weak => aspect is null or "definition" or "summary" or "introduction",
+        _ => aspect is null && contentCount == 0,
+    };
+
+    /// <summary>
+    /// The covered roles closest to a title the knowledge lacks: those the question also named, then those whose name
+    /// ends in the same word ("scientist"), then those whose sections best match the title's other words ("data").
+    /// </summary>
+    private static List<RoleInfo> ClosestRoles(KnowledgeSnapshot knowledge, UncoveredTitle title, IReadOnlyList<RoleInfo> named)
+    {
+        var index = knowledge.Index;
+        var byText = new Dictionary<string, double>(StringComparer.Ordinal);
+        var modifiers = index.Analyze(string.Join(' ', title.Text.Split(' ').SkipLast(1))).Where(index.Knows).ToList();
+        if (modifiers.Count > 0)
+        {
+            var query = new BooleanQuery(disableCoord: true);
+            foreach (var term in modifiers.Distinct())
+            {
+                query.Add(new TermQuery(new Term(SectionIndex.Body, term)), Occur.SHOULD);
+            }
+
+            foreach (var (doc, score) in index.Search(query, 12))
+            {
+                if (index.Sections[doc].Role is { } role)
+                {
+                    byText[role] = byText.GetValueOrDefault(role) + score;
+                }
+            }
+        }
+
+        var sameHead = knowledge.Catalog.Roles
+            .Where(r => TextTools.Words(r.Name) is { Count: > 0 } w && RoleNames.PersonForms(w[^1]).Contains(title.Head))
+            .OrderByDescending(r => byText.GetValueOrDefault(r.Name));
+        var byWords = knowledge.Catalog.Roles.Where(r => byText.ContainsKey(r.Name)).OrderByDescending(r => byText[r.Name]);
+        var result = named.Concat(sameHead).Concat(byWords).DistinctBy(r => r.Name).Take(3).ToList();
+        return result.Count > 0 ? result : knowledge.Catalog.Roles.Take(2).ToList();
+    }
+
+    /// <summary>
+    /// Stems the content words into <paramref name="terms"/>, a misspelt word by the indexed terms closest to it, and
+    /// counts the content stems the knowledge knows (exactly, within the typo budget, or through an expansion); the
+    /// typed words it does not know are returned too (they name what the question asks that the knowledge lacks).
+    /// </summary>
+    private static (List<string> Content, double Covered, List<string> Unknown) ReadContent(SectionIndex index, IEnumerable<(string Word, string Typed)> contentWords, QueryTerms terms)
     {
         var content = new List<string>();
-        var covered = 0;
-        foreach (var word in contentWords)
+        var unknown = new List<string>();
+        var covered = 0.0;
+        foreach (var (word, typed) in contentWords)
         {
             foreach (var term in index.Analyze(word).Where(t => !content.Contains(t)))
             {
@@ -111,16 +231,24 @@ public static class Retriever
                 }
 
                 var corrections = index.Corrections(term, TextTools.TypoBudget(term.Length));
-                if (corrections.Count > 0 || QueryExpansion.Knows(word))
+                if (QueryExpansion.Knows(word))
                 {
                     covered++;
+                }
+                else if (corrections.Count > 0)
+                {
+                    covered += 0.5; // a near miss may be a typo, or another word ("reset" is not "rest")
+                }
+                else if (!unknown.Contains(typed))
+                {
+                    unknown.Add(typed);
                 }
 
                 terms.Add(corrections, FuzzyWeight);
             }
         }
 
-        return (content, covered);
+        return (content, covered, unknown);
     }
 
     /// <summary>The aspect's usual words, matched only in sections of the named roles (null when none is indexed).</summary>
@@ -146,7 +274,7 @@ public static class Retriever
         return new BooleanQuery { { new ConstantScoreQuery(ofRoles) { Boost = 0f }, Occur.MUST }, { related, Occur.MUST } };
     }
 
-    private static BooleanQuery BuildQuery(QueryTerms terms, List<RoleInfo> roles, string? aspect)
+    private static BooleanQuery BuildQuery(QueryTerms terms, List<RoleInfo> roles, string? aspect, double aspectWeight)
     {
         var query = new BooleanQuery(disableCoord: true);
         foreach (var (term, weight) in terms.Weighted)
@@ -163,7 +291,7 @@ public static class Retriever
 
         if (aspect is not null)
         {
-            query.Add(new ConstantScoreQuery(new TermQuery(new Term(SectionIndex.AspectField, aspect))) { Boost = AspectBoost }, Occur.SHOULD);
+            query.Add(new ConstantScoreQuery(new TermQuery(new Term(SectionIndex.AspectField, aspect))) { Boost = AspectBoost * (float)aspectWeight }, Occur.SHOULD);
         }
 
         return query;

@@ -29,7 +29,7 @@ internal sealed class SectionIndex
     private const LuceneVersion Version = LuceneVersion.LUCENE_48;
 
     // Words that carry no meaning for retrieval in a career question, on top of Lucene's English stop words.
-    private static readonly string[] QuestionWords =
+    internal static readonly string[] QuestionWords =
     [
         "what", "which", "who", "whom", "whose", "how", "why", "when", "where", "do", "does", "did", "doing", "done",
         "i", "me", "my", "mine", "you", "your", "we", "our", "us", "he", "she", "him", "her", "his", "its", "them",
@@ -125,6 +125,9 @@ internal sealed class SectionIndex
 
     /// <summary>True when some section tells about this aspect for this role (directly or in its article's general sections).</summary>
     public bool Covers(string role, string aspect) => _roleAspects.Contains((RoleKey(role), aspect));
+
+    /// <summary>True when some section of the knowledge is about this aspect.</summary>
+    public bool HasAspect(string aspect) => Sections.Any(s => s.Aspect == aspect);
 
     public static string RoleKey(string? role) => role is null ? "" : role.ToLowerInvariant();
 

@@ -22,7 +22,7 @@ public static class JobTitles
         "coordinator", "assistant", "secretary", "receptionist", "writer", "illustrator", "animator",
         "photographer", "artist", "musician", "actor", "influencer", "streamer", "youtuber", "sre", "dba",
         "technologist", "practitioner", "modeler", "modeller", "annotator", "labeler", "labeller", "steward",
-        "owner", "lead",
+        "owner", "lead", "master",
     };
 
     // Plural and other forms people type for a head word.
@@ -38,7 +38,7 @@ public static class JobTitles
 
     // Heads that are also everyday words: they name a job only after a word that says which job
     // ("product owner", "tech lead"), never alone ("the owner of", "lead a team").
-    private static readonly HashSet<string> OnlyWithModifier = new(StringComparer.Ordinal) { "owner", "lead", "assistant", "cook", "vet", "pilot", "writer", "artist", "planner", "steward", "coordinator" };
+    private static readonly HashSet<string> OnlyWithModifier = new(StringComparer.Ordinal) { "owner", "lead", "master", "assistant", "cook", "vet", "pilot", "writer", "artist", "planner", "steward", "coordinator" };
 
     private static readonly HashSet<string> NotDomain = new(StringComparer.Ordinal)
     {
@@ -80,6 +80,9 @@ public static class JobTitles
 
         return word.Length > 4 && word.EndsWith("es", StringComparison.Ordinal) && Heads.Contains(word[..^2]) ? word[..^2] : null;
     }
+
+    /// <summary>Every head word, singular and plural.</summary>
+    public static IEnumerable<string> Vocabulary() => Heads.Concat(Heads.Select(h => h + "s")).Concat(Irregular.Keys).Concat(NotDomain);
 
     /// <summary>True when the head names a job only with a word in front of it ("product owner", not "owner").</summary>
     public static bool NeedsModifier(string head) => OnlyWithModifier.Contains(head);

@@ -91,6 +91,50 @@ internal static class RoleNames
         }
     }
 
+    /// <summary>The name of the person in a role: "AI Researcher" for "AI Research", the name itself otherwise.</summary>
+    public static string PersonName(string name)
+    {
+        var parts = name.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        if (parts.Length == 0)
+        {
+            return name;
+        }
+
+        var last = parts[^1].ToLowerInvariant();
+        foreach (var (discipline, person) in Forms)
+        {
+            if (last == discipline)
+            {
+                parts[^1] = char.IsUpper(parts[^1][0]) ? char.ToUpperInvariant(person[0]) + person[1..] : person;
+                return string.Join(' ', parts);
+            }
+        }
+
+        return name;
+    }
+
+    /// <summary>"AI Researchers", "data analysts": the plural of a name's last word.</summary>
+    public static string PluralName(string name)
+    {
+        var space = name.LastIndexOf(' ');
+        var last = name[(space + 1)..];
+        return last.EndsWith('s') && !last.EndsWith("ss", StringComparison.Ordinal) ? name : name[..(space + 1)] + Plural(last);
+    }
+
+    /// <summary>"a" or "an" before a name ("an AI Architect", "a Machine Learning Research Engineer", "an ML engineer").</summary>
+    public static string Article(string name)
+    {
+        var first = name.Split(' ', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault() ?? "";
+        if (first.Length == 0)
+        {
+            return "a";
+        }
+
+        var acronym = first.Length <= 4 && first.All(char.IsUpper);
+        return acronym ? ("AEFHILMNORSX".Contains(first[0], StringComparison.Ordinal) ? "an" : "a")
+            : "aeiouAEIOU".Contains(first[0], StringComparison.Ordinal) ? "an" : "a";
+    }
+
     /// <summary>A word as a person is named by it: itself, its plural, and for a discipline the person who does it.</summary>
     public static IEnumerable<string> PersonForms(string last)
     {

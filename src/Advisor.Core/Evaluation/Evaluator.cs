@@ -1,0 +1,165 @@
+using System.Globalization;
+using System.Text;
+using Advisor.Core.Answers;
+using Advisor.Core.Knowledge;
+using Advisor.Core.Retrieval;
+
+namespace Advisor.Core.Evaluation;
+
+/// <summary>A question the answer got wrong: what it expected and what came back.</summary>
+public sealed record EvalMiss(EvalCase Case, string Got, string Why);
+
+/// <summary>Right and total for one expectation kind.</summary>
+public sealed record EvalKindScore(string Kind, int Right, int Total);
+
+/// <summary>The result of running an eval set against one knowledge version.</summary>
+public sealed record Scorecard(
+    string KnowledgeVersion,
+    int Right,
+    int Total,
+    IReadOnlyList<EvalKindScore> ByKind,
+    IReadOnlyList<EvalMiss> Misses,
+    int AnsweredAsCovered,
+    IReadOnlyList<EvalLineError> Errors)
+{
+    /// <summary>Share of questions answered right (0 when there are none).</summary>
+    public double Score => Total == 0 ? 0 : (double)Right / Total;
+
+    /// <summary>The scorecard as text, misses included.</summary>
+    public string Describe(string? name = null)
+    {
+        var sb = new StringBuilder();
+        sb.Append(CultureInfo.InvariantCulture, $"Eval{(name is null ? "" : " " + name)} on knowledge {KnowledgeVersion}: {Right}/{Total} right = {Score:P1}");
+        foreach (var kind in ByKind)
+        {
+            sb.Append(CultureInfo.InvariantCulture, $"\n  {kind.Kind,-16} {kind.Right,4}/{kind.Total}");
+        }
+
+        sb.Append(CultureInfo.InvariantCulture, $"\nOff-topic or uncovered-role questions answered as if covered: {AnsweredAsCovered}");
+        if (Misses.Count > 0)
+        {
+            sb.Append("\nMisses:");
+            foreach (var miss in Misses)
+            {
+                sb.Append(CultureInfo.InvariantCulture, $"\n  {miss.Case.Id} [{miss.Case.Expect}] {Quote(miss.Case.Question)}\n      got: {miss.Got}\n      why: {miss.Why}");
+            }
+        }
+
+        foreach (var error in Errors)
+        {
+            sb.Append("\nNot read: ").Append(error);
+        }
+
+        return sb.ToString();
+    }
+
+    private static string Quote(string text) => "\"" + text.Replace("\n", " ", StringComparison.Ordinal) + "\"";
+}
+
+/// <summary>
+/// Runs eval questions through the default (extractive) answering path of one knowledge snapshot and judges each
+/// answer against what the question expects. Follow-ups are asked after their history, as in a conversation.
+/// </summary>
+public static class Evaluator
+{
+    public static Scorecard Run(KnowledgeSnapshot knowledge, IReadOnlyList<EvalCase> cases, IReadOnlyList<EvalLineError>? errors = null)
+    {
+        var misses = new List<EvalMiss>();
+        var right = new Dictionary<string, int>(StringComparer.Ordinal);
+        var total = new Dictionary<string, int>(StringComparer.Ordinal);
+        var answeredAsCovered = 0;
+        foreach (var c in cases)
+        {
+            var history = new List<ConversationTurn>();
+            foreach (var earlier in c.History)
+            {
+                history.Add(new ConversationTurn(earlier, Answer(knowledge, earlier, history)));
+            }
+
+            var answer = Answer(knowledge, c.Question, history);
+            var (ok, why) = Judge(knowledge, c, answer);
+            total[c.Expect] = total.GetValueOrDefault(c.Expect) + 1;
+            if (ok)
+            {
+                right[c.Expect] = right.GetValueOrDefault(c.Expect) + 1;
+            }
+            else
+            {
+                misses.Add(new EvalMiss(c, Describe(answer), why));
+            }
+
+            if (c.Expect is "off-topic" or "uncovered-role" && IsCoveredAnswer(answer))
+            {
+                answeredAsCovered++;
+            }
+        }
+
+        var byKind = EvalSet.Kinds.Where(total.ContainsKey).Select(k => new EvalKindScore(k, right.GetValueOrDefault(k), total[k])).ToList();
+        return new Scorecard(knowledge.Version, right.Values.Sum(), cases.Count, byKind, misses, answeredAsCovered, errors ?? []);
+    }
+
+    /// <summary>Reads an eval file and runs it.</summary>
+    public static Scorecard RunFile(KnowledgeSnapshot knowledge, string path)
+    {
+        var (cases, errors) = EvalSet.ReadFile(path);
+        return Run(knowledge, cases, errors);
+    }
+
+    private static Answer Answer(KnowledgeSnapshot knowledge, string question, IReadOnlyList<ConversationTurn> history) =>
+        ExtractiveComposer.Compose(Retriever.Retrieve(knowledge, question, history));
+
+    private static bool IsCoveredAnswer(Answer answer) => answer.Kind is AnswerKind.Answer or AnswerKind.Comparison or AnswerKind.Profile;
+
+    /// <summary>Whether an answer is right for a case, and if not, why.</summary>
+    public static (bool Ok, string Why) Judge(KnowledgeSnapshot knowledge, EvalCase c, Answer answer)
+    {
+        var first = answer.Citations.FirstOrDefault();
+        switch (c.Expect)
+        {
+            case "answer":
+                if (c.Sections.FirstOrDefault(id => !knowledge.SectionsById.ContainsKey(id)) is { } missing)
+                {
+                    return (false, $"the expected section \"{missing}\" is not in the knowledge (see `advisor sections`)");
+                }
+
+                return IsCoveredAnswer(answer) && first is not null && c.Sections.Contains(first.SectionId)
+                    ? (true, "")
+                    : (false, $"expected first citation {string.Join(" or ", c.Sections)}");
+            case "compare":
+                if (!IsCoveredAnswer(answer))
+                {
+                    return (false, "expected both roles answered, each cited");
+                }
+
+                var sides = c.Roles.Where(role => !answer.Citations.Any(x => About(knowledge, x, role) && (c.Aspect is null || knowledge.SectionsById.GetValueOrDefault(x.SectionId)?.Aspect == c.Aspect))).ToList();
+                return sides.Count == 0 ? (true, "") : (false, $"no citation about {string.Join(" and ", sides)}" + (c.Aspect is null ? "" : $" on {c.Aspect}"));
+            case "profile":
+                return answer.Kind == AnswerKind.Profile && first is not null && About(knowledge, first, c.Roles[0])
+                    ? (true, "")
+                    : (false, $"expected a profile of {c.Roles[0]}");
+            case "uncovered-role":
+                return answer.Kind == AnswerKind.UncoveredRole ? (true, "") : (false, "expected: the articles don't cover that role");
+            case "uncovered-topic":
+                return answer.Kind == AnswerKind.UncoveredTopic ? (true, "") : (false, "expected: the articles don't cover that topic");
+            case "small-talk":
+                return answer.Kind == AnswerKind.SmallTalk ? (true, "") : (false, "expected a small-talk reply");
+            default: // off-topic: any reply that does not answer as if the knowledge covered it
+                return answer.Abstained ? (true, "") : (false, "expected: not covered");
+        }
+    }
+
+    /// <summary>True when a citation is about the role: the role's own section, or a general section of an article about it.</summary>
+    private static bool About(KnowledgeSnapshot knowledge, Citation citation, string role) =>
+        citation.Role is { } r
+            ? r.Equals(role, StringComparison.OrdinalIgnoreCase)
+            : knowledge.Articles.Any(a => a.File == citation.File && a.Roles.Contains(role, StringComparer.OrdinalIgnoreCase));
+
+    private static string Describe(Answer answer) => answer.Kind switch
+    {
+        AnswerKind.Answer or AnswerKind.Comparison or AnswerKind.Profile =>
+            $"{answer.Kind.ToString().ToLowerInvariant()}, citing {string.Join(", ", answer.Citations.Take(3).Select(c => c.SectionId))}",
+        AnswerKind.UncoveredRole => $"uncovered role \"{answer.Uncovered}\"",
+        AnswerKind.UncoveredTopic => $"uncovered topic \"{answer.Uncovered}\"",
+        _ => answer.Kind.ToString().ToLowerInvariant(),
+    };
+}

@@ -1,0 +1,125 @@
+using System.Text;
+using Advisor.Core.Knowledge;
+
+namespace Advisor.Core.Understanding;
+
+/// <summary>
+/// Reads a chat message the way a person does: invisible characters and emoji ignored, contractions typed without
+/// apostrophes ("whats", "dont", "im") and chat shorthand ("u", "thx", "pls", "yrs") read as the words they stand
+/// for, and the words that carry no request ("ok so", "lol", "asking for a friend", "in 2026") set aside.
+/// </summary>
+public static class ChatText
+{
+    // Shorthand and apostrophe-less contractions → the words they stand for.
+    private static readonly Dictionary<string, string[]> Expansions = new(StringComparer.Ordinal)
+    {
+        ["whats"] = ["what", "is"], ["thats"] = ["that", "is"], ["hows"] = ["how", "is"], ["whos"] = ["who", "is"],
+        ["wheres"] = ["where", "is"], ["whens"] = ["when", "is"], ["whys"] = ["why", "is"], ["heres"] = ["here", "is"],
+        ["theres"] = ["there", "is"], ["dont"] = ["do", "not"], ["doesnt"] = ["does", "not"], ["didnt"] = ["did", "not"],
+        ["isnt"] = ["is", "not"], ["arent"] = ["are", "not"], ["wasnt"] = ["was", "not"], ["werent"] = ["were", "not"],
+        ["cant"] = ["can", "not"], ["cannot"] = ["can", "not"], ["wont"] = ["will", "not"], ["shouldnt"] = ["should", "not"],
+        ["wouldnt"] = ["would", "not"], ["couldnt"] = ["could", "not"], ["havent"] = ["have", "not"], ["hasnt"] = ["has", "not"],
+        ["im"] = ["i", "am"], ["ive"] = ["i", "have"], ["youre"] = ["you", "are"], ["theyre"] = ["they", "are"],
+        ["weve"] = ["we", "have"], ["theyve"] = ["they", "have"], ["youve"] = ["you", "have"], ["lets"] = ["let", "us"],
+        ["wanna"] = ["want", "to"], ["gonna"] = ["going", "to"], ["gotta"] = ["have", "to"], ["hafta"] = ["have", "to"],
+        ["kinda"] = ["kind", "of"], ["sorta"] = ["sort", "of"], ["dunno"] = ["do", "not", "know"], ["lemme"] = ["let", "me"],
+        ["gimme"] = ["give", "me"], ["u"] = ["you"], ["ya"] = ["you"], ["ur"] = ["your"], ["r"] = ["are"], ["y"] = ["why"],
+        ["pls"] = ["please"], ["plz"] = ["please"], ["plss"] = ["please"], ["thx"] = ["thanks"], ["thnx"] = ["thanks"],
+        ["thanx"] = ["thanks"], ["tks"] = ["thanks"], ["ty"] = ["thanks"], ["tysm"] = ["thanks"], ["abt"] = ["about"],
+        ["bc"] = ["because"], ["cuz"] = ["because"], ["coz"] = ["because"], ["cos"] = ["because"], ["ppl"] = ["people"],
+        ["diff"] = ["difference"], ["yrs"] = ["years"], ["yr"] = ["year"], ["exp"] = ["experience"],
+        ["edu"] = ["education"], ["quals"] = ["qualifications"], ["certs"] = ["certifications"], ["cert"] = ["certification"],
+        ["reqs"] = ["requirements"], ["req"] = ["requirement"], ["eng"] = ["engineer"], ["engs"] = ["engineers"],
+        ["mgr"] = ["manager"], ["dev"] = ["developer"], ["devs"] = ["developers"], ["v"] = ["vs"], ["versus"] = ["vs"],
+        ["w"] = ["with"], ["wo"] = ["without"], ["tho"] = ["though"], ["thru"] = ["through"], ["rly"] = ["really"],
+        ["alot"] = ["a", "lot"], ["smth"] = ["something"], ["sth"] = ["something"], ["ok"] = ["okay"], ["k"] = ["okay"],
+        ["kk"] = ["okay"], ["okk"] = ["okay"], ["pov"] = ["view"], ["info"] = ["information"],
+        // Leftovers of a contraction split at its apostrophe ("don't" → "don" "t").
+        ["don"] = ["do"], ["doesn"] = ["does"], ["didn"] = ["did"], ["isn"] = ["is"], ["aren"] = ["are"], ["wasn"] = ["was"],
+        ["shouldn"] = ["should"], ["wouldn"] = ["would"], ["couldn"] = ["could"], ["haven"] = ["have"], ["hasn"] = ["has"],
+        ["t"] = [], ["re"] = [], ["ve"] = [], ["ll"] = [], ["m"] = [], ["d"] = [],
+    };
+
+    // Words that carry no request in a chat message.
+    private static readonly HashSet<string> FillerWords = new(StringComparer.Ordinal)
+    {
+        "lol", "lmao", "lmfao", "rofl", "haha", "hahaha", "hehe", "heh", "xd", "tbh", "imo", "imho", "idk", "btw", "fyi",
+        "ngl", "fr", "rn", "iirc", "afaik", "tldr", "okay", "so", "um", "umm", "uh", "uhh", "hmm", "hmmm", "er", "erm",
+        "anyway", "anyways", "guys", "folks", "yall", "everyone", "everybody", "anyone", "anybody", "somebody", "bro",
+        "dude", "mate", "fam", "pal", "please", "thanks", "thank", "cheers", "hey", "hi", "hello", "hiya", "sup", "yo",
+        "wondering", "curious", "question", "questions", "q", "quick", "random", "dumb", "stupid", "silly", "honest",
+        "honestly", "literally", "seriously", "basically", "actually", "really", "pretty", "very", "super", "totally",
+        "kind", "sort", "just", "like", "well", "oh", "ah", "wow", "omg", "pls", "plz", "ty", "thx", "appreciated",
+        "appreciate", "advance", "help", "helpful", "asking", "ask", "friend", "friends", "buddy", "cousin", "nowadays",
+        "today", "these", "days", "currently", "now", "still", "yet", "ever", "even", "lot", "lots", "bit", "little",
+        "alright", "right", "yeah", "yea", "yep", "yup", "nope", "nah", "sure", "cool", "nice", "great", "awesome",
+        "perfect", "thanksss", "ok", "k", "wonder", "thinking", "think", "guess", "maybe", "perhaps", "probably",
+        "something", "someone", "stuff", "things", "thing", "etc", "generally", "exactly", "overall", "also", "too",
+        "again", "said", "say", "saying", "tell", "explain", "know", "wanted", "want", "need", "needs", "needed",
+    };
+
+    /// <summary>
+    /// Removes what a reader never sees (zero-width and formatting characters, variation selectors, soft hyphens) and
+    /// straightens typographic apostrophes, so "archi\u200Btect" reads "architect".
+    /// </summary>
+    public static string Clean(string text)
+    {
+        var sb = new StringBuilder(text.Length);
+        foreach (var rune in text.EnumerateRunes())
+        {
+            var category = Rune.GetUnicodeCategory(rune);
+            if (category == System.Globalization.UnicodeCategory.Format || rune.Value is 0x00AD or (>= 0xFE00 and <= 0xFE0F))
+            {
+                continue; // zero-width space/joiners, BOM, soft hyphen, variation selectors
+            }
+
+            if (rune.Value is '\u2019' or '\u2018' or '\u02BC' or '`' or '\u00B4')
+            {
+                sb.Append('\'');
+                continue;
+            }
+
+            sb.Append(rune.ToString());
+        }
+
+        return sb.ToString();
+    }
+
+    /// <summary>The words of a message, lower case, with contractions and shorthand expanded (emoji and punctuation dropped).</summary>
+    public static List<string> Words(string text)
+    {
+        var result = new List<string>();
+        foreach (var word in TextTools.Words(Clean(text)))
+        {
+            if (Expansions.TryGetValue(word, out var expanded))
+            {
+                result.AddRange(expanded);
+            }
+            else
+            {
+                result.Add(word);
+            }
+        }
+
+        // "pays off" is about being worth it, not about pay.
+        for (var i = 0; i + 1 < result.Count; i++)
+        {
+            if (result[i] is "pay" or "pays" or "paid" && result[i + 1] == "off")
+            {
+                result[i] = "worth";
+                result[i + 1] = "it";
+            }
+        }
+
+        return result;
+    }
+
+    /// <summary>The words this reader knows: shorthand, what it stands for, and filler.</summary>
+    public static IEnumerable<string> Vocabulary() => Expansions.Keys.Concat(Expansions.Values.SelectMany(v => v)).Concat(FillerWords);
+
+    /// <summary>True for a word that carries no request ("lol", "thx", "asking", a year, a bare number).</summary>
+    public static bool IsFiller(string word) => FillerWords.Contains(word) || IsNumber(word);
+
+    /// <summary>True for a number ("2026", "45", "10x" is not).</summary>
+    public static bool IsNumber(string word) => word.Length > 0 && word.All(char.IsDigit);
+}

@@ -1,0 +1,272 @@
+using Advisor.Core.Answers;
+using Advisor.Core.Knowledge;
+using Advisor.Core.Retrieval;
+using Advisor.Core.Roles;
+
+namespace Advisor.Core.Understanding;
+
+/// <summary>A job title a question names that the knowledge does not cover ("data analyst"), with where it stands.</summary>
+/// <param name="Text">The title as the words of the question spell it.</param>
+/// <param name="Head">Its head word, singular ("analyst").</param>
+/// <param name="IsContext">True when the asker describes themselves with it ("I'm a data analyst…"): context, not the subject.</param>
+public sealed record UncoveredTitle(string Text, int Start, int Length, string Head, bool IsContext);
+
+/// <summary>What a chat message says, before any section is ranked.</summary>
+/// <param name="Words">The message's words: shorthand expanded, typos corrected.</param>
+/// <param name="Typed">The same words before spelling correction (for echoing a topic back).</param>
+/// <param name="Mentions">Covered roles named, with their word positions.</param>
+/// <param name="Uncovered">Job titles named that the knowledge does not cover.</param>
+/// <param name="Consumed">Positions of words that named a role, a title, the aspect or a cue: not content.</param>
+/// <param name="SmallTalk">"greeting", "thanks", "help", "bye" or "ack" when the message is only that, else null.</param>
+internal sealed record QuestionReading(
+    IReadOnlyList<string> Words,
+    IReadOnlyList<string> Typed,
+    IReadOnlyList<(RoleInfo Role, int Start, int Length)> Mentions,
+    IReadOnlyList<UncoveredTitle> Uncovered,
+    string? Aspect,
+    HashSet<int> Consumed,
+    ProfileCue Profile,
+    bool CompareCue,
+    string? SmallTalk)
+{
+    /// <summary>The aspect's trigger weight: 1 or more when asked outright, ½ when only hinted ("what is…", "how much…").</summary>
+    public double AspectWeight { get; init; }
+
+    /// <summary>How many specific aspects the question names outright.</summary>
+    public int StrongAspects { get; init; }
+
+    /// <summary>Positions of words that asked about other aspects than the one chosen.</summary>
+    public HashSet<int> SecondaryAspectWords { get; init; } = [];
+}
+
+/// <summary>How plainly a question asks for a role as a whole.</summary>
+internal enum ProfileCue
+{
+    None,
+
+    /// <summary>"tell me about X": a profile unless an aspect is named.</summary>
+    Weak,
+
+    /// <summary>"the big picture", "an overview", "everything": a profile even when aspects are named on the way.</summary>
+    Strong,
+}
+
+/// <summary>
+/// Reads a chat message for what it asks: the roles it names (and the job titles the knowledge lacks), the aspect or
+/// topic, whether it asks for a profile or a comparison, or whether it is small talk. Everything here comes from the
+/// knowledge's own catalog and from general English (<see cref="ChatText"/>, <see cref="JobTitles"/>,
+/// <see cref="AspectLexicon"/>), never from a list of the shipped articles' roles.
+/// </summary>
+internal static class QuestionReader
+{
+    // Asking for the whole role: these win over an aspect named on the way ("the big picture of what the job involves").
+    private static readonly PhraseSet StrongProfileCues = new(
+    [
+        "overview", "nutshell", "rundown", "run down", "profile", "breakdown", "break down", "basics", "101", "eli5",
+        "like i am 5", "like i am five", "big picture", "full picture", "whole picture", "everything", "all of it",
+        "crash course", "primer", "summarize", "summarise", "sum up", "high level", "as a career",
+    ]);
+
+    // Asking about the role in general: a profile unless a specific aspect is named ("tell me about X skills").
+    private static readonly PhraseSet ProfileCues = new(
+    [
+        "tell me about", "tell me more", "all about", "intro", "introduce", "introduction to", "what is it like",
+        "what is the job like", "what is the role like", "describe the role", "describe the job", "explain the role",
+        "explain the job", "info on", "information on", "information about", "details on", "more about", "learn about",
+        "know about", "about the role", "about the job", "what is the deal",
+    ]);
+
+    // Words in front of a title that are doing, not naming a job ("hire ML engineers", "wait AI engineers…").
+    private static readonly HashSet<string> Verbs = new(StringComparer.Ordinal)
+    {
+        "hire", "hires", "hiring", "employ", "employs", "wait", "become", "becoming", "need", "needs", "want", "wants", "ask",
+        "make", "makes", "get", "gets", "love", "like", "hate", "call", "see", "meet", "work", "works", "find", "help", "pick",
+        "choose", "prefer", "talk", "pay", "pays", "trust", "recommend", "replace", "fire", "train", "mentor", "join", "beat",
+        "compare", "comparing", "versus", "vs", "between", "do", "does", "did", "say", "says", "think", "know", "knows",
+        "become", "be", "being", "go", "going", "both", "either", "neither", "other", "another", "which", "what", "whats",
+        "than", "then", "also", "too", "only", "just", "even", "most", "more", "less",
+    };
+
+    private static readonly PhraseSet CompareCues = new(
+    [
+        "vs", "difference*", "different", "differ*", "compar*", "better", "than", "same as", "similar*",
+        "which one", "instead of", "rather than", "versus", "between",
+    ]);
+
+    // Joining words that make two titles next to each other a choice between them ("data scientist or AI scientist").
+    private static readonly HashSet<string> Joiners = new(StringComparer.Ordinal) { "or", "and", "vs", "versus", "to", "nor" };
+
+    private static readonly (string Kind, PhraseSet Set)[] SmallTalkSets =
+    [
+        ("help", new(["help", "what can you do", "what do you do", "who are you", "what are you", "how do you work", "how does this work",
+            "what can i ask", "what should i ask", "can i ask", "kinds of questions", "what to ask", "command*", "menu", "usage",
+            "how to use", "what do you know", "bot", "robot", "real person", "human", "are you real", "capabilit*", "what is this",
+            "how does it work", "instructions", "options", "who made you", "what do you cover"])),
+        ("thanks", new(["thanks", "thank you", "thank", "cheers", "appreciate*", "grateful", "much obliged", "you rock", "legend", "helpful"])),
+        ("greeting", new(["hi", "hello", "hey", "heya", "hiya", "yo", "sup", "howdy", "good morning", "good afternoon", "good evening",
+            "morning", "gm", "greetings", "what is up", "how are you", "how is it going"])),
+        ("bye", new(["bye", "goodbye", "good night", "see you", "see ya", "cya", "later", "ttyl", "have to go"])),
+        ("ack", new(["okay", "cool", "nice", "great", "awesome", "got it", "makes sense", "perfect", "sounds good", "neat", "lol", "haha",
+            "wow", "interesting", "fair", "true", "yes", "no", "yep", "nope", "sure", "alright", "understood", "good", "noted"])),
+    ];
+
+    // Words before a title that make it the asker's own background ("I'm a data analyst", "as a nurse", "from QA").
+    private static readonly HashSet<string> SelfDescription = new(StringComparer.Ordinal)
+    {
+        "am", "was", "as", "from", "former", "ex", "currently", "been", "background", "coming", "worked", "working",
+    };
+
+    private static readonly HashSet<string> StopWords = new(
+        SectionIndex.QuestionWords.Concat(["a", "an", "and", "are", "as", "at", "be", "but", "by", "for", "if", "in", "into", "is", "it", "no",
+            "not", "of", "on", "or", "such", "that", "the", "their", "then", "there", "these", "they", "this", "to", "was", "will", "with"]),
+        StringComparer.Ordinal);
+
+    /// <summary>True for a word that never carries content in a question (stop words, question words, chat filler).</summary>
+    public static bool IsNoise(string word) => StopWords.Contains(word) || ChatText.IsFiller(word);
+
+    public static QuestionReading Read(KnowledgeSnapshot knowledge, string question)
+    {
+        var typed = ChatText.Words(MentionGuard.Strip(question));
+        var words = typed.Select(knowledge.Spelling.Correct).ToList();
+        var catalog = knowledge.Catalog;
+        var mentions = catalog.FindMentions(words).ToList();
+        var uncovered = FindUncoveredTitles(words, mentions, knowledge);
+
+        // A role matched only on the head of an uncovered title ("scientist" in "data scientist") is not that role.
+        mentions.RemoveAll(m => uncovered.Any(t => m.Start >= t.Start && m.Start + m.Length <= t.Start + t.Length));
+
+        var consumed = new HashSet<int>(mentions.SelectMany(m => Enumerable.Range(m.Start, m.Length))
+            .Concat(uncovered.SelectMany(t => Enumerable.Range(t.Start, t.Length))));
+        var aspects = AspectLexicon.Read(words, consumed);
+        var aspectWeight = aspects.Weight;
+        if (aspects.Aspect == "definition" && mentions.Any(m => AsksWhatItIs(words, m.Start)))
+        {
+            aspectWeight = 1; // "what's an MLRE?" asks for the definition, whatever else follows
+        }
+
+        var strongProfile = StrongProfileCues.Match(words, consumed);
+        var profile = ProfileCues.Match(words, consumed);
+        var compare = CompareCues.Match(words, consumed);
+        var joined = uncovered.Any(t => mentions.Any(m => Joined(words, t.Start, t.Length, m.Start, m.Length)));
+        var secondary = aspects.AllPositions.Except(aspects.Positions).ToHashSet();
+        consumed.UnionWith(aspects.AllPositions);
+        consumed.UnionWith(strongProfile.Positions);
+        consumed.UnionWith(profile.Positions);
+
+        var smallTalk = mentions.Count == 0 && uncovered.Count == 0 ? SmallTalkOf(words) : null;
+        var cue = strongProfile.Weight > 0 ? ProfileCue.Strong : profile.Weight > 0 ? ProfileCue.Weak : ProfileCue.None;
+        return new QuestionReading(words, typed, mentions, uncovered, aspects.Aspect, consumed, cue, compare.Weight > 0 || joined, smallTalk)
+        {
+            AspectWeight = aspectWeight,
+            StrongAspects = aspects.StrongAspects,
+            SecondaryAspectWords = secondary,
+        };
+    }
+
+    /// <summary>
+    /// Job titles the catalog does not cover: a title head ("analyst") with the words that say which job it is in front
+    /// of it ("data"), where no catalog name takes in those words. A bare head is a title only when no covered role is
+    /// named by it ("nurse", not "engineer").
+    /// </summary>
+    private static List<UncoveredTitle> FindUncoveredTitles(List<string> words, List<(RoleInfo Role, int Start, int Length)> mentions, KnowledgeSnapshot knowledge)
+    {
+        var found = new List<UncoveredTitle>();
+        for (var i = 0; i < words.Count; i++)
+        {
+            if (JobTitles.Head(words[i]) is not { } head)
+            {
+                continue;
+            }
+
+            var start = i;
+            while (start > 0 && i - start < 3 && IsDomainModifier(words[start - 1]))
+            {
+                start--;
+            }
+
+            var mention = mentions.FirstOrDefault(m => m.Start <= i && i < m.Start + m.Length);
+            bool isUncovered;
+            if (mention.Role is not null)
+            {
+                // Covered unless words in front of the name say it is another job ("solutions architect").
+                isUncovered = mention.Start > start && !Enumerable.Range(start, mention.Start - start).All(k => knowledge.RoleWords.Contains(words[k]));
+                if (isUncovered)
+                {
+                    start = Enumerable.Range(start, mention.Start - start).First(k => !knowledge.RoleWords.Contains(words[k]));
+                }
+            }
+            else if (start == i)
+            {
+                isUncovered = !JobTitles.NeedsModifier(head) && !knowledge.RoleHeads.Contains(head);
+            }
+            else
+            {
+                // Modifiers that all come from covered names ("machine learning engineer") are too close to call.
+                isUncovered = !Enumerable.Range(start, i - start).All(k => knowledge.RoleWords.Contains(words[k]));
+            }
+
+            if (!isUncovered)
+            {
+                continue;
+            }
+
+            var end = mention.Role is not null ? Math.Max(i + 1, mention.Start + mention.Length) : i + 1;
+            var isContext = Enumerable.Range(Math.Max(0, start - 4), start - Math.Max(0, start - 4)).Any(k => SelfDescription.Contains(words[k]));
+            found.Add(new UncoveredTitle(string.Join(' ', words.Skip(start).Take(end - start)), start, end - start, head, isContext));
+            i = end - 1;
+        }
+
+        return found;
+    }
+
+    /// <summary>
+    /// A word that can say which job a title is ("data", "solutions", "cloud"): not noise, not seniority, not a verb or
+    /// a past participle, and not a word that asks about an aspect (tools words like "software" excepted).
+    /// </summary>
+    private static bool IsDomainModifier(string word) =>
+        !IsNoise(word) && !JobTitles.IsNonDomainModifier(word) && JobTitles.Head(word) is null && !ChatText.IsNumber(word)
+        && !Verbs.Contains(word) && !(word.Length > 4 && word.EndsWith("ed", StringComparison.Ordinal))
+        && AspectLexicon.Read([word]).Aspect is null or "tools";
+
+    /// <summary>True when two spans are at most three words apart with "or"/"and"/"vs" between them.</summary>
+    private static bool Joined(List<string> words, int aStart, int aLength, int bStart, int bLength)
+    {
+        var (from, to) = aStart < bStart ? (aStart + aLength, bStart) : (bStart + bLength, aStart);
+        return to - from is >= 1 and <= 3 && Enumerable.Range(from, to - from).Any(k => Joiners.Contains(words[k]));
+    }
+
+    /// <summary>"what is (a|an|the) ROLE": the question asks what the role is.</summary>
+    private static bool AsksWhatItIs(List<string> words, int roleStart)
+    {
+        var i = roleStart - 1;
+        if (i >= 0 && words[i] is "a" or "an" or "the")
+        {
+            i--;
+        }
+
+        return i >= 1 && words[i - 1] == "what" && words[i] is "is" or "are";
+    }
+
+    private static string? SmallTalkOf(List<string> words)
+    {
+        string? kind = null;
+        var covered = new HashSet<int>();
+        foreach (var (name, set) in SmallTalkSets)
+        {
+            var (weight, _, positions) = set.Match(words);
+            if (weight > 0)
+            {
+                kind ??= name;
+                covered.UnionWith(positions);
+            }
+        }
+
+        if (words.Count == 0)
+        {
+            return "ack"; // only emoji or punctuation
+        }
+
+        var rest = words.Where((w, i) => !covered.Contains(i) && !IsNoise(w)).ToList();
+        return kind is not null && rest.Count == 0 ? kind : null;
+    }
+}

@@ -1,0 +1,81 @@
+using Advisor.Core.Knowledge;
+
+namespace Advisor.Core.Understanding;
+
+/// <summary>
+/// Corrects a misspelt word of a question ("eduction", "sceintist", "industy") to the closest word a reader of the
+/// knowledge knows: the articles' own words, the role names, and the words the question reader listens for. A word
+/// is corrected only when it is unknown, at least six letters long (shorter words are too often other real words), starts with the same letter and is within the
+/// typo budget of its length (one edit up to eight letters, two beyond).
+/// </summary>
+internal sealed class Spelling
+{
+    private const int MinLength = 6;
+
+    private readonly HashSet<string> _known = new(StringComparer.Ordinal);
+    private readonly Dictionary<(char, int), List<string>> _byShape = [];
+
+    private readonly string[] _prefixes;
+
+    /// <param name="words">The words a reader knows.</param>
+    /// <param name="prefixes">Stems whose every continuation is known too ("educat" for "education", "educated").</param>
+    public Spelling(IEnumerable<string> words, IEnumerable<string> prefixes)
+    {
+        _prefixes = [.. prefixes];
+        foreach (var word in words)
+        {
+            if (word.Length == 0 || !_known.Add(word) || word.Length < MinLength - 1)
+            {
+                continue;
+            }
+
+            var shape = (word[0], word.Length);
+            if (!_byShape.TryGetValue(shape, out var list))
+            {
+                _byShape[shape] = list = [];
+            }
+
+            list.Add(word);
+        }
+
+        foreach (var list in _byShape.Values)
+        {
+            list.Sort(StringComparer.Ordinal);
+        }
+    }
+
+    /// <summary>True when the word is one the knowledge or the reader knows.</summary>
+    public bool Knows(string word) => _known.Contains(word);
+
+    /// <summary>The word, or the known word it is a typo of.</summary>
+    public string Correct(string word)
+    {
+        if (word.Length < MinLength || _known.Contains(word) || ChatText.IsNumber(word) || _prefixes.Any(p => word.StartsWith(p, StringComparison.Ordinal)))
+        {
+            return word;
+        }
+
+        var budget = TextTools.TypoBudget(word.Length);
+        string? best = null;
+        var bestDistance = budget + 1;
+        for (var len = word.Length - budget; len <= word.Length + budget; len++)
+        {
+            if (!_byShape.TryGetValue((word[0], len), out var candidates))
+            {
+                continue;
+            }
+
+            foreach (var candidate in candidates)
+            {
+                var d = TextTools.EditDistance(word, candidate, budget);
+                if (d < bestDistance)
+                {
+                    best = candidate;
+                    bestDistance = d;
+                }
+            }
+        }
+
+        return best ?? word;
+    }
+}
