@@ -153,6 +153,26 @@ public sealed class CliTests
     }
 
     [Fact]
+    public async Task Compare_json_has_one_both_cell_for_a_shared_section_and_a_b_cells_otherwise()
+    {
+        var (code, output, _) = await Run("", "compare", "AI Architect", "MLRE", "--aspect", "outlook", "--json");
+        Assert.Equal(0, code);
+        using var shared = JsonDocument.Parse(output);
+        var row = Assert.Single(shared.RootElement.GetProperty("rows").EnumerateArray());
+        Assert.Equal(JsonValueKind.Null, row.GetProperty("a").ValueKind);
+        Assert.Equal(JsonValueKind.Null, row.GetProperty("b").ValueKind);
+        Assert.Equal("Outlooks", row.GetProperty("both").GetProperty("citation").GetProperty("section").GetString());
+        Assert.Equal(JsonValueKind.Null, row.GetProperty("both").GetProperty("citation").GetProperty("role").ValueKind);
+
+        var (_, separate, _) = await Run("", "compare", "AI Scientist", "AI Architect", "--aspect", "outlook", "--json");
+        using var two = JsonDocument.Parse(separate);
+        var twoRow = Assert.Single(two.RootElement.GetProperty("rows").EnumerateArray());
+        Assert.Equal(JsonValueKind.Null, twoRow.GetProperty("both").ValueKind);
+        Assert.Equal("ai-scientist-vs-ml-research-engineer.txt", twoRow.GetProperty("a").GetProperty("citation").GetProperty("file").GetString());
+        Assert.Equal("ai-architect-vs-ml-research-engineer.txt", twoRow.GetProperty("b").GetProperty("citation").GetProperty("file").GetString());
+    }
+
+    [Fact]
     public async Task Roles_json_lists_the_catalog()
     {
         var (code, output, _) = await Run("", "roles", "--json");

@@ -7,7 +7,10 @@ namespace Advisor.Core.Comparison;
 
 /// <summary>
 /// Lines two roles up aspect by aspect from the knowledge: within one article when one article covers
-/// both, otherwise each role from the article that describes it.
+/// both, otherwise each role from the article that describes it. For an aspect a role has no section of its own
+/// on, the article-level section with that aspect (an outlook, tips, a conclusion) of an article about the role
+/// stands in, preferring the article both roles share; when that is one and the same section for both roles, the
+/// row has one shared cell.
 /// </summary>
 public static class RoleComparer
 {
@@ -52,11 +55,15 @@ public static class RoleComparer
         var rows = new List<ComparisonRow>();
         foreach (var key in aspectKey is null ? AspectLexicon.ComparisonOrder : [aspectKey])
         {
-            var cellA = Cell(knowledge, a.Name, key, shared);
-            var cellB = Cell(knowledge, b.Name, key, shared);
-            if (cellA is not null || cellB is not null)
+            var sectionA = SectionFor(knowledge, a.Name, b.Name, key, shared);
+            var sectionB = SectionFor(knowledge, b.Name, a.Name, key, shared);
+            if (sectionA is not null && sectionA.Id == sectionB?.Id)
             {
-                rows.Add(new ComparisonRow(key, AspectLexicon.Display(key), cellA, cellB));
+                rows.Add(ComparisonRow.Shared(key, AspectLexicon.Display(key), Cell(sectionA)));
+            }
+            else if (sectionA is not null || sectionB is not null)
+            {
+                rows.Add(new ComparisonRow(key, AspectLexicon.Display(key), sectionA is null ? null : Cell(sectionA), sectionB is null ? null : Cell(sectionB)));
             }
         }
 
@@ -69,19 +76,32 @@ public static class RoleComparer
                 known);
         }
 
-        var articles = rows.SelectMany(r => new[] { r.A?.Citation.Article, r.B?.Citation.Article }).OfType<string>().Distinct().ToList();
+        var articles = rows.SelectMany(r => r.PresentCells()).Select(c => c.Citation.Article).Distinct().ToList();
         return CompareOutcome.Ok(new RoleComparison(a.Name, b.Name, rows, articles) { KnowledgeVersion = knowledge.Version });
     }
 
-    private static ComparisonCell? Cell(KnowledgeSnapshot knowledge, string role, string aspect, string? preferredFile)
+    /// <summary>
+    /// The section that speaks for <paramref name="role"/> on <paramref name="aspect"/>: the role's own section
+    /// (from <paramref name="preferredFile"/> when it has one), else the article-level section on that aspect of an
+    /// article about the role, an article that also covers <paramref name="otherRole"/> first.
+    /// </summary>
+    private static KnowledgeSection? SectionFor(KnowledgeSnapshot knowledge, string role, string otherRole, string aspect, string? preferredFile)
     {
-        var candidates = knowledge.SectionsByRole.GetValueOrDefault(role, []).Where(s => s.Aspect == aspect).ToList();
-        var section = candidates.FirstOrDefault(s => s.File == preferredFile) ?? candidates.FirstOrDefault();
-        if (section is null)
+        var own = knowledge.SectionsByRole.GetValueOrDefault(role, []).Where(s => s.Aspect == aspect).ToList();
+        if ((own.FirstOrDefault(s => s.File == preferredFile) ?? own.FirstOrDefault()) is { } section)
         {
-            return null;
+            return section;
         }
 
+        return knowledge.Articles
+            .Where(x => x.Roles.Contains(role))
+            .OrderBy(x => x.Roles.Contains(otherRole) ? 0 : 1) // stable: knowledge order within each group
+            .SelectMany(x => x.Sections)
+            .FirstOrDefault(s => s.Role is null && s.Aspect == aspect);
+    }
+
+    private static ComparisonCell Cell(KnowledgeSection section)
+    {
         var points = section.Units.Take(section.IsList ? MaxPoints : 2).Select(MentionGuard.Neutralize).ToList();
         var citation = new Citation(section.ArticleTitle, section.Topic, section.Role, section.File, points[0]) { SectionId = section.Id };
         return new ComparisonCell(points, citation);

@@ -50,9 +50,12 @@ public static class AspectLexicon
         .Distinct(StringComparer.Ordinal)
         .ToDictionary(t => t, t => new Trigger([.. TextTools.Words(t.Replace("*", "", StringComparison.Ordinal))], t.EndsWith('*')), StringComparer.Ordinal);
 
-    /// <summary>Aspect keys in the order a comparison lines them up.</summary>
+    /// <summary>
+    /// Aspect keys in the order a comparison lines them up; the last three are usually article-level sections
+    /// (outlooks, tips for getting started, a conclusion) rather than a section per role.
+    /// </summary>
     public static IReadOnlyList<string> ComparisonOrder { get; } =
-        ["definition", "responsibilities", "skills", "education", "tools", "industries", "deliverables", "evaluation", "collaboration", "impact", "outlook"];
+        ["definition", "responsibilities", "skills", "education", "tools", "industries", "deliverables", "evaluation", "collaboration", "impact", "outlook", "getting-started", "summary"];
 
     /// <summary>All aspect keys.</summary>
     public static IReadOnlyList<string> Keys { get; } = Defs.Select(d => d.Key).ToArray();
