@@ -30,6 +30,8 @@ public sealed class CliApp(TextReader input, TextWriter output, TextWriter error
           advisor ask "question" [--json] [--no-model]
           advisor ask --jsonl                 read {"id","question"} JSON lines on stdin, write one result line each
           advisor compare "Role A" "Role B" [--aspect skills] [--json]
+          advisor compare "Role A vs Role B [aspect]" [--aspect skills] [--json]
+                                              one argument, read as the chat's /compare reads it
           advisor roles [--json]
           advisor sections [--json]           how the knowledge files were parsed (ids and citation labels)
           advisor chat                        ask questions interactively; follow-ups keep context
@@ -138,7 +140,7 @@ public sealed class CliApp(TextReader input, TextWriter output, TextWriter error
         "ask" when a.Has("--jsonl") && a.Positional.Count > 0 => "ask --jsonl reads questions from stdin; give no question argument",
         "ask" when a.Has("--jsonl") && a.Has("--json") => "use either --json or --jsonl",
         "ask" when !a.Has("--jsonl") && a.Positional.Count == 0 => "ask needs a question, e.g. advisor ask \"What skills does an AI Architect need?\"",
-        "compare" when a.Positional.Count != 2 => "compare needs two roles, e.g. advisor compare \"AI Architect\" \"AI Scientist\" [--aspect skills]",
+        "compare" when CompareArguments(a) is null => "compare needs two roles, e.g. advisor compare \"AI Architect\" \"AI Scientist\" [--aspect skills] or advisor compare \"AI Architect vs AI Scientist skills\"",
         "roles" or "sections" or "chat" when a.Positional.Count > 0 => $"{a.Command} takes no arguments",
         "eval" when a.Positional.Count != 1 => "eval needs one file, e.g. advisor eval questions.jsonl [--min 0.95]",
         "eval" when a.Get("--min") is { } min && !(double.TryParse(min, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var m) && m is >= 0 and <= 1) => "--min takes a share between 0 and 1, e.g. --min 0.95",
@@ -282,9 +284,28 @@ public sealed class CliApp(TextReader input, TextWriter output, TextWriter error
         return Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
 
+    /// <summary>
+    /// The two roles and the aspect of a <c>compare</c>: two arguments are the two roles; one argument is read as the
+    /// chat's <c>/compare</c> reads it ("AI Architect vs MLRE skills"). <c>--aspect</c> wins over an aspect in the text.
+    /// Null when the arguments name no two roles.
+    /// </summary>
+    private static (string RoleA, string RoleB, string? Aspect)? CompareArguments(CliArguments a)
+    {
+        switch (a.Positional.Count)
+        {
+            case 2:
+                return (a.Positional[0], a.Positional[1], a.Get("--aspect"));
+            case 1 when CompareRequest.TryParse(a.Positional[0], out var roleA, out var roleB, out var aspect):
+                return (roleA, roleB, a.Get("--aspect") ?? aspect);
+            default:
+                return null;
+        }
+    }
+
     private async Task<int> CompareAsync(IAdvisor advisor, CliArguments a)
     {
-        var outcome = advisor.Compare(a.Positional[0], a.Positional[1], a.Get("--aspect"));
+        var (roleA, roleB, aspect) = CompareArguments(a)!.Value;
+        var outcome = advisor.Compare(roleA, roleB, aspect);
         if (a.Has("--json"))
         {
             await WriteJsonAsync(w =>

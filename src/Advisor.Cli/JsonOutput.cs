@@ -96,6 +96,10 @@ internal static class JsonOutput
         w.WriteEndObject();
     }
 
+    /// <summary>
+    /// <c>compare --json</c>: {"roleA","roleB","articles","rows":[{"aspect","title","a","b","both"}],"knowledgeVersion"}; a cell is
+    /// {"points","citation"} or null, and "both" is set (with "a" and "b" null) when one section answers for both roles.
+    /// </summary>
     public static void WriteComparison(Utf8JsonWriter w, RoleComparison c)
     {
         w.WriteStartObject();
@@ -110,6 +114,7 @@ internal static class JsonOutput
             w.WriteString("title", row.AspectTitle);
             WriteCell(w, "a", row.A);
             WriteCell(w, "b", row.B);
+            WriteCell(w, "both", row.Both);
             w.WriteEndObject();
         }
 

@@ -36,8 +36,15 @@ internal static class TextRendering
         foreach (var row in c.Rows)
         {
             sb.Append("\n\n== ").Append(row.AspectTitle).Append(" ==");
-            Cell(sb, c.RoleA, row.A);
-            Cell(sb, c.RoleB, row.B);
+            if (row.Both is { } both)
+            {
+                Cell(sb, "Both", both);
+            }
+            else
+            {
+                Cell(sb, c.RoleA, row.A);
+                Cell(sb, c.RoleB, row.B);
+            }
         }
 
         return sb.ToString();
@@ -80,9 +87,9 @@ internal static class TextRendering
         return sb.ToString();
     }
 
-    private static void Cell(StringBuilder sb, string role, ComparisonCell? cell)
+    private static void Cell(StringBuilder sb, string label, ComparisonCell? cell)
     {
-        sb.Append('\n').Append(role).Append(':');
+        sb.Append('\n').Append(label).Append(':');
         if (cell is null)
         {
             sb.Append(" (the knowledge says nothing here)");

@@ -315,8 +315,7 @@ public sealed partial class ModelAnswerComposer : IAnswerComposer
             {
                 IEnumerable<SectionHit> hits => hits.Select(h => h.Id),
                 Advisor.Core.Comparison.RoleComparison comparison => comparison.Rows
-                    .SelectMany(r => new[] { r.A, r.B })
-                    .OfType<Advisor.Core.Comparison.ComparisonCell>()
+                    .SelectMany(r => r.PresentCells())
                     .Select(c => c.Citation.SectionId),
                 _ => [],
             };

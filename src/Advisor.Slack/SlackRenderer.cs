@@ -66,7 +66,10 @@ public static class SlackRenderer
         return Pack(Split(Escape(raw), MaxSectionText).Select(Section).ToList());
     }
 
-    /// <summary>A comparison side by side: one section per aspect with the two roles as two fields.</summary>
+    /// <summary>
+    /// A comparison side by side: one section per aspect with the two roles as two fields, or, when one section
+    /// answers for both roles, that text once under "Both".
+    /// </summary>
     public static IReadOnlyList<SlackMessage> Comparison(RoleComparison comparison)
     {
         var blocks = new List<JsonObject>
@@ -81,11 +84,13 @@ public static class SlackRenderer
         foreach (var row in comparison.Rows)
         {
             blocks.Add(Section($"*{Escape(row.AspectTitle)}*"));
-            blocks.Add(new JsonObject
-            {
-                ["type"] = "section",
-                ["fields"] = new JsonArray(Field(comparison.RoleA, row.A, citations), Field(comparison.RoleB, row.B, citations)),
-            });
+            blocks.Add(row.Both is { } both
+                ? Section(CellText("Both", both, citations, MaxSectionText))
+                : new JsonObject
+                {
+                    ["type"] = "section",
+                    ["fields"] = new JsonArray(Field(comparison.RoleA, row.A, citations), Field(comparison.RoleB, row.B, citations)),
+                });
         }
 
         blocks.AddRange(CitationBlocks(citations));
@@ -198,9 +203,13 @@ public static class SlackRenderer
         return new JsonObject { ["type"] = "context", ["elements"] = elements };
     }
 
-    private static JsonObject Field(string role, ComparisonCell? cell, List<Citation> citations)
+    private static JsonObject Field(string role, ComparisonCell? cell, List<Citation> citations) =>
+        new() { ["type"] = "mrkdwn", ["text"] = CellText(role, cell, citations, MaxFieldText) };
+
+    /// <summary>A cell as mrkdwn under a bold label, its citation numbered in <paramref name="citations"/>, at most <paramref name="max"/> characters.</summary>
+    private static string CellText(string label, ComparisonCell? cell, List<Citation> citations, int max)
     {
-        var text = new StringBuilder("*").Append(Escape(role)).Append("*\n");
+        var text = new StringBuilder("*").Append(Escape(label)).Append("*\n");
         if (cell is null)
         {
             text.Append("_The knowledge says nothing about this._");
@@ -218,13 +227,13 @@ public static class SlackRenderer
         }
 
         var value = text.ToString();
-        if (value.Length > MaxFieldText)
+        if (value.Length > max)
         {
             var marker = cell is null ? "" : $"… [{citations.Count}]";
-            value = Split(value, MaxFieldText - marker.Length)[0] + marker;
+            value = Split(value, max - marker.Length)[0] + marker;
         }
 
-        return new JsonObject { ["type"] = "mrkdwn", ["text"] = value };
+        return value;
     }
 
     private static string Truncate(string text, int max) => text.Length <= max ? text : Split(text, max - 1)[0] + "…";

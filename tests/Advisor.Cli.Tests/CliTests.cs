@@ -153,6 +153,59 @@ public sealed class CliTests
     }
 
     [Fact]
+    public async Task Compare_reads_one_argument_as_the_chat_does_with_its_aspect()
+    {
+        var (code, output, err) = await Run("", "compare", "AI architect vs MLRE outlook");
+        Assert.True(code == 0, err);
+        Assert.StartsWith("AI Architect vs. Machine Learning Research Engineer", output, StringComparison.Ordinal);
+        Assert.Equal(["== Outlook =="], output.Split('\n').Where(l => l.StartsWith("== ", StringComparison.Ordinal)).Select(l => l.TrimEnd()));
+        Assert.Single(output.Split('\n'), l => l.StartsWith("Both:", StringComparison.Ordinal));
+        Assert.DoesNotContain("\nAI Architect:", output, StringComparison.Ordinal);
+        Assert.Contains("[AI Architect vs. Machine Learning Research Engineer › Outlooks]", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Compare_reads_one_argument_without_an_aspect_and_aspect_option_wins()
+    {
+        var (code, output, err) = await Run("", "compare", "AI Architect vs. AI Scientist", "--json");
+        Assert.True(code == 0, err);
+        using (var doc = JsonDocument.Parse(output))
+        {
+            Assert.Equal("AI Architect", doc.RootElement.GetProperty("roleA").GetString());
+            Assert.Equal("AI Scientist", doc.RootElement.GetProperty("roleB").GetString());
+            var aspects = doc.RootElement.GetProperty("rows").EnumerateArray().Select(r => r.GetProperty("aspect").GetString()).ToList();
+            Assert.Contains("skills", aspects);
+            Assert.Contains("education", aspects);
+            Assert.Contains("outlook", aspects);
+        }
+
+        var (overridden, text, _) = await Run("", "compare", "AI Architect vs AI Scientist skills", "--aspect", "education");
+        Assert.Equal(0, overridden);
+        Assert.Contains("== Education ==", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("== Skills ==", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Compare_json_has_one_both_cell_for_a_shared_section_and_a_b_cells_otherwise()
+    {
+        var (code, output, _) = await Run("", "compare", "AI Architect", "MLRE", "--aspect", "outlook", "--json");
+        Assert.Equal(0, code);
+        using var shared = JsonDocument.Parse(output);
+        var row = Assert.Single(shared.RootElement.GetProperty("rows").EnumerateArray());
+        Assert.Equal(JsonValueKind.Null, row.GetProperty("a").ValueKind);
+        Assert.Equal(JsonValueKind.Null, row.GetProperty("b").ValueKind);
+        Assert.Equal("Outlooks", row.GetProperty("both").GetProperty("citation").GetProperty("section").GetString());
+        Assert.Equal(JsonValueKind.Null, row.GetProperty("both").GetProperty("citation").GetProperty("role").ValueKind);
+
+        var (_, separate, _) = await Run("", "compare", "AI Scientist", "AI Architect", "--aspect", "outlook", "--json");
+        using var two = JsonDocument.Parse(separate);
+        var twoRow = Assert.Single(two.RootElement.GetProperty("rows").EnumerateArray());
+        Assert.Equal(JsonValueKind.Null, twoRow.GetProperty("both").ValueKind);
+        Assert.Equal("ai-scientist-vs-ml-research-engineer.txt", twoRow.GetProperty("a").GetProperty("citation").GetProperty("file").GetString());
+        Assert.Equal("ai-architect-vs-ml-research-engineer.txt", twoRow.GetProperty("b").GetProperty("citation").GetProperty("file").GetString());
+    }
+
+    [Fact]
     public async Task Roles_json_lists_the_catalog()
     {
         var (code, output, _) = await Run("", "roles", "--json");
@@ -168,6 +221,9 @@ public sealed class CliTests
     [InlineData(new[] { "frobnicate" }, "unknown command")]
     [InlineData(new[] { "ask", "x", "--colour" }, "unknown option")]
     [InlineData(new[] { "compare", "AI Architect" }, "two roles")]
+    [InlineData(new[] { "compare", "AI Architect versus" }, "two roles")]
+    [InlineData(new[] { "compare", "AI Architect", "AI Scientist", "MLRE" }, "two roles")]
+    [InlineData(new[] { "compare" }, "two roles")]
     [InlineData(new[] { "ask", "--knowledge" }, "needs a value")]
     public async Task Usage_errors_exit_2_with_a_clear_message(string[] args, string message)
     {

@@ -5,14 +5,14 @@ namespace Advisor.Core.Answers;
 /// <summary>The units of a section an answer shows, and how many it leaves out.</summary>
 /// <param name="Shown">Units as shown: verbatim, or a verbatim tail with a dangling connective left off.</param>
 /// <param name="More">Units of the section not shown.</param>
-internal sealed record Excerpt(IReadOnlyList<string> Shown, int More);
+public sealed record Excerpt(IReadOnlyList<string> Shown, int More);
 
 /// <summary>
 /// Picks what to quote from a section as whole thoughts: a sentence that leans on the one before ("They…", "Their
 /// work…") brings that sentence along; a connective that points at text not shown ("In contrast, …") is left off
 /// (what remains is still a verbatim part of the section); and the answer says how much more the section holds.
 /// </summary>
-internal static class Excerpts
+public static class Excerpts
 {
     private static readonly string[] Connectives =
     [

@@ -7,7 +7,10 @@ namespace Advisor.Core.Comparison;
 
 /// <summary>
 /// Lines two roles up aspect by aspect from the knowledge: within one article when one article covers
-/// both, otherwise each role from the article that describes it.
+/// both, otherwise each role from the article that describes it. For an aspect a role has no section of its own
+/// on, the article-level section with that aspect (an outlook, tips, a conclusion) of an article about the role
+/// stands in, preferring the article both roles share; when that is one and the same section for both roles, the
+/// row has one shared cell.
 /// </summary>
 public static class RoleComparer
 {
@@ -48,15 +51,19 @@ public static class RoleComparer
             }
         }
 
-        var shared = knowledge.Articles.FirstOrDefault(x => x.Roles.Contains(a.Name) && x.Roles.Contains(b.Name))?.File;
+        var shared = RoleSections.SharedArticle(knowledge, [a.Name, b.Name]);
         var rows = new List<ComparisonRow>();
         foreach (var key in aspectKey is null ? AspectLexicon.ComparisonOrder : [aspectKey])
         {
-            var cellA = Cell(knowledge, a.Name, key, shared);
-            var cellB = Cell(knowledge, b.Name, key, shared);
-            if (cellA is not null || cellB is not null)
+            var sectionA = RoleSections.For(knowledge, a.Name, key, shared);
+            var sectionB = RoleSections.For(knowledge, b.Name, key, shared);
+            if (sectionA is not null && sectionA.Id == sectionB?.Id)
             {
-                rows.Add(new ComparisonRow(key, AspectLexicon.Display(key), cellA, cellB));
+                rows.Add(ComparisonRow.Shared(key, AspectLexicon.Display(key), Cell(sectionA)));
+            }
+            else if (sectionA is not null || sectionB is not null)
+            {
+                rows.Add(new ComparisonRow(key, AspectLexicon.Display(key), sectionA is null ? null : Cell(sectionA), sectionB is null ? null : Cell(sectionB)));
             }
         }
 
@@ -69,20 +76,13 @@ public static class RoleComparer
                 known);
         }
 
-        var articles = rows.SelectMany(r => new[] { r.A?.Citation.Article, r.B?.Citation.Article }).OfType<string>().Distinct().ToList();
+        var articles = rows.SelectMany(r => r.PresentCells()).Select(c => c.Citation.Article).Distinct().ToList();
         return CompareOutcome.Ok(new RoleComparison(a.Name, b.Name, rows, articles) { KnowledgeVersion = knowledge.Version });
     }
 
-    private static ComparisonCell? Cell(KnowledgeSnapshot knowledge, string role, string aspect, string? preferredFile)
+    private static ComparisonCell Cell(KnowledgeSection section)
     {
-        var candidates = knowledge.SectionsByRole.GetValueOrDefault(role, []).Where(s => s.Aspect == aspect).ToList();
-        var section = candidates.FirstOrDefault(s => s.File == preferredFile) ?? candidates.FirstOrDefault();
-        if (section is null)
-        {
-            return null;
-        }
-
-        var points = section.Units.Take(section.IsList ? MaxPoints : 2).Select(MentionGuard.Neutralize).ToList();
+        var points = section.Units.Take(section.IsList ? MaxPoints : 3).Select((u, i) => i == 0 && !section.IsList ? Excerpts.WithoutDanglingConnective(u) : u).Select(MentionGuard.Neutralize).ToList();
         var citation = new Citation(section.ArticleTitle, section.Topic, section.Role, section.File, points[0]) { SectionId = section.Id };
         return new ComparisonCell(points, citation);
     }

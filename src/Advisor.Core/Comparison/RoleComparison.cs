@@ -9,10 +9,26 @@ public sealed record RoleComparison(string RoleA, string RoleB, IReadOnlyList<Co
     public string KnowledgeVersion { get; init; } = "";
 }
 
-/// <summary>One aspect of a comparison. A side the knowledge says nothing about is null.</summary>
-public sealed record ComparisonRow(string Aspect, string AspectTitle, ComparisonCell? A, ComparisonCell? B);
+/// <summary>
+/// One aspect of a comparison. Either one cell per role (<see cref="A"/>, <see cref="B"/>; a side the knowledge says
+/// nothing about is null), or, when the same article-level section (an outlook, tips, a conclusion) answers for both
+/// roles, one <see cref="Both"/> cell with <see cref="A"/> and <see cref="B"/> null, so the text is shown once.
+/// </summary>
+public sealed record ComparisonRow(string Aspect, string AspectTitle, ComparisonCell? A, ComparisonCell? B)
+{
+    /// <summary>The one cell that answers for both roles, or null when each role has its own.</summary>
+    public ComparisonCell? Both { get; init; }
 
-/// <summary>What one article says about one role for one aspect.</summary>
+    /// <summary>A row whose one cell answers for both roles.</summary>
+    public static ComparisonRow Shared(string aspect, string aspectTitle, ComparisonCell both) =>
+        new(aspect, aspectTitle, null, null) { Both = both };
+
+    /// <summary>The row's cells that are present: <see cref="Both"/>, or <see cref="A"/> and <see cref="B"/>.</summary>
+    public IEnumerable<ComparisonCell> PresentCells() =>
+        new[] { Both, A, B }.OfType<ComparisonCell>();
+}
+
+/// <summary>What one article says about one role (or, for a shared cell, about both) for one aspect.</summary>
 public sealed record ComparisonCell(IReadOnlyList<string> Points, Citation Citation);
 
 /// <summary>A comparison, or a message for the user saying why there is none.</summary>

@@ -77,9 +77,12 @@ public static class AspectLexicon
         d => (new PhraseSet(d.Heading), new PhraseSet(d.Question), new PhraseSet(d.Heading.Concat(d.Question).Select(t => t.TrimStart('~')))),
         StringComparer.Ordinal);
 
-    /// <summary>Aspect keys in the order a comparison lines them up.</summary>
+    /// <summary>
+    /// Aspect keys in the order a comparison lines them up; the last three are usually article-level sections
+    /// (outlooks, tips for getting started, a conclusion) rather than a section per role.
+    /// </summary>
     public static IReadOnlyList<string> ComparisonOrder { get; } =
-        ["definition", "responsibilities", "skills", "education", "tools", "industries", "deliverables", "evaluation", "collaboration", "impact", "outlook"];
+        ["definition", "responsibilities", "skills", "education", "tools", "industries", "deliverables", "evaluation", "collaboration", "impact", "outlook", "getting-started", "summary"];
 
     /// <summary>All aspect keys.</summary>
     public static IReadOnlyList<string> Keys { get; } = Defs.Select(d => d.Key).ToArray();

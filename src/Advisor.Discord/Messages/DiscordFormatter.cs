@@ -38,6 +38,7 @@ internal static class DiscordFormatter
         return Pack(answer.Abstained ? "Not covered by the knowledge" : "Answer", text.ToString(), fields);
     }
 
+    /// <summary>A comparison: one field per aspect with both roles' cells (or one "Both" cell), the sources in the description.</summary>
     public static IReadOnlyList<DiscordMessagePayload> Comparison(RoleComparison comparison)
     {
         var citations = new List<string>();
@@ -53,11 +54,12 @@ internal static class DiscordFormatter
             return $"[{index + 1}]";
         }
 
-        string Side(string role, ComparisonCell? cell) =>
-            cell is null ? $"**{role}**: the knowledge says nothing about this." : $"**{role}**: {string.Join("; ", cell.Points)} {Cite(cell.Citation)}";
+        string Side(string label, ComparisonCell? cell) =>
+            cell is null ? $"**{label}**: the knowledge says nothing about this." : $"**{label}**: {string.Join("; ", cell.Points)} {Cite(cell.Citation)}";
 
+        // A row one section answers for both roles shows that text once, as "Both".
         var fields = comparison.Rows
-            .Select(r => new EmbedField(r.AspectTitle, Side(comparison.RoleA, r.A) + "\n" + Side(comparison.RoleB, r.B)))
+            .Select(r => new EmbedField(r.AspectTitle, r.Both is { } both ? Side("Both", both) : Side(comparison.RoleA, r.A) + "\n" + Side(comparison.RoleB, r.B)))
             .ToList();
         var description = "Sources:\n" + string.Join('\n', citations.Select((l, i) => $"[{i + 1}] {l}"));
         return Pack($"{comparison.RoleA} vs {comparison.RoleB}", description, fields);
