@@ -162,6 +162,29 @@ public sealed class CliTests
         Assert.Contains(doc.RootElement.EnumerateArray(), r => r.GetProperty("aliases").EnumerateArray().Any(a => a.GetString() == "mlre"));
     }
 
+    [Fact]
+    public async Task Sections_shows_after_each_file_what_page_clutter_was_dropped_and_why()
+    {
+        var (code, output, _) = await Run("", "sections");
+        Assert.Equal(0, code);
+        var lines = output.Split('\n').Select(l => l.TrimEnd('\r')).ToList();
+        var header = lines.IndexOf("-- ai-architect-vs-ml-research-engineer.txt: dropped as page clutter");
+        Assert.True(header > 0, output);
+        Assert.StartsWith("ai-architect-vs-ml-research-engineer.txt#", lines[header - 2], StringComparison.Ordinal); // after the file's sections
+        Assert.StartsWith("ai-research-vs-ai-engineering.txt#", lines.First(l => !l.StartsWith(' ') && l.Length > 0 && lines.IndexOf(l) > header), StringComparison.Ordinal);
+        Assert.Contains("    lines 127–132 (job ad): Featured Job 👀 · Data Engineer · @ murmuration", output, StringComparison.Ordinal);
+        Assert.Contains("    line 7 (table of contents): Table of contents", output, StringComparison.Ordinal);
+        Assert.Contains("    line 164 (page footer): Related articles", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("-- ai-research-vs-ai-engineering.txt", output, StringComparison.Ordinal); // nothing dropped there
+
+        var (jsonCode, json, _) = await Run("", "sections", "--json");
+        Assert.Equal(0, jsonCode);
+        using var doc = JsonDocument.Parse(json);
+        Assert.Contains(doc.RootElement.GetProperty("sections").EnumerateArray(), s => s.GetProperty("Id").GetString() == "ai-architect-vs-ml-research-engineer.txt#educational-backgrounds/ai-architect");
+        var ad = doc.RootElement.GetProperty("dropped").EnumerateArray().First(d => d.GetProperty("reason").GetString() == "job ad");
+        Assert.Equal(("ai-architect-vs-ml-research-engineer.txt", 127, 132), (ad.GetProperty("file").GetString(), ad.GetProperty("line").GetInt32(), ad.GetProperty("endLine").GetInt32()));
+    }
+
     [Theory]
     [InlineData(new[] { "ask" }, "needs a question")]
     [InlineData(new[] { "ask", "   " }, "empty")]

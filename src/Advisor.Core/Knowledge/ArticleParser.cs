@@ -26,13 +26,37 @@ internal static partial class ArticleParser
         var lines = text.Replace("\r\n", "\n", StringComparison.Ordinal).Replace('\r', '\n').Split('\n').ToList();
         var front = FrontMatter.Extract(lines);
         var markdown = relativePath.EndsWith(".md", StringComparison.OrdinalIgnoreCase);
-        var cleaned = PageClutter.Filter(lines.Select(TextTools.CleanLine).ToList());
-        if (cleaned.Count == 0)
+        var clean = lines.Select(TextTools.CleanLine).ToList();
+
+        // Page-clutter rules are for pages saved as text; a Markdown file is its author's own structure.
+        List<string> kept;
+        List<int> keptLines;
+        List<DroppedText> dropped = [];
+        if (markdown)
         {
-            throw new FormatException("the file has no text");
+            kept = clean.Where(l => l.Length > 0).ToList();
+            keptLines = [];
+        }
+        else
+        {
+            var filtered = PageClutter.Filter(clean, front.LineCount + 1);
+            (kept, keptLines, dropped) = (filtered.Kept, filtered.KeptLines, filtered.Dropped);
         }
 
-        var (title, roles, blocks) = markdown ? ReadMarkdown(cleaned, front, relativePath) : ReadPlain(cleaned, front, relativePath);
+        if (kept.Count == 0)
+        {
+            throw new FormatException(dropped.Count == 0
+                ? "the file has no text"
+                : $"the file has no text besides page clutter ({string.Join(", ", dropped.Select(d => d.Reason).Distinct())})");
+        }
+
+        var read = markdown ? ReadMarkdown(kept, front, relativePath) : ReadPlain(kept, front, relativePath);
+        if (read.Echoes.Count > 0)
+        {
+            dropped = [.. dropped.Concat(read.Echoes.Select(i => new DroppedText(keptLines[i], keptLines[i], PageClutter.Shorten(kept[i]), PageClutter.RepeatedTitle))).OrderBy(d => d.Line)];
+        }
+
+        var (title, roles, blocks) = (read.Title, read.Roles, read.Blocks);
         var sections = BuildSections(relativePath, title, roles, blocks);
         if (sections.Count == 0)
         {
@@ -47,11 +71,16 @@ internal static partial class ArticleParser
             Roles = roles.Where(r => sections.Any(s => s.Role == r)).ToList(),
             RoleAliases = front.Aliases,
             Sections = sections,
+            Dropped = dropped,
             ContentHash = contentHash,
         };
     }
 
-    private static (string Title, List<string> Roles, List<Block> Blocks) ReadPlain(List<string> lines, FrontMatter front, string path)
+    /// <summary>What a reader of the file found: its title, the roles it names, its blocks.</summary>
+    /// <param name="Echoes">Positions (in the lines read) of lines skipped as repeats of the title.</param>
+    private sealed record Reading(string Title, List<string> Roles, List<Block> Blocks, List<int> Echoes);
+
+    private static Reading ReadPlain(List<string> lines, FrontMatter front, string path)
     {
         var index = 0;
         string title;
@@ -69,9 +98,10 @@ internal static partial class ArticleParser
             title = DeriveTitle(lines, path);
         }
 
+        var echoes = new List<int>();
         while (index < lines.Count && LineShapes.IsHeadingLike(lines[index]) && EchoesTitle(lines[index], title))
         {
-            index++; // repeated title, "Title: A Comprehensive Comparison" subtitles
+            echoes.Add(index++); // repeated title, "Title: A Comprehensive Comparison" subtitles
         }
 
         var roles = RolesFromTitle(title);
@@ -112,10 +142,10 @@ internal static partial class ArticleParser
             blocks.Add(Classify(line, roles, heading: LineShapes.IsHeadingLike(line)));
         }
 
-        return (title, roles, blocks);
+        return new Reading(title, roles, blocks, echoes);
     }
 
-    private static (string Title, List<string> Roles, List<Block> Blocks) ReadMarkdown(List<string> lines, FrontMatter front, string path)
+    private static Reading ReadMarkdown(List<string> lines, FrontMatter front, string path)
     {
         string? title = front.Title;
         var roles = title is null ? [] : RolesFromTitle(title);
@@ -172,7 +202,7 @@ internal static partial class ArticleParser
             blocks.Add(Classify(line, roles, heading: false));
         }
 
-        return (title ?? DeriveTitle(lines, path), roles, blocks);
+        return new Reading(title ?? DeriveTitle(lines, path), roles, blocks, []);
     }
 
     private static Block Classify(string line, List<string> roles, bool heading)

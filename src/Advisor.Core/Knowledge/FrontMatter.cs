@@ -15,6 +15,9 @@ internal sealed record FrontMatter(string? Title, string? Source, IReadOnlyDicti
 {
     public static readonly FrontMatter Empty = new(null, null, new Dictionary<string, IReadOnlyList<string>>());
 
+    /// <summary>Lines of the file the front matter took, the "---" lines included (0 when there is none).</summary>
+    public int LineCount { get; private init; }
+
     /// <summary>Splits front matter off the lines; throws <see cref="FormatException"/> when it is malformed.</summary>
     public static FrontMatter Extract(List<string> lines)
     {
@@ -74,6 +77,6 @@ internal sealed record FrontMatter(string? Title, string? Source, IReadOnlyDicti
         }
 
         lines.RemoveRange(0, end + 1);
-        return new FrontMatter(title, source, aliases);
+        return new FrontMatter(title, source, aliases) { LineCount = end + 1 };
     }
 }
