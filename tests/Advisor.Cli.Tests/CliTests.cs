@@ -185,6 +185,41 @@ public sealed class CliTests
         Assert.Equal(("ai-architect-vs-ml-research-engineer.txt", 127, 132), (ad.GetProperty("file").GetString(), ad.GetProperty("line").GetInt32(), ad.GetProperty("endLine").GetInt32()));
     }
 
+    [Fact]
+    public async Task A_markdown_single_role_article_is_listed_with_every_section_about_its_role_and_compares()
+    {
+        var folder = Directory.CreateTempSubdirectory("advisor-cli-");
+        try
+        {
+            foreach (var f in Directory.GetFiles(Knowledge))
+            {
+                File.Copy(f, Path.Combine(folder.FullName, Path.GetFileName(f)));
+            }
+
+            File.Copy(Path.Combine(RepoRoot, "tests", "Advisor.Core.Tests", "Quality", "extra", "prompt-engineer.md"), Path.Combine(folder.FullName, "prompt-engineer.md"));
+            var (code, output, _) = await Run("", "sections", "--knowledge", folder.FullName);
+            Assert.Equal(0, code);
+            Assert.Equal(
+                new[] { "overview", "responsibilities", "skills", "education", "tools", "salary", "outlook" }.Select(t => $"prompt-engineer.md#{t}/prompt-engineer"),
+                output.Split('\n').Select(l => l.Trim()).Where(l => l.StartsWith("prompt-engineer.md#", StringComparison.Ordinal)));
+            Assert.DoesNotContain("-- prompt-engineer.md", output, StringComparison.Ordinal); // Markdown is never filtered
+
+            var (rolesCode, roles, _) = await Run("", "roles", "--knowledge", folder.FullName);
+            Assert.Equal(0, rolesCode);
+            Assert.Contains("- Prompt Engineer  (also:", roles, StringComparison.Ordinal);
+
+            var (compareCode, compared, err) = await Run("", "compare", "prompt designer", "MLRE", "--aspect", "education", "--knowledge", folder.FullName);
+            Assert.Equal(0, compareCode);
+            Assert.Contains("[Prompt Engineer › Education › Prompt Engineer]", compared, StringComparison.Ordinal);
+            Assert.Contains("› Machine Learning Research Engineer]", compared, StringComparison.Ordinal);
+            Assert.Equal("", err);
+        }
+        finally
+        {
+            folder.Delete(recursive: true);
+        }
+    }
+
     [Theory]
     [InlineData(new[] { "ask" }, "needs a question")]
     [InlineData(new[] { "ask", "   " }, "empty")]
