@@ -33,7 +33,8 @@ public sealed class CliApp(TextReader input, TextWriter output, TextWriter error
           advisor compare "Role A vs Role B [aspect]" [--aspect skills] [--json]
                                               one argument, read as the chat's /compare reads it
           advisor roles [--json]
-          advisor sections [--json]           how the knowledge files were parsed (ids and citation labels)
+          advisor sections [--json]           how the knowledge files were parsed (ids and citation labels, and
+                                              what was dropped from .txt files as page clutter, and why)
           advisor chat                        ask questions interactively; follow-ups keep context
           advisor eval FILE.jsonl [--json] [--min 0.95]
                                               score the answers to an eval file's questions; list the misses
@@ -385,16 +386,30 @@ public sealed class CliApp(TextReader input, TextWriter output, TextWriter error
 
     private async Task<int> SectionsAsync(IAdvisor advisor, bool json)
     {
-        var sections = advisor.Knowledge.Sections;
+        var articles = advisor.Knowledge.Articles;
         if (json)
         {
-            await output.WriteLineAsync(JsonSerializer.Serialize(sections.Select(s => new { s.Id, label = s.Label, s.Aspect, s.Units }), new JsonSerializerOptions { Encoder = JsonOutput.Options.Encoder, WriteIndented = true })).ConfigureAwait(false);
+            var sections = articles.SelectMany(a => a.Sections).Select(s => new { s.Id, label = s.Label, s.Aspect, s.Units });
+            var dropped = articles.SelectMany(a => a.Dropped.Select(d => new { file = a.File, line = d.Line, endLine = d.EndLine, reason = d.Reason, text = d.Text }));
+            await output.WriteLineAsync(JsonSerializer.Serialize(new { sections, dropped }, new JsonSerializerOptions { Encoder = JsonOutput.Options.Encoder, WriteIndented = true })).ConfigureAwait(false);
+            return Ok;
         }
-        else
+
+        foreach (var article in articles)
         {
-            foreach (var s in sections)
+            foreach (var s in article.Sections)
             {
                 await output.WriteLineAsync($"{s.Id}\n    {s.Label}  [{s.Aspect ?? "-"}; {s.Units.Count} {(s.IsList ? "items" : "sentences")}]").ConfigureAwait(false);
+            }
+
+            if (article.Dropped.Count > 0)
+            {
+                // Page-clutter rules apply to .txt files only; say what they left out so nothing goes silently.
+                await output.WriteLineAsync($"-- {article.File}: dropped as page clutter").ConfigureAwait(false);
+                foreach (var d in article.Dropped)
+                {
+                    await output.WriteLineAsync($"    {d.Lines} ({d.Reason}): {d.Text}").ConfigureAwait(false);
+                }
             }
         }
 

@@ -215,6 +215,64 @@ public sealed class CliTests
         Assert.Contains(doc.RootElement.EnumerateArray(), r => r.GetProperty("aliases").EnumerateArray().Any(a => a.GetString() == "mlre"));
     }
 
+    [Fact]
+    public async Task Sections_shows_after_each_file_what_page_clutter_was_dropped_and_why()
+    {
+        var (code, output, _) = await Run("", "sections");
+        Assert.Equal(0, code);
+        var lines = output.Split('\n').Select(l => l.TrimEnd('\r')).ToList();
+        var header = lines.IndexOf("-- ai-architect-vs-ml-research-engineer.txt: dropped as page clutter");
+        Assert.True(header > 0, output);
+        Assert.StartsWith("ai-architect-vs-ml-research-engineer.txt#", lines[header - 2], StringComparison.Ordinal); // after the file's sections
+        Assert.StartsWith("ai-research-vs-ai-engineering.txt#", lines.First(l => !l.StartsWith(' ') && l.Length > 0 && lines.IndexOf(l) > header), StringComparison.Ordinal);
+        Assert.Contains("    lines 127–132 (job ad): Featured Job 👀 · Data Engineer · @ murmuration", output, StringComparison.Ordinal);
+        Assert.Contains("    line 7 (table of contents): Table of contents", output, StringComparison.Ordinal);
+        Assert.Contains("    line 164 (page footer): Related articles", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("-- ai-research-vs-ai-engineering.txt", output, StringComparison.Ordinal); // nothing dropped there
+
+        var (jsonCode, json, _) = await Run("", "sections", "--json");
+        Assert.Equal(0, jsonCode);
+        using var doc = JsonDocument.Parse(json);
+        Assert.Contains(doc.RootElement.GetProperty("sections").EnumerateArray(), s => s.GetProperty("Id").GetString() == "ai-architect-vs-ml-research-engineer.txt#educational-backgrounds/ai-architect");
+        var ad = doc.RootElement.GetProperty("dropped").EnumerateArray().First(d => d.GetProperty("reason").GetString() == "job ad");
+        Assert.Equal(("ai-architect-vs-ml-research-engineer.txt", 127, 132), (ad.GetProperty("file").GetString(), ad.GetProperty("line").GetInt32(), ad.GetProperty("endLine").GetInt32()));
+    }
+
+    [Fact]
+    public async Task A_markdown_single_role_article_is_listed_with_every_section_about_its_role_and_compares()
+    {
+        var folder = Directory.CreateTempSubdirectory("advisor-cli-");
+        try
+        {
+            foreach (var f in Directory.GetFiles(Knowledge))
+            {
+                File.Copy(f, Path.Combine(folder.FullName, Path.GetFileName(f)));
+            }
+
+            File.Copy(Path.Combine(RepoRoot, "tests", "Advisor.Core.Tests", "Quality", "extra", "prompt-engineer.md"), Path.Combine(folder.FullName, "prompt-engineer.md"));
+            var (code, output, _) = await Run("", "sections", "--knowledge", folder.FullName);
+            Assert.Equal(0, code);
+            Assert.Equal(
+                new[] { "overview", "responsibilities", "skills", "education", "tools", "salary", "outlook" }.Select(t => $"prompt-engineer.md#{t}/prompt-engineer"),
+                output.Split('\n').Select(l => l.Trim()).Where(l => l.StartsWith("prompt-engineer.md#", StringComparison.Ordinal)));
+            Assert.DoesNotContain("-- prompt-engineer.md", output, StringComparison.Ordinal); // Markdown is never filtered
+
+            var (rolesCode, roles, _) = await Run("", "roles", "--knowledge", folder.FullName);
+            Assert.Equal(0, rolesCode);
+            Assert.Contains("- Prompt Engineer  (also:", roles, StringComparison.Ordinal);
+
+            var (compareCode, compared, err) = await Run("", "compare", "prompt designer", "MLRE", "--aspect", "education", "--knowledge", folder.FullName);
+            Assert.Equal(0, compareCode);
+            Assert.Contains("[Prompt Engineer › Education › Prompt Engineer]", compared, StringComparison.Ordinal);
+            Assert.Contains("› Machine Learning Research Engineer]", compared, StringComparison.Ordinal);
+            Assert.Equal("", err);
+        }
+        finally
+        {
+            folder.Delete(recursive: true);
+        }
+    }
+
     [Theory]
     [InlineData(new[] { "ask" }, "needs a question")]
     [InlineData(new[] { "ask", "   " }, "empty")]

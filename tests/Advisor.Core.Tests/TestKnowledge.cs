@@ -17,6 +17,9 @@ internal static class TestKnowledge
 
     public static KnowledgeSnapshot Snapshot => Shared.Value;
 
+    /// <summary>The Markdown single-role article the quality tests add beside the shipped ones (read, never changed).</summary>
+    public static string PromptEngineerArticle => Path.Combine(RepoRoot, "tests", "Advisor.Core.Tests", "Quality", "extra", "prompt-engineer.md");
+
     /// <summary>A fully wired core over a knowledge folder (the repository's by default).</summary>
     public static ServiceProvider Services(string? knowledgeFolder = null, Action<IServiceCollection>? configure = null)
     {
@@ -50,6 +53,8 @@ internal sealed class TempFolder : IDisposable
         File.WriteAllText(full, content);
         return full;
     }
+
+    public void CopyFile(string source) => File.Copy(source, System.IO.Path.Combine(Path, System.IO.Path.GetFileName(source)));
 
     public void CopyRepositoryKnowledge()
     {

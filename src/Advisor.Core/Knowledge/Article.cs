@@ -19,6 +19,12 @@ public sealed record Article
 
     public required IReadOnlyList<KnowledgeSection> Sections { get; init; }
 
+    /// <summary>
+    /// What was left out of a plain-text file as page clutter (and repeats of its title), line by line or block by
+    /// block, each with the rule that dropped it, in file order. Always empty for Markdown, which is never filtered.
+    /// </summary>
+    public IReadOnlyList<DroppedText> Dropped { get; init; } = [];
+
     /// <summary>SHA-256 of the file's bytes (hex), to tell changed files on reload.</summary>
     public required string ContentHash { get; init; }
 }

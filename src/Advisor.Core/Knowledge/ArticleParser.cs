@@ -13,6 +13,18 @@ internal static partial class ArticleParser
     private const string IntroductionTopic = "Introduction";
     private const string ConclusionTopic = "Conclusion";
 
+    private const int MaxRoleTitleWords = 5;
+
+    // Words that join two names: a title with one of them is about more than one role, or about none.
+    private static readonly HashSet<string> Joining = new(StringComparer.Ordinal) { "and", "or", "&", "+", "vs", "vs.", "versus" };
+
+    // Words that end the lead-in to a job title: "Becoming a Data Analyst", "Life as an Engineer".
+    private static readonly HashSet<string> Linking = new(StringComparer.Ordinal)
+    {
+        "a", "an", "the", "as", "of", "for", "to", "on", "in", "at", "with", "about", "from", "into", "by", "like",
+        "is", "are", "be", "being", "become", "becoming", "my", "your", "our", "their", "his", "her", "its",
+    };
+
     private abstract record Block;
     private sealed record TopicBlock(string Text) : Block;
     private sealed record RoleBlock(string Role) : Block;
@@ -26,14 +38,39 @@ internal static partial class ArticleParser
         var lines = text.Replace("\r\n", "\n", StringComparison.Ordinal).Replace('\r', '\n').Split('\n').ToList();
         var front = FrontMatter.Extract(lines);
         var markdown = relativePath.EndsWith(".md", StringComparison.OrdinalIgnoreCase);
-        var cleaned = PageClutter.Filter(lines.Select(TextTools.CleanLine).ToList());
-        if (cleaned.Count == 0)
+        var clean = lines.Select(TextTools.CleanLine).ToList();
+
+        // Page-clutter rules are for pages saved as text; a Markdown file is its author's own structure.
+        List<string> kept;
+        List<int> keptLines;
+        List<DroppedText> dropped = [];
+        if (markdown)
         {
-            throw new FormatException("the file has no text");
+            kept = clean.Where(l => l.Length > 0).ToList();
+            keptLines = [];
+        }
+        else
+        {
+            var filtered = PageClutter.Filter(clean, front.LineCount + 1);
+            (kept, keptLines, dropped) = (filtered.Kept, filtered.KeptLines, filtered.Dropped);
         }
 
-        var (title, roles, blocks) = markdown ? ReadMarkdown(cleaned, front, relativePath) : ReadPlain(cleaned, front, relativePath);
-        var sections = BuildSections(relativePath, title, roles, blocks);
+        if (kept.Count == 0)
+        {
+            throw new FormatException(dropped.Count == 0
+                ? "the file has no text"
+                : $"the file has no text besides page clutter ({string.Join(", ", dropped.Select(d => d.Reason).Distinct())})");
+        }
+
+        var read = markdown ? ReadMarkdown(kept, front, relativePath) : ReadPlain(kept, front, relativePath);
+        if (read.Echoes.Count > 0)
+        {
+            dropped = [.. dropped.Concat(read.Echoes.Select(i => new DroppedText(keptLines[i], keptLines[i], PageClutter.Shorten(kept[i]), PageClutter.RepeatedTitle))).OrderBy(d => d.Line)];
+        }
+
+        var singleRole = SingleRole(read, front, markdown);
+        var roles = singleRole is null ? read.Roles : [singleRole];
+        var sections = BuildSections(relativePath, read.Title, roles, read.Blocks, singleRole);
         if (sections.Count == 0)
         {
             throw new FormatException("no sections with text were found");
@@ -42,16 +79,58 @@ internal static partial class ArticleParser
         return new Article
         {
             File = relativePath,
-            Title = title,
+            Title = read.Title,
             SourceUrl = front.Source,
             Roles = roles.Where(r => sections.Any(s => s.Role == r)).ToList(),
-            RoleAliases = front.Aliases,
+            RoleAliases = AliasesByRole(front.Aliases, roles),
             Sections = sections,
+            Dropped = dropped,
             ContentHash = contentHash,
         };
     }
 
-    private static (string Title, List<string> Roles, List<Block> Blocks) ReadPlain(List<string> lines, FrontMatter front, string path)
+    /// <summary>What a reader of the file found: its title, the roles it names, its blocks, and the roles that shape it.</summary>
+    /// <param name="Structural">Roles named by an "X vs. Y" title or by role subsections (not by front-matter aliases).</param>
+    /// <param name="Echoes">Positions (in the lines read) of lines skipped as repeats of the title.</param>
+    private sealed record Reading(string Title, List<string> Roles, List<Block> Blocks, List<string> Structural, List<int> Echoes);
+
+    /// <summary>
+    /// The one role an article is about, or null. An article with no "X vs. Y" title and no role subsections is
+    /// about one role when its front matter says <c>role:</c>, or (Markdown, or text with front matter) when its
+    /// title is a short job title. Front matter naming one role for an article about several is an error.
+    /// </summary>
+    private static string? SingleRole(Reading read, FrontMatter front, bool markdown)
+    {
+        if (front.Role is { } declared)
+        {
+            var others = read.Structural.Where(r => Canonical([declared], r) is null).ToList();
+            if (others.Count > 0)
+            {
+                throw new FormatException(
+                    $"front matter says 'role: {declared}', but the article is about several roles ({string.Join(", ", others)}); "
+                    + "remove 'role:' or write the article about that role alone");
+            }
+
+            return declared.Trim();
+        }
+
+        return read.Structural.Count == 0 && (markdown || front.Found) ? RoleFromTitle(read.Title) : null;
+    }
+
+    /// <summary>Front-matter aliases keyed by the article's own spelling of each role ("prompt engineers" → "Prompt Engineer").</summary>
+    private static Dictionary<string, IReadOnlyList<string>> AliasesByRole(IReadOnlyDictionary<string, IReadOnlyList<string>> aliases, List<string> roles)
+    {
+        var result = new Dictionary<string, IReadOnlyList<string>>(StringComparer.OrdinalIgnoreCase);
+        foreach (var (key, names) in aliases)
+        {
+            var role = Canonical(roles, key) ?? key;
+            result[role] = result.TryGetValue(role, out var earlier) ? [.. earlier, .. names.Except(earlier)] : names;
+        }
+
+        return result;
+    }
+
+    private static Reading ReadPlain(List<string> lines, FrontMatter front, string path)
     {
         var index = 0;
         string title;
@@ -69,12 +148,14 @@ internal static partial class ArticleParser
             title = DeriveTitle(lines, path);
         }
 
+        var echoes = new List<int>();
         while (index < lines.Count && LineShapes.IsHeadingLike(lines[index]) && EchoesTitle(lines[index], title))
         {
-            index++; // repeated title, "Title: A Comprehensive Comparison" subtitles
+            echoes.Add(index++); // repeated title, "Title: A Comprehensive Comparison" subtitles
         }
 
         var roles = RolesFromTitle(title);
+        var structural = new List<string>(roles);
         foreach (var alias in front.Aliases.Keys)
         {
             AddRole(roles, alias);
@@ -84,6 +165,7 @@ internal static partial class ArticleParser
         foreach (var repeated in lines.Skip(index).Where(LineShapes.IsHeadingLike).GroupBy(l => l).Where(g => g.Count() >= 2))
         {
             AddRole(roles, repeated.Key);
+            AddRole(structural, Canonical(roles, repeated.Key) ?? repeated.Key);
         }
 
         var blocks = new List<Block>();
@@ -112,13 +194,14 @@ internal static partial class ArticleParser
             blocks.Add(Classify(line, roles, heading: LineShapes.IsHeadingLike(line)));
         }
 
-        return (title, roles, blocks);
+        return new Reading(title, roles, blocks, structural, echoes);
     }
 
-    private static (string Title, List<string> Roles, List<Block> Blocks) ReadMarkdown(List<string> lines, FrontMatter front, string path)
+    private static Reading ReadMarkdown(List<string> lines, FrontMatter front, string path)
     {
         string? title = front.Title;
         var roles = title is null ? [] : RolesFromTitle(title);
+        var structural = new List<string>(roles);
         foreach (var alias in front.Aliases.Keys)
         {
             AddRole(roles, alias);
@@ -141,12 +224,16 @@ internal static partial class ArticleParser
                 if (level == 1 && title is null)
                 {
                     title = text;
-                    roles.AddRange(RolesFromTitle(text).Where(r => !roles.Contains(r)));
+                    var named = RolesFromTitle(text);
+                    roles.AddRange(named.Where(r => !roles.Contains(r)));
+                    structural.AddRange(named.Where(r => !structural.Contains(r)));
                 }
                 else if (level >= 3)
                 {
                     AddRole(roles, text);
-                    blocks.Add(new RoleBlock(Canonical(roles, text) ?? text));
+                    var role = Canonical(roles, text) ?? text;
+                    AddRole(structural, role);
+                    blocks.Add(new RoleBlock(role));
                 }
                 else if (!(level == 1 && EchoesTitle(text, title!)))
                 {
@@ -172,7 +259,7 @@ internal static partial class ArticleParser
             blocks.Add(Classify(line, roles, heading: false));
         }
 
-        return (title ?? DeriveTitle(lines, path), roles, blocks);
+        return new Reading(title ?? DeriveTitle(lines, path), roles, blocks, structural, []);
     }
 
     private static Block Classify(string line, List<string> roles, bool heading)
@@ -192,7 +279,8 @@ internal static partial class ArticleParser
         return new ParagraphBlock(line);
     }
 
-    private static List<KnowledgeSection> BuildSections(string file, string title, List<string> roles, List<Block> blocks)
+    /// <remarks>With <paramref name="singleRole"/>, every section is about that role, whatever its topic.</remarks>
+    private static List<KnowledgeSection> BuildSections(string file, string title, List<string> roles, List<Block> blocks, string? singleRole)
     {
         var order = new List<(string Topic, string? Role)>();
         var units = new Dictionary<(string, string?), (List<string> Units, bool IsList)>();
@@ -205,7 +293,7 @@ internal static partial class ArticleParser
 
         void Add(string t, string? role, IEnumerable<string> newUnits, bool bullet)
         {
-            var key = (t, role);
+            var key = (t, singleRole ?? role);
             if (!units.TryGetValue(key, out var entry))
             {
                 entry = ([], false);
@@ -340,6 +428,49 @@ internal static partial class ArticleParser
         }
 
         return roles;
+    }
+
+    /// <summary>
+    /// The one role a short title names: its part before any colon has at most five words and ends in a
+    /// job-title head ("Prompt Engineer", "Data Analysts: A Career Guide" → "Data Analyst"). Words before a
+    /// linking word are not part of the name ("Becoming a Data Analyst" → "Data Analyst"). A title that joins
+    /// several names ("X and Y", "X, Y") names no one role.
+    /// </summary>
+    private static string? RoleFromTitle(string title)
+    {
+        var words = title.Split(':')[0].Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(w => w.Trim('.', '!', '?', '"', '“', '”', '(', ')'))
+            .Where(w => w.Length > 0)
+            .ToArray();
+        if (words.Length is 0 or > MaxRoleTitleWords || words.Any(w => w.EndsWith(',') || Joining.Contains(w.ToLowerInvariant())))
+        {
+            return null;
+        }
+
+        var last = TextTools.Words(words[^1]);
+        if (last.Count != 1 || JobTitles.Head(last[0]) is not { } head)
+        {
+            return null;
+        }
+
+        var capitalized = char.IsUpper(words[^1][0]);
+        var start = words.Length - 1;
+        while (start > 0 && !Linking.Contains(words[start - 1].ToLowerInvariant()) && !(capitalized && char.IsLower(words[start - 1][0])))
+        {
+            start--;
+        }
+
+        if (start == words.Length - 1 && JobTitles.NeedsModifier(head))
+        {
+            return null; // "Lead", "Owner": job titles only with a word that says which job
+        }
+
+        // The name in the singular, as the title spells it: "Prompt Engineers" → "Prompt Engineer".
+        var spelled = words[^1];
+        var singular = last[0] == head ? spelled
+            : spelled.StartsWith(head, StringComparison.OrdinalIgnoreCase) ? spelled[..head.Length]
+            : head;
+        return TextTools.TitleCase(string.Join(' ', words[start..^1].Append(singular)));
     }
 
     private static void AddRole(List<string> roles, string name)
