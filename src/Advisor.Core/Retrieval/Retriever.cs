@@ -82,7 +82,7 @@ public static class Retriever
         terms.Add(index.Analyze(QueryExpansion.For(words)), ExpansionWeight);
 
         var coverage = content.Count == 0 ? 1.0 : covered / content.Count;
-        var query = BuildQuery(terms, roles, boostedAspect, aspect == reading.Aspect ? Math.Min(1, reading.AspectWeight) : 1);
+        var query = BuildQuery(terms, roles, boostedAspect, aspect == reading.Aspect ? Math.Clamp(reading.AspectWeight, 0.5, 2) : 1);
         if (boostedAspect is null && aspect is not null && roles.Count > 0 && RelatedWordsOfRoles(index, aspect, roles) is { } related)
         {
             query.Add(related, Occur.SHOULD);

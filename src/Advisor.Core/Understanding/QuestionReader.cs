@@ -228,11 +228,12 @@ internal static class QuestionReader
         && !Verbs.Contains(word) && !(word.Length > 4 && word.EndsWith("ed", StringComparison.Ordinal))
         && AspectLexicon.Read([word]).Aspect is null or "tools";
 
-    /// <summary>True when two spans are at most three words apart with "or"/"and"/"vs" between them.</summary>
+    /// <summary>True when only "or"/"and"/"vs" (and an article) stand between two spans: "data scientist or an AI scientist".</summary>
     private static bool Joined(List<string> words, int aStart, int aLength, int bStart, int bLength)
     {
         var (from, to) = aStart < bStart ? (aStart + aLength, bStart) : (bStart + bLength, aStart);
-        return to - from is >= 1 and <= 3 && Enumerable.Range(from, to - from).Any(k => Joiners.Contains(words[k]));
+        var between = Enumerable.Range(from, Math.Max(0, to - from)).Select(k => words[k]).ToList();
+        return between.Count is >= 1 and <= 3 && between.Any(Joiners.Contains) && between.All(w => Joiners.Contains(w) || w is "a" or "an" or "the" or "be" or "become" or "being");
     }
 
     /// <summary>"what is (a|an|the) ROLE": the question asks what the role is.</summary>
