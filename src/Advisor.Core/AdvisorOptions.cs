@@ -14,4 +14,15 @@ public sealed class AdvisorOptions
     /// <summary>The prompt templates folder (default "prompts").</summary>
     [Required(AllowEmptyStrings = false)]
     public string PromptsPath { get; set; } = "prompts";
+
+    /// <summary>
+    /// An eval file inside the knowledge folder (path relative to it; empty turns it off). When it exists, every load
+    /// runs its questions, the score goes into the reload report, and a reload scoring below <see cref="EvalFloor"/>
+    /// is refused: the last good knowledge keeps serving.
+    /// </summary>
+    public string EvalFile { get; set; } = Evaluation.EvalSet.DefaultFileName;
+
+    /// <summary>The share of the eval file's questions (0–1) a new knowledge version must answer right to be served.</summary>
+    [Range(0.0, 1.0)]
+    public double EvalFloor { get; set; } = 0.9;
 }

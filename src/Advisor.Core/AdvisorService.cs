@@ -58,6 +58,18 @@ public sealed partial class AdvisorService : IAdvisor
         }
 
         var clock = Stopwatch.StartNew();
+        if (ChatCommands.Reply(_store.Current, question.Text, out var asked) is { } reply)
+        {
+            _metrics.Answered(question.Platform, "command", clock.Elapsed.TotalMilliseconds);
+            yield return new AnswerUpdate(reply.Text, reply);
+            yield break;
+        }
+
+        if (asked is not null)
+        {
+            question = question with { Text = asked }; // "/ask …" typed in a message
+        }
+
         var arguments = new KernelArguments
         {
             ["question"] = question.Text.Trim(),

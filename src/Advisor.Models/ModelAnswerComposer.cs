@@ -50,15 +50,17 @@ public sealed partial class ModelAnswerComposer : IAnswerComposer
 
     public async IAsyncEnumerable<AnswerUpdate> ComposeStreamingAsync(AdvisorQuestion question, RetrievalResult retrieval, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        if (!retrieval.InScope)
+        if (retrieval.Query.Intent is not (AnswerKind.Answer or AnswerKind.Comparison))
         {
-            // The knowledge does not cover it: the abstention (with the closest sections) is the honest answer.
-            var abstain = ExtractiveComposer.Abstain(retrieval);
-            yield return new AnswerUpdate(abstain.Text, abstain);
+            // Small talk, role profiles and the plain "the articles don't cover that role/topic" replies come from the
+            // question reading and the knowledge's structure: the same, and as honest, with or without a model.
+            var direct = ExtractiveComposer.Compose(retrieval);
+            yield return new AnswerUpdate(direct.Text, direct);
             yield break;
         }
 
-        var promptName = retrieval.Query.Roles.Count >= 2 ? PromptLibrary.Compare : PromptLibrary.Answer;
+        var comparing = retrieval.Query.Intent == AnswerKind.Comparison;
+        var promptName = comparing ? PromptLibrary.Compare : PromptLibrary.Answer;
         var function = _prompts.Get(promptName) ?? _prompts.Get(PromptLibrary.Answer);
         if (function is null)
         {
@@ -68,7 +70,9 @@ public sealed partial class ModelAnswerComposer : IAnswerComposer
         }
 
         var knowledge = retrieval.Knowledge;
-        var shown = retrieval.Ranked.Take(SectionsShown).Select(s => s.Section).ToList();
+        // For a comparison the model sees each side's sections first (the ones the extractive answer would quote).
+        var shown = (comparing ? ExtractiveComposer.SectionsUsed(retrieval) : [])
+            .Concat(retrieval.Ranked.Select(s => s.Section)).DistinctBy(s => s.Id).Take(SectionsShown).ToList();
         var citable = new ConcurrentDictionary<string, KnowledgeSection>(shown.Select(s => KeyValuePair.Create(s.Id, s)), StringComparer.Ordinal);
         var fence = "DATA-" + Convert.ToHexString(RandomNumberGenerator.GetBytes(6));
         var arguments = new KernelArguments(ExecutionSettings())
@@ -150,6 +154,7 @@ public sealed partial class ModelAnswerComposer : IAnswerComposer
                 {
                     Text = MentionGuard.Neutralize(checkedAnswer.Text),
                     Citations = checkedAnswer.Citations,
+                    Kind = retrieval.Query.Intent,
                     Confidence = retrieval.Confidence,
                     Composer = "model",
                     Note = checkedAnswer.Removed == 0 ? null

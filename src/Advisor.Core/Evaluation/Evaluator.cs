@@ -29,7 +29,7 @@ public sealed record Scorecard(
     public string Describe(string? name = null)
     {
         var sb = new StringBuilder();
-        sb.Append(CultureInfo.InvariantCulture, $"Eval{(name is null ? "" : " " + name)} on knowledge {KnowledgeVersion}: {Right}/{Total} right = {Score:P1}");
+        sb.Append(CultureInfo.InvariantCulture, $"Eval{(name is null ? "" : " " + name)} on knowledge {KnowledgeVersion}: {Right}/{Total} right = {Score * 100:0.0}%");
         foreach (var kind in ByKind)
         {
             sb.Append(CultureInfo.InvariantCulture, $"\n  {kind.Kind,-16} {kind.Right,4}/{kind.Total}");
@@ -54,6 +54,30 @@ public sealed record Scorecard(
     }
 
     private static string Quote(string text) => "\"" + text.Replace("\n", " ", StringComparison.Ordinal) + "\"";
+}
+
+/// <summary>What a knowledge load's eval run found: the score, the floor and whether it passed, the first misses.</summary>
+public sealed record EvalReport(string File, int Right, int Total, double Score, double Floor, bool Passed, IReadOnlyList<string> Misses, IReadOnlyList<string> Errors)
+{
+    /// <summary>How many misses <see cref="From"/> keeps.</summary>
+    public const int MissesKept = 10;
+
+    public static EvalReport From(Scorecard card, string file, double floor) => new(
+        file,
+        card.Right,
+        card.Total,
+        Math.Round(card.Score, 4),
+        floor,
+        card.Total == 0 || card.Score >= floor,
+        card.Misses.Take(MissesKept).Select(m => $"{m.Case.Id}: \"{m.Case.Question}\" — {m.Why}; got {m.Got}").ToList(),
+        card.Errors.Select(e => e.ToString()).ToList());
+
+    /// <summary>One line for an admin.</summary>
+    public string Line() =>
+        Total == 0
+            ? $"Eval {File}: no readable questions" + (Errors.Count > 0 ? $" ({Errors.Count} lines not read)" : "") + "."
+            : string.Create(CultureInfo.InvariantCulture, $"Eval {File}: {Right}/{Total} right ({Score * 100:0.0}%), floor {Floor * 100:0.#}%")
+                + (Passed ? "." : " — below the floor.") + (Errors.Count > 0 ? $" {Errors.Count} lines not read." : "");
 }
 
 /// <summary>

@@ -84,4 +84,8 @@ public static class KnowledgeLoader
 }
 
 /// <summary>The knowledge folder as a whole could not be used.</summary>
-public sealed class KnowledgeLoadException(string message) : Exception(message);
+public sealed class KnowledgeLoadException(string message) : Exception(message)
+{
+    /// <summary>Set when the knowledge loaded but its eval file scored below the floor.</summary>
+    public Evaluation.EvalReport? Eval { get; init; }
+}

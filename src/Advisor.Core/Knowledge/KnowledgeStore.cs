@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Text;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -8,6 +9,8 @@ namespace Advisor.Core.Knowledge;
 public sealed partial class KnowledgeStore : IKnowledgeStore
 {
     private readonly string _folder;
+    private readonly string _evalFile;
+    private readonly double _evalFloor;
     private readonly ILogger<KnowledgeStore> _logger;
     private readonly SemaphoreSlim _reloadGate = new(1, 1);
     private KnowledgeSnapshot _current;
@@ -15,8 +18,22 @@ public sealed partial class KnowledgeStore : IKnowledgeStore
     public KnowledgeStore(IOptions<AdvisorOptions> options, ILogger<KnowledgeStore> logger)
     {
         _folder = options.Value.KnowledgePath;
+        _evalFile = options.Value.EvalFile;
+        _evalFloor = options.Value.EvalFloor;
         _logger = logger;
         _current = KnowledgeSnapshot.Load(_folder);
+        if (Evaluate(_current) is { } eval)
+        {
+            // At start-up there is no earlier knowledge to keep: a low score is a warning, and the knowledge serves.
+            if (eval.Passed)
+            {
+                Log.Evaluated(_logger, eval.Line());
+            }
+            else
+            {
+                Log.EvalBelowFloorAtStart(_logger, eval.Line());
+            }
+        }
         foreach (var error in _current.Errors)
         {
             Log.FileNotLoaded(_logger, error.File, error.Reason);
@@ -40,8 +57,14 @@ public sealed partial class KnowledgeStore : IKnowledgeStore
             try
             {
                 var next = await Task.Run(() => KnowledgeSnapshot.Load(_folder), cancellationToken).ConfigureAwait(false);
+                var eval = await Task.Run(() => Evaluate(next), cancellationToken).ConfigureAwait(false);
+                if (eval is { Passed: false })
+                {
+                    throw new KnowledgeLoadException($"{eval.Line()} The new version is not served.") { Eval = eval };
+                }
+
                 Volatile.Write(ref _current, next);
-                report = ReloadReport.Diff(before, next);
+                report = ReloadReport.Diff(before, next) with { Eval = eval };
                 Log.Reloaded(
                     _logger,
                     before.Version,
@@ -66,6 +89,7 @@ public sealed partial class KnowledgeStore : IKnowledgeStore
                     Version = before.Version,
                     PreviousVersion = before.Version,
                     FailureReason = ex.Message,
+                    Eval = ex.Eval,
                     SectionCount = before.Sections.Count,
                     DurationMs = clock.Elapsed.TotalMilliseconds,
                 };
@@ -86,8 +110,40 @@ public sealed partial class KnowledgeStore : IKnowledgeStore
         return report;
     }
 
+    /// <summary>Runs the knowledge folder's eval file against a snapshot, or null when there is none.</summary>
+    private Evaluation.EvalReport? Evaluate(KnowledgeSnapshot snapshot)
+    {
+        if (string.IsNullOrWhiteSpace(_evalFile))
+        {
+            return null;
+        }
+
+        var path = Path.Combine(snapshot.Root, _evalFile);
+        if (!File.Exists(path))
+        {
+            return null;
+        }
+
+        try
+        {
+            var (cases, errors) = Evaluation.EvalSet.ReadFile(path);
+            return Evaluation.EvalReport.From(Evaluation.Evaluator.Run(snapshot, cases, errors), _evalFile, _evalFloor);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or DecoderFallbackException)
+        {
+            // An eval file that cannot be read does not judge the knowledge: say so, and serve.
+            return new Evaluation.EvalReport(_evalFile, 0, 0, 0, _evalFloor, true, [], [$"the file could not be read: {ex.Message}"]);
+        }
+    }
+
     private static partial class Log
     {
+        [LoggerMessage(5, LogLevel.Information, "Knowledge eval: {Result}")]
+        public static partial void Evaluated(ILogger logger, string result);
+
+        [LoggerMessage(6, LogLevel.Warning, "Knowledge eval at start-up: {Result} Serving it anyway: there is no earlier knowledge to keep.")]
+        public static partial void EvalBelowFloorAtStart(ILogger logger, string result);
+
         [LoggerMessage(1, LogLevel.Information, "Knowledge {Version} loaded: {Articles} articles, {Sections} sections in {Ms:0.0} ms")]
         public static partial void Loaded(ILogger logger, string version, int articles, int sections, double ms);
 

@@ -25,6 +25,9 @@ public sealed record ReloadReport
     /// <summary>Files that could not be loaded (the others did).</summary>
     public IReadOnlyList<LoadError> Errors { get; init; } = [];
 
+    /// <summary>The knowledge folder's eval run (see <see cref="AdvisorOptions.EvalFile"/>), or null when it has no eval file.</summary>
+    public Evaluation.EvalReport? Eval { get; init; }
+
     public int SectionCount { get; init; }
 
     public double DurationMs { get; init; }
@@ -55,6 +58,12 @@ public sealed record ReloadReport
 
             Add(lines, "Roles added", RolesAdded);
             Add(lines, "Roles removed", RolesRemoved);
+        }
+
+        if (Eval is not null)
+        {
+            lines.Add(Eval.Line());
+            lines.AddRange(Eval.Misses.Take(Succeeded ? 3 : 5).Select(m => "  miss " + m));
         }
 
         foreach (var e in Errors)

@@ -27,19 +27,19 @@ public static class AspectLexicon
         new("skills", "Skills", ["skill*"],
             ["skill*", "abilit*", "competenc*", "proficien*", "good at", "expertise", "math*", "programming", "coding", "code", "languages", "soft skills", "know how", "need to know", "requirement*", "learn", "strong in", "capabilit*"], "skills proficiency knowledge experience understanding ability expertise"),
         new("education", "Education", ["educat*", "background*", "degree*", "qualification*"],
-            ["educat*", "degree*", "phd*", "ph.d", "doctorate", "master*", "msc", "bachelor*", "bsc", "study", "studie*", "studying", "universit*", "uni", "college", "qualification*", "certific*", "academic background", "major", "school*", "diploma*", "grad school", "postdoc*", "bootcamp*", "course*", "self taught"], "degree bachelor master ph.d computer science mathematics background certifications"),
+            ["educat*", "degree*", "phd*", "ph.d", "doctorate", "master*", "msc", "bachelor*", "bsc", "study", "studie*", "studying", "universit*", "uni", "college", "qualification*", "certific*", "academic background", "major", "school*", "diploma*", "grad school", "postdoc*", "self taught"], "degree bachelor master ph.d computer science mathematics background certifications"),
         new("tools", "Tools and Software", ["tool*", "software", "technolog*", "tech stack"],
-            ["tool*", "software", "ide", "ides", "editor*", "framework*", "librar*", "stack", "notebook*", "jupyter", "pycharm", "vscode", "matlab", "git", "version control", "use day", "platform*", "tech stack", "technolog*", "~use", "~using", "apps", "program they", "cloud"], "tools software frameworks platforms libraries languages environments"),
+            ["tool*", "software", "ide", "ides", "editor*", "framework*", "librar*", "stack", "notebook*", "jupyter", "pycharm", "vscode", "matlab", "git", "version control", "use day", "platform*", "tech stack", "technolog*", "~use", "~using", "apps", "program they"], "tools software frameworks platforms libraries languages environments"),
         new("industries", "Industries", ["industr*", "sector*", "employer*"],
-            ["industr*", "sector*", "hire*", "hiring", "employ*", "compan*", "who pays", "work for", "where do", "where can", "where does", "field*", "domain*", "organi*", "firms", "businesses", "work at"], "industries companies organizations institutions academia academic settings labs sectors technology"),
+            ["industr*", "sector*", "hire*", "hiring", "employ*", "~compan*", "who pays", "work for", "where do", "where can", "where does", "field*", "domain*", "organi*", "firms", "businesses", "work at"], "industries companies organizations institutions academia academic settings labs sectors technology"),
         new("outlook", "Outlook", ["outlook*", "demand", "future", "career prospect*", "job market"],
-            ["outlook*", "demand*", "future", "prospect*", "growth", "grow*", "job market", "market", "in demand", "trend*", "opportunit*", "worth it", "worth", "hype", "hyped", "dying", "dead end", "sought after", "saturated", "next decade", "long run"], "demand grow growth opportunities future projected"),
+            ["outlook*", "demand*", "future", "prospect*", "growth", "~grow*", "job market", "market", "in demand", "trend*", "opportunit*", "worth it", "worth", "hype", "going away", "go away", "disappear*", "still need", "hyped", "dying", "dead end", "sought after", "saturated", "next decade", "long run"], "demand grow growth opportunities future projected"),
         new("deliverables", "Output and Deliverables", ["output*", "deliverable*"],
             ["deliver*", "output*", "produce*", "outcome*", "~build*", "~create*", "ship*", "end product", "result in"], "deliverables produce outputs products prototypes applications"),
         new("evaluation", "Evaluation Metrics", ["evaluat*", "metric*", "success"],
             ["measur*", "metric*", "success*", "evaluat*", "kpi*", "judg*", "assess*", "performance review", "doing well", "good job"], "success measured metrics evaluation"),
         new("collaboration", "Collaboration and Workflow", ["collaborat*", "workflow*", "teamwork"],
-            ["collaborat*", "workflow*", "team*", "work with", "colleague*", "process*", "agile", "peer review", "work alongside", "coworker*"], "collaborate collaborating teams cross-functional workflow colleagues"),
+            ["collaborat*", "collab", "collabs", "workflow*", "team*", "work with", "colleague*", "process*", "agile", "peer review", "work alongside", "coworker*"], "collaborate collaborating teams cross-functional workflow colleagues"),
         new("impact", "Time Horizon and Impact", ["time horizon", "impact"],
             ["horizon*", "long-term", "long term", "short-term", "short term", "impact*", "timeline*", "how long", "breakthrough*", "years", "quick wins", "fast results", "see results", "pan out", "takes years", "take years", "how fast", "how quickly", "reach users", "turnaround"], "time horizon impact long-term short-term years"),
         new("getting-started", "Getting Started", ["tips", "getting started", "advice", "how to start"],
@@ -60,14 +60,14 @@ public static class AspectLexicon
             ["hours", "overtime", "work life", "balance", "burnout", "burn out", "stress*", "weekend*", "vacation*", "pto", "crunch", "on call", "oncall", "nine to five", "sleep", "free time", "family life"], Topic: true, Near: ["responsibilities", "impact"]),
         new("security", "Job security", ["job security"],
             ["layoff*", "laid off", "lay off", "job security", "secure", "stable", "stability", "fired", "recession", "replac*", "automated away", "obsolete"], Topic: true, Near: ["outlook"]),
-        new("promotion", "Promotion and levels", ["promotion*", "career ladder", "levels"],
-            ["promot*", "career ladder", "ladder", "levels", "leveling", "seniority", "raise", "raises", "job title*", "title*"], Topic: true, Near: ["outlook", "getting-started"]),
+        new("promotion", "Promotion and job changes", ["promotion*", "career ladder", "levels"],
+            ["promot*", "career ladder", "ladder", "levels", "leveling", "seniority", "raise", "raises", "job title*", "title*", "job hop*", "change jobs", "switch jobs", "switch companies", "switching companies", "changing jobs"], Topic: true, Near: ["outlook", "getting-started"]),
         new("freelance", "Freelancing", ["freelanc*", "contracting"],
             ["freelanc*", "contractor*", "gig*", "side hustle", "side gig", "self employed", "consultancy", "own business", "own company", "upwork", "fiverr"], Topic: true, Near: ["industries"]),
         new("diversity", "Diversity", ["diversity", "inclusion"],
             ["women", "woman", "gender", "diversity", "minorit*", "female", "inclusion", "disabilit*", "neurodivergent", "adhd"], Topic: true, Near: ["getting-started"]),
-        new("summary", "Summary", ["summary", "conclusion*", "in short"], ["summar*", "in short", "tl;dr", "tldr", "bottom line", "takeaway*", "conclu*", "in the end", "verdict", "sum up", "sum it up", "in one line", "one liner", "short version", "final word"]),
-        new("introduction", "Introduction", ["introduction"], ["article", "writeup", "write up", "blog post", "this post", "this piece", "meant for", "who is it for", "read about", "at the start", "very start", "~context", "set things up"]),
+        new("summary", "Summary", ["summary", "conclusion*", "in short"], ["summar*", "in short", "tl;dr", "tldr", "bottom line", "takeaway*", "conclu*", "in the end", "verdict", "wrap up", "wraps up", "final message", "at the end", "ending", "closing", "sum up", "sum it up", "in one line", "one liner", "short version", "final word"]),
+        new("introduction", "Introduction", ["introduction"], ["article", "writeup", "write up", "blog post", "this post", "this piece", "meant for", "who is it for", "read about", "reading about", "why read", "at the start", "very start", "~context", "set things up"]),
     ];
 
     private static readonly Dictionary<string, AspectDef> ByKey = Defs.ToDictionary(d => d.Key, StringComparer.OrdinalIgnoreCase);
@@ -129,6 +129,9 @@ public static class AspectLexicon
         _ => 3,
     };
 
+    /// <summary>True for an aspect a role has its own section about (responsibilities … outlook), not a generic one (definition, tips, summary).</summary>
+    public static bool IsSpecific(string key) => !IsTopic(key) && key is not ("definition" or "getting-started" or "summary" or "introduction");
+
     /// <summary>True for a topic career articles often leave out (pay, remote work, visas…): see <c>AspectDef.Topic</c>.</summary>
     public static bool IsTopic(string key) => ByKey.TryGetValue(key, out var d) && d.Topic;
 
@@ -156,7 +159,7 @@ public static class AspectLexicon
         return Defs.FirstOrDefault(d => TextTools.Words(d.Display).SequenceEqual(words) || Sets[d.Key].All.Any(words))?.Key;
     }
 
-    /// <summary>The aspect a question asks about (most trigger weight, a topic before an aspect and then the earliest on ties), and the words that triggered it.</summary>
+    /// <summary>The aspect a question asks about (most trigger weight; on ties a topic before an aspect, then the earliest), and the words that triggered it.</summary>
     public static (string? Aspect, HashSet<int> TriggerPositions) Detect(IReadOnlyList<string> questionWords, ISet<int>? skip = null)
     {
         var reading = Read(questionWords, skip);
@@ -164,6 +167,8 @@ public static class AspectLexicon
     }
 
     /// <summary>Everything the aspect triggers say about a question (see <see cref="AspectReading"/>).</summary>
+    /// <param name="questionWords">The question's words.</param>
+    /// <param name="skip">Positions not to read (a role's name).</param>
     public static AspectReading Read(IReadOnlyList<string> questionWords, ISet<int>? skip = null)
     {
         string? best = null;

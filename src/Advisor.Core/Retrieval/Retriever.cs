@@ -117,6 +117,13 @@ public static class Retriever
             intent = AnswerKind.UncoveredTopic; // pay, remote work, visas… where the articles say nothing about them
             uncoveredTopic = aspect;
         }
+        else if (aspect is not null && roles.Count > 0 && boostedAspect is null && reading.AspectWeight >= 1 && aspect == reading.Aspect
+            && AspectLexicon.IsSpecific(aspect) && !SaysAnything(knowledge, roles, aspect, terms.Terms))
+        {
+            // No section of the roles is about the aspect, and none of their text touches it: "certifications for AI engineers".
+            intent = AnswerKind.UncoveredTopic;
+            uncoveredTopic = aspect;
+        }
         else if (roles.Count >= 2)
         {
             intent = AnswerKind.Comparison;
@@ -161,6 +168,18 @@ public static class Retriever
     }
 
     /// <summary>
+    /// True when some section of the roles uses a word of the aspect's usual vocabulary or of the question's own terms,
+    /// though none is labelled with the aspect (tools named in a "Skill Sets" paragraph).
+    /// </summary>
+    private static bool SaysAnything(KnowledgeSnapshot knowledge, List<RoleInfo> roles, string aspect, List<string> queryTerms)
+    {
+        var index = knowledge.Index;
+        var words = index.Analyze(AspectLexicon.Related(aspect)).Concat(queryTerms).ToHashSet(StringComparer.Ordinal);
+        return roles.Any(r => knowledge.SectionsByRole.GetValueOrDefault(r.Name, [])
+            .Any(s => index.UnitStems[knowledge.PositionOf(s)].Any(unit => unit.Overlaps(words))));
+    }
+
+    /// <summary>
     /// A question about one role asks for its profile when it says so plainly ("overview", "the big picture"), or names
     /// several aspects at once, or asks about the role in general ("tell me about X") without an aspect, or names
     /// nothing but the role ("MLRE?").
@@ -169,7 +188,6 @@ public static class Retriever
     {
         _ when aspect is not null && AspectLexicon.IsTopic(aspect) => false,
         ProfileCue.Strong => true,
-        _ when reading.StrongAspects >= 3 && reading.AspectWeight < 2 => true,
         ProfileCue.Weak => aspect is null or "definition" or "summary" or "introduction",
         _ => aspect is null && contentCount == 0,
     };

@@ -22,7 +22,13 @@ public static class JobTitles
         "coordinator", "assistant", "secretary", "receptionist", "writer", "illustrator", "animator",
         "photographer", "artist", "musician", "actor", "influencer", "streamer", "youtuber", "sre", "dba",
         "technologist", "practitioner", "modeler", "modeller", "annotator", "labeler", "labeller", "steward",
-        "owner", "lead", "master",
+        "owner", "lead", "master", "ethicist", "hacker",
+    };
+
+    // Words in -ist that do not name a person.
+    private static readonly HashSet<string> NotPeople = new(StringComparer.Ordinal)
+    {
+        "list", "exist", "assist", "consist", "resist", "insist", "persist", "twist", "wrist", "mist", "fist", "gist", "whist", "checklist", "playlist", "shortlist", "wishlist", "blacklist", "whitelist", "waitlist", "amidst",
     };
 
     // Plural and other forms people type for a head word.
@@ -66,6 +72,13 @@ public static class JobTitles
         if (Heads.Contains(word))
         {
             return word;
+        }
+
+        // "-ist" names a person who does something: "ethicist", "specialist", "linguist".
+        var singular = word.EndsWith("ists", StringComparison.Ordinal) ? word[..^1] : word;
+        if (singular.Length >= 7 && singular.EndsWith("ist", StringComparison.Ordinal) && !NotPeople.Contains(singular))
+        {
+            return singular;
         }
 
         if (Irregular.TryGetValue(word, out var irregular))

@@ -13,7 +13,7 @@ public static class ChatText
     // Shorthand and apostrophe-less contractions → the words they stand for.
     private static readonly Dictionary<string, string[]> Expansions = new(StringComparer.Ordinal)
     {
-        ["whats"] = ["what", "is"], ["thats"] = ["that", "is"], ["hows"] = ["how", "is"], ["whos"] = ["who", "is"],
+        ["whats"] = ["what", "is"], ["wat"] = ["what"], ["wut"] = ["what"], ["whut"] = ["what"], ["wats"] = ["what", "is"], ["thats"] = ["that", "is"], ["hows"] = ["how", "is"], ["whos"] = ["who", "is"],
         ["wheres"] = ["where", "is"], ["whens"] = ["when", "is"], ["whys"] = ["why", "is"], ["heres"] = ["here", "is"],
         ["theres"] = ["there", "is"], ["dont"] = ["do", "not"], ["doesnt"] = ["does", "not"], ["didnt"] = ["did", "not"],
         ["isnt"] = ["is", "not"], ["arent"] = ["are", "not"], ["wasnt"] = ["was", "not"], ["werent"] = ["were", "not"],

@@ -9,7 +9,11 @@ namespace Advisor.Core.Understanding;
 /// <param name="Text">The title as the words of the question spell it.</param>
 /// <param name="Head">Its head word, singular ("analyst").</param>
 /// <param name="IsContext">True when the asker describes themselves with it ("I'm a data analyst…"): context, not the subject.</param>
-public sealed record UncoveredTitle(string Text, int Start, int Length, string Head, bool IsContext);
+public sealed record UncoveredTitle(string Text, int Start, int Length, string Head, bool IsContext)
+{
+    /// <summary>For context: where the asker's description of themselves starts ("am" in "I am a nurse").</summary>
+    public int ContextStart { get; init; }
+}
 
 /// <summary>What a chat message says, before any section is ranked.</summary>
 /// <param name="Words">The message's words: shorthand expanded, typos corrected.</param>
@@ -102,7 +106,7 @@ internal static class QuestionReader
             "what can i ask", "what should i ask", "can i ask", "kinds of questions", "what to ask", "command*", "menu", "usage",
             "how to use", "what do you know", "bot", "robot", "real person", "human", "are you real", "capabilit*", "what is this",
             "how does it work", "instructions", "options", "who made you", "what do you cover"])),
-        ("thanks", new(["thanks", "thank you", "thank", "cheers", "appreciate*", "grateful", "much obliged", "you rock", "legend", "helpful"])),
+        ("thanks", new(["thanks", "thank you", "thank", "cheers", "appreciate*", "grateful", "much obliged", "you rock", "legend", "helpful", "helped", "that helps", "useful"])),
         ("greeting", new(["hi", "hello", "hey", "heya", "hiya", "yo", "sup", "howdy", "good morning", "good afternoon", "good evening",
             "morning", "gm", "greetings", "what is up", "how are you", "how is it going"])),
         ("bye", new(["bye", "goodbye", "good night", "see you", "see ya", "cya", "later", "ttyl", "have to go"])),
@@ -135,8 +139,10 @@ internal static class QuestionReader
         // A role matched only on the head of an uncovered title ("scientist" in "data scientist") is not that role.
         mentions.RemoveAll(m => uncovered.Any(t => m.Start >= t.Start && m.Start + m.Length <= t.Start + t.Length));
 
+        // A role's name, a title, and the asker's description of themselves ("I'm a high school teacher") are not what is asked.
         var consumed = new HashSet<int>(mentions.SelectMany(m => Enumerable.Range(m.Start, m.Length))
-            .Concat(uncovered.SelectMany(t => Enumerable.Range(t.Start, t.Length))));
+            .Concat(uncovered.SelectMany(t => Enumerable.Range(t.Start, t.Length)))
+            .Concat(uncovered.Where(t => t.IsContext).SelectMany(t => Enumerable.Range(t.ContextStart, t.Start - t.ContextStart))));
         var aspects = AspectLexicon.Read(words, consumed);
         var aspectWeight = aspects.Weight;
         if (aspects.Aspect == "definition" && mentions.Any(m => AsksWhatItIs(words, m.Start)))
@@ -153,7 +159,7 @@ internal static class QuestionReader
         consumed.UnionWith(strongProfile.Positions);
         consumed.UnionWith(profile.Positions);
 
-        var smallTalk = mentions.Count == 0 && uncovered.Count == 0 ? SmallTalkOf(words) : null;
+        var smallTalk = mentions.Count == 0 && uncovered.Count == 0 && (aspects.Aspect is null || aspects.Weight < 1) ? SmallTalkOf(words) : null;
         var cue = strongProfile.Weight > 0 ? ProfileCue.Strong : profile.Weight > 0 ? ProfileCue.Weak : ProfileCue.None;
         return new QuestionReading(words, typed, mentions, uncovered, aspects.Aspect, consumed, cue, compare.Weight > 0 || joined, smallTalk)
         {
@@ -201,8 +207,9 @@ internal static class QuestionReader
             }
             else
             {
-                // Modifiers that all come from covered names ("machine learning engineer") are too close to call.
-                isUncovered = !Enumerable.Range(start, i - start).All(k => knowledge.RoleWords.Contains(words[k]));
+                // A covered role's head with words from covered names ("machine learning engineer") is too close to call;
+                // another head with them ("AI ethicist") is another job.
+                isUncovered = !knowledge.RoleHeads.Contains(head) || !Enumerable.Range(start, i - start).All(k => knowledge.RoleWords.Contains(words[k]));
             }
 
             if (!isUncovered)
@@ -211,8 +218,8 @@ internal static class QuestionReader
             }
 
             var end = mention.Role is not null ? Math.Max(i + 1, mention.Start + mention.Length) : i + 1;
-            var isContext = Enumerable.Range(Math.Max(0, start - 4), start - Math.Max(0, start - 4)).Any(k => SelfDescription.Contains(words[k]));
-            found.Add(new UncoveredTitle(string.Join(' ', words.Skip(start).Take(end - start)), start, end - start, head, isContext));
+            var cue = Enumerable.Range(Math.Max(0, start - 4), start - Math.Max(0, start - 4)).Where(k => SelfDescription.Contains(words[k])).Select(k => (int?)k).FirstOrDefault();
+            found.Add(new UncoveredTitle(string.Join(' ', words.Skip(start).Take(end - start)), start, end - start, head, cue is not null) { ContextStart = cue ?? start });
             i = end - 1;
         }
 
