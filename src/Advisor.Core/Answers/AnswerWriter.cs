@@ -75,7 +75,15 @@ internal sealed class AnswerWriter(KnowledgeSnapshot knowledge)
         }
         else
         {
-            Line($"{bullet}{string.Join(' ', excerpt.Shown)} [{n}]" + (more.Length > 0 ? " " + more : ""));
+            // Sentences that are not next to each other in the section are joined with "…".
+            var text = new StringBuilder(excerpt.Shown[0]);
+            for (var i = 1; i < excerpt.Shown.Count; i++)
+            {
+                var gap = excerpt.Indexes.Count == excerpt.Shown.Count && excerpt.Indexes[i] != excerpt.Indexes[i - 1] + 1;
+                text.Append(gap ? " … " : " ").Append(excerpt.Shown[i]);
+            }
+
+            Line($"{bullet}{text} [{n}]" + (more.Length > 0 ? " " + more : ""));
         }
 
         return this;

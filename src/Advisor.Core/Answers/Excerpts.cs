@@ -5,7 +5,11 @@ namespace Advisor.Core.Answers;
 /// <summary>The units of a section an answer shows, and how many it leaves out.</summary>
 /// <param name="Shown">Units as shown: verbatim, or a verbatim tail with a dangling connective left off.</param>
 /// <param name="More">Units of the section not shown.</param>
-public sealed record Excerpt(IReadOnlyList<string> Shown, int More);
+public sealed record Excerpt(IReadOnlyList<string> Shown, int More)
+{
+    /// <summary>Where each shown unit stands in the section (a gap between two is shown as "…").</summary>
+    public IReadOnlyList<int> Indexes { get; init; } = [];
+}
 
 /// <summary>
 /// Picks what to quote from a section as whole thoughts: a sentence that leans on the one before ("They…", "Their
@@ -56,11 +60,16 @@ public static class Excerpts
         if (!section.IsList)
         {
             // A sentence that starts "They…" or "Their work…" is only whole with the sentence it leans on.
-            foreach (var i in picked.ToList())
+            for (var added = true; added;)
             {
-                if (i > 0 && !picked.Contains(i - 1) && LeansOnPrevious(units[i]))
+                added = false;
+                foreach (var i in picked.ToList())
                 {
-                    picked.Add(i - 1);
+                    if (i > 0 && !picked.Contains(i - 1) && LeansOnPrevious(units[i]))
+                    {
+                        picked.Add(i - 1);
+                        added = true;
+                    }
                 }
             }
         }
@@ -78,7 +87,7 @@ public static class Excerpts
             shown.Add(text);
         }
 
-        return new Excerpt(shown, n - picked.Count);
+        return new Excerpt(shown, n - picked.Count) { Indexes = picked };
     }
 
     /// <summary>"In contrast, AI Engineering focuses…" → "AI Engineering focuses…" (only when what remains starts a sentence).</summary>

@@ -57,10 +57,11 @@ internal static class RoleNames
             }
         }
 
-        // Initials of a name of three words or more ("mlre", "mlres"); "ML Research Engineer" gives "mlre" too.
-        foreach (var w in spelled.Where(w => w.Length >= 3).Prepend(words).Where(w => w.Length >= 3))
+        // Initials of a name written with three words or more ("mlre", "mlres"). Not of spelled-out abbreviations:
+        // "Artificial Intelligence Research" would make "air", a word people type for other things.
+        if (words.Length >= 3)
         {
-            var initials = string.Concat(w.Select(x => x[0]));
+            var initials = string.Concat(words.Select(x => x[0]));
             Add(result, [initials]);
             Add(result, [initials + "s"]);
         }
