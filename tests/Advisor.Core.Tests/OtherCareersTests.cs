@@ -1,0 +1,108 @@
+using Advisor.Core.Answers;
+using Advisor.Core.Knowledge;
+using Advisor.Core.Retrieval;
+
+namespace Advisor.Core.Tests;
+
+/// <summary>Nothing in the question reading knows the shipped articles: a folder about other careers works the same.</summary>
+public sealed class OtherCareersTests : IDisposable
+{
+    private readonly TempFolder _folder = new();
+    private readonly KnowledgeSnapshot _knowledge;
+
+    public OtherCareersTests()
+    {
+        _folder.Write("ux-vs-pm.md", """
+            # UX Designer vs. Product Manager
+
+            ## Definitions
+
+            **UX Designer:** A UX Designer shapes how a product feels to use. They study users and turn what they learn into flows and prototypes.
+
+            **Product Manager:** A Product Manager decides what a team builds next and why. They weigh user needs against business goals.
+
+            ## Responsibilities
+
+            ### UX Designer
+            - Interview users and run usability tests.
+            - Draw wireframes and clickable prototypes.
+
+            ### Product Manager
+            - Write the roadmap and prioritise the backlog.
+            - Align engineering, design and sales on each release.
+
+            ## Skills
+
+            ### UX Designer
+            - Visual design and interaction design.
+            - Empathy and careful listening.
+
+            ### Product Manager
+            - Prioritisation and clear written communication.
+            - Reading metrics and running experiments.
+
+            ## Tools
+
+            ### UX Designer
+            - Figma and other prototyping tools.
+
+            ### Product Manager
+            - Jira, spreadsheets and analytics dashboards.
+            """);
+        _folder.Write("nurse-practitioner.md", """
+            # Nurse Practitioner
+
+            ## Overview
+
+            A Nurse Practitioner is a registered nurse with graduate training who diagnoses and treats patients.
+
+            ## Education
+
+            - A master's degree in nursing and a national certification.
+
+            ## Outlook
+
+            Demand for nurse practitioners is expected to grow quickly over the next decade.
+            """);
+        _knowledge = KnowledgeSnapshot.Load(_folder.Path);
+    }
+
+    public void Dispose() => _folder.Dispose();
+
+    private Answer Ask(string question) => ExtractiveComposer.Compose(Retriever.Retrieve(_knowledge, question, []));
+
+    [Fact]
+    public void Roles_come_from_the_folder_and_chat_questions_are_read_the_same_way()
+    {
+        Assert.Equal(["Nurse Practitioner", "Product Manager", "UX Designer"], _knowledge.Catalog.Roles.Select(r => r.Name).Order());
+
+        var skills = Ask("ok so whats a ux desinger need to be good at lol");
+        Assert.Equal(("Skills", "UX Designer"), (skills.Citations[0].Section, skills.Citations[0].Role));
+
+        var education = Ask("what degree do nurse practitioners need");
+        Assert.Equal(("Education", "Nurse Practitioner"), (education.Citations[0].Section, education.Citations[0].Role));
+    }
+
+    [Fact]
+    public void Comparisons_profiles_uncovered_roles_and_topics_and_small_talk_work_on_other_careers()
+    {
+        var compare = Ask("product manager vs ux designer, which one if i like talking to users?");
+        Assert.Equal(AnswerKind.Comparison, compare.Kind);
+        Assert.Contains(compare.Citations, c => c.Role == "UX Designer");
+        Assert.Contains(compare.Citations, c => c.Role == "Product Manager");
+
+        var profile = Ask("give me an overview of the product manager role");
+        Assert.Equal(AnswerKind.Profile, profile.Kind);
+        Assert.All(profile.Citations, c => Assert.Equal("Product Manager", c.Role));
+
+        var uncovered = Ask("what does a data analyst do");
+        Assert.Equal(AnswerKind.UncoveredRole, uncovered.Kind);
+
+        var pay = Ask("how much do ux designers make");
+        Assert.Equal(AnswerKind.UncoveredTopic, pay.Kind);
+
+        var hello = Ask("hey!");
+        Assert.Equal(AnswerKind.SmallTalk, hello.Kind);
+        Assert.Contains("UX Designer", hello.Text, StringComparison.Ordinal);
+    }
+}
