@@ -14,12 +14,13 @@ internal static class JsonOutput
         Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping, // keeps "›" and accents readable; quotes and control characters are still escaped
     };
 
-    /// <summary>One <c>ask --jsonl</c> result line: {"id","answer","abstained","citations"}.</summary>
+    /// <summary>One <c>ask --jsonl</c> result line: {"id","answer","kind","abstained","citations"}.</summary>
     public static void WriteJsonlAnswer(Utf8JsonWriter w, JsonElement? id, Answer answer)
     {
         w.WriteStartObject();
         WriteId(w, id);
         w.WriteString("answer", answer.Text);
+        w.WriteString("kind", Kind(answer.Kind));
         w.WriteBoolean("abstained", answer.Abstained);
         WriteCitations(w, answer.Citations);
         w.WriteEndObject();
@@ -40,7 +41,13 @@ internal static class JsonOutput
         w.WriteStartObject();
         w.WriteString("question", question);
         w.WriteString("answer", answer.Text);
+        w.WriteString("kind", Kind(answer.Kind));
         w.WriteBoolean("abstained", answer.Abstained);
+        if (answer.Uncovered is not null)
+        {
+            w.WriteString("uncovered", answer.Uncovered);
+        }
+
         w.WriteNumber("confidence", answer.Confidence);
         WriteCitations(w, answer.Citations);
         WriteStrings(w, "suggestions", answer.Suggestions);
@@ -53,6 +60,16 @@ internal static class JsonOutput
         w.WriteString("knowledgeVersion", answer.KnowledgeVersion);
         w.WriteEndObject();
     }
+
+    /// <summary>"answer", "comparison", "profile", "uncovered-role", "uncovered-topic", "off-topic", "small-talk", "command".</summary>
+    public static string Kind(AnswerKind kind) => kind switch
+    {
+        AnswerKind.UncoveredRole => "uncovered-role",
+        AnswerKind.UncoveredTopic => "uncovered-topic",
+        AnswerKind.OffTopic => "off-topic",
+        AnswerKind.SmallTalk => "small-talk",
+        _ => kind.ToString().ToLowerInvariant(),
+    };
 
     /// <summary><c>eval --json</c>: the scorecard with its misses.</summary>
     public static void WriteScorecard(Utf8JsonWriter w, Advisor.Core.Evaluation.Scorecard card)

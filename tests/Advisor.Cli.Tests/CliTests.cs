@@ -67,7 +67,8 @@ public sealed class CliTests
         Assert.Equal(8, lines.Length);
 
         using var first = JsonDocument.Parse(lines[0]);
-        Assert.Equal(["id", "answer", "abstained", "citations"], first.RootElement.EnumerateObject().Select(p => p.Name));
+        Assert.Equal(["id", "answer", "kind", "abstained", "citations"], first.RootElement.EnumerateObject().Select(p => p.Name));
+        Assert.Equal("answer", first.RootElement.GetProperty("kind").GetString());
         Assert.Equal("q1", first.RootElement.GetProperty("id").GetString());
         var citation = first.RootElement.GetProperty("citations")[0];
         Assert.Equal(["article", "section", "role", "file", "quote"], citation.EnumerateObject().Select(p => p.Name));
@@ -283,6 +284,9 @@ public sealed class CliTests
     [InlineData(new[] { "compare", "AI Architect", "AI Scientist", "MLRE" }, "two roles")]
     [InlineData(new[] { "compare" }, "two roles")]
     [InlineData(new[] { "ask", "--knowledge" }, "needs a value")]
+    [InlineData(new[] { "eval" }, "eval needs one file")]
+    [InlineData(new[] { "eval", "a.jsonl", "--min", "2" }, "--min takes a share")]
+    [InlineData(new[] { "ask", "x", "--min", "0.5" }, "--min goes with eval")]
     public async Task Usage_errors_exit_2_with_a_clear_message(string[] args, string message)
     {
         var (code, _, err) = await Run("", args);
@@ -327,6 +331,60 @@ public sealed class CliTests
         {
             folder.Delete(recursive: true);
         }
+    }
+
+    [Fact]
+    public async Task Eval_prints_the_scorecard_with_its_misses_and_min_sets_the_exit_code()
+    {
+        var folder = Directory.CreateTempSubdirectory("advisor-eval-");
+        try
+        {
+            var file = Path.Combine(folder.FullName, "questions.jsonl");
+            File.WriteAllLines(file,
+            [
+                """{"id": "a", "question": "whats the education needed for an AI architect", "expect": "answer", "sections": ["ai-architect-vs-ml-research-engineer.txt#educational-backgrounds/ai-architect"]}""",
+                """{"id": "b", "question": "what skills does a data analyst need?", "expect": "uncovered-role"}""",
+                """{"id": "c", "question": "thanks!", "expect": "small-talk"}""",
+                """{"id": "d", "question": "what tools do AI scientists use", "expect": "answer", "sections": ["ai-architect-vs-ml-research-engineer.txt#required-skills/ai-architect"]}""",
+                """{"id": "e", "question": "x", "expect": "maybe"}""",
+                "not json",
+            ]);
+
+            var (code, output, _) = await Run("", "eval", file);
+            Assert.Equal(0, code);
+            Assert.Contains("3/4 right = 75.0%", output, StringComparison.Ordinal);
+            Assert.Contains("  d [answer] \"what tools do AI scientists use\"", output, StringComparison.Ordinal);
+            Assert.Contains("Not read: line 5: \"expect\" is \"maybe\"", output, StringComparison.Ordinal);
+            Assert.Contains("Not read: line 6: not valid JSON", output, StringComparison.Ordinal);
+
+            var (below, _, err) = await Run("", "eval", file, "--min", "0.8");
+            Assert.Equal(1, below);
+            Assert.Contains("below --min", err, StringComparison.Ordinal);
+
+            var (_, json, _) = await Run("", "eval", file, "--json");
+            using var doc = JsonDocument.Parse(json);
+            Assert.Equal(3, doc.RootElement.GetProperty("right").GetInt32());
+            Assert.Equal("d", doc.RootElement.GetProperty("misses")[0].GetProperty("id").GetString());
+            Assert.Equal(1, doc.RootElement.GetProperty("byKind").GetProperty("uncovered-role").GetProperty("right").GetInt32());
+
+            var (missing, _, missingErr) = await Run("", "eval", Path.Combine(folder.FullName, "nope.jsonl"));
+            Assert.Equal(2, missing);
+            Assert.Contains("does not exist", missingErr, StringComparison.Ordinal);
+        }
+        finally
+        {
+            folder.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task Chat_answers_an_unknown_command_with_the_command_list()
+    {
+        var (code, output, _) = await Run("/frobnicate now\n/quit\n", "chat");
+        Assert.Equal(0, code);
+        Assert.Contains("Unknown command “/frobnicate”", output, StringComparison.Ordinal);
+        Assert.Contains("/compare", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("does not cover", output, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -22,6 +22,32 @@ public sealed class AdvisorServiceTests
         Assert.True(kernel.Plugins.TryGetFunction(KnowledgePlugin.PluginName, KnowledgePlugin.RetrieveFunction, out _));
     }
 
+    [Theory]
+    [InlineData("/frobnicate", AnswerKind.Command, "Unknown command “/frobnicate”")]
+    [InlineData("/help", AnswerKind.Command, "Commands:")]
+    [InlineData("/roles", AnswerKind.Command, "- AI Scientist")]
+    [InlineData("/compare ai architect vs mlre skills", AnswerKind.Comparison, "Skills:")]
+    [InlineData("/compare nurse vs mlre", AnswerKind.Command, "I don't know the role \"nurse\"")]
+    [InlineData("/ask what skills does an ai architect need", AnswerKind.Answer, "Required Skills")]
+    public async Task A_command_typed_in_a_message_is_answered_the_same_on_every_platform(string text, AnswerKind kind, string expected)
+    {
+        using var services = TestKnowledge.Services();
+        var advisor = services.GetRequiredService<IAdvisor>();
+
+        foreach (var platform in new[] { "slack", "discord", "console" })
+        {
+            var answer = await advisor.AskAsync(new AdvisorQuestion(text, [], platform));
+            Assert.Equal(kind, answer.Kind);
+            Assert.Contains(expected, answer.Text, StringComparison.Ordinal);
+            Assert.False(answer.Abstained);
+            if (kind == AnswerKind.Comparison)
+            {
+                Assert.Contains(answer.Citations, c => c.Role == "AI Architect");
+                Assert.Contains(answer.Citations, c => c.Role == "Machine Learning Research Engineer");
+            }
+        }
+    }
+
     [Fact]
     public async Task Streaming_ends_with_the_final_answer()
     {
