@@ -10,6 +10,8 @@ internal static class QueryExpansion
     private static readonly Dictionary<string, string> Expansions = new(StringComparer.Ordinal)
     {
         ["ide"] = "development environments",
+        ["eval"] = "evaluation",
+        ["evals"] = "evaluation",
         ["ides"] = "development environments",
         ["editor"] = "development environments",
         ["editors"] = "development environments",

@@ -25,6 +25,9 @@ public static class Retriever
     /// <summary>Weight of an indexed term standing in for a misspelt one.</summary>
     public const float FuzzyWeight = 0.7f;
 
+    /// <summary>Weight of a word of the article's title (all its sections share it, so it only tips the balance).</summary>
+    public const float TitleWeight = 0.5f;
+
     /// <summary>Weight of words added by <see cref="QueryExpansion"/>.</summary>
     public const float ExpansionWeight = 0.6f;
 
@@ -67,8 +70,11 @@ public static class Retriever
             aspect = null;
         }
 
-        // An aspect none of the named roles has a section for would pull toward other roles: leave it to the text.
-        var boostedAspect = aspect is not null && roles.Count > 0 && !roles.Any(r => index.Covers(r.Name, aspect)) ? null : aspect;
+        // An aspect none of the named roles has a section for would pull toward other roles: lean on the nearest aspect they
+        // have ("first steps" of a role with no tips → its education), else leave it to the text.
+        var boostedAspect = aspect is not null && roles.Count > 0 && !roles.Any(r => index.Covers(r.Name, aspect))
+            ? (AspectLexicon.IsTopic(aspect) ? null : AspectLexicon.Near(aspect).FirstOrDefault(near => roles.Any(r => index.Covers(r.Name, near))))
+            : aspect;
 
         // Role names and boosted aspect words are counted by their boosts, not again as text (every heading of a role
         // repeats its name). The words of an aspect that could not be boosted do count as text.
@@ -140,13 +146,20 @@ public static class Retriever
         {
             // Only one of role and aspect is named (or the aspect only hinted at); words the knowledge doesn't know either
             // ask about something it lacks ("do AI architects need a car") or are noise around a real question.
-            var lacking = content.Count > 0 && coverage < 0.5;
+            var lacking = content.Count > 0 && coverage < (roles.Count > 0 ? 0.5 : 0.6);
             intent = !lacking ? AnswerKind.Answer : roles.Count > 0 ? AnswerKind.UncoveredTopic : AnswerKind.OffTopic;
             uncoveredTopic = intent == AnswerKind.UncoveredTopic ? string.Join(' ', unknown) : null;
         }
         else
         {
             intent = content.Count > 0 && coverage >= 0.6 ? AnswerKind.Answer : AnswerKind.OffTopic;
+        }
+
+        if (roles.Count > 0 && boostedAspect is not null && intent == AnswerKind.Answer)
+        {
+            // The roles named have a section on the aspect asked: theirs come before other roles' ("what does an AI scientist
+            // do at work" is not answered by another role's "Nature of Work").
+            ranked = [.. ranked.Where(r => AboutRoles(knowledge, r.Section, roles)), .. ranked.Where(r => !AboutRoles(knowledge, r.Section, roles))];
         }
 
         if (intent is AnswerKind.Answer && ranked.Count == 0)
@@ -186,11 +199,17 @@ public static class Retriever
     /// </summary>
     private static bool WantsProfile(QuestionReading reading, string? aspect, int contentCount) => reading.Profile switch
     {
-        _ when aspect is not null && AspectLexicon.IsTopic(aspect) => false,
+        _ when reading.AboutArticle || (aspect is not null && AspectLexicon.IsTopic(aspect)) => false,
         ProfileCue.Strong => true,
         ProfileCue.Weak => aspect is null or "definition" or "summary" or "introduction",
-        _ => aspect is null && contentCount == 0,
+        _ => (aspect is null && contentCount == 0) || aspect == "summary", // "sum up the X role"
     };
+
+    /// <summary>True for a section of one of the roles, or a general section of an article about one of them.</summary>
+    private static bool AboutRoles(KnowledgeSnapshot knowledge, KnowledgeSection section, List<RoleInfo> roles) =>
+        section.Role is { } role
+            ? roles.Any(r => r.Name == role)
+            : knowledge.Articles.Any(a => a.File == section.File && roles.Any(r => a.Roles.Contains(r.Name)));
 
     /// <summary>
     /// The covered roles closest to a title the knowledge lacks: those the question also named, then those whose name
@@ -240,6 +259,12 @@ public static class Retriever
         {
             foreach (var term in index.Analyze(word).Where(t => !content.Contains(t)))
             {
+                if (index.IsUbiquitous(term))
+                {
+                    terms.Add([term], 1f); // searched for, but it tells nothing about whether the knowledge covers the question
+                    continue;
+                }
+
                 content.Add(term);
                 if (index.Knows(term))
                 {
@@ -299,6 +324,7 @@ public static class Retriever
         {
             query.Add(new TermQuery(new Term(SectionIndex.Body, term)) { Boost = weight }, Occur.SHOULD);
             query.Add(new TermQuery(new Term(SectionIndex.Head, term)) { Boost = 1.5f * weight }, Occur.SHOULD);
+            query.Add(new TermQuery(new Term(SectionIndex.Title, term)) { Boost = TitleWeight * weight }, Occur.SHOULD);
         }
 
         foreach (var role in roles)

@@ -20,6 +20,9 @@ internal sealed class SectionIndex
 {
     public const string Body = "body";
     public const string Head = "head";
+
+    /// <summary>The article's title: a question that names the article ("the research vs engineering piece") leans to its sections.</summary>
+    public const string Title = "title";
     public const string RoleField = "role";
     public const string AspectField = "aspect";
 
@@ -72,6 +75,7 @@ internal sealed class SectionIndex
                 {
                     new TextField(Body, section.Text, Field.Store.NO),
                     new TextField(Head, section.Role is null ? section.Topic : $"{section.Topic} {section.Role}", Field.Store.NO),
+                    new TextField(Title, section.ArticleTitle, Field.Store.NO),
                     new StringField(RoleField, RoleKey(section.Role), Field.Store.NO),
                     new StringField(AspectField, section.Aspect ?? "", Field.Store.NO),
                 };
@@ -146,6 +150,9 @@ internal sealed class SectionIndex
         stream.End();
         return result;
     }
+
+    /// <summary>True when the stem occurs in more than half of the sections: a word of the whole field ("ai"), which tells nothing about a question.</summary>
+    public bool IsUbiquitous(string stem) => _reader.DocFreq(new Term(Body, stem)) * 2 > Sections.Count;
 
     /// <summary>True when the stem occurs in any section.</summary>
     public bool Knows(string stem) => _reader.DocFreq(new Term(Body, stem)) > 0 || _reader.DocFreq(new Term(Head, stem)) > 0;

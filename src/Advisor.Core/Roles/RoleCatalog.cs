@@ -75,7 +75,9 @@ public sealed class RoleCatalog
                     continue; // "ml engineer" style leftovers and bare acronyms are too loose
                 }
 
-                var forms = RoleNames.PersonForms(suffix[^1]).Select(f => (string[])[.. suffix[..^1], f]).ToList();
+                // A one-word name is a person ("researcher", "architect"), never a discipline ("research" is everyone's word).
+                var forms = RoleNames.PersonForms(suffix[^1]).Where(f => suffix.Length > 1 || !RoleNames.IsDiscipline(f))
+                    .Select(f => (string[])[.. suffix[..^1], f]).ToList();
                 var clash = forms.Any(f => suffixOwners.TryGetValue(string.Join(' ', f), out var owners) && owners.Any(o => o != role));
                 if (!clash)
                 {
@@ -235,11 +237,21 @@ public sealed class RoleCatalog
 
     private static int SharedWords(string text, string[] name) => text.Split(' ').Count(w => name.Contains(w)) * 2;
 
+    // Everyday words that happen to start a role word: "AI art" is not "AI architect".
+    private static readonly HashSet<string> CommonShortWords = new(StringComparer.Ordinal)
+    {
+        "art", "arts", "are", "area", "army", "arm", "for", "the", "and", "all", "can", "use", "see", "set", "rest", "pro",
+        "man", "men", "add", "ads", "sea", "sex", "eng", "engine", "engines", "science", "scene", "design", "develop",
+    };
+
     private static bool SameWords(IReadOnlyList<string> words, int at, string[] name)
     {
         for (var j = 0; j < name.Length; j++)
         {
-            if (!SameWord(words[at + j], name[j]))
+            // The last word of a longer name may be cut short once the rest is exact: "ai sci", "ml research eng".
+            var shortened = j == name.Length - 1 && j > 0 && words[at + j].Length >= 3 && words[at + j].Length < name[j].Length && !CommonShortWords.Contains(words[at + j])
+                && name[j].StartsWith(words[at + j], StringComparison.Ordinal) && Enumerable.Range(0, j).All(k => words[at + k] == name[k]);
+            if (!shortened && !SameWord(words[at + j], name[j]))
             {
                 return false;
             }

@@ -92,6 +92,9 @@ internal static class RoleNames
         }
     }
 
+    /// <summary>True for the word of a discipline ("research", "engineering"), not of a person.</summary>
+    public static bool IsDiscipline(string word) => Forms.Any(f => f.Discipline == word || Plural(f.Discipline) == word);
+
     /// <summary>The name of the person in a role: "AI Researcher" for "AI Research", the name itself otherwise.</summary>
     public static string PersonName(string name)
     {

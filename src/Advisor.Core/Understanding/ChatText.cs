@@ -13,7 +13,7 @@ public static class ChatText
     // Shorthand and apostrophe-less contractions → the words they stand for.
     private static readonly Dictionary<string, string[]> Expansions = new(StringComparer.Ordinal)
     {
-        ["whats"] = ["what", "is"], ["wat"] = ["what"], ["wut"] = ["what"], ["whut"] = ["what"], ["wats"] = ["what", "is"], ["thats"] = ["that", "is"], ["hows"] = ["how", "is"], ["whos"] = ["who", "is"],
+        ["whats"] = ["what", "is"], ["wat"] = ["what"], ["wtf"] = ["what"], ["wth"] = ["what"], ["elses"] = ["else"], ["wut"] = ["what"], ["whut"] = ["what"], ["wats"] = ["what", "is"], ["thats"] = ["that", "is"], ["hows"] = ["how", "is"], ["whos"] = ["who", "is"],
         ["wheres"] = ["where", "is"], ["whens"] = ["when", "is"], ["whys"] = ["why", "is"], ["heres"] = ["here", "is"],
         ["theres"] = ["there", "is"], ["dont"] = ["do", "not"], ["doesnt"] = ["does", "not"], ["didnt"] = ["did", "not"],
         ["isnt"] = ["is", "not"], ["arent"] = ["are", "not"], ["wasnt"] = ["was", "not"], ["werent"] = ["were", "not"],
@@ -55,7 +55,9 @@ public static class ChatText
         "alright", "right", "yeah", "yea", "yep", "yup", "nope", "nah", "sure", "cool", "nice", "great", "awesome",
         "perfect", "thanksss", "ok", "k", "wonder", "thinking", "think", "guess", "maybe", "perhaps", "probably",
         "something", "someone", "stuff", "things", "thing", "etc", "generally", "exactly", "overall", "also", "too",
-        "again", "said", "say", "saying", "tell", "explain", "know", "wanted", "want", "need", "needs", "needed",
+        "again", "said", "say", "saying", "tell", "explain", "know", "wanted", "want", "need", "needs", "needed", "heard",
+        "hear", "supposed", "supposedly", "apparently", "true", "told", "rumor", "rumour", "line", "lines", "sentence",
+        "sentences", "brief", "briefly", "short", "shortly", "simple", "simply", "words", "paragraph", "bullet", "bullets",
     };
 
     /// <summary>
@@ -86,18 +88,29 @@ public static class ChatText
     }
 
     /// <summary>The words of a message, lower case, with contractions and shorthand expanded (emoji and punctuation dropped).</summary>
-    public static List<string> Words(string text)
+    public static List<string> Words(string text) => Read(text).Words;
+
+    /// <summary>
+    /// The words of a message (as <see cref="Words"/>) and the positions where a new clause starts: after ". , ; : ! ?",
+    /// brackets or a dash between words. A job title or a self-description never runs across one.
+    /// </summary>
+    public static (List<string> Words, HashSet<int> ClauseStarts) Read(string text)
     {
         var result = new List<string>();
-        foreach (var word in TextTools.Words(Clean(text)))
+        var starts = new HashSet<int>();
+        foreach (var clause in Clauses(Clean(text)))
         {
-            if (Expansions.TryGetValue(word, out var expanded))
+            starts.Add(result.Count);
+            foreach (var word in TextTools.Words(clause))
             {
-                result.AddRange(expanded);
-            }
-            else
-            {
-                result.Add(word);
+                if (Expansions.TryGetValue(word, out var expanded))
+                {
+                    result.AddRange(expanded);
+                }
+                else
+                {
+                    result.Add(word);
+                }
             }
         }
 
@@ -111,7 +124,32 @@ public static class ChatText
             }
         }
 
-        return result;
+        return (result, starts);
+    }
+
+    private static IEnumerable<string> Clauses(string text)
+    {
+        var start = 0;
+        for (var i = 0; i < text.Length; i++)
+        {
+            var c = text[i];
+            var boundary = c is '.' or ',' or ';' or ':' or '!' or '?' or '(' or ')' or '[' or ']' or '—' or '–' or '…' or '\n'
+                || (c == '-' && i > 0 && i + 1 < text.Length && text[i - 1] == ' ' && text[i + 1] == ' ');
+
+            // A dot inside a word ("ph.d", "e.g", "node.js") does not end a clause.
+            if (c == '.' && i > 0 && i + 1 < text.Length && char.IsLetterOrDigit(text[i - 1]) && char.IsLetterOrDigit(text[i + 1]))
+            {
+                boundary = false;
+            }
+
+            if (boundary)
+            {
+                yield return text[start..i];
+                start = i + 1;
+            }
+        }
+
+        yield return text[start..];
     }
 
     /// <summary>The words this reader knows: shorthand, what it stands for, and filler.</summary>

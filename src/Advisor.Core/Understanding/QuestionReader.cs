@@ -41,6 +41,9 @@ internal sealed record QuestionReading(
 
     /// <summary>Positions of words that asked about other aspects than the one chosen.</summary>
     public HashSet<int> SecondaryAspectWords { get; init; } = [];
+
+    /// <summary>True when the question is about an article itself ("the article", "the write-up").</summary>
+    public bool AboutArticle { get; init; }
 }
 
 /// <summary>How plainly a question asks for a role as a whole.</summary>
@@ -68,8 +71,11 @@ internal static class QuestionReader
     [
         "overview", "nutshell", "rundown", "run down", "profile", "breakdown", "break down", "basics", "101", "eli5",
         "like i am 5", "like i am five", "big picture", "full picture", "whole picture", "everything", "all of it",
-        "crash course", "primer", "summarize", "summarise", "sum up", "high level", "as a career",
+        "crash course", "primer", "high level", "as a career",
     ]);
+
+    // The question is about an article itself ("what does the article conclude"), not about a role.
+    private static readonly PhraseSet ArticleCues = new(["article", "articles", "writeup", "write up", "blog", "blog post", "this post", "piece", "comparison piece"]);
 
     // Asking about the role in general: a profile unless a specific aspect is named ("tell me about X skills").
     private static readonly PhraseSet ProfileCues = new(
@@ -94,7 +100,7 @@ internal static class QuestionReader
     private static readonly PhraseSet CompareCues = new(
     [
         "vs", "difference*", "different", "differ*", "compar*", "better", "than", "same as", "similar*",
-        "which one", "instead of", "rather than", "versus", "between",
+        "which one", "instead of", "rather than", "versus", "between", "basically", "same", "equivalent*", "interchangeab*",
     ]);
 
     // Joining words that make two titles next to each other a choice between them ("data scientist or AI scientist").
@@ -130,11 +136,11 @@ internal static class QuestionReader
 
     public static QuestionReading Read(KnowledgeSnapshot knowledge, string question)
     {
-        var typed = ChatText.Words(MentionGuard.Strip(question));
+        var (typed, clauses) = ChatText.Read(MentionGuard.Strip(question));
         var words = typed.Select(knowledge.Spelling.Correct).ToList();
         var catalog = knowledge.Catalog;
         var mentions = catalog.FindMentions(words).ToList();
-        var uncovered = FindUncoveredTitles(words, mentions, knowledge);
+        var uncovered = FindUncoveredTitles(words, clauses, mentions, knowledge);
 
         // A role matched only on the head of an uncovered title ("scientist" in "data scientist") is not that role.
         mentions.RemoveAll(m => uncovered.Any(t => m.Start >= t.Start && m.Start + m.Length <= t.Start + t.Length));
@@ -142,7 +148,7 @@ internal static class QuestionReader
         // A role's name, a title, and the asker's description of themselves ("I'm a high school teacher") are not what is asked.
         var consumed = new HashSet<int>(mentions.SelectMany(m => Enumerable.Range(m.Start, m.Length))
             .Concat(uncovered.SelectMany(t => Enumerable.Range(t.Start, t.Length)))
-            .Concat(uncovered.Where(t => t.IsContext).SelectMany(t => Enumerable.Range(t.ContextStart, t.Start - t.ContextStart))));
+            .Concat(uncovered.Where(t => t.IsContext).SelectMany(t => Enumerable.Range(t.ContextStart, ClauseEnd(clauses, t.Start, words.Count) - t.ContextStart))));
         var aspects = AspectLexicon.Read(words, consumed);
         var aspectWeight = aspects.Weight;
         if (aspects.Aspect == "definition" && mentions.Any(m => AsksWhatItIs(words, m.Start)))
@@ -159,6 +165,8 @@ internal static class QuestionReader
         consumed.UnionWith(strongProfile.Positions);
         consumed.UnionWith(profile.Positions);
 
+        var article = ArticleCues.Match(words, consumed);
+        consumed.UnionWith(article.Positions);
         var smallTalk = mentions.Count == 0 && uncovered.Count == 0 && (aspects.Aspect is null || aspects.Weight < 1) ? SmallTalkOf(words) : null;
         var cue = strongProfile.Weight > 0 ? ProfileCue.Strong : profile.Weight > 0 ? ProfileCue.Weak : ProfileCue.None;
         return new QuestionReading(words, typed, mentions, uncovered, aspects.Aspect, consumed, cue, compare.Weight > 0 || joined, smallTalk)
@@ -166,6 +174,7 @@ internal static class QuestionReader
             AspectWeight = aspectWeight,
             StrongAspects = aspects.StrongAspects,
             SecondaryAspectWords = secondary,
+            AboutArticle = article.Weight > 0,
         };
     }
 
@@ -174,7 +183,7 @@ internal static class QuestionReader
     /// of it ("data"), where no catalog name takes in those words. A bare head is a title only when no covered role is
     /// named by it ("nurse", not "engineer").
     /// </summary>
-    private static List<UncoveredTitle> FindUncoveredTitles(List<string> words, List<(RoleInfo Role, int Start, int Length)> mentions, KnowledgeSnapshot knowledge)
+    private static List<UncoveredTitle> FindUncoveredTitles(List<string> words, HashSet<int> clauses, List<(RoleInfo Role, int Start, int Length)> mentions, KnowledgeSnapshot knowledge)
     {
         var found = new List<UncoveredTitle>();
         for (var i = 0; i < words.Count; i++)
@@ -184,13 +193,16 @@ internal static class QuestionReader
                 continue;
             }
 
-            var start = i;
-            while (start > 0 && i - start < 3 && IsDomainModifier(words[start - 1]))
+            var mention = mentions.FirstOrDefault(m => m.Start <= i && i < m.Start + m.Length);
+
+            // The words in front that say which job it is, within the clause: up to three, or one in front of a covered name.
+            var start = mention.Role is not null ? mention.Start : i;
+            var most = mention.Role is not null ? 1 : 3;
+            while (start > 0 && !clauses.Contains(start) && (mention.Role is not null ? mention.Start : i) - start < most && IsDomainModifier(words[start - 1]))
             {
                 start--;
             }
 
-            var mention = mentions.FirstOrDefault(m => m.Start <= i && i < m.Start + m.Length);
             bool isUncovered;
             if (mention.Role is not null)
             {
@@ -218,7 +230,8 @@ internal static class QuestionReader
             }
 
             var end = mention.Role is not null ? Math.Max(i + 1, mention.Start + mention.Length) : i + 1;
-            var cue = Enumerable.Range(Math.Max(0, start - 4), start - Math.Max(0, start - 4)).Where(k => SelfDescription.Contains(words[k])).Select(k => (int?)k).FirstOrDefault();
+            var from = Math.Max(ClauseStart(clauses, start), start - 4);
+            var cue = Enumerable.Range(from, start - from).Where(k => SelfDescription.Contains(words[k])).Select(k => (int?)k).FirstOrDefault();
             found.Add(new UncoveredTitle(string.Join(' ', words.Skip(start).Take(end - start)), start, end - start, head, cue is not null) { ContextStart = cue ?? start });
             i = end - 1;
         }
@@ -234,6 +247,10 @@ internal static class QuestionReader
         !IsNoise(word) && !JobTitles.IsNonDomainModifier(word) && JobTitles.Head(word) is null && !ChatText.IsNumber(word)
         && !Verbs.Contains(word) && !(word.Length > 4 && word.EndsWith("ed", StringComparison.Ordinal))
         && AspectLexicon.Read([word]).Aspect is null or "tools";
+
+    private static int ClauseStart(HashSet<int> clauses, int position) => clauses.Where(c => c <= position).DefaultIfEmpty(0).Max();
+
+    private static int ClauseEnd(HashSet<int> clauses, int position, int count) => clauses.Where(c => c > position).DefaultIfEmpty(count).Min();
 
     /// <summary>True when only "or"/"and"/"vs" (and an article) stand between two spans: "data scientist or an AI scientist".</summary>
     private static bool Joined(List<string> words, int aStart, int aLength, int bStart, int bLength)
