@@ -216,6 +216,28 @@ public sealed class ModelAnswerTests : IAsyncLifetime
         Assert.Contains("You compare roles", seen.System, StringComparison.Ordinal);
         Assert.Contains("Roles to compare: AI Architect, AI Scientist", seen.User, StringComparison.Ordinal);
         Assert.Equal("model", answer.Composer);
+        Assert.Equal(AnswerKind.Comparison, answer.Kind);
+
+        // The model sees both sides' skills sections first, whichever ranked higher.
+        var sections = seen.SectionIds.Select(id => host.Advisor.Knowledge.SectionsById[id]).ToList();
+        Assert.Equal(["AI Architect", "AI Scientist"], sections.Take(2).Select(s => s.Role));
+        Assert.All(sections.Take(2), s => Assert.Equal("skills", s.Aspect));
+    }
+
+    [Theory]
+    [InlineData("what skills does a data analyst need?", AnswerKind.UncoveredRole)]
+    [InlineData("can AI architects work remotely?", AnswerKind.UncoveredTopic)]
+    [InlineData("thanks!", AnswerKind.SmallTalk)]
+    [InlineData("give me an overview of the AI architect role", AnswerKind.Profile)]
+    [InlineData("/frobnicate", AnswerKind.Command)]
+    public async Task Uncovered_roles_and_topics_small_talk_profiles_and_commands_are_answered_without_the_model(string question, AnswerKind kind)
+    {
+        await using var host = TestAdvisor.Create(TestAdvisor.OpenAI(_server));
+
+        var (answer, _) = await host.AskAsync(question);
+
+        Assert.Equal(kind, answer.Kind);
+        Assert.Empty(_server.Chats);
     }
 
     [Fact]
