@@ -29,6 +29,21 @@ public class CoreBenchmarks
         "what certifications help an AI architekt?",
     ];
 
+    /// <summary>Questions as people type them in chat, one of each kind of reply.</summary>
+    internal static readonly string[] ChatQuestions =
+    [
+        "ok so what tools do AI scientists use, asking for a friend",
+        "whats the education needed for an AI architect",
+        "what skills does a data analyst need?",
+        "can AI architects work remotely?",
+        "should i become an ai scientist or mlre if i have a phd",
+        "give me an overview of the AI architect role",
+        "thanks!",
+        "im a backend dev with 5 yrs exp, where do i start if i want to be an ai engineer",
+        "what eduction do ai sceintists have",
+        "best pizza in town?",
+    ];
+
     [GlobalSetup]
     public void Setup()
     {
@@ -44,6 +59,10 @@ public class CoreBenchmarks
     /// <summary>One question through the whole pipeline (Semantic Kernel plugin + extractive composer).</summary>
     [Benchmark]
     public Task<Answer> AnswerOneQuestion() => _advisor.AskAsync(AdvisorQuestion.Simple(Questions[_next++ % Questions.Length]));
+
+    /// <summary>Chat-style questions of every kind (answer, comparison, profile, uncovered role and topic, small talk, off-topic).</summary>
+    [Benchmark]
+    public Task<Answer> AnswerChatQuestion() => _advisor.AskAsync(AdvisorQuestion.Simple(ChatQuestions[_next++ % ChatQuestions.Length]));
 
     /// <summary>Retrieval and composition without the kernel, for comparison.</summary>
     [Benchmark]
@@ -66,6 +85,21 @@ public class ScaleBenchmarks
 
     [Params(3, 100, 1000)]
     public int Articles { get; set; }
+
+    /// <summary>Questions as people type them in chat, one of each kind of reply.</summary>
+    internal static readonly string[] ChatQuestions =
+    [
+        "ok so what tools do AI scientists use, asking for a friend",
+        "whats the education needed for an AI architect",
+        "what skills does a data analyst need?",
+        "can AI architects work remotely?",
+        "should i become an ai scientist or mlre if i have a phd",
+        "give me an overview of the AI architect role",
+        "thanks!",
+        "im a backend dev with 5 yrs exp, where do i start if i want to be an ai engineer",
+        "what eduction do ai sceintists have",
+        "best pizza in town?",
+    ];
 
     [GlobalSetup]
     public void Setup()

@@ -142,17 +142,32 @@ public static class Retriever
         {
             intent = AnswerKind.Answer; // a role and what about it: the words around them don't change the question
         }
-        else if (roles.Count > 0 || aspect is not null)
+        else if (roles.Count > 0)
         {
-            // Only one of role and aspect is named (or the aspect only hinted at); words the knowledge doesn't know either
-            // ask about something it lacks ("do AI architects need a car") or are noise around a real question.
-            var lacking = content.Count > 0 && coverage < (roles.Count > 0 ? 0.5 : 0.6);
-            intent = !lacking ? AnswerKind.Answer : roles.Count > 0 ? AnswerKind.UncoveredTopic : AnswerKind.OffTopic;
-            uncoveredTopic = intent == AnswerKind.UncoveredTopic ? string.Join(' ', unknown) : null;
+            // A role without an aspect (or only a hinted one): words the knowledge doesn't know either ask about something it
+            // lacks ("do AI architects need a car") or are chat around a real question ("obsessed with self driving cars").
+            // What decides is whether the role's own sections say anything about the words that are known.
+            var lacking = content.Count > 0 && coverage < 0.5 && !SaysAnything(knowledge, roles, null, terms.Terms);
+            intent = lacking ? AnswerKind.UncoveredTopic : AnswerKind.Answer;
+            uncoveredTopic = lacking ? string.Join(' ', unknown) : null;
         }
         else
         {
-            intent = content.Count > 0 && coverage >= 0.6 ? AnswerKind.Answer : AnswerKind.OffTopic;
+            // No role: the question's own words must be the knowledge's — most of them, or several of them in a long
+            // message. An aspect only hinted at ("what is…") with nothing else asks nothing ("whats 17% of 240").
+            var known = coverage * content.Count;
+            var enough = content.Count == 0
+                ? aspect is not null && reading.AspectWeight >= 1
+                : coverage >= 0.6 || (known >= 4 && coverage >= 0.4) || (aspect is not null && reading.AspectWeight >= 1 && coverage >= 0.5);
+            intent = enough ? AnswerKind.Answer : AnswerKind.OffTopic;
+        }
+
+        if (intent == AnswerKind.Answer && aspect is null && content.Count > 0)
+        {
+            // Nothing but the words to go by: the named roles' sections that use them first, then the roles' other sections,
+            // then other sections that use them.
+            var contentTerms = terms.Terms.Where(t => content.Contains(t) || !index.IsUbiquitous(t)).ToHashSet(StringComparer.Ordinal);
+            ranked = [.. ranked.OrderBy(r => (roles.Count == 0 || AboutRoles(knowledge, r.Section, roles) ? 0 : 2) + (UsesAny(knowledge, r.Section, contentTerms) ? 0 : 1))];
         }
 
         if (roles.Count > 0 && boostedAspect is not null && intent == AnswerKind.Answer)
@@ -184,10 +199,10 @@ public static class Retriever
     /// True when some section of the roles uses a word of the aspect's usual vocabulary or of the question's own terms,
     /// though none is labelled with the aspect (tools named in a "Skill Sets" paragraph).
     /// </summary>
-    private static bool SaysAnything(KnowledgeSnapshot knowledge, List<RoleInfo> roles, string aspect, List<string> queryTerms)
+    private static bool SaysAnything(KnowledgeSnapshot knowledge, List<RoleInfo> roles, string? aspect, List<string> queryTerms)
     {
         var index = knowledge.Index;
-        var words = index.Analyze(AspectLexicon.Related(aspect)).Concat(queryTerms).ToHashSet(StringComparer.Ordinal);
+        var words = (aspect is null ? [] : index.Analyze(AspectLexicon.Related(aspect))).Concat(queryTerms.Where(t => !index.IsUbiquitous(t))).ToHashSet(StringComparer.Ordinal);
         return roles.Any(r => knowledge.SectionsByRole.GetValueOrDefault(r.Name, [])
             .Any(s => index.UnitStems[knowledge.PositionOf(s)].Any(unit => unit.Overlaps(words))));
     }
@@ -204,6 +219,9 @@ public static class Retriever
         ProfileCue.Weak => aspect is null or "definition" or "summary" or "introduction",
         _ => (aspect is null && contentCount == 0) || aspect == "summary", // "sum up the X role"
     };
+
+    private static bool UsesAny(KnowledgeSnapshot knowledge, KnowledgeSection section, HashSet<string> terms) =>
+        knowledge.Index.UnitStems[knowledge.PositionOf(section)].Any(unit => unit.Overlaps(terms));
 
     /// <summary>True for a section of one of the roles, or a general section of an article about one of them.</summary>
     private static bool AboutRoles(KnowledgeSnapshot knowledge, KnowledgeSection section, List<RoleInfo> roles) =>

@@ -181,6 +181,18 @@ internal sealed class SectionIndex
             }
         }
 
+        // A cut-short word stands for the longer term it starts ("telecom" for "telecommunications").
+        if (found.Count == 0 && stem.Length >= 5)
+        {
+            foreach (var (shape, terms) in _vocabularyByShape)
+            {
+                if (shape.Item1 == stem[0] && shape.Item2 > stem.Length)
+                {
+                    found.AddRange(terms.Where(t => t.StartsWith(stem, StringComparison.Ordinal)).Select(t => (t, t.Length - stem.Length + edits)));
+                }
+            }
+        }
+
         found.Sort((x, y) => x.Distance != y.Distance ? x.Distance.CompareTo(y.Distance) : string.CompareOrdinal(x.Term, y.Term));
         return found.Take(3).Select(f => f.Term).ToList();
     }

@@ -28,7 +28,7 @@ public static class JobTitles
     // Words in -ist that do not name a person.
     private static readonly HashSet<string> NotPeople = new(StringComparer.Ordinal)
     {
-        "list", "exist", "assist", "consist", "resist", "insist", "persist", "twist", "wrist", "mist", "fist", "gist", "whist", "checklist", "playlist", "shortlist", "wishlist", "blacklist", "whitelist", "waitlist", "amidst",
+        "list", "exist", "assist", "consist", "resist", "insist", "persist", "twist", "wrist", "mist", "fist", "gist", "whist", "checklist", "playlist", "shortlist", "wishlist", "blacklist", "whitelist", "waitlist", "amidst", "generalist", "specialist", "minimalist", "realist", "idealist", "optimist", "pessimist", "perfectionist",
     };
 
     // Plural and other forms people type for a head word.

@@ -71,7 +71,8 @@ internal static class QuestionReader
     [
         "overview", "nutshell", "rundown", "run down", "profile", "breakdown", "break down", "basics", "101", "eli5",
         "like i am 5", "like i am five", "big picture", "full picture", "whole picture", "everything", "all of it",
-        "crash course", "primer", "high level", "as a career",
+        "crash course", "primer", "high level", "as a career", "lay of the land", "whole thing", "start to finish", "walk me through",
+        "walk me thru", "career like", "like overall", "what is being", "what is it like being", "what it takes",
     ]);
 
     // The question is about an article itself ("what does the article conclude"), not about a role.
@@ -157,6 +158,12 @@ internal static class QuestionReader
         }
 
         var strongProfile = StrongProfileCues.Match(words, consumed);
+        if (strongProfile.Weight == 0 && aspects.StrongAspects >= 3 && !uncovered.Any(t => t.IsContext))
+        {
+            // "what they do, what it takes, where they end up": several aspects at once ask for the whole role.
+            strongProfile = (1, 0, []);
+        }
+
         var profile = ProfileCues.Match(words, consumed);
         var compare = CompareCues.Match(words, consumed);
         var joined = uncovered.Any(t => mentions.Any(m => Joined(words, t.Start, t.Length, m.Start, m.Length)));

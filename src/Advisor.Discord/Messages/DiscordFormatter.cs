@@ -35,7 +35,15 @@ internal static class DiscordFormatter
         var fields = answer.Citations
             .Select((c, i) => new EmbedField($"[{i + 1}] {c.Label}", string.IsNullOrWhiteSpace(c.Quote) ? c.File : $"“{c.Quote.Trim()}” ({c.File})"))
             .ToList();
-        return Pack(answer.Abstained ? "Not covered by the knowledge" : "Answer", text.ToString(), fields);
+        var title = answer.Kind switch
+        {
+            _ when answer.Abstained => "Not covered by the knowledge",
+            AnswerKind.Comparison => "Comparison",
+            AnswerKind.Profile => "Overview",
+            AnswerKind.SmallTalk or AnswerKind.Command => "Advisor",
+            _ => "Answer",
+        };
+        return Pack(title, text.ToString(), fields);
     }
 
     /// <summary>A comparison: one field per aspect with both roles' cells (or one "Both" cell), the sources in the description.</summary>
