@@ -52,6 +52,21 @@ public static class Retriever
         {
             roles = RolesOfPreviousTurn(knowledge, history);
             rolesFromHistory = roles.Count > 0;
+
+            // "what about the engineers?" after a question about research: the role of the same articles whose people are engineers.
+            var heads = words.Select(JobTitles.Head).OfType<string>().ToHashSet(StringComparer.Ordinal);
+            if (heads.Count > 0)
+            {
+                var near = roles.Concat(knowledge.Articles.Where(a => roles.Any(r => a.Roles.Contains(r.Name))).SelectMany(a => a.Roles).Select(knowledge.Catalog.Get).OfType<RoleInfo>())
+                    .DistinctBy(r => r.Name).ToList();
+                var named = near.Where(r => TextTools.Words(r.Name) is { Count: > 0 } w && RoleNames.PersonForms(w[^1]).Any(heads.Contains)).ToList();
+                if (named.Count == 1)
+                {
+                    roles = named;
+                    var headStems = index.Analyze(string.Join(' ', heads.SelectMany(RoleNames.PersonForms))).ToHashSet(StringComparer.Ordinal);
+                    content.RemoveAll(headStems.Contains); // "the engineers" named the role; it is not what is asked
+                }
+            }
         }
         else if (roles.Count == 1 && reading.CompareCue && subjectTitles.Count == 0 && history.Count > 0
             && RolesOfPreviousTurn(knowledge, history) is { Count: > 0 } earlier && earlier.All(r => r.Name != roles[0].Name))
@@ -87,7 +102,7 @@ public static class Retriever
         terms.Add(index.Analyze(string.Join(' ', reading.SecondaryAspectWords.Order().Select(i => words[i]))), ExpansionWeight);
         terms.Add(index.Analyze(QueryExpansion.For(words)), ExpansionWeight);
 
-        var coverage = content.Count == 0 ? 1.0 : covered / content.Count;
+        var coverage = content.Count == 0 ? 1.0 : Math.Min(1, covered / content.Count);
         var query = BuildQuery(terms, roles, boostedAspect, aspect == reading.Aspect ? Math.Clamp(reading.AspectWeight, 0.5, 2) : 1);
         if (boostedAspect is null && aspect is not null && roles.Count > 0 && RelatedWordsOfRoles(index, aspect, roles) is { } related)
         {

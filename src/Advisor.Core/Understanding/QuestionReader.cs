@@ -141,6 +141,8 @@ internal static class QuestionReader
         var words = typed.Select(knowledge.Spelling.Correct).ToList();
         var catalog = knowledge.Catalog;
         var mentions = catalog.FindMentions(words).ToList();
+        mentions.AddRange(DisciplineMentions(words, mentions, catalog));
+        mentions.Sort((a, b) => a.Start.CompareTo(b.Start));
         var uncovered = FindUncoveredTitles(words, clauses, mentions, knowledge);
 
         // A role matched only on the head of an uncovered title ("scientist" in "data scientist") is not that role.
@@ -183,6 +185,40 @@ internal static class QuestionReader
             SecondaryAspectWords = secondary,
             AboutArticle = article.Weight > 0,
         };
+    }
+
+    // Words after a discipline that make it a career ("the research side", "the engineering track").
+    private static readonly HashSet<string> CareerNouns = new(StringComparer.Ordinal)
+    {
+        "side", "sides", "track", "tracks", "path", "paths", "career", "careers", "role", "roles", "field", "fields",
+        "discipline", "disciplines", "people", "folks", "team", "teams", "world", "jobs", "job", "route", "branch",
+    };
+
+    /// <summary>
+    /// A role named by the word of its discipline alone, where nothing else could be meant: "the research side", "the
+    /// engineering track", "research vs engineering" — when exactly one role's name ends in that word.
+    /// </summary>
+    private static IEnumerable<(RoleInfo Role, int Start, int Length)> DisciplineMentions(List<string> words, List<(RoleInfo Role, int Start, int Length)> mentions, RoleCatalog catalog)
+    {
+        RoleInfo? Owner(string word) => RoleNames.IsDiscipline(word)
+            ? catalog.Roles.Where(r => TextTools.Words(r.Name) is { Count: > 1 } w && w[^1] == word).ToList() is { Count: 1 } one ? one[0] : null
+            : null;
+
+        for (var i = 0; i < words.Count; i++)
+        {
+            if (mentions.Any(m => m.Start <= i && i < m.Start + m.Length) || Owner(words[i]) is not { } role)
+            {
+                continue;
+            }
+
+            var career = i + 1 < words.Count && CareerNouns.Contains(words[i + 1]);
+            var paired = (i + 2 < words.Count && Joiners.Contains(words[i + 1]) && Owner(words[i + 2]) is not null)
+                || (i >= 2 && Joiners.Contains(words[i - 1]) && Owner(words[i - 2]) is not null);
+            if (career || paired)
+            {
+                yield return (role, i, 1);
+            }
+        }
     }
 
     /// <summary>
