@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# End-to-end throughput of `advisor ask --jsonl`: process start, knowledge load, N questions, exit.
+# End-to-end throughput of `advisor ask --jsonl`: process start, knowledge load, N questions (20 in rotation: ten
+# article-worded, ten chat-style of every kind), exit.
 # Usage: tests/Advisor.Benchmarks/jsonl-throughput.sh [N] (default 20000)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -11,6 +12,10 @@ questions=(
   "How is success measured in AI research?" "who hires AI scientsts?" "What's the weather like in Berlin tomorrow?"
   "What do AI engineers deliver?" "what certifications help an AI architekt?" "What tools does an MLRE use?"
   "Where do AI researchers usually work?"
+  "ok so what tools do AI scientists use, asking for a friend" "whats the education needed for an AI architect"
+  "what skills does a data analyst need?" "can AI architects work remotely?" "should i become an ai scientist or mlre if i have a phd"
+  "give me an overview of the AI architect role" "thanks!" "what eduction do ai sceintists have" "difference between ai architect and mlre"
+  "im a data analyst, what skills do i need to become an ai architect?"
 )
 for ((i = 0; i < n; i++)); do
   printf '{"id": "%d", "question": "%s"}\n' "$i" "${questions[i % ${#questions[@]}]}"
