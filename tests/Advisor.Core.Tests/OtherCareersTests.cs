@@ -93,7 +93,8 @@ public sealed class OtherCareersTests : IDisposable
 
         var profile = Ask("give me an overview of the product manager role");
         Assert.Equal(AnswerKind.Profile, profile.Kind);
-        Assert.All(profile.Citations, c => Assert.Equal("Product Manager", c.Role));
+        Assert.All(profile.Citations, c => Assert.True(c.Role is "Product Manager" or null));
+        Assert.Equal("Product Manager", profile.Citations[0].Role);
 
         var uncovered = Ask("what does a data analyst do");
         Assert.Equal(AnswerKind.UncoveredRole, uncovered.Kind);

@@ -127,7 +127,7 @@ public static class Replies
             }
         }
 
-        if (isAspect && AspectLexicon.Near(topic).FirstOrDefault() is { } near && roles.Count > 0)
+        if (isAspect && nearest.FirstOrDefault(s => s.Aspect is not null)?.Aspect is { } near && roles.Count > 0)
         {
             text.Append($"\nFor example, ask: “What about {AspectLexicon.Display(near).ToLowerInvariant()} for {SideBySide.People(roles[0])}?”");
         }
@@ -147,7 +147,7 @@ public static class Replies
         };
     }
 
-    /// <summary>Two or three example questions made from the knowledge's roles (none are hard-coded).</summary>
+    /// <summary>Two or three example questions made from the knowledge's roles, each about an aspect the knowledge has for them.</summary>
     public static IReadOnlyList<string> ExampleQuestions(KnowledgeSnapshot knowledge)
     {
         var roles = knowledge.Catalog.Roles;
@@ -157,19 +157,26 @@ public static class Replies
             return examples;
         }
 
+        string[] preferred = ["skills", "education", "tools"];
+        string? Shared(params string[] names) => preferred.FirstOrDefault(a => names.All(n => knowledge.Index.Covers(n, a)));
+
         var first = RoleNames.PersonName(roles[0].Name);
-        examples.Add($"What skills does {RoleNames.Article(first)} {first} need?");
-        var pair = knowledge.Articles.FirstOrDefault(a => a.Roles.Count >= 2 && !a.Roles.Contains(roles[0].Name))?.Roles
-            ?? knowledge.Articles.FirstOrDefault(a => a.Roles.Count >= 2)?.Roles;
-        if (pair is not null)
+        if (Shared(roles[0].Name) is { } aspect)
         {
-            examples.Add($"{pair[0]} vs {pair[1]}: what education does each need?");
+            examples.Add($"What {AspectLexicon.Display(aspect).ToLowerInvariant()} does {RoleNames.Article(first)} {first} need?");
         }
 
-        var last = roles[^1].Name;
+        var pair = knowledge.Articles.Where(a => a.Roles.Count >= 2).Select(a => a.Roles)
+            .FirstOrDefault(p => !p.Contains(roles[0].Name) && Shared(p[0], p[1]) is not null)
+            ?? knowledge.Articles.Where(a => a.Roles.Count >= 2).Select(a => a.Roles).FirstOrDefault(p => Shared(p[0], p[1]) is not null);
+        if (pair is not null)
+        {
+            examples.Add($"{pair[0]} vs {pair[1]}: how do their {AspectLexicon.Display(Shared(pair[0], pair[1])!).ToLowerInvariant()} differ?");
+        }
+
         if (roles.Count > 1)
         {
-            examples.Add($"Give me an overview of the {last} role");
+            examples.Add($"Give me an overview of the {roles[^1].Name} role");
         }
 
         return examples;

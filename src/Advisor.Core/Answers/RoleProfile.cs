@@ -26,9 +26,10 @@ internal static class RoleProfile
         }
 
         var aspects = AspectLexicon.ComparisonOrder.Concat(AspectLexicon.Keys.Where(AspectLexicon.IsTopic)).Concat(["getting-started"]).Distinct();
-        foreach (var aspect in aspects.Where(a => a != "definition"))
+        foreach (var aspect in aspects.Where(a => a != "definition" && a != "summary"))
         {
-            if (own.FirstOrDefault(s => s.Aspect == aspect) is { } section)
+            // The role's own section, else its article's general one (an outlook, tips).
+            if ((own.FirstOrDefault(s => s.Aspect == aspect) ?? Comparison.RoleSections.For(knowledge, role, aspect)) is { } section)
             {
                 var text = SideBySide.Opening(section);
                 var more = section.Units.Count - 1;
