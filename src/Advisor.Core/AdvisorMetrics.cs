@@ -15,6 +15,7 @@ public sealed class AdvisorMetrics : IDisposable
     private readonly Counter<long> _reloads;
     private readonly Counter<long> _retrievalDegraded;
     private readonly Counter<long> _reconnects;
+    private readonly Counter<long> _refused;
     private readonly Counter<long> _rateLimitWaits;
     private readonly Histogram<double> _rateLimitWaitDuration;
 
@@ -28,6 +29,7 @@ public sealed class AdvisorMetrics : IDisposable
         _reloads = _meter.CreateCounter<long>("advisor.reloads", description: "Knowledge reloads, by result");
         _retrievalDegraded = _meter.CreateCounter<long>("advisor.retrieval.degraded", description: "Questions retrieved lexically only although hybrid retrieval is configured, by reason");
         _reconnects = _meter.CreateCounter<long>("advisor.platform.reconnects", description: "Platform connections re-established, by platform and reason");
+        _refused = _meter.CreateCounter<long>("advisor.questions.refused", description: "Questions not taken on, by platform and reason (busy, shutting_down, rate_limited)");
         _rateLimitWaits = _meter.CreateCounter<long>("advisor.platform.rate_limit.waits", description: "Times a platform's rate limit made the bot wait before sending, by platform");
         _rateLimitWaitDuration = _meter.CreateHistogram<double>("advisor.platform.rate_limit.wait.duration", unit: "ms", description: "How long the bot waited for a platform's rate limit");
     }
@@ -61,6 +63,10 @@ public sealed class AdvisorMetrics : IDisposable
         _rateLimitWaits.Add(1, tag);
         _rateLimitWaitDuration.Record(wait.TotalMilliseconds, tag);
     }
+
+    /// <summary>A question not taken on: the queue was full ("busy"), shutdown had begun ("shutting_down"), or the user was over the limit ("rate_limited").</summary>
+    public void Refused(string platform, string reason) =>
+        _refused.Add(1, new KeyValuePair<string, object?>("platform", platform), new KeyValuePair<string, object?>("reason", reason));
 
     public void Dispose() => _meter.Dispose();
 }

@@ -48,6 +48,8 @@ public static class ServiceCollectionExtensions
         services.TryAddSingleton<IAnswerComposer, ExtractiveComposer>();
         services.TryAddSingleton<IAdvisor, AdvisorService>();
         services.TryAddSingleton<ConversationMemory>();
+        services.TryAddSingleton<Hosting.QuestionGate>();
+        services.TryAddSingleton<Hosting.RejectionLog>();
         services.TryAddSingleton<UserRateLimiter>();
         return services;
     }

@@ -8,11 +8,20 @@ public sealed class UserRateLimiter(IOptions<ConversationOptions> options, TimeP
     private static readonly TimeSpan Window = TimeSpan.FromMinutes(1);
     private readonly int _limit = options.Value.QuestionsPerUserPerMinute;
     private readonly Dictionary<string, Queue<DateTimeOffset>> _asked = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, DateTimeOffset> _notifiedUntil = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();
 
     /// <summary>Counts a question; false (with the wait) when the user is over the limit.</summary>
-    public bool TryAcquire(string userKey, out TimeSpan retryAfter)
+    public bool TryAcquire(string userKey, out TimeSpan retryAfter) => TryAcquire(userKey, out retryAfter, out _);
+
+    /// <summary>
+    /// Counts a question; false (with the wait) when the user is over the limit. <paramref name="notify"/> is true for
+    /// the first refusal until the user may ask again: a user who sends thirty messages in a second-and-a-half gets one
+    /// "slow down" notice, not twenty. (A slash command must be answered anyway; a chat message need not.)
+    /// </summary>
+    public bool TryAcquire(string userKey, out TimeSpan retryAfter, out bool notify)
     {
+        notify = false;
         var now = time.GetUtcNow();
         lock (_gate)
         {
@@ -35,6 +44,12 @@ public sealed class UserRateLimiter(IOptions<ConversationOptions> options, TimeP
             if (queue.Count >= _limit)
             {
                 retryAfter = Window - (now - queue.Peek());
+                if (!_notifiedUntil.TryGetValue(userKey, out var until) || now >= until)
+                {
+                    notify = true;
+                    _notifiedUntil[userKey] = now + retryAfter;
+                }
+
                 return false;
             }
 
@@ -53,6 +68,7 @@ public sealed class UserRateLimiter(IOptions<ConversationOptions> options, TimeP
         foreach (var key in _asked.Where(kv => kv.Value.Count == 0 || now - kv.Value.Last() >= Window).Select(kv => kv.Key).ToList())
         {
             _asked.Remove(key);
+            _notifiedUntil.Remove(key);
         }
     }
 }

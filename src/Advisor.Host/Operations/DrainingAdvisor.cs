@@ -1,3 +1,4 @@
+using Advisor.Core.Hosting;
 using System.Runtime.CompilerServices;
 using Advisor.Core;
 using Advisor.Core.Answers;
@@ -8,51 +9,26 @@ using Advisor.Core.Roles;
 namespace Advisor.Host.Operations;
 
 /// <summary>
-/// The <see cref="IAdvisor"/> the host hands to adapters: a decorator putting the core's <see cref="IAdvisor"/> behind a <see cref="QuestionGate"/>.
-/// Once shutdown begins a new question gets a polite "restarting" answer instead of starting work that could be cut off.
+/// The <see cref="IAdvisor"/> the host hands to adapters: a decorator counting every question being composed on the
+/// <see cref="QuestionGate"/>, so shutdown waits for it. Whether to take new work after shutdown began is the intake's
+/// decision (the adapters ask <see cref="QuestionGate.Accepting"/>); a question asked is answered.
 /// </summary>
-internal sealed class DrainingAdvisor(IAdvisor inner, QuestionGate gate, PlatformMetrics metrics) : IAdvisor
+internal sealed class DrainingAdvisor(IAdvisor inner, QuestionGate gate) : IAdvisor
 {
-    public const string RefusalText = "Advisor is restarting and can't take new questions right now. Please ask again in a minute.";
-
     public KnowledgeSnapshot Knowledge => inner.Knowledge;
 
     public async Task<Answer> AskAsync(AdvisorQuestion question, CancellationToken cancellationToken = default)
     {
-        if (!gate.TryEnter())
-        {
-            return Refuse(question);
-        }
-
-        try
-        {
-            return await inner.AskAsync(question, cancellationToken).ConfigureAwait(false);
-        }
-        finally
-        {
-            gate.Exit();
-        }
+        using var held = gate.Hold();
+        return await inner.AskAsync(question, cancellationToken).ConfigureAwait(false);
     }
 
     public async IAsyncEnumerable<AnswerUpdate> AskStreamingAsync(AdvisorQuestion question, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        if (!gate.TryEnter())
+        using var held = gate.Hold();
+        await foreach (var update in inner.AskStreamingAsync(question, cancellationToken).ConfigureAwait(false))
         {
-            var refusal = Refuse(question);
-            yield return new AnswerUpdate(refusal.Text, refusal);
-            yield break;
-        }
-
-        try
-        {
-            await foreach (var update in inner.AskStreamingAsync(question, cancellationToken).ConfigureAwait(false))
-            {
-                yield return update;
-            }
-        }
-        finally
-        {
-            gate.Exit();
+            yield return update;
         }
     }
 
@@ -63,24 +39,4 @@ internal sealed class DrainingAdvisor(IAdvisor inner, QuestionGate gate, Platfor
     public IReadOnlyList<RoleInfo> SuggestRoles(string fragment, int max = 25) => inner.SuggestRoles(fragment, max);
 
     public Task<ReloadReport> ReloadAsync(CancellationToken cancellationToken = default) => inner.ReloadAsync(cancellationToken);
-
-    private Answer Refuse(AdvisorQuestion question)
-    {
-        // Validation still comes first, so an adapter sees the same InvalidQuestionException as always.
-        if (QuestionValidation.Problem(question.Text) is { } problem)
-        {
-            throw new InvalidQuestionException(problem);
-        }
-
-        metrics.Refused(question.Platform, "shutting_down");
-        return new Answer
-        {
-            Text = RefusalText,
-            Citations = [],
-            Abstained = true,
-            Composer = "shutdown",
-            Note = "shutting down",
-            KnowledgeVersion = inner.Knowledge.Version,
-        };
-    }
 }

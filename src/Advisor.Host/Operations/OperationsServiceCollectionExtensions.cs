@@ -1,3 +1,4 @@
+using Advisor.Core.Hosting;
 using Advisor.Core;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -26,14 +27,14 @@ public static class OperationsServiceCollectionExtensions
         services.AddOptions<ServeOptions>().Bind(configuration.GetSection(ServeOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<HostOptions>().Configure<IOptions<ServeOptions>>((host, serve) => host.ShutdownTimeout = TimeSpan.FromSeconds(serve.Value.ShutdownTimeoutSeconds));
 
-        services.AddSingleton<QuestionGate>();
         services.AddSingleton<PlatformMetrics>();
+        services.AddHostedService(sp => sp.GetRequiredService<PlatformMetrics>());
         services.AddAdvisorCore(configuration);
 
         // The gate goes in front of whatever IAdvisor the core registered: the registration is replaced by a decorator.
         var inner = services.Last(d => d.ServiceType == typeof(IAdvisor));
         services.Replace(ServiceDescriptor.Singleton<IAdvisor>(sp => new DrainingAdvisor(
-            Create(sp, inner), sp.GetRequiredService<QuestionGate>(), sp.GetRequiredService<PlatformMetrics>())));
+            Create(sp, inner), sp.GetRequiredService<QuestionGate>())));
 
         services.AddSingleton<ReloadCoordinator>();
         services.AddSingleton<Readiness>();

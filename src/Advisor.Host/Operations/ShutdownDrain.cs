@@ -1,3 +1,4 @@
+using Advisor.Core.Hosting;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
