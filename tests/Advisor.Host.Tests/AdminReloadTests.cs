@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
@@ -33,6 +34,25 @@ public sealed class AdminReloadTests
         Assert.Equal("Bearer", missing.Headers.WwwAuthenticate.Single().Scheme);
         Assert.DoesNotContain(TestWorker.AdminToken, await wrongResponse.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Assert.Equal(0, reloadsBefore);
+    }
+
+    [Fact]
+    public async Task A_flood_of_refused_reloads_writes_one_warning_not_one_each()
+    {
+        var logs = new CollectingLoggerProvider();
+        await using var worker = await TestWorker.StartAsync(
+            settings: new Dictionary<string, string?>(WithToken) { ["Logging:LogLevel:Default"] = "Information" },
+            services: s => s.AddSingleton<Microsoft.Extensions.Logging.ILoggerProvider>(logs));
+
+        for (var i = 0; i < 500; i++)
+        {
+            using var response = await worker.Http.PostAsync("/admin/reload", null);
+            Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        }
+
+        var warnings = logs.Entries.Where(e => e.Level == Microsoft.Extensions.Logging.LogLevel.Warning && e.Text.Contains("/admin/reload", StringComparison.Ordinal)).ToList();
+        Assert.Single(warnings);
+        Assert.Contains("missing bearer token", warnings[0].Text, StringComparison.Ordinal);
     }
 
     [Fact]

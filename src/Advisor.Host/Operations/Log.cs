@@ -32,9 +32,6 @@ internal static partial class Log
     [LoggerMessage(122, LogLevel.Warning, "Shutdown timeout reached with {InFlight} questions still in flight")]
     public static partial void DrainTimedOut(ILogger logger, int inFlight);
 
-    [LoggerMessage(130, LogLevel.Warning, "Admin request to {Path} refused: {Reason}")]
-    public static partial void AdminRefused(ILogger logger, string path, string reason);
-
     [LoggerMessage(131, LogLevel.Information, "Admin endpoint POST /admin/reload is {State}")]
     public static partial void AdminEndpoint(ILogger logger, string state);
 

@@ -1,3 +1,4 @@
+using Advisor.Core.Hosting;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.AspNetCore.Builder;
@@ -33,11 +34,12 @@ public static class OperationsEndpoints
         }
 
         var expected = SHA256.HashData(Encoding.UTF8.GetBytes(admin.Token!));
+        var rejections = services.GetRequiredService<RejectionLog>();
         endpoints.MapPost("/admin/reload", async (HttpContext context, ReloadCoordinator coordinator) =>
         {
             if (Refusal(context.Request.Headers.Authorization.ToString(), expected) is { } reason)
             {
-                Log.AdminRefused(logger, context.Request.Path, reason);
+                rejections.Rejected("/admin/reload", reason); // a flood of bad tokens is one line a minute, not one each
                 context.Response.Headers.WWWAuthenticate = "Bearer";
                 return Results.Json(new { error = reason }, statusCode: StatusCodes.Status401Unauthorized);
             }
