@@ -118,7 +118,7 @@ public sealed class CliApp(TextReader input, TextWriter output, TextWriter error
             return Failure;
         }
 
-        foreach (var loadError in advisor.Knowledge.Errors)
+        foreach (var loadError in advisor.Knowledge.Errors.Concat(advisor.Knowledge.Skipped))
         {
             await error.WriteLineAsync($"warning: {loadError.File} was not loaded: {loadError.Reason}").ConfigureAwait(false);
         }

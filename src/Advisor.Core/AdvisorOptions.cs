@@ -25,4 +25,11 @@ public sealed class AdvisorOptions
     /// <summary>The share of the eval file's questions (0–1) a new knowledge version must answer right to be served.</summary>
     [Range(0.0, 1.0)]
     public double EvalFloor { get; set; } = 0.9;
+
+    /// <summary>
+    /// Follow symbolic links (to files or folders) whose target lies outside the knowledge folder (default false: such
+    /// a link is skipped and named in the reload report, so a link to a file elsewhere is never served by accident).
+    /// Links that stay inside the folder are always followed.
+    /// </summary>
+    public bool FollowLinksOutside { get; set; }
 }

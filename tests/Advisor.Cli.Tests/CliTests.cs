@@ -334,6 +334,43 @@ public sealed class CliTests
     }
 
     [Fact]
+    public async Task A_link_out_of_the_knowledge_folder_is_a_warning_and_is_not_served()
+    {
+        var folder = Directory.CreateTempSubdirectory("advisor-cli-");
+        var elsewhere = Directory.CreateTempSubdirectory("advisor-cli-elsewhere-");
+        try
+        {
+            foreach (var f in Directory.GetFiles(Knowledge))
+            {
+                File.Copy(f, Path.Combine(folder.FullName, Path.GetFileName(f)));
+            }
+
+            var secret = Path.Combine(elsewhere.FullName, "secret.txt");
+            File.WriteAllText(secret, "Vault Guard vs. Secret Keeper\nResponsibilities\nVault Guard\n- Knows the launch codes.\nSecret Keeper\n- Guards the vault.\n");
+            File.CreateSymbolicLink(Path.Combine(folder.FullName, "secret.txt"), secret);
+
+            var (code, output, err) = await Run("", "roles", "--knowledge", folder.FullName);
+            Assert.Equal(0, code);
+            Assert.Contains($"warning: secret.txt was not loaded: a link to a file outside the knowledge folder ({secret}) is not followed; set Advisor:FollowLinksOutside=true to allow it", err, StringComparison.Ordinal);
+            Assert.DoesNotContain("Vault Guard", output, StringComparison.Ordinal);
+
+            var allowed = new StringWriter();
+            var config = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                ["Advisor:KnowledgePath"] = folder.FullName,
+                ["Advisor:FollowLinksOutside"] = "true",
+            }).Build();
+            Assert.Equal(0, await new CliApp(new StringReader(""), allowed, new StringWriter()).RunAsync(["roles"], config));
+            Assert.Contains("Vault Guard", allowed.ToString(), StringComparison.Ordinal);
+        }
+        finally
+        {
+            folder.Delete(recursive: true);
+            elsewhere.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task Eval_prints_the_scorecard_with_its_misses_and_min_sets_the_exit_code()
     {
         var folder = Directory.CreateTempSubdirectory("advisor-eval-");

@@ -7,10 +7,11 @@ using Advisor.Discord.Messages;
 using Advisor.Discord.Rest;
 using Advisor.Testing;
 using Advisor.Testing.Discord;
+using Xunit.Abstractions;
 
 namespace Advisor.Discord.Tests;
 
-public sealed class RestAndFormatTests
+public sealed class RestAndFormatTests(ITestOutputHelper output)
 {
     [Fact]
     public async Task A_429_is_waited_out_and_the_message_then_sent()
@@ -161,16 +162,14 @@ public sealed class RestAndFormatTests
     [Fact]
     public void Ed25519_verifies_the_rfc8032_vectors_and_rejects_tampering()
     {
-        var path = RepoPaths.Ed25519Vectors();
-        Assert.NotNull(path);
-        using var doc = JsonDocument.Parse(File.ReadAllText(path!));
-        var vectors = doc.RootElement.GetProperty("ed25519_rfc8032").EnumerateArray().ToList();
+        using var doc = JsonDocument.Parse(File.ReadAllText(RepoPaths.Ed25519Vectors()));
+        var vectors = doc.RootElement.GetProperty("rfc8032").EnumerateArray().ToList();
         Assert.Equal(3, vectors.Count);
         foreach (var v in vectors)
         {
-            var pk = Convert.FromHexString(v.GetProperty("publicKeyHex").GetString()!);
-            var msg = Convert.FromHexString(v.GetProperty("messageHex").GetString()!);
-            var sig = Convert.FromHexString(v.GetProperty("signatureHex").GetString()!);
+            var pk = Convert.FromHexString(v.GetProperty("publicKey").GetString()!);
+            var msg = Convert.FromHexString(v.GetProperty("message").GetString()!);
+            var sig = Convert.FromHexString(v.GetProperty("signature").GetString()!);
             var verifier = Ed25519Verifier.FromBytes(pk);
             Assert.True(verifier.Verify(msg, sig), v.GetProperty("name").GetString());
             var bad = sig.ToArray();
@@ -179,13 +178,11 @@ public sealed class RestAndFormatTests
             Assert.False(verifier.Verify([.. msg, 0], sig));
         }
 
-        var derived = doc.RootElement.GetProperty("discord_derived")[0];
-        var key = derived.GetProperty("applicationPublicKeyHex").GetString()!;
-        var headers = derived.GetProperty("headers");
-        var raw = System.Text.Encoding.UTF8.GetBytes(derived.GetProperty("rawBody").GetString()!);
-        var ts = headers.GetProperty("X-Signature-Timestamp").GetString();
-        var signature = headers.GetProperty("X-Signature-Ed25519").GetString();
-        var discord = Ed25519Verifier.FromHex(key);
+        var derived = doc.RootElement.GetProperty("discordRequests")[0];
+        var raw = System.Text.Encoding.UTF8.GetBytes(derived.GetProperty("body").GetString()!);
+        var ts = derived.GetProperty("timestamp").GetString();
+        var signature = derived.GetProperty("signature").GetString();
+        var discord = Ed25519Verifier.FromHex(derived.GetProperty("publicKey").GetString());
         Assert.True(discord.VerifyDiscordRequest(ts, raw, signature));
         for (var i = 0; i < raw.Length; i += 7)
         {
@@ -196,6 +193,56 @@ public sealed class RestAndFormatTests
 
         Assert.False(Ed25519Verifier.FromHex(null).VerifyDiscordRequest(ts, raw, signature));
         Assert.False(Ed25519Verifier.FromHex("not hex").VerifyDiscordRequest(ts, raw, signature));
+    }
+
+    [Fact]
+    public void The_repositorys_ed25519_vectors_are_the_rfcs_keys_and_signatures()
+    {
+        // Every secret key gives its public key and, Ed25519 being deterministic, its signature (an independent
+        // implementation: BouncyCastle's signer, where the adapter only verifies).
+        using var doc = JsonDocument.Parse(File.ReadAllText(RepoPaths.Ed25519Vectors()));
+        var all = doc.RootElement.GetProperty("rfc8032").EnumerateArray()
+            .Concat(doc.RootElement.GetProperty("discordRequests").EnumerateArray()).ToList();
+        foreach (var v in all)
+        {
+            var key = new Org.BouncyCastle.Crypto.Parameters.Ed25519PrivateKeyParameters(Convert.FromHexString(v.GetProperty("secretKey").GetString()!));
+            Assert.Equal(v.GetProperty("publicKey").GetString(), Convert.ToHexStringLower(key.GeneratePublicKey().GetEncoded()));
+            var message = v.TryGetProperty("message", out var hex)
+                ? Convert.FromHexString(hex.GetString()!)
+                : System.Text.Encoding.UTF8.GetBytes(v.GetProperty("timestamp").GetString() + v.GetProperty("body").GetString());
+            var signer = new Org.BouncyCastle.Crypto.Signers.Ed25519Signer();
+            signer.Init(true, key);
+            signer.BlockUpdate(message, 0, message.Length);
+            Assert.Equal(v.GetProperty("signature").GetString(), Convert.ToHexStringLower(signer.GenerateSignature()));
+        }
+
+        Assert.Equal("e5564300c360ac729086e2cc806e828a84877f1eb8e5d974d873e065224901555fb8821590a33bacc61e39701cf9b46bd25bf5f0595bbe24655141438e7a100b", all[0].GetProperty("signature").GetString());
+    }
+
+    [SharedProtocolFact("the cross-check of the test vectors against it")]
+    public void The_repositorys_ed25519_vectors_match_the_shared_protocol_copy()
+    {
+        var shared = RepoPaths.SharedEd25519Vectors();
+        Assert.NotNull(shared);
+        using var doc = JsonDocument.Parse(File.ReadAllText(RepoPaths.Ed25519Vectors()));
+        var all = doc.RootElement.GetProperty("rfc8032").EnumerateArray()
+            .Concat(doc.RootElement.GetProperty("discordRequests").EnumerateArray()).ToList();
+        using var theirs = JsonDocument.Parse(File.ReadAllText(shared));
+        var rfc = theirs.RootElement.GetProperty("ed25519_rfc8032").EnumerateArray().ToList();
+        Assert.Equal(rfc.Count, all.Count(v => v.TryGetProperty("message", out _)));
+        for (var i = 0; i < rfc.Count; i++)
+        {
+            Assert.Equal(rfc[i].GetProperty("secretKeySeedHex").GetString(), all[i].GetProperty("secretKey").GetString());
+            Assert.Equal(rfc[i].GetProperty("publicKeyHex").GetString(), all[i].GetProperty("publicKey").GetString());
+            Assert.Equal(rfc[i].GetProperty("messageHex").GetString(), all[i].GetProperty("message").GetString());
+            Assert.Equal(rfc[i].GetProperty("signatureHex").GetString(), all[i].GetProperty("signature").GetString());
+        }
+
+        var discord = theirs.RootElement.GetProperty("discord_derived")[0];
+        var ours = all[^1];
+        Assert.Equal(discord.GetProperty("rawBody").GetString(), ours.GetProperty("body").GetString());
+        Assert.Equal(discord.GetProperty("headers").GetProperty("X-Signature-Ed25519").GetString(), ours.GetProperty("signature").GetString());
+        output.WriteLine($"checked against {shared}");
     }
 
     [Fact]

@@ -31,7 +31,17 @@ public static partial class MentionGuard
             return text;
         }
 
-        return SlackSpecial().Replace(UserOrRole().Replace(EveryoneHere().Replace(text, " "), " "), " ");
+        // Removing one mention can join the text around it into another ("<@1|<!here>>" → "<@1| >"): repeat until
+        // nothing is left. Each pass that finds something makes the text shorter, so this ends.
+        string before;
+        do
+        {
+            before = text;
+            text = SlackSpecial().Replace(UserOrRole().Replace(EveryoneHere().Replace(text, " "), " "), " ");
+        }
+        while (!string.Equals(text, before, StringComparison.Ordinal));
+
+        return text;
     }
 
     /// <summary>True when the text still holds something that would ping.</summary>
@@ -41,9 +51,10 @@ public static partial class MentionGuard
     [GeneratedRegex(@"@(everyone|here|channel)\b", RegexOptions.IgnoreCase)]
     private static partial Regex EveryoneHere();
 
-    [GeneratedRegex(@"<@[!&]?[A-Za-z0-9]+(\|[^>]*)?>")]
+    // A label ("|name") never holds '<': "<@1|<@2>" is text around the mention "<@2>", which must be found on its own.
+    [GeneratedRegex(@"<@[!&]?[A-Za-z0-9]+(\|[^<>]*)?>")]
     private static partial Regex UserOrRole();
 
-    [GeneratedRegex(@"<![A-Za-z]+(\^[A-Za-z0-9]+)?(\|[^>]*)?>")]
+    [GeneratedRegex(@"<![A-Za-z]+(\^[A-Za-z0-9]+)?(\|[^<>]*)?>")]
     private static partial Regex SlackSpecial();
 }

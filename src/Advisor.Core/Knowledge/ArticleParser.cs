@@ -211,6 +211,11 @@ internal static partial class ArticleParser
         foreach (var raw in lines)
         {
             var line = StripInlineMarkdown(raw);
+            if (line.Length == 0)
+            {
+                continue; // a line of nothing but emphasis marks ("**", "``")
+            }
+
             var heading = MarkdownHeading().Match(line);
             if (heading.Success)
             {
@@ -228,7 +233,7 @@ internal static partial class ArticleParser
                     roles.AddRange(named.Where(r => !roles.Contains(r)));
                     structural.AddRange(named.Where(r => !structural.Contains(r)));
                 }
-                else if (level >= 3)
+                else if (level >= 3 && TextTools.Words(text).Count > 0)
                 {
                     AddRole(roles, text);
                     var role = Canonical(roles, text) ?? text;
@@ -476,7 +481,7 @@ internal static partial class ArticleParser
     private static void AddRole(List<string> roles, string name)
     {
         name = name.Trim();
-        if (name.Length > 0 && Canonical(roles, name) is null)
+        if (TextTools.Words(name).Count > 0 && Canonical(roles, name) is null) // a name has a word ("•" is no role)
         {
             roles.Add(name);
         }

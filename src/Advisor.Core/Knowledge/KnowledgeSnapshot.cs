@@ -13,11 +13,12 @@ namespace Advisor.Core.Knowledge;
 /// </summary>
 public sealed class KnowledgeSnapshot
 {
-    private KnowledgeSnapshot(string root, IReadOnlyList<Article> articles, IReadOnlyList<LoadError> errors)
+    private KnowledgeSnapshot(string root, IReadOnlyList<Article> articles, IReadOnlyList<LoadError> errors, IReadOnlyList<LoadError> skipped)
     {
         Root = root;
         Articles = articles;
         Errors = errors;
+        Skipped = skipped;
         Sections = articles.SelectMany(a => a.Sections).ToList();
         SectionsById = Sections.ToDictionary(s => s.Id, StringComparer.Ordinal);
         SectionsByRole = Sections.Where(s => s.Role is not null).GroupBy(s => s.Role!, StringComparer.OrdinalIgnoreCase)
@@ -71,23 +72,32 @@ public sealed class KnowledgeSnapshot
     /// <summary>Files that could not be loaded, and why.</summary>
     public IReadOnlyList<LoadError> Errors { get; }
 
+    /// <summary>
+    /// Links that were not followed, and why: a link (to a file or a folder) whose target lies outside the knowledge
+    /// folder, unless <see cref="AdvisorOptions.FollowLinksOutside"/> allows it, and a folder link that would loop.
+    /// </summary>
+    public IReadOnlyList<LoadError> Skipped { get; }
+
     /// <summary>How long reading, parsing and indexing took.</summary>
     public TimeSpan LoadTime { get; private set; }
 
-    /// <summary>Loads and indexes a folder. Throws <see cref="KnowledgeLoadException"/> when nothing usable is there.</summary>
-    public static KnowledgeSnapshot Load(string folder)
+    /// <summary>
+    /// Loads and indexes a folder; links out of it are followed only with <paramref name="followLinksOutside"/>.
+    /// Throws <see cref="KnowledgeLoadException"/> when nothing usable is there.
+    /// </summary>
+    public static KnowledgeSnapshot Load(string folder, bool followLinksOutside = false)
     {
         var clock = Stopwatch.StartNew();
-        var (articles, errors) = KnowledgeLoader.LoadFolder(folder);
+        var (articles, errors, skipped) = KnowledgeLoader.LoadFolder(folder, followLinksOutside);
         if (articles.Count == 0)
         {
-            var why = errors.Count == 0
+            var why = errors.Count + skipped.Count == 0
                 ? $"the knowledge folder '{folder}' has no .txt or .md files"
-                : $"no file in '{folder}' could be loaded: " + string.Join("; ", errors);
+                : $"no file in '{folder}' could be loaded: " + string.Join("; ", errors.Concat(skipped));
             throw new KnowledgeLoadException(why);
         }
 
-        var snapshot = new KnowledgeSnapshot(Path.GetFullPath(folder), articles, errors);
+        var snapshot = new KnowledgeSnapshot(Path.GetFullPath(folder), articles, errors, skipped);
         snapshot.LoadTime = clock.Elapsed;
         return snapshot;
     }

@@ -11,6 +11,7 @@ public sealed partial class KnowledgeStore : IKnowledgeStore
     private readonly string _folder;
     private readonly string _evalFile;
     private readonly double _evalFloor;
+    private readonly bool _followLinksOutside;
     private readonly ILogger<KnowledgeStore> _logger;
     private readonly SemaphoreSlim _reloadGate = new(1, 1);
     private KnowledgeSnapshot _current;
@@ -20,8 +21,9 @@ public sealed partial class KnowledgeStore : IKnowledgeStore
         _folder = options.Value.KnowledgePath;
         _evalFile = options.Value.EvalFile;
         _evalFloor = options.Value.EvalFloor;
+        _followLinksOutside = options.Value.FollowLinksOutside;
         _logger = logger;
-        _current = KnowledgeSnapshot.Load(_folder);
+        _current = KnowledgeSnapshot.Load(_folder, _followLinksOutside);
         if (Evaluate(_current) is { } eval)
         {
             // At start-up there is no earlier knowledge to keep: a low score is a warning, and the knowledge serves.
@@ -37,6 +39,11 @@ public sealed partial class KnowledgeStore : IKnowledgeStore
         foreach (var error in _current.Errors)
         {
             Log.FileNotLoaded(_logger, error.File, error.Reason);
+        }
+
+        foreach (var skipped in _current.Skipped)
+        {
+            Log.LinkNotFollowed(_logger, skipped.File, skipped.Reason);
         }
 
         Log.Loaded(_logger, _current.Version, _current.Articles.Count, _current.Sections.Count, _current.LoadTime.TotalMilliseconds);
@@ -56,7 +63,7 @@ public sealed partial class KnowledgeStore : IKnowledgeStore
             var clock = Stopwatch.StartNew();
             try
             {
-                var next = await Task.Run(() => KnowledgeSnapshot.Load(_folder), cancellationToken).ConfigureAwait(false);
+                var next = await Task.Run(() => KnowledgeSnapshot.Load(_folder, _followLinksOutside), cancellationToken).ConfigureAwait(false);
                 var eval = await Task.Run(() => Evaluate(next), cancellationToken).ConfigureAwait(false);
                 if (eval is { Passed: false })
                 {
@@ -106,6 +113,11 @@ public sealed partial class KnowledgeStore : IKnowledgeStore
             Log.FileNotLoaded(_logger, error.File, error.Reason);
         }
 
+        foreach (var skipped in report.Skipped)
+        {
+            Log.LinkNotFollowed(_logger, skipped.File, skipped.Reason);
+        }
+
         Reloaded?.Invoke(this, report);
         return report;
     }
@@ -153,6 +165,9 @@ public sealed partial class KnowledgeStore : IKnowledgeStore
         // The one line per reload (whatever triggered it); each file not loaded also gets its own warning.
         [LoggerMessage(3, LogLevel.Information, "Knowledge reloaded {Before} -> {After}: articles +{ArticlesAdded} ~{ArticlesChanged} -{ArticlesRemoved}, sections +{SectionsAdded} ~{SectionsChanged} -{SectionsRemoved}, roles +{RolesAdded} -{RolesRemoved}; {Sections} sections served, {FilesNotLoaded} files not loaded, {Ms:0.0} ms")]
         public static partial void Reloaded(ILogger logger, string before, string after, int articlesAdded, int articlesChanged, int articlesRemoved, int sectionsAdded, int sectionsChanged, int sectionsRemoved, int rolesAdded, int rolesRemoved, int sections, int filesNotLoaded, double ms);
+
+        [LoggerMessage(7, LogLevel.Warning, "Knowledge link {File} not followed: {Reason}")]
+        public static partial void LinkNotFollowed(ILogger logger, string file, string reason);
 
         [LoggerMessage(4, LogLevel.Error, "Knowledge reload failed; still serving {Version}: {Reason}")]
         public static partial void ReloadFailed(ILogger logger, string version, string reason);

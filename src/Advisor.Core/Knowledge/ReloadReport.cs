@@ -25,6 +25,12 @@ public sealed record ReloadReport
     /// <summary>Files that could not be loaded (the others did).</summary>
     public IReadOnlyList<LoadError> Errors { get; init; } = [];
 
+    /// <summary>
+    /// Links that were not followed, and why (a link out of the knowledge folder without
+    /// <see cref="AdvisorOptions.FollowLinksOutside"/>, or a folder link that would loop).
+    /// </summary>
+    public IReadOnlyList<LoadError> Skipped { get; init; } = [];
+
     /// <summary>The knowledge folder's eval run (see <see cref="AdvisorOptions.EvalFile"/>), or null when it has no eval file.</summary>
     public Evaluation.EvalReport? Eval { get; init; }
 
@@ -71,6 +77,11 @@ public sealed record ReloadReport
             lines.Add($"Not loaded: {e}");
         }
 
+        foreach (var s in Skipped)
+        {
+            lines.Add($"Not followed: {s}");
+        }
+
         return string.Join('\n', lines);
     }
 
@@ -104,6 +115,7 @@ public sealed record ReloadReport
             RolesAdded = newRoles.Where(r => !oldRoles.Contains(r)).ToList(),
             RolesRemoved = oldRoles.Where(r => !newRoles.Contains(r)).ToList(),
             Errors = after.Errors,
+            Skipped = after.Skipped,
             SectionCount = after.Sections.Count,
             DurationMs = after.LoadTime.TotalMilliseconds,
         };
