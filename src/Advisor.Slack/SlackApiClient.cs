@@ -51,19 +51,21 @@ public sealed partial class SlackApiClient(
     AdvisorMetrics metrics,
     ILogger<SlackApiClient> logger)
 {
-    private const string Platform = "slack";
-    private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(30);
-    private readonly SlackOptions _options = options.Value;
-    private readonly ConcurrentDictionary<string, DateTimeOffset> _blockedUntil = new(StringComparer.Ordinal);
-
     /// <summary>The metadata event_type on every reply the bot posts.</summary>
     public const string ReplyEventType = "advisor_reply";
+
+    private const string Platform = "slack";
+
+    /// <summary>Pages of a conversation searched for a reply at most (100 messages each).</summary>
+    private const int MaxProbePages = 5;
+
+    private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(30);
 
     /// <summary>How long to let Slack settle before looking for a post whose outcome was unknown.</summary>
     private static readonly TimeSpan ProbeDelay = TimeSpan.FromSeconds(1);
 
-    /// <summary>Pages of a conversation searched for a reply at most (100 messages each).</summary>
-    private const int MaxProbePages = 5;
+    private readonly SlackOptions _options = options.Value;
+    private readonly ConcurrentDictionary<string, DateTimeOffset> _blockedUntil = new(StringComparer.Ordinal);
 
     /// <summary>How a read may be repeated when an attempt fails.</summary>
     internal enum CallKind
