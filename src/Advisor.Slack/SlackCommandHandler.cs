@@ -29,6 +29,9 @@ public sealed partial class SlackCommandHandler(
 {
     public const string ReloadRefusal = "Sorry, /reload is for workspace admins and owners only.";
 
+    /// <summary>The acknowledgement of a command whose response_url is not Slack's.</summary>
+    public const string ForeignResponseUrl = "This command came with a response_url that is not Slack's, so I cannot answer it.";
+
     /// <summary>Said when a command failed unexpectedly.</summary>
     public const string Apology = "Sorry, something went wrong while answering. Please try again in a moment.";
 
@@ -39,9 +42,6 @@ public sealed partial class SlackCommandHandler(
         "Usage: `/compare <role A> vs <role B> [aspect]`, e.g. `/compare AI Architect vs AI Scientist skills`.";
 
     private const int MaxResponses = 5;
-
-    /// <summary>The acknowledgement of a command whose response_url is not Slack's.</summary>
-    public const string ForeignResponseUrl = "This command came with a response_url that is not Slack's, so I cannot answer it.";
 
     private readonly HashSet<string> _admins = new(options.Value.AdminUserIds, StringComparer.Ordinal);
     private readonly Uri _apiBase = options.Value.ApiBase;
