@@ -5,6 +5,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Advisor.Core;
+using Advisor.Core.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -25,11 +26,22 @@ public sealed record SlackBotIdentity(string UserId, string? BotId, string? Team
 public sealed record SlackUser(string Id, bool IsAdmin, bool IsOwner, bool IsPrimaryOwner, bool IsBot);
 
 /// <summary>
+/// Marks a reply so that, after an attempt whose outcome is unknown, the bot can look for it in the conversation:
+/// the post carries <c>metadata {event_type: "advisor_reply", event_payload: {reply_id}}</c>.
+/// </summary>
+/// <param name="ReplyId">Stable id of this reply: the same for every attempt, different for every reply (the question's ts and the part).</param>
+/// <param name="AfterTs">The ts of the question: the reply is not older, so the search starts there.</param>
+/// <param name="BotId">The bot's own bot_id: only its messages count (null: any message with the id).</param>
+public sealed record SlackReplyMark(string ReplyId, string AfterTs, string? BotId);
+
+/// <summary>
 /// Slack's Web API over an injectable <see cref="HttpClient"/>: JSON bodies, bearer tokens, <c>ok</c> checked,
-/// 429 <c>Retry-After</c> honoured per method, transient failures retried with backoff within a bounded window.
-/// Posting is not idempotent, so a post is retried only when the attempt surely did not post anything (see
-/// <see cref="Delivery"/>). response_url calls go through a second client whose request logging is removed, because
-/// the secret of a response_url is its path.
+/// 429 <c>Retry-After</c> honoured per method, reads retried with backoff within a bounded window. Posts follow the
+/// core's one delivery policy (<see cref="Core.Hosting.Delivery"/>): an attempt that certainly did not arrive is sent
+/// again; after one whose outcome is unknown (a 5xx, a timeout, a dropped response, <c>internal_error</c>) the bot
+/// looks for the reply's metadata in the conversation and sends it again only when it is not there. A response_url
+/// cannot be read back, so an unknown outcome there is not repeated. response_url calls go through a second client
+/// whose request logging is removed, because the secret of a response_url is its path.
 /// </summary>
 public sealed partial class SlackApiClient(
     HttpClient http,
@@ -39,30 +51,44 @@ public sealed partial class SlackApiClient(
     AdvisorMetrics metrics,
     ILogger<SlackApiClient> logger)
 {
+    /// <summary>The metadata event_type on every reply the bot posts.</summary>
+    public const string ReplyEventType = "advisor_reply";
+
     private const string Platform = "slack";
+
+    /// <summary>Pages of a conversation searched for a reply at most (100 messages each).</summary>
+    private const int MaxProbePages = 5;
+
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(30);
+
+    /// <summary>How long to let Slack settle before looking for a post whose outcome was unknown.</summary>
+    private static readonly TimeSpan ProbeDelay = TimeSpan.FromSeconds(1);
+
     private readonly SlackOptions _options = options.Value;
     private readonly ConcurrentDictionary<string, DateTimeOffset> _blockedUntil = new(StringComparer.Ordinal);
 
-    /// <summary>How a call may be repeated when an attempt fails.</summary>
-    internal enum Delivery
+    /// <summary>How a read may be repeated when an attempt fails.</summary>
+    internal enum CallKind
     {
         /// <summary>Reads and idempotent calls: every transient failure (network, timeout, 5xx, 429) is retried.</summary>
         Idempotent,
-
-        /// <summary>
-        /// Calls that post (chat.postMessage, response_url): retried only after a 429 (Slack rejected it), a 503 or 408
-        /// (the server says it did not handle the request) or a failure to connect (DNS, refused, TLS). After another 5xx,
-        /// a dropped response or a client timeout the message may have been posted, so it is not sent again.
-        /// </summary>
-        Once,
 
         /// <summary>Cosmetic calls (reactions): one attempt, skipped while the method is rate limited; failures are only logged.</summary>
         BestEffort,
     }
 
-    /// <summary>Posts a message; returns its ts.</summary>
-    public Task<string> PostMessageAsync(SlackMessage message, string channel, string? threadTs, CancellationToken cancellationToken)
+    /// <summary>One attempt at a post: what it tells, the ts when Slack gave one, and an ok:false error.</summary>
+    private readonly record struct Attempt(SendResult Result, string? Ts = null, string? Error = null);
+
+    /// <summary>
+    /// Posts a message under the delivery policy and returns its ts. With a <paramref name="mark"/> the message carries
+    /// the reply's metadata, and an attempt with an unknown outcome is checked against the conversation before it is
+    /// sent again; without one such an attempt is not repeated. Throws <see cref="SlackApiException"/> when the message
+    /// was not delivered (or is not known to be): refused by Slack, or given up (already logged).
+    /// </summary>
+    /// <param name="attempts">Attempts at most (default: as many as fit in the delivery window); 1 for a best-effort notice.</param>
+    public async Task<string> PostMessageAsync(SlackMessage message, string channel, string? threadTs, SlackReplyMark? mark,
+        CancellationToken cancellationToken, int? attempts = null)
     {
         ArgumentNullException.ThrowIfNull(message);
         var body = message.ToJson();
@@ -72,7 +98,135 @@ public sealed partial class SlackApiClient(
             body["thread_ts"] = threadTs;
         }
 
-        return CallAsync("chat.postMessage", body, _options.BotToken, Delivery.Once, r => Str(r, "ts") ?? "", cancellationToken);
+        var marked = mark is not null;
+        if (mark is not null)
+        {
+            body["metadata"] = new JsonObject
+            {
+                ["event_type"] = ReplyEventType,
+                ["event_payload"] = new JsonObject { ["reply_id"] = mark.ReplyId },
+            };
+        }
+
+        string? ts = null;
+        var delivered = await Core.Hosting.Delivery.DeliverAsync(
+            async (_, ct) =>
+            {
+                var attempt = await SendOnceAsync(http, "chat.postMessage", () => Json(new Uri(_options.ApiBase, "chat.postMessage"), body, _options.BotToken),
+                    slackJson: true, ct).ConfigureAwait(false);
+                if (attempt.Error is { } error && marked && error.Contains("metadata", StringComparison.Ordinal))
+                {
+                    // Slack refused the metadata itself: post without it (an unknown outcome then cannot be checked).
+                    Log.MetadataRefused(logger, error);
+                    body.Remove("metadata");
+                    marked = false;
+                }
+
+                ts = attempt.Ts ?? ts;
+                return attempt.Result;
+            },
+            async ct =>
+            {
+                if (!marked || mark is null)
+                {
+                    return null;
+                }
+
+                var (found, foundTs) = await FindReplyAsync(channel, threadTs, mark, ct).ConfigureAwait(false);
+                ts = foundTs ?? ts;
+                return found;
+            },
+            PostDelivery(attempts),
+            time,
+            logger,
+            mark is null ? "a Slack message" : "Slack reply " + mark.ReplyId,
+            cancellationToken).ConfigureAwait(false);
+        return delivered ? ts ?? "" : throw new SlackApiException("chat.postMessage", "not delivered");
+    }
+
+    /// <summary>
+    /// Whether a reply with this mark is in the conversation: conversations.replies of the thread (or
+    /// conversations.history of the channel, for a reply outside a thread) from the question on, with
+    /// include_all_metadata. Null when it cannot be told (the read failed, or the conversation has too many messages
+    /// since the question); the ts of the reply when found.
+    /// </summary>
+    public async Task<(bool? Found, string? Ts)> FindReplyAsync(string channel, string? threadTs, SlackReplyMark mark, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(mark);
+        await Task.Delay(ProbeDelay, time, cancellationToken).ConfigureAwait(false);
+        var method = threadTs is null ? "conversations.history" : "conversations.replies";
+        string? cursor = null;
+        try
+        {
+            for (var page = 0; page < MaxProbePages; page++)
+            {
+                var arguments = new JsonObject
+                {
+                    ["channel"] = channel,
+                    ["oldest"] = mark.AfterTs,
+                    ["inclusive"] = "true",
+                    ["limit"] = "100",
+                    ["include_all_metadata"] = "true",
+                };
+                if (threadTs is not null)
+                {
+                    arguments["ts"] = threadTs;
+                }
+
+                if (cursor is not null)
+                {
+                    arguments["cursor"] = cursor;
+                }
+
+                var (ts, more, next) = await CallAsync(method, arguments, _options.BotToken, CallKind.Idempotent, r => Scan(r, mark), cancellationToken,
+                    form: true, maxAttempts: 3).ConfigureAwait(false);
+                if (ts is not null)
+                {
+                    return (true, ts);
+                }
+
+                if (!more)
+                {
+                    return (false, null);
+                }
+
+                if (next is null)
+                {
+                    return (null, null);
+                }
+
+                cursor = next;
+            }
+        }
+        catch (SlackApiException)
+        {
+            // Logged by the call (e.g. missing_scope, not_in_channel): whether the reply is there cannot be told.
+        }
+
+        return (null, null);
+    }
+
+    private static (string? Ts, bool More, string? Cursor) Scan(JsonElement response, SlackReplyMark mark)
+    {
+        if (response.TryGetProperty("messages", out var messages) && messages.ValueKind == JsonValueKind.Array)
+        {
+            foreach (var m in messages.EnumerateArray())
+            {
+                if (m.ValueKind == JsonValueKind.Object
+                    && m.TryGetProperty("metadata", out var metadata)
+                    && Str(metadata, "event_type") == ReplyEventType
+                    && metadata.TryGetProperty("event_payload", out var payload)
+                    && Str(payload, "reply_id") == mark.ReplyId
+                    && (mark.BotId is null || Str(m, "bot_id") == mark.BotId))
+                {
+                    return (Str(m, "ts") ?? "", false, null);
+                }
+            }
+        }
+
+        var more = response.TryGetProperty("has_more", out var hasMore) && hasMore.ValueKind == JsonValueKind.True;
+        var cursor = response.TryGetProperty("response_metadata", out var meta) ? Str(meta, "next_cursor") : null;
+        return (null, more, string.IsNullOrEmpty(cursor) ? null : cursor);
     }
 
     /// <summary>Replaces a message the bot posted (chat.update; repeating it is harmless, so it is retried like a read).</summary>
@@ -82,7 +236,7 @@ public sealed partial class SlackApiClient(
         var body = message.ToJson();
         body["channel"] = channel;
         body["ts"] = ts;
-        return CallAsync("chat.update", body, _options.BotToken, Delivery.Idempotent, _ => true, cancellationToken);
+        return CallAsync("chat.update", body, _options.BotToken, CallKind.Idempotent, _ => true, cancellationToken);
     }
 
     /// <summary>Adds a reaction, best effort: one attempt, none while reactions.add is rate limited; false when it was not added.</summary>
@@ -95,7 +249,7 @@ public sealed partial class SlackApiClient(
 
     /// <summary>users.info for one user.</summary>
     public Task<SlackUser> UserInfoAsync(string userId, CancellationToken cancellationToken) =>
-        CallAsync("users.info", new JsonObject { ["user"] = userId }, _options.BotToken, Delivery.Idempotent, r =>
+        CallAsync("users.info", new JsonObject { ["user"] = userId }, _options.BotToken, CallKind.Idempotent, r =>
         {
             var user = r.GetProperty("user");
             return new SlackUser(
@@ -108,31 +262,183 @@ public sealed partial class SlackApiClient(
 
     /// <summary>auth.test with the bot token.</summary>
     public Task<SlackBotIdentity> AuthTestAsync(CancellationToken cancellationToken) =>
-        CallAsync("auth.test", [], _options.BotToken, Delivery.Idempotent,
+        CallAsync("auth.test", [], _options.BotToken, CallKind.Idempotent,
             r => new SlackBotIdentity(Str(r, "user_id") ?? "", Str(r, "bot_id"), Str(r, "team_id")), cancellationToken);
 
     /// <summary>apps.connections.open with the app-level token: a fresh Socket Mode URL.</summary>
     public async Task<Uri> OpenConnectionAsync(CancellationToken cancellationToken)
     {
-        var url = await CallAsync("apps.connections.open", [], _options.AppToken ?? "", Delivery.Idempotent, r => Str(r, "url"), cancellationToken, maxAttempts: 1)
+        var url = await CallAsync("apps.connections.open", [], _options.AppToken ?? "", CallKind.Idempotent, r => Str(r, "url"), cancellationToken, maxAttempts: 1)
             .ConfigureAwait(false);
         return Uri.TryCreate(url, UriKind.Absolute, out var uri) ? uri : throw new SlackApiException("apps.connections.open", "no url in the response");
     }
 
-    /// <summary>Posts a message to a slash command's response_url (up to 5 uses in 30 minutes). The URL is never logged.</summary>
+    /// <summary>
+    /// Posts a message to a slash command's response_url (up to 5 uses in 30 minutes). Only Slack's own response URLs
+    /// are used (<see cref="SlackResponseUrl"/>). An attempt that certainly did not arrive (429, no connection) is sent
+    /// again; one with an unknown outcome is not, because a response_url cannot be read back. The URL is never logged.
+    /// Throws <see cref="SlackApiException"/> when the message was not delivered (or is not known to be).
+    /// </summary>
     public async Task RespondAsync(string responseUrl, JsonObject message, CancellationToken cancellationToken)
     {
-        if (!Uri.TryCreate(responseUrl, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttps && uri.Scheme != Uri.UriSchemeHttp))
+        if (!SlackResponseUrl.IsAllowed(responseUrl, _options.ApiBase, out var uri))
         {
-            throw new SlackApiException("response_url", "not an http(s) URL");
+            throw new SlackApiException("response_url", "not a Slack response URL");
         }
 
-        using var response = await SendWithRetriesAsync(
-            responseUrlHttp, "response_url", () => Json(uri, message, token: null), Delivery.Once, _options.MaxAttempts, cancellationToken).ConfigureAwait(false);
+        var delivered = await Core.Hosting.Delivery.DeliverAsync(
+            async (_, ct) => (await SendOnceAsync(responseUrlHttp, "response_url", () => Json(uri!, message, token: null), slackJson: false, ct)
+                .ConfigureAwait(false)).Result,
+            _ => Task.FromResult<bool?>(null),
+            PostDelivery(null),
+            time,
+            logger,
+            "a Slack response_url message",
+            cancellationToken).ConfigureAwait(false);
+        if (!delivered)
+        {
+            throw new SlackApiException("response_url", "not delivered");
+        }
+    }
+
+    /// <summary>Attempts for a post: as many as the doubling backoff (1 s, 2 s, 4 s…) fits in the delivery window, at most MaxAttempts.</summary>
+    private DeliveryOptions PostDelivery(int? attempts)
+    {
+        var fit = 1;
+        double waited = 0, wait = 1;
+        while (fit < _options.MaxAttempts && waited + wait <= _options.DeliveryWindowSeconds)
+        {
+            waited += wait;
+            wait *= 2;
+            fit++;
+        }
+
+        return new DeliveryOptions(Math.Max(1, attempts ?? fit), TimeSpan.FromSeconds(1));
+    }
+
+    /// <summary>
+    /// One attempt at a post, classified for the delivery policy: Delivered (2xx and, for the Web API, ok:true);
+    /// NotDelivered when Slack refused it before handling it (429, 408, ok:false ratelimited / service_unavailable /
+    /// request_timeout, or the connection was never made); Unknown when it may have been handled (a 5xx, a timeout or
+    /// a dropped response after sending, a body that is not JSON, ok:false internal_error / fatal_error). Any other
+    /// refusal (another 4xx, ok:false channel_not_found…) is final: logged and thrown.
+    /// </summary>
+    private async Task<Attempt> SendOnceAsync(HttpClient client, string method, Func<HttpRequestMessage> request, bool slackJson, CancellationToken cancellationToken)
+    {
+        // A 429 is not a failed attempt: Slack refused the post, so it is sent again once Retry-After has passed
+        // (the per-method gate waits, and counts the wait), a bounded number of times.
+        for (var limited = 1; ; limited++)
+        {
+            var attempt = await TrySendAsync(client, method, request, slackJson, cancellationToken).ConfigureAwait(false);
+            if (attempt.Error != "429" || limited >= _options.MaxAttempts)
+            {
+                return attempt;
+            }
+        }
+    }
+
+    private async Task<Attempt> TrySendAsync(HttpClient client, string method, Func<HttpRequestMessage> request, bool slackJson, CancellationToken cancellationToken)
+    {
+        await WaitForRateLimitAsync(method, cancellationToken).ConfigureAwait(false);
+        HttpResponseMessage response;
+        try
+        {
+            using var message = request();
+            response = await client.SendAsync(message, cancellationToken).ConfigureAwait(false);
+        }
+        catch (HttpRequestException ex)
+        {
+            var never = NeverReachedTheServer(ex.HttpRequestError);
+            Log.PostAttemptFailed(logger, method, ex.HttpRequestError.ToString(), never ? "not delivered" : "unknown");
+            return new Attempt(never ? SendResult.NotDelivered : SendResult.Unknown);
+        }
+        catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            Log.PostAttemptFailed(logger, method, "timeout", "unknown");
+            return new Attempt(SendResult.Unknown);
+        }
+
+        using (response)
+        {
+            var status = (int)response.StatusCode;
+            if (response.StatusCode == HttpStatusCode.TooManyRequests)
+            {
+                Block(method, RetryAfter(response) ?? TimeSpan.FromSeconds(1));
+                return new Attempt(SendResult.NotDelivered, Error: "429");
+            }
+
+            if (status >= 500)
+            {
+                Log.PostAttemptFailed(logger, method, $"HTTP {status}", "unknown");
+                return new Attempt(SendResult.Unknown);
+            }
+
+            if (response.StatusCode == HttpStatusCode.RequestTimeout)
+            {
+                Log.PostAttemptFailed(logger, method, "HTTP 408", "not delivered");
+                return new Attempt(SendResult.NotDelivered);
+            }
+
+            if (!response.IsSuccessStatusCode)
+            {
+                Log.NotOk(logger, method, $"HTTP {status}");
+                throw new SlackApiException(method, $"HTTP {status}");
+            }
+
+            if (!slackJson)
+            {
+                return new Attempt(SendResult.Delivered);
+            }
+
+            var content = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
+            JsonDocument document;
+            try
+            {
+                document = JsonDocument.Parse(content);
+            }
+            catch (JsonException)
+            {
+                Log.NotJson(logger, method, status);
+                return new Attempt(SendResult.Unknown);
+            }
+
+            using (document)
+            {
+                var root = document.RootElement;
+                if (root.ValueKind == JsonValueKind.Object && root.TryGetProperty("ok", out var ok) && ok.ValueKind == JsonValueKind.True)
+                {
+                    return new Attempt(SendResult.Delivered, Str(root, "ts"));
+                }
+
+                var error = Str(root, "error") ?? "unknown_error";
+                Log.NotOk(logger, method, error);
+                switch (error)
+                {
+                    case "ratelimited" or "rate_limited":
+                        Block(method, RetryAfter(response) ?? TimeSpan.FromSeconds(1));
+                        return new Attempt(SendResult.NotDelivered, Error: "429");
+                    case "service_unavailable" or "request_timeout" or "team_added_to_org":
+                        return new Attempt(SendResult.NotDelivered, Error: error);
+                    case "internal_error" or "fatal_error":
+                        // Slack: "it's possible some aspect of the operation succeeded before the error was raised".
+                        return new Attempt(SendResult.Unknown, Error: error);
+                    case "invalid_metadata_format" or "invalid_metadata_schema" or "metadata_too_large" or "metadata_must_be_sent_from_app":
+                        return new Attempt(SendResult.NotDelivered, Error: error);
+                    default:
+                        throw new SlackApiException(method, error);
+                }
+            }
+        }
+    }
+
+    private void Block(string method, TimeSpan retryAfter)
+    {
+        _blockedUntil[method] = time.GetUtcNow() + retryAfter;
+        Log.RateLimited(logger, method, retryAfter.TotalSeconds);
     }
 
     /// <summary>Calls a Web API method with a JSON (or form) body; reads the response when ok:true, else throws.</summary>
-    private async Task<T> CallAsync<T>(string method, JsonObject arguments, string token, Delivery delivery, Func<JsonElement, T> read,
+    private async Task<T> CallAsync<T>(string method, JsonObject arguments, string token, CallKind delivery, Func<JsonElement, T> read,
         CancellationToken cancellationToken, bool form = false, int? maxAttempts = null)
     {
         var uri = new Uri(_options.ApiBase, method);
@@ -141,7 +447,7 @@ public sealed partial class SlackApiClient(
             method,
             () => form ? Form(uri, arguments, token) : Json(uri, arguments, token),
             delivery,
-            maxAttempts ?? (delivery == Delivery.BestEffort ? 1 : _options.MaxAttempts),
+            maxAttempts ?? (delivery == CallKind.BestEffort ? 1 : _options.MaxAttempts),
             cancellationToken).ConfigureAwait(false);
         var content = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
         JsonDocument document;
@@ -174,7 +480,7 @@ public sealed partial class SlackApiClient(
         try
         {
             return await CallAsync(method, new JsonObject { ["channel"] = channel, ["timestamp"] = ts, ["name"] = name }, _options.BotToken,
-                Delivery.BestEffort, _ => true, cancellationToken).ConfigureAwait(false);
+                CallKind.BestEffort, _ => true, cancellationToken).ConfigureAwait(false);
         }
         catch (SlackApiException)
         {
@@ -182,10 +488,10 @@ public sealed partial class SlackApiClient(
         }
     }
 
-    private async Task<HttpResponseMessage> SendWithRetriesAsync(HttpClient client, string method, Func<HttpRequestMessage> request, Delivery delivery, int maxAttempts,
+    private async Task<HttpResponseMessage> SendWithRetriesAsync(HttpClient client, string method, Func<HttpRequestMessage> request, CallKind delivery, int maxAttempts,
         CancellationToken cancellationToken)
     {
-        if (delivery == Delivery.BestEffort && _blockedUntil.TryGetValue(method, out var until) && until > time.GetUtcNow())
+        if (delivery == CallKind.BestEffort && _blockedUntil.TryGetValue(method, out var until) && until > time.GetUtcNow())
         {
             Log.SkippedWhileRateLimited(logger, method);
             throw new SlackApiException(method, "skipped while rate limited");
@@ -198,26 +504,20 @@ public sealed partial class SlackApiClient(
             await WaitForRateLimitAsync(method, cancellationToken).ConfigureAwait(false);
             TimeSpan wait;
             string reason;
-            bool retryable;
             try
             {
                 using var message = request();
                 var response = await client.SendAsync(message, cancellationToken).ConfigureAwait(false);
                 if (response.StatusCode == HttpStatusCode.TooManyRequests)
                 {
-                    var retryAfter = RetryAfter(response) ?? TimeSpan.FromSeconds(1);
-                    _blockedUntil[method] = time.GetUtcNow() + retryAfter;
-                    Log.RateLimited(logger, method, retryAfter.TotalSeconds);
+                    Block(method, RetryAfter(response) ?? TimeSpan.FromSeconds(1));
                     response.Dispose();
-                    reason = "rate_limited";
-                    retryable = true; // Slack rejected the request: nothing was done
+                    reason = "rate_limited"; // Slack rejected the request: nothing was done
                     wait = TimeSpan.Zero; // the per-method gate does the waiting
                 }
                 else if ((int)response.StatusCode >= 500 || response.StatusCode == HttpStatusCode.RequestTimeout)
                 {
-                    reason = $"HTTP {(int)response.StatusCode}";
-                    retryable = delivery != Delivery.Once
-                        || response.StatusCode is HttpStatusCode.ServiceUnavailable or HttpStatusCode.RequestTimeout;
+                    reason = $"HTTP {(int)response.StatusCode}"; // a read: repeating it is harmless
                     wait = RetryAfter(response) ?? backoff;
                     response.Dispose();
                 }
@@ -236,23 +536,15 @@ public sealed partial class SlackApiClient(
             catch (HttpRequestException ex)
             {
                 reason = ex.HttpRequestError.ToString();
-                retryable = delivery != Delivery.Once || NeverReachedTheServer(ex.HttpRequestError);
                 wait = backoff;
             }
             catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
             {
                 reason = "timeout";
-                retryable = delivery != Delivery.Once;
                 wait = backoff;
             }
 
-            if (!retryable)
-            {
-                Log.NotRetried(logger, method, reason);
-                throw new SlackApiException(method, $"{reason}; not retried, it may have been delivered");
-            }
-
-            if (delivery == Delivery.BestEffort)
+            if (delivery == CallKind.BestEffort)
             {
                 Log.CosmeticFailed(logger, method, reason);
                 throw new SlackApiException(method, reason);
@@ -365,13 +657,16 @@ public sealed partial class SlackApiClient(
         [LoggerMessage(1005, LogLevel.Warning, "Slack {Method} answered HTTP {Status} with a body that is not JSON")]
         public static partial void NotJson(ILogger logger, string method, int status);
 
-        [LoggerMessage(1006, LogLevel.Error, "Slack {Method} failed ({Reason}) after the request may have reached Slack; not retried so that nothing is posted twice")]
-        public static partial void NotRetried(ILogger logger, string method, string reason);
+        [LoggerMessage(1006, LogLevel.Information, "Slack {Method} attempt failed ({Reason}); outcome: {Outcome}")]
+        public static partial void PostAttemptFailed(ILogger logger, string method, string reason, string outcome);
 
         [LoggerMessage(1007, LogLevel.Debug, "Slack {Method} skipped: the method is rate limited and the call is cosmetic")]
         public static partial void SkippedWhileRateLimited(ILogger logger, string method);
 
         [LoggerMessage(1008, LogLevel.Information, "Slack {Method} failed ({Reason}); it is cosmetic, so it is not retried")]
         public static partial void CosmeticFailed(ILogger logger, string method, string reason);
+
+        [LoggerMessage(1009, LogLevel.Warning, "Slack refused the reply metadata ({Error}); the reply is posted without it, so an unknown outcome cannot be checked")]
+        public static partial void MetadataRefused(ILogger logger, string error);
     }
 }

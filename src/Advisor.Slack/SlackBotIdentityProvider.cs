@@ -4,7 +4,10 @@ namespace Advisor.Slack;
 public sealed class SlackBotIdentityProvider(SlackApiClient api)
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
-    private SlackBotIdentity? _identity;
+    private volatile SlackBotIdentity? _identity;
+
+    /// <summary>The identity when it was fetched already; null before (never waits).</summary>
+    public SlackBotIdentity? Known => _identity;
 
     public async Task<SlackBotIdentity> GetAsync(CancellationToken cancellationToken)
     {

@@ -3,6 +3,7 @@ using Advisor.Core;
 using Advisor.Core.Answers;
 using Advisor.Core.Comparison;
 using Advisor.Core.Conversations;
+using Advisor.Core.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -10,17 +11,26 @@ namespace Advisor.Slack;
 
 /// <summary>
 /// /ask, /compare, /roles and /reload. The acknowledgement is immediate (usage errors come back in it, ephemeral);
-/// the result is posted through response_url afterwards: answers in the channel, errors only to the user.
+/// the result is posted through response_url afterwards: answers in the channel, errors only to the user. The
+/// command holds the <see cref="QuestionGate"/> from its acknowledgement until its result is posted; once shutdown
+/// began (Slack does not send a command again) and when the work queue is full, the acknowledgement itself says so.
+/// Only Slack's own response URLs are used (<see cref="SlackResponseUrl"/>).
 /// </summary>
 public sealed partial class SlackCommandHandler(
     IAdvisor advisor,
     SlackApiClient api,
     SlackWorkQueue queue,
+    QuestionGate gate,
     UserRateLimiter limiter,
+    AdvisorMetrics metrics,
+    RejectionLog rejections,
     IOptions<SlackOptions> options,
     ILogger<SlackCommandHandler> logger) : ISlashCommandHandler
 {
     public const string ReloadRefusal = "Sorry, /reload is for workspace admins and owners only.";
+
+    /// <summary>The acknowledgement of a command whose response_url is not Slack's.</summary>
+    public const string ForeignResponseUrl = "This command came with a response_url that is not Slack's, so I cannot answer it.";
 
     /// <summary>Said when a command failed unexpectedly.</summary>
     public const string Apology = "Sorry, something went wrong while answering. Please try again in a moment.";
@@ -34,15 +44,31 @@ public sealed partial class SlackCommandHandler(
     private const int MaxResponses = 5;
 
     private readonly HashSet<string> _admins = new(options.Value.AdminUserIds, StringComparer.Ordinal);
+    private readonly Uri _apiBase = options.Value.ApiBase;
 
     public JsonObject? Handle(SlashCommand command)
     {
         ArgumentNullException.ThrowIfNull(command);
         var name = command.Command.Trim().TrimStart('/').ToUpperInvariant();
         Log.Command(logger, command.Command, command.UserId, command.ChannelId);
+
+        // Held until the command's work is queued (the work then holds the gate itself until its result is posted).
+        using var accepted = gate.TryAccept();
+        if (accepted is null)
+        {
+            metrics.Refused("slack", "shutting_down");
+            return Ephemeral(SlackRenderer.Notice(QuestionGate.RestartingText))[0];
+        }
+
         if (string.IsNullOrEmpty(command.ResponseUrl))
         {
             return Ephemeral(SlackRenderer.Notice("This command came without a response_url, so I cannot answer it."))[0];
+        }
+
+        if (!SlackResponseUrl.IsAllowed(command.ResponseUrl, _apiBase, out _))
+        {
+            rejections.Rejected("slack commands", "response_url is not a Slack URL");
+            return Ephemeral(SlackRenderer.Notice(ForeignResponseUrl))[0];
         }
 
         switch (name)
@@ -52,11 +78,9 @@ public sealed partial class SlackCommandHandler(
             case "COMPARE":
                 return Compare(command);
             case "ROLES":
-                Later(command, "roles", _ => Task.FromResult(InChannel(SlackRenderer.Roles(advisor.Roles()))));
-                return null;
+                return Later(command, "roles", _ => Task.FromResult(InChannel(SlackRenderer.Roles(advisor.Roles()))));
             case "RELOAD":
-                Later(command, "reload", ct => ReloadAsync(command, ct));
-                return null;
+                return Later(command, "reload", ct => ReloadAsync(command, ct));
             default:
                 return Notice(command, $"I don't know the command {command.Command}. {Usage}");
         }
@@ -72,10 +96,12 @@ public sealed partial class SlackCommandHandler(
 
         if (!limiter.TryAcquire(SlackKeys.User(command.TeamId, command.UserId), out var retryAfter))
         {
+            // A command must be answered: every refused one gets its refusal.
+            metrics.Refused("slack", "rate_limited");
             return Notice(command, limiter.Refusal(retryAfter));
         }
 
-        Later(command, "ask", async ct =>
+        return Later(command, "ask", async ct =>
         {
             var answer = await advisor.AskAsync(new AdvisorQuestion(text, [], "slack", $"slack:{command.TeamId}:{command.ChannelId}:command", command.UserId), ct)
                 .ConfigureAwait(false);
@@ -83,7 +109,6 @@ public sealed partial class SlackCommandHandler(
             // Slack does not show the invocation of a slash command, so the answer quotes the question.
             return InChannel(SlackRenderer.Answer(answer, question: text));
         });
-        return null;
     }
 
     private JsonObject? Compare(SlashCommand command)
@@ -93,14 +118,13 @@ public sealed partial class SlackCommandHandler(
             return Notice(command, CompareUsage);
         }
 
-        Later(command, "compare", _ =>
+        return Later(command, "compare", _ =>
         {
             var outcome = advisor.Compare(roleA, roleB, aspect);
             return Task.FromResult(outcome.Succeeded
                 ? InChannel(SlackRenderer.Comparison(outcome.Comparison!))
                 : Ephemeral(SlackRenderer.Notice(outcome.Error ?? "I could not compare those roles.")));
         });
-        return null;
     }
 
     private async Task<IReadOnlyList<JsonObject>> ReloadAsync(SlashCommand command, CancellationToken cancellationToken)
@@ -146,14 +170,16 @@ public sealed partial class SlackCommandHandler(
             return Ephemeral(messages)[0];
         }
 
-        Later(command, "notice", _ => Task.FromResult(Ephemeral(messages)));
-        return null;
+        return Later(command, "notice", _ => Task.FromResult(Ephemeral(messages)));
     }
 
-    /// <summary>Runs the command after the ack and posts its result (or a polite error) to response_url.</summary>
-    private void Later(SlashCommand command, string name, Func<CancellationToken, Task<IReadOnlyList<JsonObject>>> work)
+    /// <summary>
+    /// Queues the command's work under its channel, holding the gate until its result (or a polite error) is posted
+    /// to response_url; null (an empty ack) when queued, the busy notice as the ack when the queue is full.
+    /// </summary>
+    private JsonObject? Later(SlashCommand command, string name, Func<CancellationToken, Task<IReadOnlyList<JsonObject>>> work)
     {
-        queue.Enqueue("/" + name, async ct =>
+        var queued = queue.TryEnqueue(SlackKeys.Channel(command.TeamId, command.ChannelId), gate.Hold(), async ct =>
         {
             IReadOnlyList<JsonObject> results;
             try
@@ -178,9 +204,25 @@ public sealed partial class SlackCommandHandler(
             // A response_url takes at most 5 messages.
             foreach (var result in results.Take(MaxResponses))
             {
-                await api.RespondAsync(command.ResponseUrl!, result, ct).ConfigureAwait(false);
+                try
+                {
+                    await api.RespondAsync(command.ResponseUrl!, result, ct).ConfigureAwait(false);
+                }
+                catch (SlackApiException ex)
+                {
+                    Log.NotDelivered(logger, name, ex.Error);
+                    return;
+                }
             }
         });
+        if (queued)
+        {
+            return null;
+        }
+
+        metrics.Refused("slack", "busy");
+        rejections.Rejected("slack commands", "the work queue is full (the user is told the bot is busy)");
+        return Ephemeral(SlackRenderer.Notice(SlackWorkQueue.BusyText))[0];
     }
 
     private static IReadOnlyList<JsonObject> InChannel(IEnumerable<SlackMessage> messages) =>
@@ -216,5 +258,8 @@ public sealed partial class SlackCommandHandler(
 
         [LoggerMessage(1405, LogLevel.Warning, "Slack command {Name} produced {Count} messages; a response_url takes {Max}, the rest is dropped")]
         public static partial void TooManyResponses(ILogger logger, string name, int count, int max);
+
+        [LoggerMessage(1406, LogLevel.Debug, "Slack command {Name}: result not delivered ({Error})")]
+        public static partial void NotDelivered(ILogger logger, string name, string error);
     }
 }

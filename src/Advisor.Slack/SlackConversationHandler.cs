@@ -9,7 +9,10 @@ namespace Advisor.Slack;
 
 /// <summary>
 /// Answers mentions, direct messages and follow-ups in threads the bot takes part in. One question gets one
-/// answer: a message is claimed by (channel, ts), so the app_mention + message pair and retries answer once.
+/// answer: a message is claimed by (channel, ts), so the app_mention + message pair and retries answer once; a retry
+/// of an event this process has not seen (Slack delivering it again after a restart) is first looked for in the
+/// conversation, by the reply's metadata. Every reply carries metadata with its id, so a post whose outcome is
+/// unknown is checked before it is sent again.
 /// </summary>
 public sealed partial class SlackConversationHandler(
     IAdvisor advisor,
@@ -17,6 +20,7 @@ public sealed partial class SlackConversationHandler(
     SlackBotIdentityProvider identity,
     ConversationMemory memory,
     UserRateLimiter limiter,
+    AdvisorMetrics metrics,
     IOptions<SlackOptions> options,
     TimeProvider time,
     ILogger<SlackConversationHandler> logger)
@@ -79,18 +83,35 @@ public sealed partial class SlackConversationHandler(
 
         // Direct messages outside a thread are answered in the channel; everything else in the thread.
         var threadTs = e.ThreadTs ?? (e.ChannelType == "im" ? null : e.Ts);
+        var reply = new Reply(e.Channel, threadTs, e.Ts, me.BotId);
         var key = SlackKeys.Conversation(e, envelope);
         var text = StripMention(e.Text, me.UserId);
 
-        if (QuestionValidation.Problem(text) is { } problem)
+        // Slack delivers an event again when an earlier delivery was not acknowledged in time, for instance to the
+        // process that took over after a restart: if the reply is already in the conversation, it is not sent twice.
+        if (envelope.RetryAttempt > 0
+            && (await api.FindReplyAsync(e.Channel, threadTs, reply.Mark(1), cancellationToken).ConfigureAwait(false)).Found == true)
         {
-            await PostAsync(SlackRenderer.Notice(problem), e.Channel, threadTs, cancellationToken).ConfigureAwait(false);
+            Log.AnsweredBefore(logger, e.Channel, e.Ts, envelope.RetryAttempt);
             return;
         }
 
-        if (!limiter.TryAcquire(SlackKeys.User(e.Team ?? envelope.TeamId, e.User), out var retryAfter))
+        if (QuestionValidation.Problem(text) is { } problem)
         {
-            await PostAsync(SlackRenderer.Notice(limiter.Refusal(retryAfter)), e.Channel, threadTs, cancellationToken).ConfigureAwait(false);
+            await PostAsync(SlackRenderer.Notice(problem), reply, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        if (!limiter.TryAcquire(SlackKeys.User(e.Team ?? envelope.TeamId, e.User), out var retryAfter, out var notify))
+        {
+            // One "slow down" per window: the user's further messages in it are dropped without a word.
+            metrics.Refused("slack", "rate_limited");
+            Log.RateLimited(logger, e.Channel, e.Ts, notify);
+            if (notify)
+            {
+                await PostAsync(SlackRenderer.Notice(limiter.Refusal(retryAfter)), reply, cancellationToken).ConfigureAwait(false);
+            }
+
             return;
         }
 
@@ -108,20 +129,21 @@ public sealed partial class SlackConversationHandler(
             }
             catch (InvalidQuestionException ex)
             {
-                await PostAsync(SlackRenderer.Notice(ex.Message), e.Channel, threadTs, cancellationToken).ConfigureAwait(false);
+                await PostAsync(SlackRenderer.Notice(ex.Message), reply, cancellationToken).ConfigureAwait(false);
                 return;
             }
             catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
             {
                 Log.AskFailed(logger, ex, e.Channel, e.Ts);
-                await PostAsync(SlackRenderer.Notice(Apology), e.Channel, threadTs, cancellationToken).ConfigureAwait(false);
+                await PostAsync(SlackRenderer.Notice(Apology), reply, cancellationToken).ConfigureAwait(false);
                 return;
             }
 
-            await PostAsync(SlackRenderer.Answer(answer), e.Channel, threadTs, cancellationToken).ConfigureAwait(false);
-
             // Only an answer that was posted becomes part of the conversation (and makes the thread one the bot follows).
-            memory.Append(key, new ConversationTurn(text, answer));
+            if (await PostAsync(SlackRenderer.Answer(answer), reply, cancellationToken).ConfigureAwait(false))
+            {
+                memory.Append(key, new ConversationTurn(text, answer));
+            }
         }
         finally
         {
@@ -129,12 +151,29 @@ public sealed partial class SlackConversationHandler(
         }
     }
 
-    private async Task PostAsync(IReadOnlyList<SlackMessage> messages, string channel, string? threadTs, CancellationToken cancellationToken)
+    /// <summary>Posts a reply's messages in order, each marked with its part; false when one was not delivered (logged already).</summary>
+    private async Task<bool> PostAsync(IReadOnlyList<SlackMessage> messages, Reply reply, CancellationToken cancellationToken)
     {
-        foreach (var message in messages)
+        for (var i = 0; i < messages.Count; i++)
         {
-            await api.PostMessageAsync(message, channel, threadTs, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await api.PostMessageAsync(messages[i], reply.Channel, reply.ThreadTs, reply.Mark(i + 1), cancellationToken).ConfigureAwait(false);
+            }
+            catch (SlackApiException ex)
+            {
+                Log.NotDelivered(logger, reply.Channel, reply.QuestionTs, i + 1, ex.Error);
+                return false;
+            }
         }
+
+        return true;
+    }
+
+    /// <summary>Where the reply to one question goes, and how its parts are marked.</summary>
+    private sealed record Reply(string Channel, string? ThreadTs, string QuestionTs, string? BotId)
+    {
+        public SlackReplyMark Mark(int part) => new(SlackKeys.Reply(QuestionTs, part), QuestionTs, BotId);
     }
 
     /// <summary>Removes the reaction once it was added (best effort, in the background).</summary>
@@ -184,5 +223,14 @@ public sealed partial class SlackConversationHandler(
 
         [LoggerMessage(1305, LogLevel.Error, "Answering Slack message {Channel}/{Ts} failed; the user gets an apology")]
         public static partial void AskFailed(ILogger logger, Exception exception, string channel, string ts);
+
+        [LoggerMessage(1306, LogLevel.Information, "Slack message {Channel}/{Ts} delivered again (retry {RetryAttempt}) was answered before; not answered twice")]
+        public static partial void AnsweredBefore(ILogger logger, string channel, string ts, int retryAttempt);
+
+        [LoggerMessage(1307, LogLevel.Debug, "Slack message {Channel}/{Ts}: the user is over the rate limit (told: {Told})")]
+        public static partial void RateLimited(ILogger logger, string channel, string ts, bool told);
+
+        [LoggerMessage(1308, LogLevel.Debug, "Reply to Slack message {Channel}/{Ts}, part {Part}, not delivered: {Error}")]
+        public static partial void NotDelivered(ILogger logger, string channel, string ts, int part, string error);
     }
 }

@@ -1,31 +1,55 @@
+using System.Collections.Concurrent;
+using Advisor.Core;
 using Advisor.Core.Conversations;
+using Advisor.Core.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace Advisor.Slack;
 
 /// <summary>
-/// Routes event_callback bodies to the handler of their event type, after dropping repeats of an event_id
-/// (Slack's retries, and the same event on several Socket Mode connections). Called after the ack: it only queues.
+/// Takes event_callback bodies on (called before the acknowledgement, so it never waits): drops repeats of an
+/// event_id (Slack's retries, and the same event on several Socket Mode connections), holds the
+/// <see cref="QuestionGate"/> for each piece of work and queues it under its channel for the handlers of its event type.
+/// Once shutdown began it takes nothing new: the transport then leaves the event for Slack to deliver again.
+/// When the queue is full the event is still acknowledged, and the asker is told the bot is busy.
 /// </summary>
 public sealed partial class SlackEventDispatcher(
     IEnumerable<ISlackEventHandler<AppMention>> mentionHandlers,
     IEnumerable<ISlackEventHandler<MessageEvent>> messageHandlers,
     SlackWorkQueue queue,
+    QuestionGate gate,
+    SlackBusyNotices busy,
+    SlackBotIdentityProvider identity,
+    ConversationMemory memory,
+    AdvisorMetrics metrics,
+    RejectionLog rejections,
     TimeProvider time,
     ILogger<SlackEventDispatcher> logger)
 {
+    private const int MaxRefusedIds = 100_000;
     private readonly RecentKeys _eventIds = new(time, TimeSpan.FromHours(2));
+    private readonly ConcurrentDictionary<string, byte> _refusedIds = new(StringComparer.Ordinal);
     private readonly ISlackEventHandler<AppMention>[] _mentionHandlers = [.. mentionHandlers];
     private readonly ISlackEventHandler<MessageEvent>[] _messageHandlers = [.. messageHandlers];
 
-    /// <summary>Queues the event for its handlers; repeats and event types without a handler are dropped (and logged at Debug).</summary>
-    public void Dispatch(SlackEventEnvelope envelope)
+    /// <summary>
+    /// Takes the event on: true when it may be acknowledged (queued, a repeat, of no interest, or answered "busy");
+    /// false when shutdown has begun and it must not be: an HTTP delivery then gets 503, a Socket Mode envelope is left
+    /// unacknowledged, and Slack delivers it again (to this process after a restart, or to another one).
+    /// </summary>
+    public bool Dispatch(SlackEventEnvelope envelope)
     {
         ArgumentNullException.ThrowIfNull(envelope);
+        using var accepted = gate.TryAccept();
+        if (accepted is null)
+        {
+            return RefuseWhileStopping(envelope);
+        }
+
         if (envelope.EventId is { } id && !_eventIds.TryClaim(id))
         {
             Log.Repeat(logger, id, envelope.RetryAttempt, envelope.RetryReason ?? "");
-            return;
+            return true;
         }
 
         switch (envelope.EventType)
@@ -40,9 +64,35 @@ public sealed partial class SlackEventDispatcher(
                 Log.Unhandled(logger, envelope.EventType);
                 break;
         }
+
+        return true;
+    }
+
+    /// <summary>
+    /// While stopping: a repeat of an event this process already took on is acknowledged (it is being answered, and a
+    /// new process must not answer it again); anything new is refused, and so is every repeat of what was refused.
+    /// </summary>
+    private bool RefuseWhileStopping(SlackEventEnvelope envelope)
+    {
+        if (envelope.EventId is { } id && !_refusedIds.ContainsKey(id))
+        {
+            if (!_eventIds.TryClaim(id))
+            {
+                return true;
+            }
+
+            if (_refusedIds.Count < MaxRefusedIds)
+            {
+                _refusedIds.TryAdd(id, 0);
+            }
+        }
+
+        metrics.Refused("slack", "shutting_down");
+        return false;
     }
 
     private void Queue<T>(ISlackEventHandler<T>[] handlers, T slackEvent, SlackEventEnvelope envelope)
+        where T : SlackMessageEvent
     {
         if (handlers.Length == 0)
         {
@@ -50,10 +100,42 @@ public sealed partial class SlackEventDispatcher(
             return;
         }
 
+        var key = SlackKeys.Channel(slackEvent.Team ?? envelope.TeamId, slackEvent.Channel);
+        var refused = false;
         foreach (var handler in handlers)
         {
-            queue.Enqueue(typeof(T).Name, ct => handler.HandleAsync(slackEvent, envelope, ct));
+            if (!queue.TryEnqueue(key, gate.Hold(), ct => handler.HandleAsync(slackEvent, envelope, ct)))
+            {
+                refused = true;
+            }
         }
+
+        if (refused)
+        {
+            metrics.Refused("slack", "busy");
+            rejections.Rejected("slack events", "the work queue is full (the asker is told the bot is busy)");
+            var told = IsAQuestionToTheBot(slackEvent, envelope)
+                && busy.Offer(slackEvent.Channel, slackEvent.ThreadTs ?? (slackEvent.ChannelType == "im" ? null : slackEvent.Ts));
+            Log.Busy(logger, slackEvent.Channel, slackEvent.Ts, told);
+        }
+    }
+
+    /// <summary>
+    /// Whether the asker of an event that did not fit should hear "busy": a person's mention, direct message or reply
+    /// in a thread the bot follows (not channel chatter, and never the bot's own posts).
+    /// </summary>
+    private bool IsAQuestionToTheBot(SlackMessageEvent e, SlackEventEnvelope envelope)
+    {
+        var me = identity.Known;
+        if (!e.IsFromAPerson || (me is not null && e.User == me.UserId))
+        {
+            return false;
+        }
+
+        return e is AppMention
+            || e.ChannelType == "im"
+            || (me is not null && e.Text.Contains($"<@{me.UserId}", StringComparison.Ordinal))
+            || (e.ThreadTs is not null && memory.Knows(SlackKeys.Conversation(e, envelope)));
     }
 
     private static partial class Log
@@ -63,5 +145,8 @@ public sealed partial class SlackEventDispatcher(
 
         [LoggerMessage(1202, LogLevel.Debug, "Slack event type {EventType} has no handler; ignored")]
         public static partial void Unhandled(ILogger logger, string eventType);
+
+        [LoggerMessage(1203, LogLevel.Debug, "Slack event {Channel}/{Ts} did not fit in the work queue (busy notice sent: {Told})")]
+        public static partial void Busy(ILogger logger, string channel, string ts, bool told);
     }
 }

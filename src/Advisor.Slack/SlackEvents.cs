@@ -5,23 +5,36 @@ namespace Advisor.Slack;
 /// <summary>The event_callback wrapper around one event (the same over HTTP and Socket Mode).</summary>
 public sealed record SlackEventEnvelope(string? EventId, string? TeamId, int RetryAttempt, string? RetryReason, JsonElement Event)
 {
-    public string EventType => Event.TryGetProperty("type", out var t) ? t.GetString() ?? "" : "";
+    /// <summary>The inner event's type ("" when it has none that is a string).</summary>
+    public string EventType => Str(Event, "type") ?? "";
 
-    /// <summary>Reads an event_callback body; null when it is not one.</summary>
+    /// <summary>
+    /// Reads an event_callback body; null when it is not one, or when its event is not an object with a string type
+    /// (see <see cref="IsMalformedCallback"/>).
+    /// </summary>
     public static SlackEventEnvelope? Parse(JsonElement payload, int retryAttempt = 0, string? retryReason = null)
     {
-        if (payload.ValueKind != JsonValueKind.Object || Str(payload, "type") != "event_callback"
-            || !payload.TryGetProperty("event", out var ev) || ev.ValueKind != JsonValueKind.Object)
+        if (Str(payload, "type") != "event_callback"
+            || !payload.TryGetProperty("event", out var ev) || Str(ev, "type") is null)
         {
             return null;
         }
 
         // The event outlives the parsed frame or request body, so it is cloned out of it.
-        return new SlackEventEnvelope(Str(payload, "event_id"), Str(payload, "team_id"), retryAttempt, retryReason, ev.Clone());
+        return new SlackEventEnvelope(Str(payload, "event_id"), Str(payload, "team_id"), Math.Max(0, retryAttempt), retryReason, ev.Clone());
     }
 
+    /// <summary>
+    /// True for a body Slack would never send: not an object, a <c>type</c> that is missing or not a string, or an
+    /// event_callback whose event is not an object with a string type.
+    /// </summary>
+    public static bool IsMalformedCallback(JsonElement payload) =>
+        Str(payload, "type") is not { } type
+        || (type == "event_callback" && (!payload.TryGetProperty("event", out var ev) || Str(ev, "type") is null));
+
+    /// <summary>A string property of an object; null when the element is not an object or the property is not a string.</summary>
     internal static string? Str(JsonElement e, string name) =>
-        e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+        e.ValueKind == JsonValueKind.Object && e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
 }
 
 /// <summary>A message-shaped event (app_mention or message.*).</summary>

@@ -37,6 +37,24 @@ public sealed class SlackOptions : IValidatableObject
     public string ThinkingReaction { get; set; } = "thinking_face";
 
     /// <summary>
+    /// Work items (an event to answer, a slash command) run at once (default 16). At most one per channel runs at a
+    /// time, so a slow channel or a slow Slack call holds one worker, never all of them.
+    /// </summary>
+    [Range(1, 256, ErrorMessage = "Advisor:Slack:Workers must be between 1 and 256.")]
+    public int Workers { get; set; } = 16;
+
+    /// <summary>
+    /// Accepted work waiting or running, in all (default 1000). When the queue is full an event is still
+    /// acknowledged, and the asker gets "I'm busy right now" instead of an answer.
+    /// </summary>
+    [Range(1, 100_000, ErrorMessage = "Advisor:Slack:QueueCapacity must be between 1 and 100000.")]
+    public int QueueCapacity { get; set; } = 1000;
+
+    /// <summary>Accepted work waiting under one channel (default 100): one flooded channel cannot fill the whole queue.</summary>
+    [Range(1, 100_000, ErrorMessage = "Advisor:Slack:QueueCapacityPerChannel must be between 1 and 100000.")]
+    public int QueueCapacityPerChannel { get; set; } = 100;
+
+    /// <summary>
     /// True when the "Advisor:Slack" section has any value: the adapter is then added, and its start-up validation
     /// reports whatever is missing (e.g. Advisor:Slack:BotToken) instead of the section being silently ignored.
     /// </summary>
@@ -65,9 +83,17 @@ public sealed class SlackOptions : IValidatableObject
                 [nameof(AppToken), nameof(SigningSecret)]);
         }
 
-        if (!Uri.TryCreate(ApiBaseUrl, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttps && uri.Scheme != Uri.UriSchemeHttp))
+        if (!Uri.TryCreate(ApiBaseUrl, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttps && uri.Scheme != Uri.UriSchemeHttp)
+            || uri.UserInfo.Length > 0)
         {
-            yield return new ValidationResult("Advisor:Slack:ApiBaseUrl must be an absolute http(s) URL.", [nameof(ApiBaseUrl)]);
+            yield return new ValidationResult("Advisor:Slack:ApiBaseUrl must be an absolute http(s) URL without user info.", [nameof(ApiBaseUrl)]);
+        }
+
+        if (QueueCapacityPerChannel > QueueCapacity)
+        {
+            yield return new ValidationResult(
+                "Advisor:Slack:QueueCapacityPerChannel must not be larger than Advisor:Slack:QueueCapacity.",
+                [nameof(QueueCapacityPerChannel), nameof(QueueCapacity)]);
         }
     }
 

@@ -19,7 +19,8 @@ public static class SlackServiceCollectionExtensions
 
     /// <summary>
     /// Adds the Slack adapter when "Advisor:Slack" is configured (see <see cref="SlackOptions.IsConfigured"/>); otherwise
-    /// registers nothing. Needs the core (AddAdvisorCore). Over Socket Mode when an app token is set; map the HTTP
+    /// registers nothing. Needs the core (AddAdvisorCore: its QuestionGate, RejectionLog, UserRateLimiter and
+    /// AdvisorMetrics). Over Socket Mode when an app token is set; map the HTTP
     /// endpoints with <see cref="SlackEndpoints.MapSlackEndpoints"/> when a signing secret is set.
     /// </summary>
     public static IServiceCollection AddSlackAdapter(this IServiceCollection services, IConfiguration configuration)
@@ -60,6 +61,7 @@ public static class SlackServiceCollectionExtensions
         services.AddSingleton<IPlatformStatus>(sp => sp.GetRequiredService<SlackPlatformStatus>());
         services.TryAddSingleton<SlackWorkQueue>();
         services.AddHostedService(sp => sp.GetRequiredService<SlackWorkQueue>());
+        services.TryAddSingleton<SlackBusyNotices>();
         services.TryAddSingleton<SlackBotIdentityProvider>();
         services.TryAddSingleton<SlackEventDispatcher>();
         services.TryAddSingleton<SlackConversationHandler>();

@@ -24,6 +24,24 @@ public static class SlackSignature
     /// <summary>Null when the request is authentic and fresh, else why it is not (for the log; never echo it to the caller).</summary>
     public static string? Problem(string signingSecret, string? timestampHeader, string? signatureHeader, ReadOnlySpan<byte> rawBody, DateTimeOffset now)
     {
+        if (HeaderProblem(timestampHeader, signatureHeader, now) is { } problem)
+        {
+            return problem;
+        }
+
+        Span<byte> given = stackalloc byte[MacBytes];
+        Convert.FromHexString(signatureHeader!.AsSpan(3), given, out _, out _);
+        Span<byte> expected = stackalloc byte[MacBytes];
+        Mac(signingSecret, timestampHeader!, rawBody, expected);
+        return CryptographicOperations.FixedTimeEquals(given, expected) ? null : "signature mismatch";
+    }
+
+    /// <summary>
+    /// What can be told from the headers alone (missing, malformed, outside the window), so that a request that can
+    /// never pass is refused before its body is read. Null when the headers are well formed and fresh.
+    /// </summary>
+    public static string? HeaderProblem(string? timestampHeader, string? signatureHeader, DateTimeOffset now)
+    {
         if (string.IsNullOrEmpty(timestampHeader) || string.IsNullOrEmpty(signatureHeader))
         {
             return "missing X-Slack-Request-Timestamp or X-Slack-Signature";
@@ -34,8 +52,8 @@ public static class SlackSignature
             return "timestamp is not a number";
         }
 
-        var age = now - DateTimeOffset.FromUnixTimeSeconds(seconds);
-        if (age.Duration() > Window)
+        // (Compared in seconds: a huge number is simply outside the window, never an out-of-range date.)
+        if (Math.Abs(now.ToUnixTimeSeconds() - Math.Min(seconds, long.MaxValue / 2)) > (long)Window.TotalSeconds)
         {
             return "timestamp outside the 5-minute window";
         }
@@ -51,9 +69,7 @@ public static class SlackSignature
             return "signature is not hex";
         }
 
-        Span<byte> expected = stackalloc byte[MacBytes];
-        Mac(signingSecret, timestampHeader, rawBody, expected);
-        return CryptographicOperations.FixedTimeEquals(given, expected) ? null : "signature mismatch";
+        return null;
     }
 
     /// <summary>HMAC-SHA256(secret, "v0:" + timestamp + ":" + body), hashed incrementally without copying the body.</summary>

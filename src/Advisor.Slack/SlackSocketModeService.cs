@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Advisor.Core;
+using Advisor.Core.Hosting;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -12,7 +13,9 @@ namespace Advisor.Slack;
 
 /// <summary>
 /// Socket Mode: apps.connections.open with the app token, wait for hello, ack every envelope at once and queue the
-/// work. On a disconnect warning or refresh_requested a new connection is opened before the old one is closed;
+/// work. Once shutdown began an events_api envelope is left unacknowledged, so Slack delivers it again (to the next
+/// process); a slash command is acknowledged with the "restarting" notice, since Slack does not send one again.
+/// On a disconnect warning or refresh_requested a new connection is opened before the old one is closed;
 /// link_disabled stops the service; too_many_websockets closes the connection and backs off before opening another;
 /// failures back off. Without an app token it only checks the bot token (HTTP mode).
 /// </summary>
@@ -24,6 +27,7 @@ public sealed partial class SlackSocketModeService(
     SlackBotIdentityProvider identity,
     SlackPlatformStatus status,
     AdvisorMetrics metrics,
+    RejectionLog rejections,
     IOptions<SlackOptions> options,
     TimeProvider time,
     ILogger<SlackSocketModeService> logger) : BackgroundService
@@ -244,10 +248,13 @@ public sealed partial class SlackSocketModeService(
         switch (type)
         {
             case "events_api":
-                var retry = frame.TryGetProperty("retry_attempt", out var r) && r.ValueKind == JsonValueKind.Number ? r.GetInt32() : 0;
-                if (SlackEventEnvelope.Parse(payload, retry, SlackEventEnvelope.Str(frame, "retry_reason")) is { } envelope)
+                var retry = frame.TryGetProperty("retry_attempt", out var r) && r.ValueKind == JsonValueKind.Number && r.TryGetInt32(out var n) ? n : 0;
+                if (SlackEventEnvelope.Parse(payload, retry, SlackEventEnvelope.Str(frame, "retry_reason")) is { } envelope
+                    && !events.Dispatch(envelope))
                 {
-                    events.Dispatch(envelope);
+                    // Shutdown began: no ack, so Slack delivers the envelope again (to the next connection).
+                    rejections.Rejected("slack socket mode", "shutting down (envelope left unacknowledged for redelivery)");
+                    return (null, null, false);
                 }
 
                 break;
@@ -347,6 +354,11 @@ public sealed partial class SlackSocketModeService(
             JsonDocument document;
             try
             {
+                if (!System.Text.Unicode.Utf8.IsValid(message.Span))
+                {
+                    throw new JsonException("not UTF-8");
+                }
+
                 document = JsonDocument.Parse(message);
             }
             catch (JsonException)

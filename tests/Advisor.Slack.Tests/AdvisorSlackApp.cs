@@ -13,12 +13,17 @@ using Microsoft.Extensions.Logging;
 
 namespace Advisor.Slack.Tests;
 
-/// <summary>The adapter as the host runs it: real core over the repository's knowledge, Kestrel on 127.0.0.1:0.</summary>
+/// <summary>
+/// The adapter as the host runs it: real core over the repository's knowledge, Kestrel on 127.0.0.1:0, and a
+/// shutdown drain like the host's (<see cref="GateDrain"/>): stopping closes the QuestionGate and waits for the
+/// work held on it.
+/// </summary>
 internal sealed class AdvisorSlackApp : IAsyncDisposable
 {
     public const string SigningSecret = "8f742231b10e8888abcd99yyyzzz85a5";
 
     private readonly WebApplication _app;
+    private int _stopped;
 
     private AdvisorSlackApp(WebApplication app, Uri root)
     {
@@ -59,6 +64,9 @@ internal sealed class AdvisorSlackApp : IAsyncDisposable
         builder.Logging.ClearProviders();
         builder.Services.AddAdvisorCore(builder.Configuration);
         builder.Services.AddSlackAdapter(builder.Configuration);
+        builder.Services.AddSingleton<GateDrain>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<GateDrain>());
+        builder.Services.Configure<Microsoft.Extensions.Hosting.HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(30));
         customize?.Invoke(builder);
         var app = builder.Build();
         app.MapSlackEndpoints();
@@ -77,15 +85,20 @@ internal sealed class AdvisorSlackApp : IAsyncDisposable
     }
 
     /// <summary>POSTs a body signed like Slack does (or with a wrong signature).</summary>
-    public async Task<HttpResponseMessage> PostSignedAsync(string path, string body, string contentType, bool badSignature = false, int? retryNum = null,
+    public Task<HttpResponseMessage> PostSignedAsync(string path, string body, string contentType, bool badSignature = false, int? retryNum = null,
+        long? timestamp = null) =>
+        PostSignedAsync(path, Encoding.UTF8.GetBytes(body), contentType, badSignature, retryNum, timestamp);
+
+    /// <summary>POSTs raw bytes signed like Slack does (or with a wrong signature).</summary>
+    public async Task<HttpResponseMessage> PostSignedAsync(string path, byte[] body, string contentType, bool badSignature = false, int? retryNum = null,
         long? timestamp = null)
     {
         using var http = new HttpClient();
         var ts = (timestamp ?? DateTimeOffset.UtcNow.ToUnixTimeSeconds()).ToString(System.Globalization.CultureInfo.InvariantCulture);
-        var signature = SlackSignature.Compute(badSignature ? "not-the-secret" : SigningSecret, ts, Encoding.UTF8.GetBytes(body));
+        var signature = SlackSignature.Compute(badSignature ? "not-the-secret" : SigningSecret, ts, body);
         using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(Root, path.TrimStart('/')))
         {
-            Content = new StringContent(body, Encoding.UTF8),
+            Content = new ByteArrayContent(body),
         };
         request.Content.Headers.ContentType = new MediaTypeHeaderValue(contentType);
         request.Headers.Add("X-Slack-Request-Timestamp", ts);
@@ -99,9 +112,18 @@ internal sealed class AdvisorSlackApp : IAsyncDisposable
         return await http.SendAsync(request);
     }
 
+    /// <summary>Stops the app as SIGTERM would: the drain first, then the services.</summary>
+    public async Task StopAsync()
+    {
+        if (Interlocked.Exchange(ref _stopped, 1) == 0)
+        {
+            await _app.StopAsync();
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
-        await _app.StopAsync();
+        await StopAsync();
         await _app.DisposeAsync();
     }
 }

@@ -1,5 +1,7 @@
 using System.Net;
+using System.Text;
 using System.Text.Json.Nodes;
+using Advisor.Core.Hosting;
 using Advisor.Testing;
 using Advisor.Testing.Slack;
 using Microsoft.Extensions.DependencyInjection;
@@ -218,6 +220,152 @@ public sealed class SlackHttpTests
         {
             Assert.False(text.Contains(secret, StringComparison.Ordinal), string.Join('\n', records.Where(r => Flat(r).Contains(secret, StringComparison.Ordinal)).Select(r => $"{r.Level} {r.Category} [{r.Message}] {r.State?.GetType()}")));
         }
+    }
+
+    /// <summary>The issue's response URLs: a local service on another port, by address, by name, and behind user info.</summary>
+    public static TheoryData<string> ForeignResponseUrls() => new()
+    {
+        "http://127.0.0.1:{0}/response/x",
+        "http://localhost:{0}/response/x",
+        "http://hooks.slack.com@127.0.0.1:{0}/response/x",
+    };
+
+    [Theory]
+    [MemberData(nameof(ForeignResponseUrls))]
+    public async Task A_command_whose_response_url_is_not_slacks_is_refused_and_nothing_is_sent_there(string pattern)
+    {
+        await using var slack = await SlackEmulator.StartAsync();
+        await using var other = await SlackEmulator.StartAsync(); // the "internal service" on another port
+        FakeLogCollector? logs = null;
+        await using var app = await AdvisorSlackApp.StartAsync(slack, socketMode: false, http: true, customize: b => b.Logging.AddFakeLogging());
+        logs = app.Services.GetRequiredService<FakeLogCollector>();
+        var foreign = string.Format(System.Globalization.CultureInfo.InvariantCulture, pattern, other.Root.Port);
+
+        var body = "team_id=T111&channel_id=C111&user_id=U1&command=%2Fask&text=What%20skills%20does%20an%20AI%20Architect%20need%3F"
+            + $"&response_url={Uri.EscapeDataString(foreign)}&trigger_id=1.2.3&api_app_id=A111";
+        using (var ack = await app.PostSignedAsync("slack/commands", body, "application/x-www-form-urlencoded"))
+        {
+            Assert.Equal(HttpStatusCode.OK, ack.StatusCode);
+            var refusal = JsonNode.Parse(await ack.Content.ReadAsStringAsync())!;
+            Assert.Equal("ephemeral", (string?)refusal["response_type"]);
+            Assert.Equal(SlackCommandHandler.ForeignResponseUrl, (string?)refusal["text"]);
+        }
+
+        // A genuine command afterwards (same channel, so queued behind anything the refused one could have queued) is answered…
+        (await app.PostSignedAsync("slack/commands", Command(slack, "/roles", "", "U1", out var genuineUrl), "application/x-www-form-urlencoded")).Dispose();
+        await Eventually.TrueAsync(() => slack.Responses(genuineUrl).Count == 1, "the genuine command's result");
+
+        // …and nothing reached the other server; the refusal was logged once, without the URL.
+        Assert.Empty(other.Responses(foreign));
+        var warning = Assert.Single(logs.GetSnapshot(), r => r.Level >= LogLevel.Warning);
+        Assert.Contains("response_url", warning.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(other.Root.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), warning.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>Signed bodies Slack would never send (issue 10, item 6).</summary>
+    public static TheoryData<string, byte[]> OddBodies() => new()
+    {
+        { "an array", "[1,2,3]"u8.ToArray() },
+        { "null", "null"u8.ToArray() },
+        { "an event with a number for its type", """{"event":{"type":7}}"""u8.ToArray() },
+        { "an event_callback with a number for the event type", """{"type":"event_callback","event_id":"EvOdd","event":{"type":7}}"""u8.ToArray() },
+        { "a number for the type", """{"type":7}"""u8.ToArray() },
+        { "invalid UTF-8 in the text", [.. """{"type":"event_callback","event_id":"EvUtf8","event":{"type":"app_mention","channel":"C111","ts":"1.2","user":"U1","text":"hi """u8, 0xFF, 0xFE, .. "\"}}"u8] },
+        { "not JSON", "{\"type\":"u8.ToArray() },
+    };
+
+    [Theory]
+    [MemberData(nameof(OddBodies))]
+    public async Task A_signed_body_slack_would_never_send_gets_400_and_one_log_line(string what, byte[] body)
+    {
+        await using var slack = await SlackEmulator.StartAsync();
+        FakeLogCollector? logs = null;
+        await using var app = await AdvisorSlackApp.StartAsync(slack, socketMode: false, http: true, customize: b => b.Logging.AddFakeLogging());
+        logs = app.Services.GetRequiredService<FakeLogCollector>();
+
+        using (var response = await app.PostSignedAsync("slack/events", body, "application/json"))
+        {
+            Assert.True(response.StatusCode == HttpStatusCode.BadRequest, $"{what}: {(int)response.StatusCode}");
+        }
+
+        using (var again = await app.PostSignedAsync("slack/events", body, "application/json"))
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, again.StatusCode);
+        }
+
+        var warning = Assert.Single(logs.GetSnapshot(), r => r.Level >= LogLevel.Warning);
+        Assert.Equal(typeof(RejectionLog).FullName, warning.Category);
+        Assert.Null(warning.Exception);
+
+        // The app goes on answering.
+        (await app.PostSignedAsync("slack/events", SlackEmulator.Mention("What skills does an AI Architect need?", "1700000900.000100", "EvAfterOdd").ToJsonString(), "application/json")).Dispose();
+        await Eventually.TrueAsync(() => slack.Posts.Count == 1, "an answer after the odd body");
+    }
+
+    [Fact]
+    public async Task A_thousand_unsigned_or_forged_posts_write_a_couple_of_warnings_not_a_thousand()
+    {
+        await using var slack = await SlackEmulator.StartAsync();
+        FakeLogCollector? logs = null;
+        await using var app = await AdvisorSlackApp.StartAsync(slack, socketMode: false, http: true, customize: b => b.Logging.AddFakeLogging());
+        logs = app.Services.GetRequiredService<FakeLogCollector>();
+        using var http = new HttpClient();
+        var body = SlackEmulator.Mention("What skills does an AI Architect need?", "1700001000.000100", "EvFlood").ToJsonString();
+
+        for (var i = 0; i < 1000; i++)
+        {
+            if (i % 2 == 0)
+            {
+                using var unsigned = await http.PostAsync(new Uri(app.Root, "slack/events"), new StringContent(body, Encoding.UTF8, "application/json"));
+                Assert.Equal(HttpStatusCode.Unauthorized, unsigned.StatusCode);
+            }
+            else
+            {
+                using var forged = await app.PostSignedAsync("slack/events", body, "application/json", badSignature: true);
+                Assert.Equal(HttpStatusCode.Unauthorized, forged.StatusCode);
+            }
+        }
+
+        var warnings = logs.GetSnapshot().Where(r => r.Level >= LogLevel.Warning).ToList();
+        Assert.InRange(warnings.Count, 1, 2);
+        Assert.All(warnings, w => Assert.Equal(typeof(RejectionLog).FullName, w.Category));
+        Assert.Empty(slack.Posts);
+    }
+
+    [Fact]
+    public async Task The_content_type_and_the_size_are_checked_and_a_refusal_never_reaches_the_handlers()
+    {
+        await using var slack = await SlackEmulator.StartAsync();
+        await using var app = await AdvisorSlackApp.StartAsync(slack, socketMode: false, http: true);
+        var body = SlackEmulator.Mention("What skills does an AI Architect need?", "1700001100.000100", "EvType").ToJsonString();
+
+        using (var wrongType = await app.PostSignedAsync("slack/events", body, "text/plain"))
+        {
+            Assert.Equal(HttpStatusCode.UnsupportedMediaType, wrongType.StatusCode);
+        }
+
+        using (var jsonCommand = await app.PostSignedAsync("slack/commands", "{}", "application/json"))
+        {
+            Assert.Equal(HttpStatusCode.UnsupportedMediaType, jsonCommand.StatusCode);
+        }
+
+        var huge = "{\"type\":\"event_callback\",\"pad\":\"" + new string('x', (1 << 20) + 10) + "\"}";
+        using (var tooLarge = await app.PostSignedAsync("slack/events", huge, "application/json"))
+        {
+            Assert.Equal(HttpStatusCode.RequestEntityTooLarge, tooLarge.StatusCode);
+        }
+
+        using (var hugeTimestamp = await app.PostSignedAsync("slack/events", body, "application/json", timestamp: 99_999_999_999_999))
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, hugeTimestamp.StatusCode);
+        }
+
+        using (var interaction = await app.PostSignedAsync("slack/interactivity", "payload=%5B1%2C", "application/x-www-form-urlencoded"))
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, interaction.StatusCode);
+        }
+
+        Assert.DoesNotContain(slack.Calls, c => c.Method is "chat.postMessage" or "reactions.add");
     }
 
     /// <summary>Everything a sink could write of a record: message, exception, structured state and scopes.</summary>

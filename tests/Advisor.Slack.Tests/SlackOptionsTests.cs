@@ -44,6 +44,37 @@ public sealed class SlackOptionsTests
         }
     }
 
+    [Theory]
+    [InlineData("Workers", "0", "Advisor:Slack:Workers")]
+    [InlineData("Workers", "257", "Advisor:Slack:Workers")]
+    [InlineData("QueueCapacity", "0", "Advisor:Slack:QueueCapacity")]
+    [InlineData("QueueCapacityPerChannel", "0", "Advisor:Slack:QueueCapacityPerChannel")]
+    [InlineData("QueueCapacityPerChannel", "1001", "Advisor:Slack:QueueCapacityPerChannel")]
+    [InlineData("QueueCapacityPerChannel", "1000", null)]
+    [InlineData("Workers", "1", null)]
+    public void Bad_work_queue_settings_fail_naming_the_key(string name, string value, string? key)
+    {
+        var ex = Validate(new() { ["Advisor:Slack:BotToken"] = "xoxb-1", ["Advisor:Slack:AppToken"] = "xapp-1", [$"Advisor:Slack:{name}"] = value });
+
+        if (key is null)
+        {
+            Assert.Null(ex);
+        }
+        else
+        {
+            Assert.NotNull(ex);
+            Assert.Contains(key, ex.Message, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public void The_work_queue_defaults_are_sixteen_workers_a_thousand_items_and_a_hundred_per_channel()
+    {
+        var options = new SlackOptions();
+
+        Assert.Equal((16, 1000, 100), (options.Workers, options.QueueCapacity, options.QueueCapacityPerChannel));
+    }
+
     [Fact]
     public void Without_a_slack_section_nothing_is_registered()
     {

@@ -181,6 +181,39 @@ public sealed class SlackSocketModeTests
     }
 
     [Fact]
+    public async Task A_user_who_floods_gets_one_slow_down_notice_per_window_and_every_refused_command_its_refusal()
+    {
+        var slack = await SlackEmulator.StartAsync();
+        await using var _ = slack;
+        await using var app = await AdvisorSlackApp.StartAsync(slack, socketMode: true, http: false,
+            s => s["Advisor:Conversations:QuestionsPerUserPerMinute"] = "2");
+        await Eventually.TrueAsync(() => slack.OpenConnections == 1, "the Socket Mode connection");
+
+        // Eight questions in a row from one person: two answers and one notice, not six.
+        var asked = Enumerable.Range(0, 8).Select(i => $"170000090{i}.000100").ToList();
+        foreach (var (ts, i) in asked.Select((ts, i) => (ts, i)))
+        {
+            await slack.SendEventAsync(SlackEmulator.Mention("What skills does an AI Architect need?", ts, $"EvFlood{i}", user: "UFLOOD"));
+        }
+
+        // Someone else's question in the same channel is answered after all eight were handled (one at a time per channel).
+        await slack.SendEventAsync(SlackEmulator.Mention("What tools does an AI Scientist use?", "1700000999.000100", "EvOther", user: "UOTHER"));
+        await Eventually.TrueAsync(() => PostsIn(slack, "1700000999.000100").Count == 1, "the other person's answer");
+
+        var replies = asked.SelectMany(ts => PostsIn(slack, ts)).Select(p => (string?)p.Body["text"]).ToList();
+        Assert.Equal(3, replies.Count);
+        Assert.Single(replies, r => r!.Contains("2 questions a minute", StringComparison.Ordinal));
+        Assert.Equal(2, asked.Take(2).Count(ts => PostsIn(slack, ts).Count == 1));
+
+        // A slash command over the limit must be answered, so each one gets its refusal.
+        for (var i = 0; i < 2; i++)
+        {
+            var ack = await slack.SendCommandAsync("/ask", "What does an AI Architect do?", "UFLOOD", slack.NewResponseUrl());
+            Assert.Contains("2 questions a minute", (string?)ack?["payload"]?["text"], StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
     public async Task A_user_over_the_rate_limit_gets_a_polite_reply_instead_of_an_answer()
     {
         var slack = await SlackEmulator.StartAsync();

@@ -17,10 +17,19 @@ namespace Advisor.Testing.Slack;
 /// <summary>One Web API call the emulator received.</summary>
 public sealed record ApiCall(string Method, JsonObject Body, string? Authorization, DateTimeOffset At, int Status);
 
+/// <summary>A message the emulator stored (what conversations.history and conversations.replies serve).</summary>
+public sealed record StoredMessage(string Channel, string Ts, string? ThreadTs, JsonObject Message)
+{
+    /// <summary>The reply_id in the message's metadata, if it has one.</summary>
+    public string? ReplyId => (string?)Message["metadata"]?["event_payload"]?["reply_id"];
+}
+
 /// <summary>
-/// A loopback Slack: the Web API (chat.postMessage, chat.update, reactions.add/remove, users.info, auth.test,
-/// apps.connections.open), a Socket Mode WebSocket server (hello, envelopes, acks, redelivery of late-acked
-/// envelopes, disconnect frames) and response_url endpoints, all on Kestrel at 127.0.0.1:0.
+/// A loopback Slack: the Web API (chat.postMessage with message metadata, chat.update, conversations.history and
+/// conversations.replies over the stored messages, reactions.add/remove, users.info, auth.test, apps.connections.open),
+/// a Socket Mode WebSocket server (hello, envelopes, acks, redelivery of late-acked envelopes, disconnect frames) and
+/// response_url endpoints, all on Kestrel at 127.0.0.1:0. Faults: 429s, 5xx before or after a post was stored, slow
+/// or held posts.
 /// </summary>
 public sealed class SlackEmulator : IAsyncDisposable
 {
@@ -31,11 +40,15 @@ public sealed class SlackEmulator : IAsyncDisposable
     private readonly WebApplication _app;
     private readonly ConcurrentQueue<ApiCall> _calls = new();
     private readonly ConcurrentDictionary<string, int> _rateLimitNext = new();
-    private readonly ConcurrentDictionary<string, (int Count, int Status)> _failNext = new();
+    private readonly ConcurrentDictionary<string, (int Count, int Status, bool AfterStoring)> _failNext = new();
     private readonly ConcurrentDictionary<string, ConcurrentQueue<JsonObject>> _responses = new();
     private readonly List<Connection> _connections = [];
+    private readonly List<StoredMessage> _messages = [];
+    private readonly List<PostHold> _holds = [];
     private readonly Lock _gate = new();
     private int _ticket;
+    private long _lastTs;
+    private int _held;
 
     private SlackEmulator(WebApplication app) => _app = app;
 
@@ -58,6 +71,54 @@ public sealed class SlackEmulator : IAsyncDisposable
 
     public IReadOnlyList<ApiCall> Posts => Calls.Where(c => c.Method == "chat.postMessage" && c.Status == 200).ToArray();
 
+    /// <summary>Messages stored (posted) so far, in order; includes posts answered with a 5xx after being stored.</summary>
+    public IReadOnlyList<StoredMessage> Messages
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return [.. _messages];
+            }
+        }
+    }
+
+    /// <summary>How long every chat.postMessage and response_url post takes before it is handled (default none).</summary>
+    public TimeSpan PostLatency { get; set; }
+
+    /// <summary>Posts (chat.postMessage or response_url) waiting on a <see cref="HoldPosts"/> right now.</summary>
+    public int HeldPosts => Volatile.Read(ref _held);
+
+    /// <summary>
+    /// Holds every post (chat.postMessage body, or a response_url message) that matches until the returned handle is
+    /// disposed: a post that takes as long as the test wants, without timing.
+    /// </summary>
+    public IDisposable HoldPosts(Func<JsonObject, bool> which)
+    {
+        var hold = new PostHold(this, which);
+        lock (_gate)
+        {
+            _holds.Add(hold);
+        }
+
+        return hold;
+    }
+
+    /// <summary>The next <paramref name="count"/> response_url posts get 429 with Retry-After.</summary>
+    public void RateLimitNextResponses(int count) => _rateLimitNext[ResponseUrlKey] = count;
+
+    /// <summary>The next <paramref name="count"/> response_url posts get HTTP <paramref name="status"/>, before or after the message was kept.</summary>
+    public void FailNextResponses(int count, int status, bool afterStoring) => _failNext[ResponseUrlKey] = (count, status, afterStoring);
+
+    /// <summary>True when the bot acknowledged the envelope (on any connection).</summary>
+    public bool Acked(string envelopeId)
+    {
+        lock (_gate)
+        {
+            return _connections.Any(c => c.Acks.ContainsKey(envelopeId));
+        }
+    }
+
     public static async Task<SlackEmulator> StartAsync()
     {
         var builder = WebApplication.CreateSlimBuilder();
@@ -79,8 +140,12 @@ public sealed class SlackEmulator : IAsyncDisposable
     /// <summary>The next <paramref name="count"/> calls of a method get 429 with Retry-After.</summary>
     public void RateLimitNext(string method, int count) => _rateLimitNext[method] = count;
 
-    /// <summary>The next <paramref name="count"/> calls of a method get HTTP <paramref name="status"/> (a 5xx: Slack having trouble) without being handled.</summary>
-    public void FailNext(string method, int count, int status) => _failNext[method] = (count, status);
+    /// <summary>
+    /// The next <paramref name="count"/> calls of a method get HTTP <paramref name="status"/> (a 5xx: Slack having
+    /// trouble): without being handled, or (<paramref name="afterStoring"/>) after the post was stored, as when Slack
+    /// fails after doing the work.
+    /// </summary>
+    public void FailNext(string method, int count, int status, bool afterStoring = false) => _failNext[method] = (count, status, afterStoring);
 
     /// <summary>A response_url on this emulator.</summary>
     public string NewResponseUrl() => new Uri(Root, "response/" + Guid.NewGuid().ToString("N")).ToString();
@@ -266,6 +331,8 @@ public sealed class SlackEmulator : IAsyncDisposable
         }
     }
 
+    private const string ResponseUrlKey = "response_url";
+
     private async Task<IResult> ApiAsync(HttpContext context, string method)
     {
         var auth = context.Request.Headers.Authorization.ToString();
@@ -294,16 +361,33 @@ public sealed class SlackEmulator : IAsyncDisposable
             return Results.StatusCode((int)HttpStatusCode.TooManyRequests);
         }
 
+        var failAfter = 0;
         if (_failNext.TryGetValue(method, out var failure) && failure.Count > 0)
         {
-            _failNext[method] = (failure.Count - 1, failure.Status);
-            _calls.Enqueue(new ApiCall(method, body, auth, DateTimeOffset.UtcNow, failure.Status));
-            return Results.StatusCode(failure.Status);
+            _failNext[method] = (failure.Count - 1, failure.Status, failure.AfterStoring);
+            if (!failure.AfterStoring)
+            {
+                _calls.Enqueue(new ApiCall(method, body, auth, DateTimeOffset.UtcNow, failure.Status));
+                return Results.StatusCode(failure.Status);
+            }
+
+            failAfter = failure.Status;
         }
 
-        var call = new ApiCall(method, body, auth, DateTimeOffset.UtcNow, 200);
+        if (method == "chat.postMessage")
+        {
+            await DelayOrHoldAsync(body);
+        }
+
+        var call = new ApiCall(method, body, auth, DateTimeOffset.UtcNow, failAfter == 0 ? 200 : failAfter);
         _calls.Enqueue(call);
         CallObserver?.Invoke(call);
+        var result = Handle(method, body, auth);
+        return failAfter == 0 ? result : Results.StatusCode(failAfter);
+    }
+
+    private IResult Handle(string method, JsonObject body, string auth)
+    {
         if (method == "apps.connections.open")
         {
             if (!auth.StartsWith("Bearer xapp-", StringComparison.Ordinal))
@@ -333,15 +417,171 @@ public sealed class SlackEmulator : IAsyncDisposable
 
                 return Results.Json(new { ok = true, user = new { id = user, name = user, is_admin = flags.Admin, is_owner = flags.Owner, is_primary_owner = false, is_bot = false } });
             case "chat.postMessage":
+                if ((ValidateMessage(body) ?? ValidateMetadata(body["metadata"])) is { } postError)
+                {
+                    return Results.Json(new { ok = false, error = postError });
+                }
+
+                return Results.Json(new { ok = true, channel = (string?)body["channel"], ts = Store(body) });
             case "chat.update":
                 return Results.Json(ValidateMessage(body) is { } error
                     ? new { ok = false, error }
-                    : (object)new { ok = true, channel = (string?)body["channel"], ts = $"{DateTimeOffset.UtcNow.ToUnixTimeSeconds()}.{Random.Shared.Next(100000, 999999)}" });
+                    : (object)new { ok = true, channel = (string?)body["channel"], ts = (string?)body["ts"] });
+            case "conversations.history":
+            case "conversations.replies":
+                return Conversation(method, body);
             case "reactions.add":
             case "reactions.remove":
                 return Results.Json(new { ok = true });
             default:
                 return Results.Json(new { ok = false, error = "unknown_method" });
+        }
+    }
+
+    /// <summary>Keeps a posted message as Slack would show it to the bot (bot_id, bot_message), with a new unique ts.</summary>
+    private string Store(JsonObject body)
+    {
+        var channel = (string)body["channel"]!;
+        var threadTs = (string?)body["thread_ts"];
+        lock (_gate)
+        {
+            // Unique and increasing, like Slack's: seconds now, microseconds from a counter.
+            var micros = Math.Max(DateTimeOffset.UtcNow.ToUnixTimeSeconds() * 1_000_000, _lastTs + 1);
+            _lastTs = micros;
+            var ts = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{micros / 1_000_000}.{micros % 1_000_000:D6}");
+            var message = new JsonObject
+            {
+                ["type"] = "message",
+                ["subtype"] = "bot_message",
+                ["user"] = BotUserId,
+                ["bot_id"] = BotId,
+                ["text"] = (string?)body["text"] ?? "",
+                ["ts"] = ts,
+            };
+            if (threadTs is not null)
+            {
+                message["thread_ts"] = threadTs;
+            }
+
+            if (body["metadata"] is { } metadata)
+            {
+                message["metadata"] = metadata is JsonValue ? JsonNode.Parse((string)metadata!) : metadata.DeepClone();
+            }
+
+            _messages.Add(new StoredMessage(channel, ts, threadTs, message));
+            return ts;
+        }
+    }
+
+    /// <summary>
+    /// conversations.history (top-level messages, newest first) and conversations.replies (the thread: its parent,
+    /// if stored, then the replies, oldest first), from <c>oldest</c> (inclusive when asked), <c>limit</c> per page
+    /// with an offset cursor. Metadata is returned in full only with <c>include_all_metadata</c>, else only its event_type.
+    /// </summary>
+    private IResult Conversation(string method, JsonObject body)
+    {
+        var channel = (string?)body["channel"];
+        if (string.IsNullOrEmpty(channel))
+        {
+            return Results.Json(new { ok = false, error = "channel_not_found" });
+        }
+
+        var replies = method == "conversations.replies";
+        var thread = (string?)body["ts"];
+        if (replies && string.IsNullOrEmpty(thread))
+        {
+            return Results.Json(new { ok = false, error = "thread_not_found" });
+        }
+
+        var oldest = decimal.TryParse((string?)body["oldest"], System.Globalization.NumberStyles.Number, System.Globalization.CultureInfo.InvariantCulture, out var o) ? o : 0m;
+        var inclusive = Flag(body["inclusive"]);
+        var all = Flag(body["include_all_metadata"]);
+        var limit = int.TryParse((string?)body["limit"], out var l) && l > 0 ? l : 100;
+        var offset = int.TryParse((string?)body["cursor"], out var c) ? c : 0;
+        List<StoredMessage> found;
+        lock (_gate)
+        {
+            found = replies
+                ? [.. _messages.Where(m => m.Channel == channel && (m.Ts == thread || m.ThreadTs == thread)).OrderBy(m => m.Ts == thread ? 0 : 1).ThenBy(m => Ts(m.Ts))]
+                : [.. _messages.Where(m => m.Channel == channel && (m.ThreadTs is null || m.ThreadTs == m.Ts)).OrderByDescending(m => Ts(m.Ts))];
+        }
+
+        found = [.. found.Where(m => (replies && m.Ts == thread) || (inclusive ? Ts(m.Ts) >= oldest : Ts(m.Ts) > oldest))];
+        var page = found.Skip(offset).Take(limit).Select(m =>
+        {
+            var copy = m.Message.DeepClone().AsObject();
+            if (!all && copy["metadata"] is JsonObject metadata)
+            {
+                copy["metadata"] = new JsonObject { ["event_type"] = metadata["event_type"]?.DeepClone() };
+            }
+
+            return copy;
+        }).ToList();
+        var more = offset + limit < found.Count;
+        var response = new JsonObject
+        {
+            ["ok"] = true,
+            ["messages"] = new JsonArray([.. page]),
+            ["has_more"] = more,
+            ["response_metadata"] = new JsonObject { ["next_cursor"] = more ? (offset + limit).ToString(System.Globalization.CultureInfo.InvariantCulture) : "" },
+        };
+        return Results.Content(response.ToJsonString(), "application/json");
+    }
+
+    private static decimal Ts(string ts) => decimal.Parse(ts, System.Globalization.CultureInfo.InvariantCulture);
+
+    private static bool Flag(JsonNode? value) => (string?)value is "true" or "1" || (value is JsonValue v && v.TryGetValue<bool>(out var b) && b);
+
+    /// <summary>Message metadata: an object (or its JSON as a string) with an event_type of a-z, then letters, digits and _, and an object event_payload.</summary>
+    private static string? ValidateMetadata(JsonNode? metadata)
+    {
+        if (metadata is null)
+        {
+            return null;
+        }
+
+        JsonNode? parsed;
+        try
+        {
+            parsed = metadata is JsonValue value && value.TryGetValue<string>(out var text) ? JsonNode.Parse(text) : metadata;
+        }
+        catch (JsonException)
+        {
+            return "invalid_metadata_format";
+        }
+
+        if (parsed is not JsonObject obj || (string?)obj["event_type"] is not { Length: > 0 } type || obj["event_payload"] is not JsonObject)
+        {
+            return "invalid_metadata_format";
+        }
+
+        return type[0] is >= 'a' and <= 'z' && type.All(ch => char.IsAsciiLetterOrDigit(ch) || ch == '_') ? null : "invalid_metadata_schema";
+    }
+
+    private async Task DelayOrHoldAsync(JsonObject body)
+    {
+        if (PostLatency > TimeSpan.Zero)
+        {
+            await Task.Delay(PostLatency);
+        }
+
+        PostHold? hold;
+        lock (_gate)
+        {
+            hold = _holds.FirstOrDefault(h => !h.Released && h.Matches(body));
+        }
+
+        if (hold is not null)
+        {
+            Interlocked.Increment(ref _held);
+            try
+            {
+                await hold.Task;
+            }
+            finally
+            {
+                Interlocked.Decrement(ref _held);
+            }
         }
     }
 
@@ -398,6 +638,28 @@ public sealed class SlackEmulator : IAsyncDisposable
 
         using var reader = new StreamReader(context.Request.Body, Encoding.UTF8);
         var message = JsonNode.Parse(await reader.ReadToEndAsync())!.AsObject();
+        if (_rateLimitNext.TryGetValue(ResponseUrlKey, out var left) && left > 0)
+        {
+            _rateLimitNext[ResponseUrlKey] = left - 1;
+            context.Response.Headers.RetryAfter = RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            ResponseErrors.Enqueue("429");
+            return Results.StatusCode((int)HttpStatusCode.TooManyRequests);
+        }
+
+        var failAfter = 0;
+        if (_failNext.TryGetValue(ResponseUrlKey, out var failure) && failure.Count > 0)
+        {
+            _failNext[ResponseUrlKey] = (failure.Count - 1, failure.Status, failure.AfterStoring);
+            ResponseErrors.Enqueue(failure.Status.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            if (!failure.AfterStoring)
+            {
+                return Results.StatusCode(failure.Status);
+            }
+
+            failAfter = failure.Status;
+        }
+
+        await DelayOrHoldAsync(message);
         if (ValidateContent(message) is { } error)
         {
             ResponseErrors.Enqueue(error);
@@ -405,7 +667,7 @@ public sealed class SlackEmulator : IAsyncDisposable
         }
 
         queue.Enqueue(message);
-        return Results.Ok();
+        return failAfter == 0 ? Results.Ok() : Results.StatusCode(failAfter);
     }
 
     private async Task LinkAsync(HttpContext context)
@@ -441,6 +703,28 @@ public sealed class SlackEmulator : IAsyncDisposable
     {
         await _app.StopAsync();
         await _app.DisposeAsync();
+    }
+
+    /// <summary>A hold on matching posts; disposing it lets them through.</summary>
+    private sealed class PostHold(SlackEmulator owner, Func<JsonObject, bool> which) : IDisposable
+    {
+        private readonly TaskCompletionSource _released = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public Task Task => _released.Task;
+
+        public bool Released => _released.Task.IsCompleted;
+
+        public bool Matches(JsonObject body) => which(body);
+
+        public void Dispose()
+        {
+            lock (owner._gate)
+            {
+                owner._holds.Remove(this);
+            }
+
+            _released.TrySetResult();
+        }
     }
 
     private sealed class Connection(int id, WebSocket socket)
