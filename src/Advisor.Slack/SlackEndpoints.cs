@@ -55,6 +55,18 @@ public static partial class SlackEndpoints
 
     private static async Task<IResult> EventsAsync(HttpContext context)
     {
+        try
+        {
+            return await ReadEventAsync(context).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (JsonPayload.IsUnreadable(ex))
+        {
+            return Refuse(context, Events, "the body holds a value of the wrong kind, or text that is not valid Unicode", StatusCodes.Status400BadRequest);
+        }
+    }
+
+    private static async Task<IResult> ReadEventAsync(HttpContext context)
+    {
         var (body, refusal) = await ReadVerifiedAsync(context, Events, Json).ConfigureAwait(false);
         if (refusal is not null)
         {
@@ -138,9 +150,9 @@ public static partial class SlackEndpoints
                 using var payload = JsonDocument.Parse(raw.ToString());
                 type = SlackEventEnvelope.Str(payload.RootElement, "type") ?? "-";
             }
-            catch (JsonException)
+            catch (Exception ex) when (JsonPayload.IsUnreadable(ex))
             {
-                return Refuse(context, Interactivity, "the payload is not JSON", StatusCodes.Status400BadRequest);
+                return Refuse(context, Interactivity, "the payload is not JSON, or holds a value of the wrong kind", StatusCodes.Status400BadRequest);
             }
         }
 

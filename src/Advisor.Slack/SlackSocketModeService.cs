@@ -218,6 +218,19 @@ public sealed partial class SlackSocketModeService(
     /// <summary>Handles one frame; returns the ack to send, if any, and the end reason a disconnect frame asks for.</summary>
     internal (JsonObject? Ack, Ending? End, bool Hello) OnFrame(JsonElement frame)
     {
+        try
+        {
+            return ReadFrame(frame);
+        }
+        catch (Exception ex) when (JsonPayload.IsUnreadable(ex))
+        {
+            Log.UnreadableFrame(Logger); // a value of the wrong kind: dropped unacknowledged (Slack may send it again), the connection goes on
+            return (null, null, false);
+        }
+    }
+
+    private (JsonObject? Ack, Ending? End, bool Hello) ReadFrame(JsonElement frame)
+    {
         var type = SlackEventEnvelope.Str(frame, "type");
         if (type == "hello")
         {
@@ -407,6 +420,9 @@ public sealed partial class SlackSocketModeService(
 
     private static partial class Log
     {
+        [LoggerMessage(1199, LogLevel.Warning, "Slack Socket Mode: a frame held a value of the wrong kind or text that is not valid Unicode; dropped")]
+        public static partial void UnreadableFrame(ILogger logger);
+
         [LoggerMessage(1501, LogLevel.Information, "Slack bot identified as user {UserId} (bot {BotId})")]
         public static partial void Identified(ILogger logger, string userId, string botId);
 

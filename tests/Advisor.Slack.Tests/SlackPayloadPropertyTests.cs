@@ -73,9 +73,9 @@ public sealed class SlackPayloadPropertyTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void Any_socket_mode_frame_is_acknowledged_ignored_or_refused_as_not_json_and_never_throws()
+    public async Task Any_socket_mode_frame_is_acknowledged_ignored_or_refused_as_not_json_and_never_throws()
     {
-        using var services = Adapter();
+        await using var services = Adapter();
         var socketMode = services.GetServices<IHostedService>().OfType<SlackSocketModeService>().Single();
         var known = new KnownCrashes();
 
@@ -109,6 +109,7 @@ public sealed class SlackPayloadPropertyTests(ITestOutputHelper output)
         }, iter: PropertyRuns.Iterations(3000), print: JsonGen.Show);
 
         known.Report(output);
+        Assert.Equal(0, known.Count); // fixed in the Slack adapter: no input may meet it any more
     }
 
     [Fact]
@@ -146,27 +147,28 @@ public sealed class SlackPayloadPropertyTests(ITestOutputHelper output)
         }, iter: PropertyRuns.Iterations(400), threads: 1, print: r => r.Item1 + " " + JsonGen.Show(r.Item3));
 
         known.Report(output);
+        Assert.Equal(0, known.Count); // fixed in the Slack adapter: no input may meet it any more
     }
 
     /// <summary>
     /// Minimal inputs of the crash the properties found (see <see cref="KnownAdapterCrash"/>), as Socket Mode frames:
     /// <see cref="SlackSocketModeService.OnFrame"/> throws, and the connection's receive loop does not catch it.
     /// </summary>
-    [Theory(Skip = KnownAdapterCrash.Reason)]
+    [Theory] // found by the properties before the adapter guarded its payload reading (JsonPayload.IsUnreadable)
     [InlineData("[]")]                                                                                   // a frame that is not an object
     [InlineData("""{"type":"\udc00"}""")]                                                              // a lone surrogate in a string
     [InlineData("""{"type":"events_api","envelope_id":"e1","retry_attempt":1.5}""")]                   // retry_attempt not an int
     [InlineData("""{"type":"events_api","envelope_id":"e1","payload":{"type":"event_callback","event":{"type":1}}}""")] // event type not a string
-    public void Known_crash_socket_mode_frames_are_handled(string frame)
+    public async Task Known_crash_socket_mode_frames_are_handled(string frame)
     {
-        using var services = Adapter();
+        await using var services = Adapter();
         var socketMode = services.GetServices<IHostedService>().OfType<SlackSocketModeService>().Single();
         using var document = JsonDocument.Parse(frame);
         socketMode.OnFrame(document.RootElement);
     }
 
     /// <summary>The same as HTTP bodies of /slack/events: each gets 500 today instead of 200 (or 400).</summary>
-    [Theory(Skip = KnownAdapterCrash.Reason)]
+    [Theory]
     [InlineData("[]")]
     [InlineData("1")]
     [InlineData("""{"type":"\udc00"}""")]

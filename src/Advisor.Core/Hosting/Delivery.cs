@@ -17,10 +17,13 @@ public enum SendResult
 
 /// <summary>How <see cref="Delivery"/> retries.</summary>
 /// <param name="Attempts">Sends at most this many times.</param>
-/// <param name="Backoff">Wait before the second attempt; doubled for each further one.</param>
-public sealed record DeliveryOptions(int Attempts = 3, TimeSpan? Backoff = null)
+/// <param name="Backoff">Wait before the second attempt; doubled for each further one, up to <paramref name="MaxBackoff"/>.</param>
+/// <param name="MaxBackoff">The longest wait between two attempts (default 30 s).</param>
+public sealed record DeliveryOptions(int Attempts = 3, TimeSpan? Backoff = null, TimeSpan? MaxBackoff = null)
 {
     public TimeSpan FirstBackoff => Backoff ?? TimeSpan.FromSeconds(1);
+
+    public TimeSpan LongestBackoff => MaxBackoff ?? TimeSpan.FromSeconds(30);
 }
 
 /// <summary>
@@ -88,7 +91,7 @@ public static partial class Delivery
             }
 
             await Task.Delay(backoff, time, cancellationToken).ConfigureAwait(false);
-            backoff *= 2;
+            backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, options.LongestBackoff.Ticks));
         }
     }
 

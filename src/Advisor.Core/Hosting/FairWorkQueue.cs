@@ -28,6 +28,7 @@ public sealed partial class FairWorkQueue : IAsyncDisposable
     private readonly ILogger _logger;
     private int _count;
     private bool _closed;
+    private int _disposed;
 
     /// <param name="workers">Items run at once (at most one per key).</param>
     /// <param name="capacity">Items waiting, in all.</param>
@@ -91,7 +92,7 @@ public sealed partial class FairWorkQueue : IAsyncDisposable
         }
 
         var finished = await Task.WhenAny(_idle.Task, Task.Delay(timeout)).ConfigureAwait(false) == _idle.Task;
-        if (!finished)
+        if (!finished && Volatile.Read(ref _disposed) == 0)
         {
             Log.DrainTimedOut(_logger, Count, timeout.TotalSeconds);
             await _abort.CancelAsync().ConfigureAwait(false);
@@ -109,6 +110,11 @@ public sealed partial class FairWorkQueue : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
         lock (_lock)
         {
             _closed = true;

@@ -9,6 +9,9 @@ internal sealed class KnownCrashes
     private readonly ConcurrentDictionary<string, byte[]> _shortest = new(StringComparer.Ordinal);
     private int _count;
 
+    /// <summary>How many inputs met the crash.</summary>
+    public int Count => Volatile.Read(ref _count);
+
     public void Add(byte[] input, Exception ex)
     {
         Interlocked.Increment(ref _count);
