@@ -7,10 +7,14 @@ using Microsoft.Extensions.Options;
 
 namespace Advisor.Discord;
 
-/// <summary>The Discord connection as a hosted service: registers the commands, then runs the gateway (unless interactions-only).</summary>
+/// <summary>
+/// The Discord connection as a hosted service: registers the commands, then runs the gateway (unless interactions-only).
+/// On stop, the work queue (shared with the HTTP interactions endpoint) is drained after the gateway has closed.
+/// </summary>
 internal sealed partial class DiscordBotService(
     CommandRegistrar registrar,
     DiscordGatewayClient gateway,
+    DiscordWorkQueue work,
     DiscordStatus status,
     IOptions<DiscordOptions> options,
     ILogger<DiscordBotService> logger) : BackgroundService
@@ -47,6 +51,12 @@ internal sealed partial class DiscordBotService(
         }
 
         await gateway.RunAsync(stoppingToken);
+    }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken);
+        await work.DrainAsync().WaitAsync(cancellationToken);
     }
 
     private static partial class Log
