@@ -14,10 +14,11 @@ namespace Advisor.Discord.Rest;
 /// The Discord REST API (v10) as the bot uses it: bot authorization, a proper User-Agent, per-bucket rate limits
 /// from the X-RateLimit-* headers, 429 retry_after (route and global), and a stop on 401.
 /// <para>
-/// Retries: a 429 is waited out and sent again (Discord did nothing with it). A 5xx or a timeout is sent again only for
-/// the idempotent methods (GET, PUT, PATCH, DELETE: a repeat leaves the same state). A POST with an unclear outcome is
-/// never repeated here: it throws, and <see cref="DiscordDelivery"/> decides, by the one delivery policy, whether it
-/// certainly did not arrive (a nonce makes a repeat safe, a GET of the message tells) before sending it again.
+/// Retries: a 429 is waited out and sent again (Discord did nothing with it). A 5xx is sent again here only for GET and
+/// PUT (reads and the bulk overwrite of the commands: a repeat leaves the same state and posts nothing). Every call that
+/// posts, edits or deletes a message throws instead, and <see cref="DiscordDelivery"/> decides by the one delivery
+/// policy whether it certainly did not arrive (a nonce makes a repeat safe, GET <c>@original</c> tells) before sending
+/// it again — never blindly.
 /// </para>
 /// <para>
 /// Every value put into a path is one escaped segment (<see cref="Segment"/>); interaction tokens are checked first
@@ -240,8 +241,8 @@ internal sealed partial class DiscordRestClient
         }
     }
 
-    /// <summary>Methods whose repeat leaves the same state: retried after a 5xx. A POST is not (see the class notes).</summary>
-    private static bool Idempotent(HttpMethod method) => method != HttpMethod.Post;
+    /// <summary>Calls retried here after a 5xx: reads and the commands' bulk overwrite. Message calls are not (see the class notes).</summary>
+    private static bool Idempotent(HttpMethod method) => method == HttpMethod.Get || method == HttpMethod.Put;
 
     /// <summary>An HttpClient.Timeout (a cancellation that is not ours) becomes a <see cref="DiscordTimeoutException"/>.</summary>
     private static async Task<T> TimedAsync<T>(Func<Task<T>> call, string route, CancellationToken ct)
@@ -406,7 +407,7 @@ internal sealed partial class DiscordRestClient
         [LoggerMessage(101, LogLevel.Critical, "Discord answered {Route} with 401 Unauthorized: the bot token (Advisor:Discord:Token) is invalid or was reset. The Discord adapter stops; set a valid token and restart.")]
         public static partial void Unauthorized(ILogger logger, string route);
 
-        [LoggerMessage(102, LogLevel.Warning, "Discord answered {Route} with HTTP {Status}; retrying the idempotent call (attempt {Attempt})")]
+        [LoggerMessage(102, LogLevel.Warning, "Discord answered {Route} with HTTP {Status}; retrying the read or overwrite (attempt {Attempt})")]
         public static partial void ServerError(ILogger logger, string route, int status, int attempt);
     }
 }
