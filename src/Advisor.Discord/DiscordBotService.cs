@@ -56,13 +56,23 @@ internal sealed partial class DiscordBotService(
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
         await base.StopAsync(cancellationToken);
-        await work.DrainAsync().WaitAsync(cancellationToken);
+        try
+        {
+            await work.DrainAsync().WaitAsync(cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+            Log.DrainCut(logger, work.Count);
+        }
     }
 
     private static partial class Log
     {
         [LoggerMessage(700, LogLevel.Error, "Discord slash command registration failed ({Error}); the commands Discord already has stay in place")]
         public static partial void RegistrationFailed(ILogger logger, string error);
+
+        [LoggerMessage(702, LogLevel.Warning, "Discord: the host's shutdown timeout ended while {Count} queued items were unfinished")]
+        public static partial void DrainCut(ILogger logger, int count);
 
         [LoggerMessage(701, LogLevel.Information, "Discord: Advisor:Discord:UseGateway is false; serving interactions over HTTP only (no mentions or DMs)")]
         public static partial void InteractionsOnly(ILogger logger);
