@@ -16,6 +16,7 @@ namespace Advisor.Discord;
 /// <summary>The HTTP interactions endpoint (the app's "Interactions Endpoint URL").</summary>
 public static class DiscordEndpoints
 {
+    /// <summary>The path to enter, after the host's address, as the app's Interactions Endpoint URL.</summary>
     public const string InteractionsPath = "/discord/interactions";
 
     /// <summary>How long a repeated interaction waits for the first one's response (decided without I/O, so at once in practice).</summary>
