@@ -7,10 +7,14 @@ using Microsoft.Extensions.Options;
 
 namespace Advisor.Discord;
 
-/// <summary>The Discord connection as a hosted service: registers the commands, then runs the gateway (unless interactions-only).</summary>
+/// <summary>
+/// The Discord connection as a hosted service: registers the commands, then runs the gateway (unless interactions-only).
+/// On stop, the work queue (shared with the HTTP interactions endpoint) is drained after the gateway has closed.
+/// </summary>
 internal sealed partial class DiscordBotService(
     CommandRegistrar registrar,
     DiscordGatewayClient gateway,
+    DiscordWorkQueue work,
     DiscordStatus status,
     IOptions<DiscordOptions> options,
     ILogger<DiscordBotService> logger) : BackgroundService
@@ -49,10 +53,26 @@ internal sealed partial class DiscordBotService(
         await gateway.RunAsync(stoppingToken);
     }
 
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken);
+        try
+        {
+            await work.DrainAsync().WaitAsync(cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+            Log.DrainCut(logger, work.Count);
+        }
+    }
+
     private static partial class Log
     {
         [LoggerMessage(700, LogLevel.Error, "Discord slash command registration failed ({Error}); the commands Discord already has stay in place")]
         public static partial void RegistrationFailed(ILogger logger, string error);
+
+        [LoggerMessage(702, LogLevel.Warning, "Discord: the host's shutdown timeout ended while {Count} queued items were unfinished")]
+        public static partial void DrainCut(ILogger logger, int count);
 
         [LoggerMessage(701, LogLevel.Information, "Discord: Advisor:Discord:UseGateway is false; serving interactions over HTTP only (no mentions or DMs)")]
         public static partial void InteractionsOnly(ILogger logger);

@@ -54,6 +54,26 @@ public sealed class DiscordOptions : IValidatableObject
     [Range(1, 65536, ErrorMessage = "Advisor:Discord:ShardCount must be at least 1.")]
     public int ShardCount { get; set; } = 1;
 
+    /// <summary>Questions and commands worked on at once (at most one per channel).</summary>
+    [Range(1, 256, ErrorMessage = "Advisor:Discord:Workers must be between 1 and 256.")]
+    public int Workers { get; set; } = 8;
+
+    /// <summary>Questions and commands accepted and not yet answered, in all; beyond it, new ones get a "busy" reply.</summary>
+    [Range(1, 100_000, ErrorMessage = "Advisor:Discord:QueueCapacity must be between 1 and 100000.")]
+    public int QueueCapacity { get; set; } = 512;
+
+    /// <summary>Questions and commands waiting in one channel; beyond it, new ones there get a "busy" reply.</summary>
+    [Range(1, 100_000, ErrorMessage = "Advisor:Discord:QueuePerChannel must be between 1 and 100000.")]
+    public int QueuePerChannel { get; set; } = 32;
+
+    /// <summary>
+    /// The largest request body the HTTP interactions endpoint reads (default 128 KiB). Larger ones get 413 without
+    /// being read. Interactions for Advisor's commands are a few KB (an /ask of 4,000 characters is under 25 KB even
+    /// with every character escaped).
+    /// </summary>
+    [Range(4096, 1 << 20, ErrorMessage = "Advisor:Discord:MaxInteractionBodyBytes must be between 4096 and 1048576.")]
+    public int MaxInteractionBodyBytes { get; set; } = 128 * 1024;
+
     /// <summary>True when the configuration has an "Advisor:Discord" section (the host adds the adapter only then).</summary>
     public static bool IsConfigured(IConfiguration configuration) => configuration.GetSection(SectionName).Exists();
 

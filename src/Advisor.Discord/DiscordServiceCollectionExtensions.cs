@@ -47,6 +47,8 @@ public static class DiscordServiceCollectionExtensions
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<AdvisorMetrics>(),
             sp.GetRequiredService<ILogger<DiscordRestClient>>()));
+        services.TryAddSingleton<DiscordDelivery>();
+        services.TryAddSingleton<DiscordWorkQueue>();
         services.AddSingleton<IDiscordCommandModule, AskModule>();
         services.AddSingleton<IDiscordCommandModule, CompareModule>();
         services.AddSingleton<IDiscordCommandModule, RolesModule>();

@@ -39,6 +39,7 @@ internal sealed class AdapterHarness : IAsyncDisposable
             InvalidSessionDelayMin = TimeSpan.Zero,
             InvalidSessionDelayMax = TimeSpan.FromMilliseconds(20),
             ReconnectDelay = TimeSpan.FromMilliseconds(50),
+            DeliveryBackoff = TimeSpan.FromMilliseconds(20),
         });
         services.AddAdvisorCore(Configuration);
         services.AddDiscordAdapter(Configuration);

@@ -247,7 +247,7 @@ public sealed class GatewayTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public async Task A_user_over_the_question_limit_gets_a_polite_reply_and_a_thread_is_opened_when_configured()
+    public async Task A_user_over_the_question_limit_gets_a_polite_reply_in_the_channel_and_a_thread_is_opened_only_for_an_answer()
     {
         await using var emulator = await DiscordEmulator.StartAsync();
         await using var adapter = new AdapterHarness(emulator, new() { ["Advisor:Conversations:QuestionsPerUserPerMinute"] = "1", ["Advisor:Discord:CreateThreads"] = "true" });
@@ -258,9 +258,12 @@ public sealed class GatewayTests(ITestOutputHelper output)
         await c.DispatchAsync("MESSAGE_CREATE", 2, Mention("7001", ChannelId, "What skills does an AI Architect need?"));
         await SeenAsync(emulator, r => r.Method == "POST" && r.Path == "/api/v10/channels/7001/messages", "the answer in thread 7001");
         await c.DispatchAsync("MESSAGE_CREATE", 3, Mention("7002", ChannelId, "What does an AI Scientist do?"));
-        var refusal = (await SeenAsync(emulator, r => r.Method == "POST" && r.Path == "/api/v10/channels/7002/messages", "the refusal in thread 7002")).Single();
 
+        // The refusal is decided on intake, before any thread: it replies to the question in its channel.
+        var refusal = Assert.Single(await ReplyAsync(emulator, "7002"));
+        Assert.Equal($"/api/v10/channels/{ChannelId}/messages", refusal.Path);
         Assert.Contains(emulator.Requests, r => r.Path == $"/api/v10/channels/{ChannelId}/messages/7001/threads");
+        Assert.DoesNotContain(emulator.Requests, r => r.Path.EndsWith("/7002/threads", StringComparison.Ordinal));
         Assert.Contains("try again in", refusal.Body!["content"]!.GetValue<string>(), StringComparison.Ordinal);
         Assert.Empty(emulator.Violations);
     }
@@ -393,7 +396,8 @@ public sealed class GatewayTests(ITestOutputHelper output)
         await using var emulator = await DiscordEmulator.StartAsync();
         await using var adapter = new AdapterHarness(
             emulator,
-            settings: new GatewaySettings { DispatchWorkers = 2, DrainTimeout = TimeSpan.FromSeconds(60), ReconnectDelay = TimeSpan.FromMilliseconds(50) },
+            new() { ["Advisor:Discord:Workers"] = "2" },
+            settings: new GatewaySettings { DrainTimeout = TimeSpan.FromSeconds(60), ReconnectDelay = TimeSpan.FromMilliseconds(50) },
             configure: AdapterHarness.UseGatedAdvisor);
         foreach (var q in questions)
         {

@@ -20,34 +20,16 @@ namespace Advisor.Discord.Tests;
 public sealed class InteractionEndpointTests : IAsyncLifetime
 {
     private DiscordEmulator _emulator = null!;
-    private WebApplication _host = null!;
-    private HttpClient _client = null!;
+    private InteractionHost _host = null!;
 
     public async Task InitializeAsync()
     {
         _emulator = await DiscordEmulator.StartAsync();
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        builder.Configuration.AddConfiguration(AdapterHarness.Config(_emulator, new()
-        {
-            ["Advisor:Discord:UseGateway"] = "false",
-            ["Advisor:Discord:AdminRoleIds:0"] = "888000000000000001",
-        }));
-        builder.Services.AddSingleton(new GatewaySettings());
-        builder.Services.AddAdvisorCore(builder.Configuration);
-        builder.Services.AddDiscordAdapter(builder.Configuration);
-        _host = builder.Build();
-        _host.MapDiscordEndpoints();
-        await _host.StartAsync();
-        var url = _host.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        _client = new HttpClient { BaseAddress = new Uri(url) };
+        _host = await InteractionHost.StartAsync(_emulator);
     }
 
     public async Task DisposeAsync()
     {
-        _client.Dispose();
-        await _host.StopAsync();
         await _host.DisposeAsync();
         await _emulator.DisposeAsync();
     }
@@ -58,37 +40,11 @@ public sealed class InteractionEndpointTests : IAsyncLifetime
         return _emulator.Requests.Single(match);
     }
 
-    private static string Sign(string timestamp, byte[] body)
-    {
-        var signer = new Ed25519Signer();
-        signer.Init(true, new Ed25519PrivateKeyParameters(Convert.FromHexString(AdapterHarness.PrivateSeedHex)));
-        var message = Encoding.UTF8.GetBytes(timestamp).Concat(body).ToArray();
-        signer.BlockUpdate(message, 0, message.Length);
-        return Convert.ToHexStringLower(signer.GenerateSignature());
-    }
+    private Task<HttpResponseMessage> PostAsync(string json, string? signature = null, string timestamp = "1700000000") =>
+        _host.PostAsync(json, signature, timestamp);
 
-    private async Task<HttpResponseMessage> PostAsync(string json, string? signature = null, string timestamp = "1700000000")
-    {
-        var body = Encoding.UTF8.GetBytes(json);
-        using var request = new HttpRequestMessage(HttpMethod.Post, DiscordEndpoints.InteractionsPath) { Content = new ByteArrayContent(body) };
-        request.Content.Headers.ContentType = new("application/json");
-        request.Headers.Add("X-Signature-Timestamp", timestamp);
-        request.Headers.Add("X-Signature-Ed25519", signature ?? Sign(timestamp, body));
-        return await _client.SendAsync(request);
-    }
-
-    private static string Command(string name, JsonArray options, string permissions = "0", string id = "786008729715212338") => new JsonObject
-    {
-        ["id"] = id,
-        ["application_id"] = DiscordEmulator.ApplicationId,
-        ["type"] = 2,
-        ["token"] = "tok-" + id,
-        ["version"] = 1,
-        ["guild_id"] = "290926798626357999",
-        ["channel_id"] = "645027906669510667",
-        ["member"] = new JsonObject { ["user"] = new JsonObject { ["id"] = "53908232506183680", ["username"] = "Mason" }, ["roles"] = new JsonArray(), ["permissions"] = permissions },
-        ["data"] = new JsonObject { ["id"] = "1", ["name"] = name, ["type"] = 1, ["options"] = options },
-    }.ToJsonString();
+    private static string Command(string name, JsonArray options, string permissions = "0", string id = "786008729715212338") =>
+        InteractionHost.Command(name, options, permissions, id).ToJsonString();
 
     [Fact]
     public async Task The_documented_ping_vector_is_accepted_and_answered_with_pong()
@@ -114,7 +70,7 @@ public sealed class InteractionEndpointTests : IAsyncLifetime
     [Fact]
     public async Task Compare_autocomplete_returns_catalog_roles()
     {
-        var advisor = _host.Services.GetRequiredService<IAdvisor>();
+        var advisor = _host.App.Services.GetRequiredService<IAdvisor>();
         var catalog = advisor.Roles().Select(r => r.Name).ToHashSet();
         var fragment = advisor.Roles()[0].Name[..3];
         var body = new JsonObject
@@ -179,7 +135,7 @@ public sealed class InteractionEndpointTests : IAsyncLifetime
         Assert.Equal(64, followup.Body!["flags"]!.GetValue<int>());
 
         // The core's message as it is: what is wrong, and the known roles once.
-        var expected = _host.Services.GetRequiredService<IAdvisor>().Compare("Underwater Basket Weaver", "AI Architect").Error!;
+        var expected = _host.App.Services.GetRequiredService<IAdvisor>().Compare("Underwater Basket Weaver", "AI Architect").Error!;
         var content = followup.Body!["content"]!.GetValue<string>();
         Assert.Equal(expected, content);
         Assert.Single(System.Text.RegularExpressions.Regex.Matches(content, "Known roles"));
@@ -191,7 +147,7 @@ public sealed class InteractionEndpointTests : IAsyncLifetime
     public async Task Commands_are_registered_once_by_bulk_overwrite_and_not_again_when_unchanged()
     {
         await SeenAsync(r => r.Method == "PUT", "the command registration");
-        var registrar = _host.Services.GetRequiredService<Advisor.Discord.Interactions.CommandRegistrar>();
+        var registrar = _host.App.Services.GetRequiredService<Advisor.Discord.Interactions.CommandRegistrar>();
         Assert.False(await registrar.EnsureAsync(CancellationToken.None));
         Assert.Single(_emulator.Requests, r => r.Method == "PUT");
         var reload = _emulator.Commands.Values.Single()!.AsArray().Single(c => c!["name"]!.GetValue<string>() == "reload")!;

@@ -31,7 +31,9 @@ public sealed class RestAndFormatTests(ITestOutputHelper output)
 
         var wait = Assert.Single(waits.GetMeasurementSnapshot());
         Assert.Equal("discord", wait.Tags["platform"]);
-        Assert.InRange(wait.Value, 200, 400); // milliseconds: the 0.3 s retry_after
+        // Milliseconds: what was left of the 0.3 s retry_after when the request was held (less on a loaded machine, as
+        // time passes between the 429 and the wait; never more, give or take a millisecond of rounding).
+        Assert.InRange(wait.Value, 1, 302);
     }
 
     [Fact]

@@ -18,6 +18,7 @@ internal sealed partial class DiscordGatewayClient(
     DiscordRestClient rest,
     IWebSocketFactory sockets,
     IEnumerable<IGatewayDispatchHandler> handlers,
+    DiscordWorkQueue work,
     DiscordIdentity identity,
     DiscordStatus status,
     IOptions<DiscordOptions> options,
@@ -51,25 +52,29 @@ internal sealed partial class DiscordGatewayClient(
     }
 
     /// <summary>
-    /// Runs connections until cancelled or stopped by a fatal close code or a 401. Dispatches run on a bounded worker
-    /// queue; on the way out, queued and running work gets <see cref="GatewaySettings.DrainTimeout"/> to finish.
+    /// Runs connections until cancelled or stopped by a fatal close code or a 401. Dispatches are taken in on the
+    /// receive loop and their work queued (<see cref="DiscordWorkQueue"/>); on shutdown, queued and running work gets
+    /// <see cref="GatewaySettings.DrainTimeout"/> to finish.
     /// </summary>
     public async Task RunAsync(CancellationToken cancellationToken)
     {
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, status.Stopped);
-        await using var queue = new DispatchQueue(settings.DispatchWorkers, settings.DispatchQueueCapacity, status.Stopped, logger);
         try
         {
-            await ConnectLoopAsync(queue, linked.Token);
+            await ConnectLoopAsync(linked.Token);
         }
         finally
         {
-            await queue.DrainAsync(settings.DrainTimeout);
+            if (cancellationToken.IsCancellationRequested)
+            {
+                await work.DrainAsync();
+            }
+
             status.Set(false, "disconnected");
         }
     }
 
-    private async Task ConnectLoopAsync(DispatchQueue queue, CancellationToken ct)
+    private async Task ConnectLoopAsync(CancellationToken ct)
     {
         var backoff = settings.ReconnectDelay;
         var lastWasPrompt = false;
@@ -82,7 +87,7 @@ internal sealed partial class DiscordGatewayClient(
             {
                 var resume = _sessionId is not null && _resumeUrl is not null;
                 var url = resume ? _resumeUrl! : await GatewayUrlForIdentifyAsync(ct);
-                (next, fatal) = await RunConnectionAsync(WithQuery(url), resume, queue, ct);
+                (next, fatal) = await RunConnectionAsync(WithQuery(url), resume, ct);
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested)
             {
@@ -216,7 +221,7 @@ internal sealed partial class DiscordGatewayClient(
         public volatile bool Zombie;
     }
 
-    private async Task<(Next, string?)> RunConnectionAsync(Uri uri, bool resume, DispatchQueue queue, CancellationToken ct)
+    private async Task<(Next, string?)> RunConnectionAsync(Uri uri, bool resume, CancellationToken ct)
     {
         status.Set(false, resume ? "resuming" : "connecting");
         Log.Connecting(logger, uri.GetLeftPart(UriPartial.Path), resume);
@@ -236,7 +241,7 @@ internal sealed partial class DiscordGatewayClient(
                     var received = await ReceiveAsync(socket, buffer, cts.Token);
                     if (received)
                     {
-                        var next = await OnPayloadAsync(c, buffer.WrittenMemory, resume, queue, h => heartbeat = h);
+                        var next = await OnPayloadAsync(c, buffer.WrittenMemory, resume, h => heartbeat = h);
                         if (next is { } n)
                         {
                             return (n, null);
@@ -334,7 +339,7 @@ internal sealed partial class DiscordGatewayClient(
         }
     }
 
-    private async Task<Next?> OnPayloadAsync(Connection c, ReadOnlyMemory<byte> bytes, bool resume, DispatchQueue queue, Action<Task> startedHeartbeat)
+    private async Task<Next?> OnPayloadAsync(Connection c, ReadOnlyMemory<byte> bytes, bool resume, Action<Task> startedHeartbeat)
     {
         using var doc = JsonDocument.Parse(bytes);
         var root = doc.RootElement;
@@ -406,9 +411,9 @@ internal sealed partial class DiscordGatewayClient(
                     status.Set(true, "connected");
                 }
 
-                await DispatchAsync(queue, name, data, c.Cts.Token);
+                Dispatch(name, data);
 
-                // Only a queued event counts as received: one lost to a dropped connection is replayed by the resume.
+                // Only an event taken in counts as received: one lost to a dropped connection is replayed by the resume.
                 if (root.TryGetProperty("s", out var s) && s.ValueKind == JsonValueKind.Number)
                 {
                     _sequence = s.GetInt64();
@@ -420,13 +425,24 @@ internal sealed partial class DiscordGatewayClient(
         }
     }
 
-    private async Task DispatchAsync(DispatchQueue queue, string name, JsonElement data, CancellationToken ct)
+    private void Dispatch(string name, JsonElement data)
     {
         foreach (var handler in _handlers)
         {
-            if (handler.Handles(name))
+            if (!handler.Handles(name))
             {
-                await queue.EnqueueAsync(handler, name, data, ct);
+                continue;
+            }
+
+            try
+            {
+                handler.Accept(name, data);
+            }
+#pragma warning disable CA1031 // one event the bot cannot take must not end the connection
+            catch (Exception ex)
+#pragma warning restore CA1031
+            {
+                Log.HandlerFailed(logger, name, ex);
             }
         }
     }
@@ -564,6 +580,9 @@ internal sealed partial class DiscordGatewayClient(
 
         [LoggerMessage(211, LogLevel.Warning, "Discord gateway: connection dropped ({Error})")]
         public static partial void Dropped(ILogger logger, string error);
+
+        [LoggerMessage(212, LogLevel.Error, "Discord gateway: taking in {Event} failed")]
+        public static partial void HandlerFailed(ILogger logger, string @event, Exception exception);
 
         [LoggerMessage(213, LogLevel.Warning, "Discord gateway: outbound limit reached; waiting {WaitMs:0} ms")]
         public static partial void OutboundThrottled(ILogger logger, double waitMs);

@@ -1,6 +1,6 @@
 namespace Advisor.Discord.Gateway;
 
-/// <summary>Gateway timings that are protocol facts in production and shortened in tests.</summary>
+/// <summary>The adapter's timings (gateway, delivery, shutdown): protocol facts or sensible values in production, shortened in tests.</summary>
 internal sealed class GatewaySettings
 {
     /// <summary>Events per window the client allows itself (Discord closes the socket above 120 per 60 s).</summary>
@@ -24,12 +24,18 @@ internal sealed class GatewaySettings
     /// <summary>The largest payload the client sends (Discord closes with 4002 above 4096 bytes).</summary>
     public int MaxPayloadBytes { get; set; } = 4096;
 
-    /// <summary>How many dispatches (answers, commands) run at once.</summary>
-    public int DispatchWorkers { get; set; } = 8;
-
-    /// <summary>Dispatches waiting for a worker; when full, the receive loop waits (nothing is dropped).</summary>
-    public int DispatchQueueCapacity { get; set; } = 512;
-
-    /// <summary>On shutdown, how long queued and running dispatches may take to finish before they are cancelled.</summary>
+    /// <summary>
+    /// When the adapter stops, how long queued and running work may still take to finish before it is cancelled. (The
+    /// host has already waited for every accepted question's reply by then, within its shutdown timeout.)
+    /// </summary>
     public TimeSpan DrainTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Sends of one reply at most (the delivery policy; see <c>DiscordDelivery</c>).</summary>
+    public int DeliveryAttempts { get; set; } = 3;
+
+    /// <summary>The wait before a reply's second attempt; doubled for each further one.</summary>
+    public TimeSpan DeliveryBackoff { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>At most one "busy, ask again" reply per channel in this time (the other refused messages get none).</summary>
+    public TimeSpan BusyNoticeInterval { get; set; } = TimeSpan.FromSeconds(30);
 }

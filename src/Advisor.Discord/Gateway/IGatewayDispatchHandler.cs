@@ -2,12 +2,16 @@ using System.Text.Json;
 
 namespace Advisor.Discord.Gateway;
 
-/// <summary>Receives gateway dispatches (op 0) by event name; handlers run off the receive loop.</summary>
+/// <summary>Receives gateway dispatches (op 0) by event name.</summary>
 internal interface IGatewayDispatchHandler
 {
     bool Handles(string eventName);
 
-    Task HandleAsync(string eventName, JsonElement data, CancellationToken cancellationToken);
+    /// <summary>
+    /// Takes one dispatch, on the gateway's receive loop: decides at once, without waiting on I/O (which would hold up
+    /// the heartbeat ACKs behind it), and queues any work (<see cref="DiscordWorkQueue"/>).
+    /// </summary>
+    void Accept(string eventName, JsonElement data);
 }
 
 /// <summary>Who the bot is, learned from READY (or configured for interactions-only mode).</summary>

@@ -8,7 +8,7 @@ using Microsoft.Extensions.Options;
 namespace Advisor.Discord.Interactions;
 
 /// <summary>/ask question</summary>
-internal sealed class AskModule(IAdvisor advisor, ConversationMemory memory, UserRateLimiter limiter) : IDiscordCommandModule
+internal sealed class AskModule(IAdvisor advisor, ConversationMemory memory, UserRateLimiter limiter, AdvisorMetrics metrics) : IDiscordCommandModule
 {
     public bool Ephemeral => false;
 
@@ -26,7 +26,14 @@ internal sealed class AskModule(IAdvisor advisor, ConversationMemory memory, Use
             return problem;
         }
 
-        return limiter.TryAcquire("discord:" + context.UserId, out var retryAfter) ? null : limiter.Refusal(retryAfter);
+        // A slash command must be answered, so every refused one gets the (ephemeral) notice.
+        if (limiter.TryAcquire("discord:" + context.UserId, out var retryAfter))
+        {
+            return null;
+        }
+
+        metrics.Refused("discord", "rate_limited");
+        return limiter.Refusal(retryAfter);
     }
 
     public async Task<IReadOnlyList<DiscordMessagePayload>> ExecuteAsync(InteractionContext context, CancellationToken cancellationToken)

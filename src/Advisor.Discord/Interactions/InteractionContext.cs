@@ -1,86 +1,302 @@
+using System.Globalization;
 using System.Numerics;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using Advisor.Discord.Messages;
 using Advisor.Discord.Rest;
 
 namespace Advisor.Discord.Interactions;
 
-/// <summary>An application-command or autocomplete interaction, with the fields the command modules need.</summary>
-internal sealed record InteractionContext(string Id, string Token, string? GuildId, string? ChannelId, string UserId, JsonElement? Member, JsonElement Data)
+/// <summary>
+/// An interaction, read and checked once on arrival: every field the bot uses is copied out with its type checked, so
+/// nothing later can trip over odd input (a number where a string belongs, invalid UTF-8, a token that is not one).
+/// Use <see cref="Parse"/>; an interaction that does not parse is refused (400 on the HTTP endpoint).
+/// </summary>
+internal sealed partial record InteractionContext
 {
     public const ulong AdministratorBit = 1UL << 3;
     public const ulong ManageGuildBit = 1UL << 5;
 
-    public string CommandName => Data.Str("name") ?? "";
+    /// <summary>The interaction id (a snowflake).</summary>
+    public required string Id { get; init; }
+
+    /// <summary>The interaction token: the credential of its callback and webhook routes; checked to be a token (<see cref="DiscordRestClient.IsValidToken"/>).</summary>
+    public required string Token { get; init; }
+
+    /// <summary>2 application command, 3 component, 4 autocomplete, 5 modal submit.</summary>
+    public required int Type { get; init; }
+
+    public string? GuildId { get; init; }
+
+    public string? ChannelId { get; init; }
 
     /// <summary>The type of the channel it was invoked in (the interaction's partial <c>channel</c> object), when sent.</summary>
     public int? ChannelType { get; init; }
 
+    /// <summary>The invoking user (<c>member.user.id</c> in a guild, <c>user.id</c> elsewhere).</summary>
+    public required string UserId { get; init; }
+
+    /// <summary>True when the interaction came with a guild <c>member</c>.</summary>
+    public bool IsMember { get; init; }
+
+    /// <summary>The member's permissions bitset (a decimal string), when sent.</summary>
+    public string? MemberPermissions { get; init; }
+
+    public IReadOnlyList<string> MemberRoles { get; init; } = [];
+
+    /// <summary>The command's name (<c>data.name</c>); empty for other interaction types.</summary>
+    public string CommandName { get; init; } = "";
+
+    /// <summary>The top-level options (the commands here have no subcommands).</summary>
+    public IReadOnlyList<InteractionOption> Options { get; init; } = [];
+
     /// <summary>True when invoked in a thread (channel types 10, 11, 12).</summary>
     public bool IsThread => DiscordConversation.IsThread(ChannelType);
 
-    public static InteractionContext From(JsonElement interaction)
-    {
-        var member = interaction.Obj("member");
-        var user = member?.Obj("user") ?? interaction.Obj("user");
-        return new InteractionContext(
-            interaction.Str("id") ?? "",
-            interaction.Str("token") ?? "",
-            interaction.Str("guild_id"),
-            interaction.Str("channel_id") ?? interaction.Obj("channel")?.Str("id"),
-            user?.Str("id") ?? "",
-            member,
-            interaction.Obj("data") ?? default)
-        {
-            ChannelType = interaction.Obj("channel")?.Int("type"),
-        };
-    }
-
-    /// <summary>An option's value as text (top-level options; the commands here have no subcommands).</summary>
-    public string? Option(string name)
-    {
-        foreach (var option in Data.Array("options"))
-        {
-            if (option.Str("name") == name && option.TryGetProperty("value", out var v))
-            {
-                return v.ValueKind == JsonValueKind.String ? v.GetString() : v.GetRawText();
-            }
-        }
-
-        return null;
-    }
+    /// <summary>An option's value as text.</summary>
+    public string? Option(string name) => Options.FirstOrDefault(o => o.Name == name)?.Value;
 
     /// <summary>The option being typed in an autocomplete interaction.</summary>
-    public (string Name, string Value)? Focused()
-    {
-        foreach (var option in Data.Array("options"))
-        {
-            if (option.Flag("focused"))
-            {
-                return (option.Str("name") ?? "", option.TryGetProperty("value", out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() ?? "" : "");
-            }
-        }
-
-        return null;
-    }
+    public (string Name, string Value)? Focused() =>
+        Options.FirstOrDefault(o => o.Focused) is { } focused ? (focused.Name, focused.IsString ? focused.Value ?? "" : "") : null;
 
     /// <summary>True for a guild member holding Administrator or Manage Server, or one of the configured admin roles.</summary>
     public bool IsAdmin(IReadOnlyCollection<string> adminRoleIds)
     {
-        if (Member is not { } member || GuildId is null)
+        if (!IsMember || GuildId is null)
         {
             return false;
         }
 
-        if (member.Str("permissions") is { } text && BigInteger.TryParse(text, out var permissions)
+        if (MemberPermissions is { } text && BigInteger.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var permissions)
             && (permissions & (AdministratorBit | ManageGuildBit)) != BigInteger.Zero)
         {
             return true;
         }
 
-        return member.Array("roles").Any(r => r.GetString() is { } id && adminRoleIds.Contains(id));
+        return MemberRoles.Any(adminRoleIds.Contains);
+    }
+
+    /// <summary>
+    /// Reads an interaction other than PING. Null, with <paramref name="problem"/> saying what is wrong (never echoing
+    /// the input), when it is not an interaction the bot can answer safely.
+    /// </summary>
+    public static InteractionContext? Parse(JsonElement interaction, out string? problem)
+    {
+        var read = new Reader();
+        var context = read.Interaction(interaction);
+        problem = read.Problem;
+        return problem is null ? context : null;
+    }
+
+    /// <summary>Reads fields, remembering the first problem.</summary>
+    private sealed partial class Reader
+    {
+        public string? Problem { get; private set; }
+
+        public InteractionContext? Interaction(JsonElement root)
+        {
+            if (root.ValueKind != JsonValueKind.Object)
+            {
+                return Fail<InteractionContext>("the body is not a JSON object");
+            }
+
+            var type = Int(root, "type", required: true);
+            var id = Snowflake(root, "id", required: true);
+            var token = String(root, "token", required: true);
+            if (Problem is null && !DiscordRestClient.IsValidToken(token))
+            {
+                Fail("'token' is not an interaction token");
+            }
+
+            var guild = Snowflake(root, "guild_id", required: false);
+            var channelId = Snowflake(root, "channel_id", required: false);
+            var channel = Object(root, "channel");
+            var channelFromObject = channel is { } co ? Snowflake(co, "id", required: false) : null;
+            var channelType = channel is { } ct ? Int(ct, "type", required: false) : null;
+            var member = Object(root, "member");
+            var user = member is { } m ? Object(m, "user") : Object(root, "user");
+            var userId = user is { } u ? Snowflake(u, "id", required: true) : Fail("neither 'member.user' nor 'user' is present");
+            var permissions = member is { } mp ? String(mp, "permissions", required: false) : null;
+            var roles = member is { } mr ? Strings(mr, "roles") : [];
+            var data = Object(root, "data");
+            string? name = null;
+            IReadOnlyList<InteractionOption> options = [];
+            if (type is 2 or 4)
+            {
+                if (data is not { } d)
+                {
+                    return Fail<InteractionContext>("a command interaction without a 'data' object");
+                }
+
+                name = String(d, "name", required: true);
+                options = Options(d);
+            }
+
+            if (Problem is not null)
+            {
+                return null;
+            }
+
+            return new InteractionContext
+            {
+                Id = id!,
+                Token = token!,
+                Type = type!.Value,
+                GuildId = guild,
+                ChannelId = channelId ?? channelFromObject,
+                ChannelType = channelType,
+                UserId = userId!,
+                IsMember = member is not null,
+                MemberPermissions = permissions,
+                MemberRoles = roles,
+                CommandName = name ?? "",
+                Options = options,
+            };
+        }
+
+        private IReadOnlyList<InteractionOption> Options(JsonElement data)
+        {
+            if (!data.TryGetProperty("options", out var list) || list.ValueKind == JsonValueKind.Null)
+            {
+                return [];
+            }
+
+            if (list.ValueKind != JsonValueKind.Array)
+            {
+                Fail("'data.options' is not an array");
+                return [];
+            }
+
+            var options = new List<InteractionOption>();
+            foreach (var option in list.EnumerateArray())
+            {
+                if (option.ValueKind != JsonValueKind.Object)
+                {
+                    Fail("an option is not an object");
+                    return [];
+                }
+
+                var name = String(option, "name", required: true);
+                string? value = null;
+                var isString = false;
+                if (option.TryGetProperty("value", out var v))
+                {
+                    switch (v.ValueKind)
+                    {
+                        case JsonValueKind.String:
+                            value = Text(v, "an option value");
+                            isString = true;
+                            break;
+                        case JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False:
+                            value = v.GetRawText();
+                            break;
+                        case JsonValueKind.Null:
+                            break;
+                        default:
+                            Fail("an option value is neither text, a number nor a boolean");
+                            break;
+                    }
+                }
+
+                var focused = option.TryGetProperty("focused", out var f) && f.ValueKind == JsonValueKind.True;
+                if (Problem is not null)
+                {
+                    return [];
+                }
+
+                options.Add(new InteractionOption(name!, value, isString, focused));
+            }
+
+            return options;
+        }
+
+        private string[] Strings(JsonElement obj, string name)
+        {
+            if (!obj.TryGetProperty(name, out var list) || list.ValueKind == JsonValueKind.Null)
+            {
+                return [];
+            }
+
+            if (list.ValueKind != JsonValueKind.Array || list.EnumerateArray().Any(e => e.ValueKind != JsonValueKind.String))
+            {
+                Fail($"'{name}' is not an array of strings");
+                return [];
+            }
+
+            return list.EnumerateArray().Select(e => Text(e, $"'{name}'") ?? "").ToArray();
+        }
+
+        private JsonElement? Object(JsonElement obj, string name)
+        {
+            if (!obj.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
+            {
+                return null;
+            }
+
+            if (value.ValueKind != JsonValueKind.Object)
+            {
+                Fail($"'{name}' is not an object");
+                return null;
+            }
+
+            return value;
+        }
+
+        private int? Int(JsonElement obj, string name, bool required)
+        {
+            if (!obj.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
+            {
+                return required ? Fail<int?>($"'{name}' is missing") : null;
+            }
+
+            return value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out var i) ? i : Fail<int?>($"'{name}' is not an integer");
+        }
+
+        private string? String(JsonElement obj, string name, bool required)
+        {
+            if (!obj.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
+            {
+                return required ? Fail($"'{name}' is missing") : null;
+            }
+
+            return value.ValueKind == JsonValueKind.String ? Text(value, $"'{name}'") : Fail($"'{name}' is not a string");
+        }
+
+        private string? Snowflake(JsonElement obj, string name, bool required)
+        {
+            var value = String(obj, name, required);
+            return value is null || SnowflakePattern().IsMatch(value) ? value : Fail($"'{name}' is not a snowflake id");
+        }
+
+        /// <summary>A string's text; JSON with invalid UTF-8 parses, but its text cannot be read.</summary>
+        private string? Text(JsonElement value, string what)
+        {
+            try
+            {
+                return value.GetString();
+            }
+            catch (InvalidOperationException)
+            {
+                return Fail($"{what} is not valid UTF-8");
+            }
+        }
+
+        private string? Fail(string problem) => Fail<string?>(problem);
+
+        private T? Fail<T>(string problem)
+        {
+            Problem ??= problem;
+            return default;
+        }
+
+        [GeneratedRegex("^[0-9]{1,20}$")]
+        private static partial Regex SnowflakePattern();
     }
 }
+
+/// <summary>One top-level option of a command: its value as text (a string as is, a number or boolean as written).</summary>
+internal sealed record InteractionOption(string Name, string? Value, bool IsString, bool Focused);
 
 /// <summary>A command that failed with a message for the user (sent ephemerally).</summary>
 internal sealed class CommandFailedException(string message) : Exception(message);

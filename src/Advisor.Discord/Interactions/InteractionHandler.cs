@@ -1,5 +1,6 @@
-using Advisor.Core.Conversations;
 using System.Text.Json;
+using Advisor.Core;
+using Advisor.Core.Hosting;
 using Advisor.Discord.Gateway;
 using Advisor.Discord.Messages;
 using Advisor.Discord.Rest;
@@ -7,118 +8,232 @@ using Microsoft.Extensions.Logging;
 
 namespace Advisor.Discord.Interactions;
 
+/// <summary>What intake decided about one interaction.</summary>
+internal sealed record InteractionOutcome
+{
+    /// <summary>The initial response to give now (PONG, autocomplete choices, a deferral, an ephemeral refusal).</summary>
+    public InteractionResponse? Response { get; init; }
+
+    /// <summary>Set when the interaction is malformed and refused: what is wrong (never the input itself).</summary>
+    public string? Problem { get; init; }
+
+    /// <summary>Set for an interaction seen before: completes with the response the first one got.</summary>
+    public Task<InteractionResponse>? Earlier { get; init; }
+
+    public InteractionContext? Context { get; init; }
+}
+
 /// <summary>
-/// Routes interactions (from the gateway or the HTTP endpoint) to command modules: PING → PONG, autocomplete answered
-/// at once, commands deferred first and the deferred message edited with the result; errors ephemeral.
+/// Interactions, from the gateway or the HTTP endpoint. Intake (<see cref="Accept(JsonElement, Task{bool})"/>) decides
+/// the initial response at once, without waiting on anything: PING → PONG, autocomplete answered, a command deferred
+/// and its work queued on the channel's lane of <see cref="DiscordWorkQueue"/> — or, when it cannot be taken, an
+/// ephemeral refusal (restarting, busy, over the limit, not allowed). The queued work starts once Discord has the
+/// deferral, and edits the deferred message with the result; errors go to the caller only. Each interaction is worked
+/// on once: a repeat gets the response the first one got.
 /// </summary>
 internal sealed partial class InteractionHandler(
     IEnumerable<IDiscordCommandModule> modules,
-    DiscordRestClient rest,
+    DiscordDelivery delivery,
+    DiscordWorkQueue work,
+    QuestionGate gate,
+    AdvisorMetrics metrics,
+    RejectionLog rejections,
+    TimeProvider time,
     ILogger<InteractionHandler> logger) : IGatewayDispatchHandler
 {
+    /// <summary>How the gateway's rejections are named in the rejection log.</summary>
+    public const string GatewayEndpoint = "the Discord gateway (INTERACTION_CREATE)";
+
     private readonly Dictionary<string, IDiscordCommandModule> _modules = modules.ToDictionary(m => m.Definition.Name, StringComparer.Ordinal);
-    private readonly RecentKeys _seen = new(TimeProvider.System, TimeSpan.FromHours(1), 10_000);
+
+    /// <summary>Interaction tokens live 15 minutes; a repeat after that could not be answered anyway.</summary>
+    private readonly RecentInteractions _recent = new(time, TimeSpan.FromMinutes(15));
 
     public bool Handles(string eventName) => eventName == "INTERACTION_CREATE";
 
-    public Task HandleAsync(string eventName, JsonElement data, CancellationToken cancellationToken) =>
-        ProcessAsync(data, response => rest.CreateInteractionResponseAsync(data.Str("id") ?? "", data.Str("token") ?? "", response, cancellationToken), cancellationToken);
-
-    /// <summary>Handles one interaction; <paramref name="acknowledge"/> sends the initial response (callback or HTTP reply).</summary>
-    public async Task ProcessAsync(JsonElement interaction, Func<InteractionResponse, Task> acknowledge, CancellationToken ct)
+    /// <summary>A gateway interaction: decided at once; the initial response is posted beside the receive loop.</summary>
+    public void Accept(string eventName, JsonElement data)
     {
-        var type = interaction.Int("type");
-        if (type == 1)
+        var acknowledged = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var outcome = Accept(data, acknowledged.Task);
+        if (outcome.Problem is not null)
         {
-            await acknowledge(InteractionResponse.Pong);
+            rejections.Rejected(GatewayEndpoint, "malformed interaction");
+            acknowledged.TrySetResult(false);
             return;
         }
 
-        var context = InteractionContext.From(interaction);
-        if (context.Id.Length > 0 && !_seen.TryClaim(context.Id))
+        if (outcome.Earlier is not null || outcome.Context is not { } context || outcome.Response is not { } response)
         {
+            // A resume replayed it: its initial response was given (or is being given) already.
+            Log.Repeat(logger, data.Str("id") ?? "?");
             return;
         }
 
+        var posted = work.TryNotice(gate.Hold(), async ct =>
+        {
+            var ok = false;
+            try
+            {
+                ok = await delivery.CallbackAsync(context.Id, context.Token, response, ct);
+            }
+            finally
+            {
+                acknowledged.TrySetResult(ok);
+            }
+        });
+        if (!posted)
+        {
+            acknowledged.TrySetResult(false);
+        }
+    }
+
+    /// <summary>
+    /// Decides the initial response to one interaction; <paramref name="acknowledged"/> completes (true) once Discord
+    /// has it — the queued work waits for that before it edits the response.
+    /// </summary>
+    public InteractionOutcome Accept(JsonElement interaction, Task<bool> acknowledged)
+    {
+        if (interaction.ValueKind == JsonValueKind.Object && interaction.TryGetProperty("type", out var t)
+            && t.ValueKind == JsonValueKind.Number && t.TryGetInt32(out var type) && type == 1)
+        {
+            return new InteractionOutcome { Response = InteractionResponse.Pong };
+        }
+
+        var context = InteractionContext.Parse(interaction, out var problem);
+        if (context is null)
+        {
+            return new InteractionOutcome { Problem = problem ?? "unreadable" };
+        }
+
+        if (!_recent.TryClaim(context.Id, out var claimed))
+        {
+            return new InteractionOutcome { Earlier = claimed.Task, Context = context };
+        }
+
+        InteractionResponse response;
+        try
+        {
+            response = Decide(context, acknowledged);
+        }
+        catch (Exception ex)
+        {
+            claimed.TrySetException(ex);
+            throw;
+        }
+
+        claimed.TrySetResult(response);
+        return new InteractionOutcome { Response = response, Context = context };
+    }
+
+    private InteractionResponse Decide(InteractionContext context, Task<bool> acknowledged)
+    {
         _modules.TryGetValue(context.CommandName, out var module);
-        if (type == 4)
+        if (context.Type == 4)
         {
             var focused = context.Focused();
-            var choices = module is not null && focused is { } f ? module.Autocomplete(context, f.Name, f.Value) : [];
-            await TryAcknowledgeAsync(context, acknowledge, InteractionResponse.Autocomplete(choices));
-            return;
+            return InteractionResponse.Autocomplete(module is not null && focused is { } f ? module.Autocomplete(context, f.Name, f.Value) : []);
         }
 
-        if (type != 2 || module is null)
+        if (context.Type != 2 || module is null)
         {
-            await TryAcknowledgeAsync(context, acknowledge, Ephemeral("This command is not supported by this bot (anymore)."));
-            return;
+            return Ephemeral(DiscordNotices.Unsupported);
+        }
+
+        var hold = gate.TryAccept();
+        if (hold is null)
+        {
+            metrics.Refused("discord", "shutting_down");
+            Log.Restarting(logger, context.CommandName, context.Id);
+            return Ephemeral(QuestionGate.RestartingText);
         }
 
         if (module.Precheck(context) is { } refusal)
         {
+            hold.Dispose();
             Log.Refused(logger, context.CommandName, context.UserId);
-            await TryAcknowledgeAsync(context, acknowledge, Ephemeral(refusal));
-            return;
+            return Ephemeral(refusal);
         }
 
-        if (!await TryAcknowledgeAsync(context, acknowledge, InteractionResponse.Defer(module.Ephemeral)))
+        if (!work.TryEnqueue(QueueKey(context), hold, ct => RunAsync(context, module, acknowledged, ct)))
         {
+            hold.Dispose();
+            metrics.Refused("discord", "busy");
+            rejections.Rejected(DiscordWorkQueue.Name, "full (busy notice sent)");
+            Log.Busy(logger, context.CommandName, context.Id);
+            return Ephemeral(DiscordNotices.Busy);
+        }
+
+        return InteractionResponse.Defer(module.Ephemeral);
+    }
+
+    /// <summary>The channel's lane (a DM is a channel too); the user's when no channel was sent.</summary>
+    internal static string QueueKey(InteractionContext context) => context.ChannelId ?? "user:" + context.UserId;
+
+    private async Task RunAsync(InteractionContext context, IDiscordCommandModule module, Task<bool> acknowledged, CancellationToken ct)
+    {
+        if (!await acknowledged.WaitAsync(ct))
+        {
+            Log.NotAcknowledged(logger, context.CommandName, context.Id);
             return;
         }
 
+        IReadOnlyList<DiscordMessagePayload> messages;
         try
         {
-            var messages = await module.ExecuteAsync(context, ct);
-            await rest.EditOriginalResponseAsync(context.Token, messages[0], ct);
-            foreach (var more in messages.Skip(1))
-            {
-                await rest.CreateFollowupAsync(context.Token, module.Ephemeral ? more with { Flags = DiscordMessagePayload.EphemeralFlag } : more, ct);
-            }
+            messages = await module.ExecuteAsync(context, ct);
         }
         catch (CommandFailedException ex)
         {
             await FailAsync(context, module, ex.Message, ct);
+            return;
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             Log.CommandFailed(logger, context.CommandName, ex);
             await FailAsync(context, module, $"Sorry, /{context.CommandName} failed. Please try again in a moment.", ct);
+            return;
+        }
+
+        if (!await delivery.EditOriginalAsync(context.Id, context.Token, messages[0], ct))
+        {
+            return;
+        }
+
+        foreach (var more in messages.Skip(1))
+        {
+            if (!await delivery.FollowupAsync(context.Id, context.Token, module.Ephemeral ? more with { Flags = DiscordMessagePayload.EphemeralFlag } : more, ct))
+            {
+                return;
+            }
         }
     }
 
     private async Task FailAsync(InteractionContext context, IDiscordCommandModule module, string message, CancellationToken ct)
     {
-        try
+        var parts = DiscordFormatter.Text(message, ephemeral: true);
+        if (module.Ephemeral)
         {
-            if (!module.Ephemeral)
+            // The deferral is private already: the message becomes the error.
+            if (await delivery.EditOriginalAsync(context.Id, context.Token, parts[0], ct))
             {
-                // The deferral was public; errors are for the caller only, so the public placeholder goes away.
-                await rest.DeleteOriginalResponseAsync(context.Token, ct);
+                foreach (var part in parts.Skip(1))
+                {
+                    await delivery.FollowupAsync(context.Id, context.Token, part, ct);
+                }
             }
 
-            foreach (var part in DiscordFormatter.Text(message, ephemeral: true))
-            {
-                await rest.CreateFollowupAsync(context.Token, part, ct);
-            }
+            return;
         }
-        catch (DiscordApiException ex)
-        {
-            Log.ResponseFailed(logger, context.CommandName, ex.Message);
-        }
-    }
 
-    private async Task<bool> TryAcknowledgeAsync(InteractionContext context, Func<InteractionResponse, Task> acknowledge, InteractionResponse response)
-    {
-        try
+        // The deferral was public; errors are for the caller only, so the public placeholder goes away.
+        await delivery.DeleteOriginalAsync(context.Id, context.Token, ct);
+        foreach (var part in parts)
         {
-            await acknowledge(response);
-            return true;
-        }
-        catch (DiscordApiException ex)
-        {
-            Log.ResponseFailed(logger, context.CommandName, ex.Message);
-            return false;
+            if (!await delivery.FollowupAsync(context.Id, context.Token, part, ct))
+            {
+                return;
+            }
         }
     }
 
@@ -133,7 +248,16 @@ internal sealed partial class InteractionHandler(
         [LoggerMessage(401, LogLevel.Error, "Discord /{Command} failed")]
         public static partial void CommandFailed(ILogger logger, string command, Exception exception);
 
-        [LoggerMessage(402, LogLevel.Warning, "Discord /{Command}: responding to the interaction failed: {Error}")]
-        public static partial void ResponseFailed(ILogger logger, string command, string error);
+        [LoggerMessage(403, LogLevel.Information, "Discord /{Command} (interaction {InteractionId}) arrived after shutdown began; answered with the restarting notice")]
+        public static partial void Restarting(ILogger logger, string command, string interactionId);
+
+        [LoggerMessage(404, LogLevel.Debug, "Discord /{Command} (interaction {InteractionId}) refused: the work queue is full; answered with the busy notice")]
+        public static partial void Busy(ILogger logger, string command, string interactionId);
+
+        [LoggerMessage(405, LogLevel.Warning, "Discord /{Command} (interaction {InteractionId}): Discord did not get the deferral, so the result is not sent")]
+        public static partial void NotAcknowledged(ILogger logger, string command, string interactionId);
+
+        [LoggerMessage(406, LogLevel.Debug, "Discord interaction {InteractionId} arrived again (replayed); it was answered already")]
+        public static partial void Repeat(ILogger logger, string interactionId);
     }
 }

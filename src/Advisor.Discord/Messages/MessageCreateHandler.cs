@@ -1,8 +1,10 @@
+using System.Globalization;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Advisor.Core;
 using Advisor.Core.Answers;
 using Advisor.Core.Conversations;
+using Advisor.Core.Hosting;
 using Advisor.Discord.Gateway;
 using Advisor.Discord.Rest;
 using Microsoft.Extensions.Logging;
@@ -13,14 +15,28 @@ namespace Advisor.Discord.Messages;
 /// <summary>
 /// Answers MESSAGE_CREATE events: mentions, direct messages, and follow-ups in a thread the bot answered in.
 /// Ignores bots, itself and webhooks; dedupes by message id.
+/// <para>
+/// Intake (<see cref="Accept"/>, on the gateway's receive loop) decides at once: a question taken is held on the
+/// <see cref="QuestionGate"/> and queued on its channel's lane of <see cref="DiscordWorkQueue"/>. One that cannot be
+/// taken gets a short reply instead — "restarting" once shutdown began (held too, so it is posted before the
+/// connection closes), "slow down" once per window for a user over the limit, "busy" at most once per channel per
+/// <see cref="GatewaySettings.BusyNoticeInterval"/> when the queue is full. Every reply carries a nonce made from the
+/// question's id, so it is posted once however often its sending has to be repeated.
+/// </para>
 /// </summary>
 internal sealed partial class MessageCreateHandler(
     IAdvisor advisor,
     ConversationMemory memory,
     UserRateLimiter limiter,
     DiscordRestClient rest,
+    DiscordDelivery delivery,
+    DiscordWorkQueue work,
+    QuestionGate gate,
+    AdvisorMetrics metrics,
+    RejectionLog rejections,
     DiscordIdentity identity,
     IOptions<DiscordOptions> options,
+    GatewaySettings settings,
     TimeProvider time,
     ILogger<MessageCreateHandler> logger) : IGatewayDispatchHandler
 {
@@ -30,10 +46,17 @@ internal sealed partial class MessageCreateHandler(
     /// <summary>The indicator lasts 10 s; it is renewed before it runs out.</summary>
     private static readonly TimeSpan TypingRefresh = TimeSpan.FromSeconds(8);
     private readonly RecentKeys _seen = new(time, TimeSpan.FromHours(1), 20_000);
+    private readonly RecentKeys _busyNoticed = new(time, settings.BusyNoticeInterval, 10_000);
+
+    /// <summary>The nonce kinds: the answer, an error or problem reply, a notice. A question gets only one of them.</summary>
+    private const char AnswerKind = 'a';
+    private const char ErrorKind = 'e';
+    private const char NoticeKind = 'n';
 
     public bool Handles(string eventName) => eventName == "MESSAGE_CREATE";
 
-    public async Task HandleAsync(string eventName, JsonElement d, CancellationToken ct)
+    /// <summary>Takes one MESSAGE_CREATE on the receive loop: decides at once and queues the answering.</summary>
+    public void Accept(string eventName, JsonElement d)
     {
         var id = d.Str("id");
         var channel = d.Str("channel_id");
@@ -73,37 +96,84 @@ internal sealed partial class MessageCreateHandler(
             return;
         }
 
-        var problem = QuestionValidation.Problem(text);
-        var replyChannel = channel;
-        string? replyTo = id;
-        if (options.Value.CreateThreads && !isDm && !isThread && problem is null)
+        var question = new Question(id, channel, userId, text, isDm, isThread);
+        var hold = gate.TryAccept();
+        if (hold is null)
         {
-            try
+            metrics.Refused("discord", "shutting_down");
+            Log.Restarting(logger, id);
+            Notice(question, QuestionGate.RestartingText, gate.Hold());
+            return;
+        }
+
+        var problem = QuestionValidation.Problem(text);
+        if (problem is null && !limiter.TryAcquire("discord:" + userId, out var retryAfter, out var notify))
+        {
+            metrics.Refused("discord", "rate_limited");
+            Log.UserLimited(logger, userId, notify);
+            if (notify)
             {
-                replyChannel = await rest.StartThreadAsync(channel, id, ThreadName(text), ct) ?? channel;
-                replyTo = replyChannel == channel ? id : null;
+                Notice(question, limiter.Refusal(retryAfter), hold);
             }
-            catch (DiscordApiException ex) when (ex is not DiscordUnauthorizedException)
+            else
             {
-                Log.ThreadFailed(logger, channel, ex.Message);
+                hold.Dispose();
+            }
+
+            return;
+        }
+
+        if (work.TryEnqueue(channel, hold, ct => AnswerAsync(question, problem, ct)))
+        {
+            return;
+        }
+
+        metrics.Refused("discord", "busy");
+        var noticed = _busyNoticed.TryClaim(channel);
+        rejections.Rejected(DiscordWorkQueue.Name, "full (busy notice at most once per channel)");
+        Log.Busy(logger, id, channel, noticed);
+        if (noticed)
+        {
+            Notice(question, DiscordNotices.Busy, hold);
+        }
+        else
+        {
+            hold.Dispose();
+        }
+    }
+
+    /// <summary>A message for the bot, as taken in.</summary>
+    private sealed record Question(string Id, string Channel, string UserId, string Text, bool IsDm, bool IsThread);
+
+    private void Notice(Question question, string text, IDisposable hold) =>
+        work.TryNotice(hold, ct => SendAsync(question, question.Channel, question.Id, DiscordFormatter.Text(text), NoticeKind, ct));
+
+    /// <summary>The queued work: open a thread when configured, answer, reply.</summary>
+    private async Task AnswerAsync(Question q, string? problem, CancellationToken ct)
+    {
+        var replyChannel = q.Channel;
+        string? replyTo = q.Id;
+        if (options.Value.CreateThreads && !q.IsDm && !q.IsThread && problem is null)
+        {
+            if (await delivery.StartThreadAsync(q.Channel, q.Id, ThreadName(q.Text), ct) is { } thread && thread != q.Channel)
+            {
+                replyChannel = thread;
+                replyTo = null;
+            }
+            else
+            {
+                Log.ThreadFailed(logger, q.Channel);
             }
         }
 
-        var key = DiscordConversation.Key(replyChannel, userId, shared: isDm || isThread || replyChannel != channel);
+        var key = DiscordConversation.Key(replyChannel, q.UserId, shared: q.IsDm || q.IsThread || replyChannel != q.Channel);
         if (problem is not null)
         {
-            await SendAsync(replyChannel, replyTo, DiscordFormatter.Text(problem), ct);
+            await SendAsync(q, replyChannel, replyTo, DiscordFormatter.Text(problem), ErrorKind, ct);
             return;
         }
 
-        if (!limiter.TryAcquire("discord:" + userId, out var retryAfter))
-        {
-            Log.UserLimited(logger, userId);
-            await SendAsync(replyChannel, replyTo, DiscordFormatter.Text(limiter.Refusal(retryAfter)), ct);
-            return;
-        }
-
-        Log.Question(logger, id, channel, text);
+        Log.Question(logger, q.Id, q.Channel, q.Text);
         Answer answer;
         using (var typing = CancellationTokenSource.CreateLinkedTokenSource(ct))
         {
@@ -111,17 +181,17 @@ internal sealed partial class MessageCreateHandler(
             var typingTask = TypingAsync(replyChannel, typing.Token);
             try
             {
-                answer = await advisor.AskAsync(new AdvisorQuestion(text, memory.History(key), "discord", key, userId), ct);
+                answer = await advisor.AskAsync(new AdvisorQuestion(q.Text, memory.History(key), "discord", key, q.UserId), ct);
             }
             catch (InvalidQuestionException ex)
             {
-                await SendAsync(replyChannel, replyTo, DiscordFormatter.Text(ex.Message), ct);
+                await SendAsync(q, replyChannel, replyTo, DiscordFormatter.Text(ex.Message), ErrorKind, ct);
                 return;
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
-                Log.AnswerFailed(logger, id, ex);
-                await SendAsync(replyChannel, replyTo, DiscordFormatter.Text("Sorry, I could not answer that just now. Please try again in a moment."), ct);
+                Log.AnswerFailed(logger, q.Id, ex);
+                await SendAsync(q, replyChannel, replyTo, DiscordFormatter.Text(DiscordNotices.Failed), ErrorKind, ct);
                 return;
             }
             finally
@@ -131,30 +201,35 @@ internal sealed partial class MessageCreateHandler(
             }
         }
 
-        if (await SendAsync(replyChannel, replyTo, DiscordFormatter.Answer(answer), ct))
+        if (await SendAsync(q, replyChannel, replyTo, DiscordFormatter.Answer(answer), AnswerKind, ct))
         {
-            memory.Append(key, new ConversationTurn(text, answer));
+            memory.Append(key, new ConversationTurn(q.Text, answer));
         }
     }
 
-    private async Task<bool> SendAsync(string channel, string? replyTo, IReadOnlyList<DiscordMessagePayload> messages, CancellationToken ct)
+    /// <summary>
+    /// Posts the parts of one reply in order, each with its own nonce (kind, question id, part), so a part whose
+    /// sending must be repeated is still posted once. False when a part could not be delivered.
+    /// </summary>
+    private async Task<bool> SendAsync(Question q, string channel, string? replyTo, IReadOnlyList<DiscordMessagePayload> messages, char kind, CancellationToken ct)
     {
         for (var i = 0; i < messages.Count; i++)
         {
-            var message = i == 0 && replyTo is not null ? messages[i] with { MessageReference = new MessageReference(replyTo) } : messages[i];
-            try
+            var message = (i == 0 && replyTo is not null ? messages[i] with { MessageReference = new MessageReference(replyTo) } : messages[i])
+                .WithNonce(Nonce(kind, q.Id, i));
+            if (!await delivery.PostAsync(channel, message, $"reply {i + 1}/{messages.Count} to message {q.Id} in channel {channel}", ct))
             {
-                await rest.CreateMessageAsync(channel, message, ct);
-            }
-            catch (Exception ex) when (ex is DiscordApiException or HttpRequestException)
-            {
-                Log.SendFailed(logger, channel, i + 1, messages.Count, ex.Message);
+                Log.SendFailed(logger, channel, i + 1, messages.Count);
                 return false;
             }
         }
 
         return true;
     }
+
+    /// <summary>A reply's nonce: unique per question, kind and part, and stable across attempts (≤ 25 characters for a snowflake).</summary>
+    internal static string Nonce(char kind, string messageId, int part) =>
+        string.Create(CultureInfo.InvariantCulture, $"{kind}{messageId}.{part}");
 
     /// <summary>After <see cref="TypingDelay"/> without an answer, keeps the typing indicator on until cancelled.</summary>
     private async Task TypingAsync(string channel, CancellationToken ct)
@@ -204,11 +279,11 @@ internal sealed partial class MessageCreateHandler(
         [LoggerMessage(301, LogLevel.Warning, "Discord thread {ChannelId}: a follow-up arrived without content. Enable the Message Content intent (Developer Portal → Bot) and add 32768 to Advisor:Discord:Intents to answer follow-ups without a mention.")]
         public static partial void NoContent(ILogger logger, string channelId);
 
-        [LoggerMessage(302, LogLevel.Warning, "Discord: could not open a thread in channel {ChannelId} ({Error}); answering in the channel")]
-        public static partial void ThreadFailed(ILogger logger, string channelId, string error);
+        [LoggerMessage(302, LogLevel.Warning, "Discord: could not open a thread in channel {ChannelId}; answering in the channel")]
+        public static partial void ThreadFailed(ILogger logger, string channelId);
 
-        [LoggerMessage(303, LogLevel.Information, "Discord user {UserId} is over the per-user question limit")]
-        public static partial void UserLimited(ILogger logger, string userId);
+        [LoggerMessage(303, LogLevel.Debug, "Discord user {UserId} is over the per-user question limit (told: {Told})")]
+        public static partial void UserLimited(ILogger logger, string userId, bool told);
 
         [LoggerMessage(304, LogLevel.Debug, "Discord question {MessageId} in {ChannelId}: {Text}")]
         public static partial void Question(ILogger logger, string messageId, string channelId, string text);
@@ -216,10 +291,16 @@ internal sealed partial class MessageCreateHandler(
         [LoggerMessage(305, LogLevel.Error, "Discord: answering message {MessageId} failed")]
         public static partial void AnswerFailed(ILogger logger, string messageId, Exception exception);
 
-        [LoggerMessage(306, LogLevel.Error, "Discord: sending message {Part}/{Parts} to channel {ChannelId} failed: {Error}")]
-        public static partial void SendFailed(ILogger logger, string channelId, int part, int parts, string error);
+        [LoggerMessage(306, LogLevel.Error, "Discord: message {Part}/{Parts} to channel {ChannelId} was not delivered; the rest of the reply is not sent")]
+        public static partial void SendFailed(ILogger logger, string channelId, int part, int parts);
 
         [LoggerMessage(307, LogLevel.Debug, "Discord: typing indicator in {ChannelId} failed: {Error}")]
         public static partial void TypingFailed(ILogger logger, string channelId, string error);
+
+        [LoggerMessage(308, LogLevel.Information, "Discord message {MessageId} arrived after shutdown began; replying with the restarting notice")]
+        public static partial void Restarting(ILogger logger, string messageId);
+
+        [LoggerMessage(309, LogLevel.Debug, "Discord message {MessageId} in {ChannelId} refused: the work queue is full (busy notice: {Noticed})")]
+        public static partial void Busy(ILogger logger, string messageId, string channelId, bool noticed);
     }
 }

@@ -17,7 +17,23 @@ internal sealed record DiscordMessagePayload
 
     public int? Flags { get; init; }
 
+    /// <summary>
+    /// Channel messages only: a stable id of this reply (at most 25 characters). With <see cref="EnforceNonce"/>,
+    /// Discord answers a repeat with the same nonce within a few minutes with the message it already has instead of
+    /// posting it again, so a reply whose first attempt had no clear answer can be sent again safely.
+    /// </summary>
+    public string? Nonce { get; init; }
+
+    public bool? EnforceNonce { get; init; }
+
     public const int EphemeralFlag = 64;
+
+    /// <summary>Discord's limit on a nonce's length.</summary>
+    public const int MaxNonceLength = 25;
+
+    /// <summary>This message sent with the nonce enforced; a nonce over 25 characters is not used (the message then goes without).</summary>
+    public DiscordMessagePayload WithNonce(string nonce) =>
+        nonce.Length is > 0 and <= MaxNonceLength ? this with { Nonce = nonce, EnforceNonce = true } : this;
 }
 
 internal sealed record AllowedMentions(IReadOnlyList<string> Parse, bool? RepliedUser = null)

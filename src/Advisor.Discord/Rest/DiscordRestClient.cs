@@ -4,6 +4,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -11,7 +12,19 @@ namespace Advisor.Discord.Rest;
 
 /// <summary>
 /// The Discord REST API (v10) as the bot uses it: bot authorization, a proper User-Agent, per-bucket rate limits
-/// from the X-RateLimit-* headers, 429 retry_after (route and global), bounded retries, and a stop on 401.
+/// from the X-RateLimit-* headers, 429 retry_after (route and global), and a stop on 401.
+/// <para>
+/// Retries: a 429 is waited out and sent again (Discord did nothing with it). A 5xx is sent again here only for GET and
+/// PUT (reads and the bulk overwrite of the commands: a repeat leaves the same state and posts nothing). Every call that
+/// posts, edits or deletes a message throws instead, and <see cref="DiscordDelivery"/> decides by the one delivery
+/// policy whether it certainly did not arrive (a nonce makes a repeat safe, GET <c>@original</c> tells) before sending
+/// it again — never blindly.
+/// </para>
+/// <para>
+/// Every value put into a path is one escaped segment (<see cref="Segment"/>); interaction tokens are checked first
+/// (<see cref="IsValidToken"/>), so a token such as <c>../../channels/1/messages</c> or <c>tok?x=1</c> can never reach
+/// another route.
+/// </para>
 /// </summary>
 internal sealed partial class DiscordRestClient
 {
@@ -65,32 +78,49 @@ internal sealed partial class DiscordRestClient
     /// <summary>Posts a message and returns its id.</summary>
     public async Task<string?> CreateMessageAsync(string channelId, DiscordMessagePayload message, CancellationToken ct)
     {
-        var e = await SendAsync(HttpMethod.Post, $"/channels/{channelId}/messages", "POST /channels/{c}/messages", channelId, message, true, ct);
+        var e = await SendAsync(HttpMethod.Post, $"/channels/{Segment(channelId)}/messages", "POST /channels/{c}/messages", channelId, message, true, ct);
         return e?.Str("id");
     }
 
     public Task TriggerTypingAsync(string channelId, CancellationToken ct) =>
-        SendAsync(HttpMethod.Post, $"/channels/{channelId}/typing", "POST /channels/{c}/typing", channelId, null, true, ct);
+        SendAsync(HttpMethod.Post, $"/channels/{Segment(channelId)}/typing", "POST /channels/{c}/typing", channelId, null, true, ct);
 
-    /// <summary>Starts a public thread from a message and returns the thread's channel id.</summary>
+    /// <summary>Starts a public thread from a message and returns the thread's channel id (Discord gives it the message's id).</summary>
     public async Task<string?> StartThreadAsync(string channelId, string messageId, string name, CancellationToken ct)
     {
-        var e = await SendAsync(HttpMethod.Post, $"/channels/{channelId}/messages/{messageId}/threads", "POST /channels/{c}/messages/{m}/threads", channelId,
+        var e = await SendAsync(HttpMethod.Post, $"/channels/{Segment(channelId)}/messages/{Segment(messageId)}/threads", "POST /channels/{c}/messages/{m}/threads", channelId,
             new { name, auto_archive_duration = 1440 }, true, ct);
         return e?.Str("id");
     }
 
     public Task CreateInteractionResponseAsync(string interactionId, string token, InteractionResponse response, CancellationToken ct) =>
-        SendAsync(HttpMethod.Post, $"/interactions/{interactionId}/{token}/callback", "POST /interactions/{i}/{t}/callback", interactionId, response, false, ct);
+        SendAsync(HttpMethod.Post, $"/interactions/{Segment(interactionId)}/{Token(token)}/callback", "POST /interactions/{i}/{t}/callback", interactionId, response, false, ct);
 
     public Task EditOriginalResponseAsync(string token, DiscordMessagePayload message, CancellationToken ct) =>
-        SendAsync(HttpMethod.Patch, $"/webhooks/{_options.ApplicationId}/{token}/messages/@original", "PATCH /webhooks/{a}/{t}/messages/@original", token, message, false, ct);
+        SendAsync(HttpMethod.Patch, OriginalPath(token), "PATCH /webhooks/{a}/{t}/messages/@original", token, message, false, ct);
+
+    /// <summary>The interaction's original response as Discord has it; null when Discord has no such message (404).</summary>
+    public async Task<JsonElement?> GetOriginalResponseAsync(string token, CancellationToken ct)
+    {
+        try
+        {
+            return await SendAsync(HttpMethod.Get, OriginalPath(token), "GET /webhooks/{a}/{t}/messages/@original", token, null, false, ct);
+        }
+        catch (DiscordApiException ex) when (ex.Status == 404)
+        {
+            return null;
+        }
+    }
 
     public Task DeleteOriginalResponseAsync(string token, CancellationToken ct) =>
-        SendAsync(HttpMethod.Delete, $"/webhooks/{_options.ApplicationId}/{token}/messages/@original", "DELETE /webhooks/{a}/{t}/messages/@original", token, null, false, ct);
+        SendAsync(HttpMethod.Delete, OriginalPath(token), "DELETE /webhooks/{a}/{t}/messages/@original", token, null, false, ct);
 
-    public Task CreateFollowupAsync(string token, DiscordMessagePayload message, CancellationToken ct) =>
-        SendAsync(HttpMethod.Post, $"/webhooks/{_options.ApplicationId}/{token}", "POST /webhooks/{a}/{t}", token, message, false, ct);
+    /// <summary>Sends a follow-up message (<c>?wait=true</c>, so Discord confirms it with the message) and returns its id.</summary>
+    public async Task<string?> CreateFollowupAsync(string token, DiscordMessagePayload message, CancellationToken ct)
+    {
+        var e = await SendAsync(HttpMethod.Post, $"/webhooks/{Segment(_options.ApplicationId)}/{Token(token)}?wait=true", "POST /webhooks/{a}/{t}", token, message, false, ct);
+        return e?.Str("id");
+    }
 
     public async Task<JsonElement> GetCommandsAsync(string? guildId, CancellationToken ct) =>
         await SendAsync(HttpMethod.Get, CommandsPath(guildId), "GET commands", guildId ?? "", null, true, ct) ?? default;
@@ -99,8 +129,33 @@ internal sealed partial class DiscordRestClient
         SendAsync(HttpMethod.Put, CommandsPath(guildId), "PUT commands", guildId ?? "", commands, true, ct);
 
     private string CommandsPath(string? guildId) => guildId is null
-        ? $"/applications/{_options.ApplicationId}/commands"
-        : $"/applications/{_options.ApplicationId}/guilds/{guildId}/commands";
+        ? $"/applications/{Segment(_options.ApplicationId)}/commands"
+        : $"/applications/{Segment(_options.ApplicationId)}/guilds/{Segment(guildId)}/commands";
+
+    private string OriginalPath(string token) => $"/webhooks/{Segment(_options.ApplicationId)}/{Token(token)}/messages/@original";
+
+    /// <summary>
+    /// True for a value that can be an interaction token: 1–1,000 of <c>A–Z a–z 0–9 . _ -</c> (Discord's tokens are
+    /// URL-safe base64 with dots), and not a dot segment. Anything else is refused before it reaches a path.
+    /// </summary>
+    public static bool IsValidToken(string? token) => token is { Length: > 0 and <= 1000 } && TokenPattern().IsMatch(token) && token is not "." and not "..";
+
+    /// <summary>One path segment, escaped; an empty or dot segment (which URI normalization would resolve) is refused.</summary>
+    internal static string Segment(string value)
+    {
+        if (string.IsNullOrEmpty(value) || value is "." or "..")
+        {
+            throw new ArgumentException("A Discord REST path segment must not be empty, '.' or '..'.", nameof(value));
+        }
+
+        return Uri.EscapeDataString(value);
+    }
+
+    private static string Token(string token) =>
+        IsValidToken(token) ? Segment(token) : throw new ArgumentException("Not a Discord interaction token (expected 1–1000 of A–Z, a–z, 0–9, '.', '_', '-').", nameof(token));
+
+    [GeneratedRegex("^[A-Za-z0-9._-]+$")]
+    private static partial Regex TokenPattern();
 
     private async Task<JsonElement?> SendAsync(HttpMethod method, string path, string route, string major, object? body, bool botAuth, CancellationToken ct)
     {
@@ -175,7 +230,7 @@ internal sealed partial class DiscordRestClient
                 throw new DiscordUnauthorizedException("Discord rejected the bot token (HTTP 401). Check Advisor:Discord:Token.");
             }
 
-            if (status >= 500 && attempt < MaxAttempts)
+            if (status >= 500 && Idempotent(method) && attempt < MaxAttempts)
             {
                 Log.ServerError(_logger, route, status, attempt);
                 await Task.Delay(TimeSpan.FromMilliseconds(250 * attempt), _time, ct);
@@ -185,6 +240,9 @@ internal sealed partial class DiscordRestClient
             throw Error(status, text, route);
         }
     }
+
+    /// <summary>Calls retried here after a 5xx: reads and the commands' bulk overwrite. Message calls are not (see the class notes).</summary>
+    private static bool Idempotent(HttpMethod method) => method == HttpMethod.Get || method == HttpMethod.Put;
 
     /// <summary>An HttpClient.Timeout (a cancellation that is not ours) becomes a <see cref="DiscordTimeoutException"/>.</summary>
     private static async Task<T> TimedAsync<T>(Func<Task<T>> call, string route, CancellationToken ct)
@@ -349,7 +407,7 @@ internal sealed partial class DiscordRestClient
         [LoggerMessage(101, LogLevel.Critical, "Discord answered {Route} with 401 Unauthorized: the bot token (Advisor:Discord:Token) is invalid or was reset. The Discord adapter stops; set a valid token and restart.")]
         public static partial void Unauthorized(ILogger logger, string route);
 
-        [LoggerMessage(102, LogLevel.Warning, "Discord answered {Route} with HTTP {Status}; retrying (attempt {Attempt})")]
+        [LoggerMessage(102, LogLevel.Warning, "Discord answered {Route} with HTTP {Status}; retrying the read or overwrite (attempt {Attempt})")]
         public static partial void ServerError(ILogger logger, string route, int status, int attempt);
     }
 }

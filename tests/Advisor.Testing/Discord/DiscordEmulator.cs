@@ -21,6 +21,13 @@ public sealed record RecordedRequest(string Method, string Path, JsonNode? Body,
 /// <summary>
 /// A loopback Discord: REST (v10 paths under /api/v10) and Gateway WebSockets (/gateway, /resume) on 127.0.0.1.
 /// Checks bot auth and User-Agent, the request bodies against the OpenAPI spec and Discord's documented message limits.
+/// <para>
+/// It keeps what was posted, as Discord does: channel messages (with <c>nonce</c> + <c>enforce_nonce</c> a repeat
+/// returns the message already created instead of a new one), each interaction's original response (created by the
+/// callback or the first edit, readable with GET <c>@original</c>) and follow-ups; a second callback for one interaction
+/// is refused with 40060. Faults can be scripted per path (and method): a stall, a dropped connection, or an HTTP error
+/// either before the request is processed or after it was stored (the client then cannot tell whether it arrived).
+/// </para>
 /// </summary>
 public sealed class DiscordEmulator : IAsyncDisposable
 {
@@ -31,7 +38,10 @@ public sealed class DiscordEmulator : IAsyncDisposable
     private readonly SpecSchemas? _spec;
     private readonly Channel<GatewayConnection> _connections = Channel.CreateUnbounded<GatewayConnection>();
     private readonly ConcurrentQueue<(string PathPrefix, double RetryAfter, bool Global)> _rateLimits = new();
-    private readonly List<(string PathPrefix, Fault Fault)> _faults = [];
+    private readonly List<(string PathPrefix, string? Method, Fault Fault, int Status)> _faults = [];
+    private readonly Lock _store = new();
+    private readonly Dictionary<string, JsonObject> _byNonce = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _acknowledged = new(StringComparer.Ordinal);
     private long _nextId = 1_200_000_000_000_000_000;
     private int _gatewayConnections;
 
@@ -39,6 +49,8 @@ public sealed class DiscordEmulator : IAsyncDisposable
     {
         Stall,
         Abort,
+        FailBefore,
+        FailAfter,
     }
 
     public ConcurrentQueue<RecordedRequest> Requests { get; } = new();
@@ -50,6 +62,18 @@ public sealed class DiscordEmulator : IAsyncDisposable
     public ConcurrentQueue<string> Violations { get; } = new();
 
     public ConcurrentDictionary<string, JsonNode?> Commands { get; } = new();
+
+    /// <summary>Channel messages as Discord keeps them, by channel id, in the order created (repeats by nonce are not here twice).</summary>
+    public ConcurrentDictionary<string, ConcurrentQueue<JsonObject>> Messages { get; } = new();
+
+    /// <summary>Each interaction's original response by interaction token (the deferred placeholder until edited).</summary>
+    public ConcurrentDictionary<string, JsonObject> Originals { get; } = new();
+
+    /// <summary>Follow-up messages by interaction token.</summary>
+    public ConcurrentDictionary<string, ConcurrentQueue<JsonObject>> Followups { get; } = new();
+
+    /// <summary>The messages in a channel (empty when none).</summary>
+    public IReadOnlyList<JsonObject> MessagesIn(string channelId) => Messages.TryGetValue(channelId, out var list) ? list.ToList() : [];
 
     public bool SpecLoaded => _spec is not null;
 
@@ -98,7 +122,7 @@ public sealed class DiscordEmulator : IAsyncDisposable
     {
         lock (_faults)
         {
-            _faults.Add((pathPrefix, Fault.Stall));
+            _faults.Add((pathPrefix, null, Fault.Stall, 0));
         }
     }
 
@@ -109,24 +133,40 @@ public sealed class DiscordEmulator : IAsyncDisposable
         {
             for (var i = 0; i < times; i++)
             {
-                _faults.Add((pathPrefix, Fault.Abort));
+                _faults.Add((pathPrefix, null, Fault.Abort, 0));
             }
         }
     }
 
-    private Fault? TakeFault(string path)
+    /// <summary>
+    /// Answers the next <paramref name="times"/> requests whose path starts with the prefix (and, when given, whose method
+    /// matches) with <paramref name="status"/>: before processing them, or — <paramref name="afterStore"/> — after
+    /// processing and storing them, so what was posted is there although the client saw an error.
+    /// </summary>
+    public void FailNext(string pathPrefix, int status = 500, bool afterStore = false, string? method = null, int times = 1)
     {
         lock (_faults)
         {
-            var index = _faults.FindIndex(f => path.StartsWith(f.PathPrefix, StringComparison.Ordinal));
+            for (var i = 0; i < times; i++)
+            {
+                _faults.Add((pathPrefix, method, afterStore ? Fault.FailAfter : Fault.FailBefore, status));
+            }
+        }
+    }
+
+    private (Fault Fault, int Status)? TakeFault(string method, string path)
+    {
+        lock (_faults)
+        {
+            var index = _faults.FindIndex(f => path.StartsWith(f.PathPrefix, StringComparison.Ordinal) && (f.Method is null || f.Method == method));
             if (index < 0)
             {
                 return null;
             }
 
-            var fault = _faults[index].Fault;
+            var fault = _faults[index];
             _faults.RemoveAt(index);
-            return fault;
+            return (fault.Fault, fault.Status);
         }
     }
 
@@ -187,7 +227,14 @@ public sealed class DiscordEmulator : IAsyncDisposable
             Violations.Enqueue($"{method} {path}: User-Agent '{ua}' is not 'DiscordBot (url, version)'");
         }
 
-        switch (TakeFault(path))
+        var fault = TakeFault(method, path);
+        if (fault is { Fault: Fault.FailBefore, Status: var before })
+        {
+            await Json(http, before, new JsonObject { ["message"] = "Internal Server Error (scripted, not processed)", ["code"] = 0 });
+            return;
+        }
+
+        switch (fault?.Fault)
         {
             case Fault.Stall:
                 try
@@ -243,7 +290,11 @@ public sealed class DiscordEmulator : IAsyncDisposable
                 http.Response.Headers["X-RateLimit-Limit"] = "5";
                 http.Response.Headers["X-RateLimit-Remaining"] = "4";
                 http.Response.Headers["X-RateLimit-Reset-After"] = "0.1";
-                result = new JsonObject { ["id"] = NextId(), ["channel_id"] = channel, ["content"] = body?["content"]?.GetValue<string>() ?? "" };
+                if (errors.Count == 0)
+                {
+                    result = CreateMessage(channel, body as JsonObject);
+                }
+
                 break;
             case ("POST", ["channels", _, "typing"]):
                 status = 204;
@@ -252,27 +303,83 @@ public sealed class DiscordEmulator : IAsyncDisposable
                 result = new JsonObject { ["id"] = messageId, ["type"] = 11 };
                 status = 201;
                 break;
-            case ("POST", ["interactions", _, _, "callback"]):
+            case ("POST", ["interactions", var interactionId, var interactionToken, "callback"]):
                 Check("/interactions/{interaction_id}/{interaction_token}/callback", "post", body, errors);
                 if (body?["data"] is JsonObject data && data.ContainsKey("embeds"))
                 {
                     CheckMessageLimits(data, errors, requireAllowedMentions: true);
                 }
 
+                if (errors.Count == 0)
+                {
+                    lock (_store)
+                    {
+                        if (!_acknowledged.Add(interactionId))
+                        {
+                            status = 400;
+                            result = new JsonObject { ["message"] = "Interaction has already been acknowledged.", ["code"] = 40060 };
+                            break;
+                        }
+                    }
+
+                    // Type 4 shows its message now; type 5 a "thinking…" placeholder (LOADING, 1 << 7) to edit later.
+                    var original = body?["type"]?.GetValue<int>() == 4 && body["data"] is JsonObject shown
+                        ? (JsonObject)shown.DeepClone()
+                        : new JsonObject { ["content"] = "", ["flags"] = 128 };
+                    original["id"] = NextId();
+                    Originals.TryAdd(interactionToken, original);
+                }
+
                 status = 204;
                 break;
-            case ("PATCH", ["webhooks", _, _, "messages", "@original"]):
+            case ("GET", ["webhooks", _, var originalToken, "messages", "@original"]):
+                if (Originals.TryGetValue(originalToken, out var shownOriginal))
+                {
+                    result = shownOriginal.DeepClone();
+                }
+                else
+                {
+                    status = 404;
+                    result = new JsonObject { ["message"] = "Unknown Message", ["code"] = 10008 };
+                }
+
+                break;
+            case ("PATCH", ["webhooks", _, var editToken, "messages", "@original"]):
                 Check("/webhooks/{webhook_id}/{webhook_token}/messages/@original", "patch", body, errors);
                 CheckMessageLimits(body, errors, requireAllowedMentions: true);
-                result = new JsonObject { ["id"] = NextId() };
+                if (errors.Count == 0)
+                {
+                    result = Edit(editToken, body as JsonObject);
+                }
+
                 break;
-            case ("DELETE", ["webhooks", _, _, "messages", "@original"]):
+            case ("DELETE", ["webhooks", _, var deleteToken, "messages", "@original"]):
+                Originals.TryRemove(deleteToken, out _);
                 status = 204;
                 break;
-            case ("POST", ["webhooks", _, _]):
+            case ("POST", ["webhooks", _, var followupToken]):
                 Check("/webhooks/{webhook_id}/{webhook_token}", "post", body, errors);
                 CheckMessageLimits(body, errors, requireAllowedMentions: true);
-                result = new JsonObject { ["id"] = NextId() };
+                if (errors.Count == 0)
+                {
+                    var followup = (JsonObject?)body?.DeepClone() ?? [];
+                    followup["id"] = NextId();
+                    Followups.GetOrAdd(followupToken, _ => new ConcurrentQueue<JsonObject>()).Enqueue(followup);
+                    result = followup.DeepClone();
+                }
+
+                break;
+            case ("GET", ["webhooks", _, var lookupToken, "messages", var followupId]):
+                if (Followups.TryGetValue(lookupToken, out var sent) && sent.FirstOrDefault(m => m["id"]?.GetValue<string>() == followupId) is { } found)
+                {
+                    result = found.DeepClone();
+                }
+                else
+                {
+                    status = 404;
+                    result = new JsonObject { ["message"] = "Unknown Message", ["code"] = 10008 };
+                }
+
                 break;
             case ("GET", ["applications", _, "commands"]) or ("GET", ["applications", _, "guilds", _, "commands"]):
                 result = Commands.TryGetValue(path, out var stored) && stored is not null ? stored.DeepClone() : new JsonArray();
@@ -298,6 +405,13 @@ public sealed class DiscordEmulator : IAsyncDisposable
             return;
         }
 
+        if (fault is { Fault: Fault.FailAfter, Status: var after })
+        {
+            // Processed and stored, but the client hears of a failure.
+            await Json(http, after, new JsonObject { ["message"] = "Internal Server Error (scripted, after storing)", ["code"] = 0 });
+            return;
+        }
+
         if (status == 204)
         {
             http.Response.StatusCode = 204;
@@ -305,6 +419,48 @@ public sealed class DiscordEmulator : IAsyncDisposable
         }
 
         await Json(http, status, result);
+    }
+
+    /// <summary>Creates a channel message; a repeated enforced nonce returns the message created first.</summary>
+    private JsonObject CreateMessage(string channel, JsonObject? body)
+    {
+        var nonce = body?["nonce"]?.ToJsonString();
+        var enforce = body?["enforce_nonce"]?.GetValueKind() == JsonValueKind.True;
+        lock (_store)
+        {
+            if (enforce && nonce is not null && _byNonce.TryGetValue(nonce, out var existing))
+            {
+                return (JsonObject)existing.DeepClone();
+            }
+
+            var message = (JsonObject?)body?.DeepClone() ?? [];
+            message["id"] = NextId();
+            message["channel_id"] = channel;
+            message["content"] = body?["content"]?.GetValue<string>() ?? "";
+            Messages.GetOrAdd(channel, _ => new ConcurrentQueue<JsonObject>()).Enqueue(message);
+            if (nonce is not null)
+            {
+                _byNonce[nonce] = message;
+            }
+
+            return (JsonObject)message.DeepClone();
+        }
+    }
+
+    /// <summary>Edits (or, for an interaction answered over HTTP, which the emulator never saw, creates) the original response.</summary>
+    private JsonObject Edit(string token, JsonObject? body)
+    {
+        lock (_store)
+        {
+            var original = Originals.GetOrAdd(token, _ => new JsonObject { ["id"] = NextId() });
+            original.Remove("flags");
+            foreach (var (name, value) in body ?? [])
+            {
+                original[name] = value?.DeepClone();
+            }
+
+            return (JsonObject)original.DeepClone();
+        }
     }
 
     private string NextId() => Interlocked.Increment(ref _nextId).ToString(CultureInfo.InvariantCulture);
