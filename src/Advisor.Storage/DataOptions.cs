@@ -23,9 +23,13 @@ public sealed class DataOptions
     /// <summary>A PostgreSQL connection string (Npgsql format); when set, PostgreSQL is used instead of SQLite.</summary>
     public string? PostgresConnectionString { get; set; }
 
-    /// <summary>Days the question log (and any turn) is kept; older entries are deleted at start-up and daily (default 90).</summary>
-    [Range(1, 3650, ErrorMessage = "Advisor:Data:RetentionDays must be between 1 and 3650 (default 90).")]
+    /// <summary>
+    /// Days the question log (and any turn) is kept, 1–3650; older entries are deleted at start-up and daily (default 90).
+    /// (Checked by <see cref="DataOptionsValidator"/>: the generated range check drops a custom message.)
+    /// </summary>
     public int RetentionDays { get; set; } = 90;
+
+    internal const int MaxRetentionDays = 3650;
 
     /// <summary>
     /// The secret salt of user hashes (at least 16 characters). When unset, a random salt is generated once and kept in

@@ -12,6 +12,11 @@ internal sealed class DataOptionsValidator : IValidateOptions<DataOptions>
 {
     public ValidateOptionsResult Validate(string? name, DataOptions options)
     {
+        if (options.RetentionDays is < 1 or > DataOptions.MaxRetentionDays)
+        {
+            return ValidateOptionsResult.Fail($"{DataOptions.SectionName}:RetentionDays must be between 1 and {DataOptions.MaxRetentionDays} (it is {options.RetentionDays}; default 90)");
+        }
+
         if (!options.UsesPostgres)
         {
             return options.PostgresConnectionString is { Length: > 0 }

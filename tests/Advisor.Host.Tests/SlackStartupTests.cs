@@ -12,6 +12,7 @@ public sealed class SlackStartupTests
         {
             ["Advisor:KnowledgePath"] = Paths.RepositoryKnowledge,
             ["Logging:LogLevel:Default"] = "None",
+            ["Advisor:Data:Folder"] = Paths.NewDataFolder(),
             ["Advisor:Slack:AppToken"] = "xapp-1",
         });
         builder.WebHost.UseUrls("http://127.0.0.1:0");
