@@ -65,8 +65,7 @@ public abstract class SqlConversationStore : IConversationStore, IAsyncDisposabl
     public async Task<int> SchemaVersionAsync(CancellationToken cancellationToken = default)
     {
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        await CreateVersionTableAsync(connection, null, cancellationToken).ConfigureAwait(false);
-        return await CurrentVersionAsync(connection, null, cancellationToken).ConfigureAwait(false);
+        return await PrepareVersionTableAsync(connection, cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc/>
@@ -338,8 +337,7 @@ public abstract class SqlConversationStore : IConversationStore, IAsyncDisposabl
             int before;
             try
             {
-                await CreateVersionTableAsync(connection, null, ct).ConfigureAwait(false);
-                before = await CurrentVersionAsync(connection, null, ct).ConfigureAwait(false);
+                before = await PrepareVersionTableAsync(connection, ct).ConfigureAwait(false);
             }
             catch (DbException ex)
             {
@@ -395,8 +393,19 @@ public abstract class SqlConversationStore : IConversationStore, IAsyncDisposabl
         }
     }
 
-    private async Task CreateVersionTableAsync(DbConnection connection, DbTransaction? transaction, CancellationToken ct) =>
+    /// <summary>
+    /// Creates <c>schema_version</c> when missing and reads the version, under the migration lock: two instances
+    /// starting at once on an empty PostgreSQL database would otherwise both try to create the table.
+    /// </summary>
+    private async Task<int> PrepareVersionTableAsync(DbConnection connection, CancellationToken ct)
+    {
+        await using var transaction = await connection.BeginTransactionAsync(ct).ConfigureAwait(false);
+        await LockForMigrationAsync(connection, transaction, ct).ConfigureAwait(false);
         await ExecuteAsync(connection, transaction, VersionTableDdl, ct).ConfigureAwait(false);
+        var version = await CurrentVersionAsync(connection, transaction, ct).ConfigureAwait(false);
+        await transaction.CommitAsync(ct).ConfigureAwait(false);
+        return version;
+    }
 
     private static async Task<int> CurrentVersionAsync(DbConnection connection, DbTransaction? transaction, CancellationToken ct)
     {

@@ -110,10 +110,13 @@ public abstract class SqlStoreContract : ConversationStoreContract
     [SkippableFact]
     public async Task Two_stores_starting_at_once_apply_each_migration_once()
     {
-        var a = await OpenSqlAsync();
-        var b = await OpenSqlAsync();
+        var stores = new List<SqlConversationStore>();
+        for (var i = 0; i < 4; i++)
+        {
+            stores.Add(await OpenSqlAsync());
+        }
 
-        await Task.WhenAll(Task.Run(() => a.MigrateAsync()), Task.Run(() => b.MigrateAsync()));
+        await Task.WhenAll(stores.Select(s => Task.Run(() => s.MigrateAsync())));
 
         Assert.Equal(ShippedMigrations.Count, await CountAsync("schema_version"));
     }
