@@ -5,8 +5,12 @@ using Microsoft.Extensions.Configuration;
 
 namespace Advisor.Host.Tests;
 
-public sealed class StartupTests
+public sealed class StartupTests : IDisposable
 {
+    private readonly string _data = Paths.NewDataFolder();
+
+    public void Dispose() => Paths.DeleteDataFolder(_data);
+
     [Theory]
     [InlineData("Advisor:Reload:DebounceMilliseconds", "-5")]
     [InlineData("Advisor:Host:ShutdownTimeoutSeconds", "0")]
@@ -21,7 +25,7 @@ public sealed class StartupTests
         {
             ["Advisor:KnowledgePath"] = Paths.RepositoryKnowledge,
             ["Logging:LogLevel:Default"] = "None",
-            ["Advisor:Data:Folder"] = Paths.NewDataFolder(),
+            ["Advisor:Data:Folder"] = _data,
             [key] = value,
         });
         builder.WebHost.UseUrls("http://127.0.0.1:0");
@@ -46,7 +50,7 @@ public sealed class StartupTests
         {
             ["Advisor:KnowledgePath"] = missing,
             ["Logging:LogLevel:Default"] = "None",
-            ["Advisor:Data:Folder"] = Paths.NewDataFolder(),
+            ["Advisor:Data:Folder"] = _data,
         });
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         await using var app = AdvisorServer.Build(builder);

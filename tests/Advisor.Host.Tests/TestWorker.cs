@@ -58,6 +58,7 @@ internal sealed class TestWorker : IAsyncDisposable
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         services?.Invoke(builder.Services);
         var app = AdvisorServer.Build(builder);
+        app.Lifetime.ApplicationStopped.Register(() => Paths.DeleteDataFolder(dataFolder)); // also when a test stops the app itself
         await app.StartAsync();
         return new TestWorker(app, dataFolder);
     }
