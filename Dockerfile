@@ -45,16 +45,18 @@ ENV ASPNETCORE_HTTP_PORTS=8080 \
     Advisor__PromptsPath=/app/prompts \
     Advisor__Host__LogFormat=json \
     Advisor__Model__EmbeddingCachePath=/app/cache/embeddings \
+    Advisor__Data__Folder=/app/data \
     DOTNET_CLI_TELEMETRY_OPTOUT=1
 COPY --from=publish /app/publish/ ./
 COPY --from=build /src/knowledge/ ./knowledge/
 COPY --from=build /src/prompts/ ./prompts/
-# The aspnet image's unprivileged "app" user; the files above stay root-owned and read-only to it. The embedding
-# cache (used only with a model's EmbeddingModel set) is the one place it writes.
-RUN mkdir -p /app/cache && chown "$APP_UID" /app/cache
+# The aspnet image's unprivileged "app" user; the files above stay root-owned and read-only to it. It writes only
+# to the embedding cache (used only with a model's EmbeddingModel set) and the data folder (SQLite store and the
+# user hash salt; owner-only, see docs/privacy.md).
+RUN mkdir -p /app/cache /app/data && chown "$APP_UID" /app/cache /app/data && chmod 700 /app/data
 USER $APP_UID
 EXPOSE 8080
-VOLUME ["/app/knowledge", "/app/prompts", "/app/cache"]
+VOLUME ["/app/knowledge", "/app/prompts", "/app/cache", "/app/data"]
 # No curl in this image: the binary checks itself (GET http://127.0.0.1:$ASPNETCORE_HTTP_PORTS/healthz, exit 0/1).
 HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 CMD ["/app/advisor", "healthcheck"]
 ENTRYPOINT ["/app/advisor"]

@@ -3,6 +3,7 @@ using System.Text.Json;
 using Advisor.Core;
 using Advisor.Core.Answers;
 using Advisor.Core.Comparison;
+using Advisor.Core.Conversations;
 using Advisor.Core.Knowledge;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -11,7 +12,7 @@ using Microsoft.Extensions.Options;
 namespace Advisor.Cli;
 
 /// <summary>
-/// The command-line front end: <c>ask</c>, <c>ask --jsonl</c>, <c>compare</c>, <c>roles</c>, <c>chat</c>.
+/// The command-line front end: <c>ask</c>, <c>ask --jsonl</c>, <c>compare</c>, <c>roles</c>, <c>chat</c>, <c>forget</c>.
 /// Exit codes: 0 ok, 2 usage or bad input, 1 failure.
 /// </summary>
 public sealed class CliApp(TextReader input, TextWriter output, TextWriter error)
@@ -21,7 +22,10 @@ public sealed class CliApp(TextReader input, TextWriter output, TextWriter error
     public const int Usage = 2;
 
     /// <summary>The commands this front end handles.</summary>
-    public static readonly IReadOnlySet<string> Commands = new HashSet<string>(StringComparer.Ordinal) { "ask", "compare", "roles", "sections", "chat", "eval", "help" };
+    public static readonly IReadOnlySet<string> Commands = new HashSet<string>(StringComparer.Ordinal) { "ask", "compare", "roles", "sections", "chat", "eval", "forget", "help" };
+
+    /// <summary>The platforms whose user ids <c>forget --user</c> takes.</summary>
+    public static readonly IReadOnlyList<string> ForgetPlatforms = ["slack", "discord"];
 
     public const string UsageText = """
         Advisor — career answers about AI roles, cited from the knowledge folder.
@@ -38,6 +42,9 @@ public sealed class CliApp(TextReader input, TextWriter output, TextWriter error
           advisor chat                        ask questions interactively; follow-ups keep context
           advisor eval FILE.jsonl [--json] [--min 0.95]
                                               score the answers to an eval file's questions; list the misses
+          advisor forget --user slack:U0123ABCD
+                                              delete what is kept of a user (question log entries and conversation
+                                              turns), found by the salted hash of platform:id; also discord:<user id>
           advisor serve                       run the Discord and Slack connections that are configured
 
         Options:
@@ -97,6 +104,11 @@ public sealed class CliApp(TextReader input, TextWriter output, TextWriter error
         configureServices?.Invoke(services, configuration);
 
         await using var provider = services.BuildServiceProvider();
+        if (parsed.Command == "forget")
+        {
+            return await ForgetAsync(provider, parsed.Get("--user")!, cancellationToken).ConfigureAwait(false);
+        }
+
         IAdvisor advisor;
         try
         {
@@ -145,11 +157,56 @@ public sealed class CliApp(TextReader input, TextWriter output, TextWriter error
         "roles" or "sections" or "chat" when a.Positional.Count > 0 => $"{a.Command} takes no arguments",
         "eval" when a.Positional.Count != 1 => "eval needs one file, e.g. advisor eval questions.jsonl [--min 0.95]",
         "eval" when a.Get("--min") is { } min && !(double.TryParse(min, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var m) && m is >= 0 and <= 1) => "--min takes a share between 0 and 1, e.g. --min 0.95",
+        "forget" when a.Positional.Count > 0 => "forget takes no arguments; name the user with --user platform:id",
+        "forget" when a.Get("--user") is null => "forget needs --user platform:id, e.g. advisor forget --user slack:U0123ABCD",
+        "forget" when !UserHasher.TryParse(a.Get("--user"), out _, out _) => "--user takes platform:id, e.g. slack:U0123ABCD or discord:80351110224678912",
+        "forget" when UserHasher.TryParse(a.Get("--user"), out var platform, out _) && !ForgetPlatforms.Contains(platform) => $"unknown platform '{platform}' in --user (use {string.Join(" or ", ForgetPlatforms)})",
+        _ when a.Command != "forget" && a.Has("--user") => "--user goes with forget",
         _ when a.Command != "eval" && a.Has("--min") => "--min goes with eval",
         _ when a.Command != "ask" && a.Has("--jsonl") => "--jsonl goes with ask",
         _ when a.Command != "compare" && a.Has("--aspect") => "--aspect goes with compare",
         _ => null,
     };
+
+    /// <summary>
+    /// <c>forget --user platform:id</c>: deletes the user's question log entries and conversation turns from the
+    /// configured store, found by the same salted hash the bot stores, and says how many went.
+    /// </summary>
+    private async Task<int> ForgetAsync(IServiceProvider provider, string user, CancellationToken ct)
+    {
+        UserHasher.TryParse(user, out var platform, out var userId);
+        try
+        {
+            var store = provider.GetRequiredService<IConversationStore>();
+            if (store is InMemoryConversationStore)
+            {
+                await error.WriteLineAsync("error: no durable store is configured, so nothing is kept to forget").ConfigureAwait(false);
+                return Failure;
+            }
+
+            var hash = provider.GetRequiredService<UserHasher>().Hash(platform!, userId!);
+            var removed = await store.ForgetUserAsync(hash, ct).ConfigureAwait(false);
+            await output.WriteLineAsync($"Forgot {platform}:{userId}: removed {Count(removed.LogEntries, "question log entry", "question log entries")} and {Count(removed.Turns, "conversation turn", "conversation turns")}.").ConfigureAwait(false);
+            if (removed.LogEntries == 0 && removed.Turns == 0)
+            {
+                await output.WriteLineAsync("Nothing is kept for this user (entries written under another user hash salt cannot be found).").ConfigureAwait(false);
+            }
+
+            return Ok;
+        }
+        catch (OptionsValidationException ex)
+        {
+            await error.WriteLineAsync($"error: invalid settings: {string.Join("; ", ex.Failures)}").ConfigureAwait(false);
+            return Failure;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            await error.WriteLineAsync($"error: {ex.Message}").ConfigureAwait(false);
+            return Failure;
+        }
+
+        static string Count(int n, string one, string many) => $"{n} {(n == 1 ? one : many)}";
+    }
 
     private async Task<int> AskAsync(IAdvisor advisor, string question, bool json, bool explain, CancellationToken ct)
     {

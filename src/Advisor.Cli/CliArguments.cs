@@ -14,6 +14,7 @@ internal sealed record CliArguments(string Command, IReadOnlyList<string> Positi
         ["--prompts"] = true,
         ["--aspect"] = true,
         ["--min"] = true,
+        ["--user"] = true,
         ["--help"] = false,
         ["-h"] = false,
     };

@@ -48,6 +48,8 @@ public static class ServiceCollectionExtensions
         services.TryAddSingleton<IAnswerComposer, ExtractiveComposer>();
         services.TryAddSingleton<IAdvisor, AdvisorService>();
         services.TryAddSingleton<ConversationMemory>();
+        services.TryAddSingleton<IConversationStore, InMemoryConversationStore>(); // AddAdvisorStorage puts a durable store here
+        services.TryAddSingleton(_ => UserHasher.Ephemeral()); // and a salt that outlives the process
         services.TryAddSingleton<Hosting.QuestionGate>();
         services.TryAddSingleton<Hosting.RejectionLog>();
         services.TryAddSingleton<UserRateLimiter>();

@@ -2,6 +2,7 @@ using Advisor.Cli;
 using Advisor.Host;
 using Advisor.Host.Platforms;
 using Advisor.Models;
+using Advisor.Storage;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -11,6 +12,7 @@ using Microsoft.Extensions.Logging;
 //   advisor healthcheck    GET /healthz of a running worker, exit 0/1 (the container's HEALTHCHECK)
 //   advisor                serve when a platform is configured, else the console chat
 //   advisor ask|compare|roles|sections|chat   command-line use, straight on the core, no web host (fast start)
+//   advisor forget --user slack:U123           deletes a user's question log entries and turns from the store
 if (args.Length > 0 && args[0] == "serve")
 {
     return await ServeCommand.RunAsync(args[1..], Console.Error);
@@ -63,6 +65,7 @@ try
             .AddFilter(level => level >= LogLevel.Error)
             .Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace));
         services.AddAdvisorModels(configuration);
+        services.AddAdvisorStorage(configuration); // opened only by the commands that use it (forget)
     },
         cancel.Token);
 }

@@ -1,6 +1,7 @@
 using Advisor.Core;
 using Advisor.Core.Knowledge;
 using Advisor.Host.Operations;
+using Advisor.Storage;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Options;
 
@@ -67,6 +68,7 @@ internal static class ServeCommand
     {
         OptionsValidationException o => $"invalid settings: {string.Join("; ", o.Failures)}",
         KnowledgeLoadException k => k.Message,
+        StorageException s => s.Message,
         FormatException f => $"invalid settings: {f.Message}",
         IOException io when io.Message.Contains("address already in use", StringComparison.OrdinalIgnoreCase) => io.Message,
         InvalidOperationException c when c.Message.StartsWith("Failed to convert configuration value", StringComparison.Ordinal) => $"invalid settings: {c.Message}",

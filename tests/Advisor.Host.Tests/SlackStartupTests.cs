@@ -3,8 +3,12 @@ using Microsoft.AspNetCore.Hosting;
 
 namespace Advisor.Host.Tests;
 
-public sealed class SlackStartupTests
+public sealed class SlackStartupTests : IDisposable
 {
+    private readonly string _data = Paths.NewDataFolder();
+
+    public void Dispose() => Paths.DeleteDataFolder(_data);
+
     [Fact]
     public async Task A_slack_section_without_a_bot_token_fails_at_start_up_naming_the_key()
     {
@@ -12,6 +16,7 @@ public sealed class SlackStartupTests
         {
             ["Advisor:KnowledgePath"] = Paths.RepositoryKnowledge,
             ["Logging:LogLevel:Default"] = "None",
+            ["Advisor:Data:Folder"] = _data,
             ["Advisor:Slack:AppToken"] = "xapp-1",
         });
         builder.WebHost.UseUrls("http://127.0.0.1:0");

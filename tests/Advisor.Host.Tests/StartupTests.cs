@@ -5,19 +5,27 @@ using Microsoft.Extensions.Configuration;
 
 namespace Advisor.Host.Tests;
 
-public sealed class StartupTests
+public sealed class StartupTests : IDisposable
 {
+    private readonly string _data = Paths.NewDataFolder();
+
+    public void Dispose() => Paths.DeleteDataFolder(_data);
+
     [Theory]
     [InlineData("Advisor:Reload:DebounceMilliseconds", "-5")]
     [InlineData("Advisor:Host:ShutdownTimeoutSeconds", "0")]
     [InlineData("Advisor:Host:LogFormat", "xml")]
     [InlineData("Advisor:Admin:Token", "short")]
+    [InlineData("Advisor:Data:RetentionDays", "0")]
+    [InlineData("Advisor:Data:UserHashSalt", "short")]
+    [InlineData("Advisor:Data:PostgresConnectionString", "Hostx=1")]
     public async Task An_invalid_setting_fails_at_start_up_naming_the_key(string key, string value)
     {
         var builder = AdvisorServer.CreateBuilder([], new Dictionary<string, string?>
         {
             ["Advisor:KnowledgePath"] = Paths.RepositoryKnowledge,
             ["Logging:LogLevel:Default"] = "None",
+            ["Advisor:Data:Folder"] = _data,
             [key] = value,
         });
         builder.WebHost.UseUrls("http://127.0.0.1:0");
@@ -42,6 +50,7 @@ public sealed class StartupTests
         {
             ["Advisor:KnowledgePath"] = missing,
             ["Logging:LogLevel:Default"] = "None",
+            ["Advisor:Data:Folder"] = _data,
         });
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         await using var app = AdvisorServer.Build(builder);

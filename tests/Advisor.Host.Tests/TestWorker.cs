@@ -13,9 +13,12 @@ internal sealed class TestWorker : IAsyncDisposable
 {
     public const string AdminToken = "test-admin-token-0123456789";
 
-    private TestWorker(WebApplication app)
+    private readonly string _dataFolder;
+
+    private TestWorker(WebApplication app, string dataFolder)
     {
         App = app;
+        _dataFolder = dataFolder;
         BaseAddress = new Uri(app.Urls.First());
         Http = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(20) };
     }
@@ -35,9 +38,11 @@ internal sealed class TestWorker : IAsyncDisposable
         IDictionary<string, string?>? settings = null,
         Action<IServiceCollection>? services = null)
     {
+        var dataFolder = Paths.NewDataFolder();
         var overrides = new Dictionary<string, string?>
         {
             ["Advisor:KnowledgePath"] = knowledgePath ?? Paths.RepositoryKnowledge,
+            ["Advisor:Data:Folder"] = dataFolder,
             ["Advisor:PromptsPath"] = Path.Combine(Paths.RepositoryRoot, "prompts"),
             ["Advisor:Model:Provider"] = "none",
             ["Advisor:Reload:DebounceMilliseconds"] = "100",
@@ -53,8 +58,9 @@ internal sealed class TestWorker : IAsyncDisposable
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         services?.Invoke(builder.Services);
         var app = AdvisorServer.Build(builder);
+        app.Lifetime.ApplicationStopped.Register(() => Paths.DeleteDataFolder(dataFolder)); // also when a test stops the app itself
         await app.StartAsync();
-        return new TestWorker(app);
+        return new TestWorker(app, dataFolder);
     }
 
     public async ValueTask DisposeAsync()
@@ -62,6 +68,7 @@ internal sealed class TestWorker : IAsyncDisposable
         Http.Dispose();
         await App.StopAsync();
         await App.DisposeAsync();
+        Paths.DeleteDataFolder(_dataFolder);
     }
 }
 
@@ -73,6 +80,24 @@ internal static class Paths
 
     /// <summary>A temp copy of the repository's knowledge folder, deleted on dispose.</summary>
     public static TempKnowledge CopyKnowledge() => new();
+
+    /// <summary>A data folder (store and salt) of a test's own, under the temp folder; it is created when first used.</summary>
+    public static string NewDataFolder() => Path.Combine(Path.GetTempPath(), "advisor-host-data-" + Guid.NewGuid().ToString("N")[..12]);
+
+    public static void DeleteDataFolder(string folder)
+    {
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        try
+        {
+            if (Directory.Exists(folder))
+            {
+                Directory.Delete(folder, recursive: true);
+            }
+        }
+        catch (IOException)
+        {
+        }
+    }
 }
 
 internal sealed class TempKnowledge : IDisposable

@@ -27,6 +27,7 @@ var settings = EmulatorSettings.For(slack, discord);
 settings["Advisor:KnowledgePath"] = options.Knowledge;
 settings["Advisor:Model:Provider"] = "none";
 settings["Advisor:Reload:WatchFiles"] = "false";
+settings["Advisor:Data:Folder"] = Path.Combine(Path.GetTempPath(), "advisor-load-" + Guid.NewGuid().ToString("N")[..12]);
 settings["Logging:LogLevel:Default"] = "Warning";
 settings["Logging:LogLevel:Microsoft.Hosting.Lifetime"] = "Warning";
 var builder = AdvisorServer.CreateBuilder([], settings);

@@ -7,6 +7,11 @@ namespace Advisor.Core.Conversations;
 /// The recent turns of each conversation (a chat thread), so a follow-up can lean on the previous turn.
 /// Bounded in turns, idle time and number of conversations. Thread-safe.
 /// </summary>
+/// <remarks>
+/// In memory only, so lost on restart. <see cref="IConversationStore"/> is the same state kept durably (SQLite or
+/// PostgreSQL through <c>AddAdvisorStorage</c>, or <see cref="InMemoryConversationStore"/>), with stable turn ids,
+/// feedback and the question log; the turn pipeline is to move the adapters from this class onto it.
+/// </remarks>
 public sealed class ConversationMemory(IOptions<ConversationOptions> options, TimeProvider time)
 {
     private readonly ConversationOptions _options = options.Value;

@@ -2,6 +2,7 @@ using Advisor.Core;
 using Advisor.Core.Hosting;
 using Advisor.Host.Platforms;
 using Advisor.Models;
+using Advisor.Storage;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
@@ -18,7 +19,8 @@ public static class AdvisorServer
 {
     /// <summary>
     /// A builder with every setting source in place (appsettings.json beside the binary, then in the current directory,
-    /// environment, command line, then <paramref name="overrides"/>), logging, the core, operations and platforms.
+    /// environment, command line, then <paramref name="overrides"/>), logging, the core, operations, the durable
+    /// conversation store (migrated before anything else starts) and platforms.
     /// Add or replace services on it, then call <see cref="Build"/>.
     /// </summary>
     public static WebApplicationBuilder CreateBuilder(string[] args, IReadOnlyDictionary<string, string?>? overrides = null)
@@ -40,6 +42,7 @@ public static class AdvisorServer
         ConfigureLogging(builder);
         builder.Services.AddAdvisorOperations(builder.Configuration);
         builder.Services.AddAdvisorModels(builder.Configuration);
+        builder.Services.AddAdvisorStorage(builder.Configuration);
         builder.AddPlatforms();
         return builder;
     }
