@@ -105,9 +105,9 @@ public static partial class SlackEndpoints
 
         if (!context.RequestServices.GetRequiredService<SlackEventDispatcher>().Dispatch(envelope))
         {
-            // Shutdown began: not accepted. Slack delivers the event again (no X-Slack-No-Retry), to the next process.
+            // Shutdown began, or the work queue is full: not accepted. Slack delivers the event again (no X-Slack-No-Retry).
             context.Response.Headers.RetryAfter = RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
-            return Refuse(context, Events, "shutting down (Slack will deliver the event again)", StatusCodes.Status503ServiceUnavailable);
+            return Refuse(context, Events, "not taken on now (shutting down, or busy); Slack will deliver the event again", StatusCodes.Status503ServiceUnavailable);
         }
 
         return Results.Ok();

@@ -10,8 +10,10 @@ namespace Advisor.Slack;
 /// Takes event_callback bodies on (called before the acknowledgement, so it never waits): drops repeats of an
 /// event_id (Slack's retries, and the same event on several Socket Mode connections), holds the
 /// <see cref="QuestionGate"/> for each piece of work and queues it under its channel for the handlers of its event type.
-/// Once shutdown began it takes nothing new: the transport then leaves the event for Slack to deliver again.
-/// When the queue is full the event is still acknowledged, and the asker is told the bot is busy.
+/// Once shutdown began it takes nothing new: the transport then leaves the event for Slack to deliver again. When the
+/// queue is full a question to the bot is not taken on either — Slack delivers it again in a while (503 with
+/// Retry-After over HTTP, no acknowledgement over Socket Mode) — and the channel hears once a minute that the bot is
+/// busy: everything acknowledged is answered.
 /// </summary>
 public sealed partial class SlackEventDispatcher(
     IEnumerable<ISlackEventHandler<AppMention>> mentionHandlers,
@@ -33,9 +35,9 @@ public sealed partial class SlackEventDispatcher(
     private readonly ISlackEventHandler<MessageEvent>[] _messageHandlers = [.. messageHandlers];
 
     /// <summary>
-    /// Takes the event on: true when it may be acknowledged (queued, a repeat, of no interest, or answered "busy");
-    /// false when shutdown has begun and it must not be: an HTTP delivery then gets 503, a Socket Mode envelope is left
-    /// unacknowledged, and Slack delivers it again (to this process after a restart, or to another one).
+    /// Takes the event on: true when it may be acknowledged (queued, a repeat, or of no interest); false when it must
+    /// not be — shutdown has begun, or the work queue is full — and an HTTP delivery then gets 503, a Socket Mode
+    /// envelope is left unacknowledged, and Slack delivers it again (later, to this process or another one).
     /// </summary>
     public bool Dispatch(SlackEventEnvelope envelope)
     {
@@ -52,19 +54,23 @@ public sealed partial class SlackEventDispatcher(
             return true;
         }
 
-        switch (envelope.EventType)
+        var taken = envelope.EventType switch
         {
-            case "app_mention" when AppMention.From(envelope.Event) is { } mention:
-                Queue(_mentionHandlers, mention, envelope);
-                break;
-            case "message" when MessageEvent.From(envelope.Event) is { } message:
-                Queue(_messageHandlers, message, envelope);
-                break;
-            default:
-                Log.Unhandled(logger, envelope.EventType);
-                break;
+            "app_mention" when AppMention.From(envelope.Event) is { } mention => Queue(_mentionHandlers, mention, envelope),
+            "message" when MessageEvent.From(envelope.Event) is { } message => Queue(_messageHandlers, message, envelope),
+            _ => Unhandled(envelope),
+        };
+        if (!taken && envelope.EventId is { } refusedId)
+        {
+            _eventIds.Release(refusedId); // its redelivery is a new chance, not a repeat
         }
 
+        return taken;
+    }
+
+    private bool Unhandled(SlackEventEnvelope envelope)
+    {
+        Log.Unhandled(logger, envelope.EventType);
         return true;
     }
 
@@ -91,13 +97,14 @@ public sealed partial class SlackEventDispatcher(
         return false;
     }
 
-    private void Queue<T>(ISlackEventHandler<T>[] handlers, T slackEvent, SlackEventEnvelope envelope)
+    /// <summary>Queues the event for its handlers; false when a question to the bot did not fit (it is then not taken on).</summary>
+    private bool Queue<T>(ISlackEventHandler<T>[] handlers, T slackEvent, SlackEventEnvelope envelope)
         where T : SlackMessageEvent
     {
         if (handlers.Length == 0)
         {
             Log.Unhandled(logger, envelope.EventType);
-            return;
+            return true;
         }
 
         var key = SlackKeys.Channel(slackEvent.Team ?? envelope.TeamId, slackEvent.Channel);
@@ -110,14 +117,19 @@ public sealed partial class SlackEventDispatcher(
             }
         }
 
-        if (refused)
+        if (!refused)
         {
-            metrics.Refused("slack", "busy");
-            rejections.Rejected("slack events", "the work queue is full (the asker is told the bot is busy)");
-            var told = IsAQuestionToTheBot(slackEvent, envelope)
-                && busy.Offer(slackEvent.Channel, slackEvent.ThreadTs ?? (slackEvent.ChannelType == "im" ? null : slackEvent.Ts));
-            Log.Busy(logger, slackEvent.Channel, slackEvent.Ts, told);
+            return true;
         }
+
+        metrics.Refused("slack", "busy");
+        var question = IsAQuestionToTheBot(slackEvent, envelope);
+        rejections.Rejected("slack events", question
+            ? "the work queue is full (not acknowledged: Slack delivers it again; the channel hears the bot is busy)"
+            : "the work queue is full (a message not addressed to the bot, dropped)");
+        var told = question && busy.Offer(slackEvent.Channel, slackEvent.ThreadTs ?? (slackEvent.ChannelType == "im" ? null : slackEvent.Ts));
+        Log.Busy(logger, slackEvent.Channel, slackEvent.Ts, told);
+        return !question;
     }
 
     /// <summary>

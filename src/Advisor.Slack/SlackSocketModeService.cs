@@ -265,8 +265,8 @@ public sealed partial class SlackSocketModeService(
                 if (SlackEventEnvelope.Parse(payload, retry, SlackEventEnvelope.Str(frame, "retry_reason")) is { } envelope
                     && !events.Dispatch(envelope))
                 {
-                    // Shutdown began: no ack, so Slack delivers the envelope again (to the next connection).
-                    rejections.Rejected("slack socket mode", "shutting down (envelope left unacknowledged for redelivery)");
+                    // Shutdown began or the queue is full: no ack, so Slack delivers the envelope again (to this or another connection).
+                    rejections.Rejected("slack socket mode", "not taken on now: shutting down or busy (envelope left unacknowledged for redelivery)");
                     return (null, null, false);
                 }
 

@@ -12,6 +12,11 @@ using Microsoft.AspNetCore.Hosting;
 // --via adapter drives IAdvisor in-process as an adapter does; slack, discord and mixed go through the loopback
 // emulators (in this same process) and the real Slack Socket Mode / Discord gateway adapters of the worker.
 //   dotnet run -c Release --project tests/Advisor.LoadDriver -- [--via adapter|slack|discord|mixed] [--rate 200] [--seconds 10] [--users 500] [--channels 1000] [--knowledge DIR]
+if (args.FirstOrDefault() == "attack")
+{
+    return await Advisor.LoadDriver.Attack.AttackDriver.RunAsync(args[1..]);
+}
+
 var options = DriverOptions.Parse(args);
 if (options is null)
 {

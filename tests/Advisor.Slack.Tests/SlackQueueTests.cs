@@ -55,7 +55,7 @@ public sealed class SlackQueueTests
     }
 
     [Fact]
-    public async Task A_full_queue_still_acknowledges_says_busy_once_per_channel_and_holds_no_more_than_its_capacity()
+    public async Task A_full_queue_does_not_take_questions_on_says_busy_once_per_channel_and_holds_no_more_than_its_capacity()
     {
         await using var slack = await SlackEmulator.StartAsync();
         await using var app = await AdvisorSlackApp.StartAsync(slack, socketMode: false, http: true, s =>
@@ -73,18 +73,31 @@ public sealed class SlackQueueTests
         (await app.PostSignedAsync("slack/events", Event(0, "CFULL"), "application/json")).Dispose();
         await Eventually.TrueAsync(() => slack.HeldPosts == 1, "the first answer held");
 
-        // A flood into the same channel: every request is acknowledged; two fit behind the first, the rest are refused.
+        // A flood into the same channel: two fit behind the first and are acknowledged; the rest are not taken on
+        // (503 with Retry-After: Slack delivers them again later), so everything acknowledged gets its answer.
         for (var i = 1; i < 20; i++)
         {
             using var response = await app.PostSignedAsync("slack/events", Event(i, "CFULL"), "application/json");
-            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.Equal(i <= 2 ? HttpStatusCode.OK : HttpStatusCode.ServiceUnavailable, response.StatusCode);
+            if (i > 2)
+            {
+                Assert.NotNull(response.Headers.RetryAfter);
+            }
         }
 
         Assert.Equal(3, queue.Count);
 
         // Another channel gets the queue's last place; after that the queue as a whole is full.
-        (await app.PostSignedAsync("slack/events", Event(20, "COTHER"), "application/json")).Dispose();
-        (await app.PostSignedAsync("slack/events", Event(21, "COTHER"), "application/json")).Dispose();
+        using (var taken = await app.PostSignedAsync("slack/events", Event(20, "COTHER"), "application/json"))
+        {
+            Assert.Equal(HttpStatusCode.OK, taken.StatusCode);
+        }
+
+        using (var full = await app.PostSignedAsync("slack/events", Event(21, "COTHER"), "application/json"))
+        {
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, full.StatusCode);
+        }
+
         Assert.Equal(4, queue.Count);
 
         // One busy notice per channel, however many were refused; a command gets it in its acknowledgement.
@@ -100,7 +113,7 @@ public sealed class SlackQueueTests
 
         Assert.Equal(17 + 1 + 1, refused.GetMeasurementSnapshot().Count(m => (string?)m.Tags["reason"] == "busy"));
 
-        // Released, the accepted questions are answered, in order per channel; the refused ones never are.
+        // Released, the accepted questions are answered, in order per channel; the refused ones wait for Slack's redelivery.
         hold.Dispose();
         await Eventually.TrueAsync(() => slack.Messages.Count(m => !IsBusy(m)) == 4, "the four accepted answers");
         Assert.Equal([Ts(0), Ts(1), Ts(2)], AnswersIn(slack, "CFULL"));

@@ -35,4 +35,13 @@ public sealed class RecentKeys(TimeProvider time, TimeSpan lifetime, int capacit
             return true;
         }
     }
+
+    /// <summary>Forgets a claimed key, so its next delivery is taken on (the first one was refused, not handled).</summary>
+    public void Release(string key)
+    {
+        lock (_gate)
+        {
+            _seen.Remove(key);
+        }
+    }
 }

@@ -58,6 +58,9 @@ public sealed class DiscordEmulator : IAsyncDisposable
     /// <summary>Called for every REST request as it arrives (after its body is read), on the request's thread.</summary>
     public Action<RecordedRequest>? RequestObserver { get; set; }
 
+    /// <summary>How long each REST request takes before it is answered (a slow Discord), drawn per request; none when null.</summary>
+    public Func<TimeSpan>? ResponseLatency { get; set; }
+
     /// <summary>Everything that would have made real Discord answer 400/401 (spec or limit violations, bad auth).</summary>
     public ConcurrentQueue<string> Violations { get; } = new();
 
@@ -225,6 +228,11 @@ public sealed class DiscordEmulator : IAsyncDisposable
         if (!ua.StartsWith("DiscordBot (", StringComparison.Ordinal))
         {
             Violations.Enqueue($"{method} {path}: User-Agent '{ua}' is not 'DiscordBot (url, version)'");
+        }
+
+        if (ResponseLatency is { } latency)
+        {
+            await Task.Delay(latency());
         }
 
         var fault = TakeFault(method, path);
