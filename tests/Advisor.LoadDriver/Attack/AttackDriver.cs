@@ -198,26 +198,39 @@ internal static class AttackDriver
             var accepted = new ConcurrentDictionary<string, byte>();
             long sent = 0, ok = 0, unavailable = 0, other = 0, failed = 0;
             var peak = 0L;
-            var stop = DateTime.UtcNow.AddSeconds(seconds);
             using var handler = new SocketsHttpHandler { MaxConnectionsPerServer = connections };
             using var http = new HttpClient(handler) { BaseAddress = worker.BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
+            // Pre-built, pre-signed events (the driver's CPU goes to sending, not to building JSON): each connection
+            // cycles through its own, with a fresh event id and ts each time round.
+            const int perConnection = 6000;
+            var timestamp = DateTimeOffset.UtcNow.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
+            var prepared = Enumerable.Range(0, connections).Select(c => Enumerable.Range(0, perConnection).Select(i =>
+            {
+                var ts = $"1700000000.{c:D3}{i:D7}";
+                var body = Encoding.UTF8.GetBytes(SlackEmulator.Mention(Questions[i % Questions.Length], ts, $"EvO{c}-{i}", $"CO{(c * 7919 + i) % 2000}", user: $"UO{i % 5000}").ToJsonString());
+                return (Ts: ts, Body: body, Signature: Sign(timestamp, body));
+            }).ToArray()).ToArray();
+            var stop = DateTime.UtcNow.AddSeconds(seconds);
             var clock = Stopwatch.StartNew();
             var senders = Enumerable.Range(0, connections).Select(c => Task.Run(async () =>
             {
-                for (var i = 0; DateTime.UtcNow < stop; i++)
+                for (var i = 0; DateTime.UtcNow < stop && i < perConnection; i++)
                 {
-                    var id = $"{c}-{i}";
-                    var body = SlackEmulator.Mention(Questions[i % Questions.Length], $"1700000000.{c:D3}{i:D7}", "EvO" + id, $"CO{(c * 7919 + i) % 2000}", user: $"UO{i % 5000}");
+                    var (ts, body, signature) = prepared[c][i];
                     try
                     {
-                        var status = await PostSlackEventAsync(http, body).ConfigureAwait(false);
+                        using var request = new HttpRequestMessage(HttpMethod.Post, "/slack/events") { Content = new ByteArrayContent(body) };
+                        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+                        request.Headers.Add("X-Slack-Request-Timestamp", timestamp);
+                        request.Headers.Add("X-Slack-Signature", signature);
+                        using var response = await http.SendAsync(request).ConfigureAwait(false);
                         Interlocked.Increment(ref sent);
-                        if (status == HttpStatusCode.OK)
+                        if (response.StatusCode == HttpStatusCode.OK)
                         {
                             Interlocked.Increment(ref ok);
-                            accepted[(string)body["event"]!["ts"]!] = 0;
+                            accepted[ts] = 0;
                         }
-                        else if (status == HttpStatusCode.ServiceUnavailable)
+                        else if (response.StatusCode == HttpStatusCode.ServiceUnavailable)
                         {
                             Interlocked.Increment(ref unavailable);
                         }
@@ -261,7 +274,20 @@ internal static class AttackDriver
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  sent {sent:N0} ({sent / sendSeconds:N0}/s): {ok:N0} accepted (200), {unavailable:N0} refused (503), {other:N0} other, {failed:N0} failed"));
             Console.WriteLine($"  of the accepted: {accepted.Count - missing:N0} got a reply in their thread ({busy:N0} of the replies were busy notices), {missing:N0} got none after {settle.Elapsed.TotalSeconds:0} s more");
             Console.WriteLine($"  worker memory (RSS): peak {Mb(peak)}, high-water mark {Mb(worker.PeakRssBytes())}");
-            return missing == 0 && worker.PeakRssBytes() < 500L * 1024 * 1024 ? 0 : 1;
+            foreach (var line in worker.Output.Where(l => l.Contains("warn", StringComparison.OrdinalIgnoreCase) || l.Contains("fail", StringComparison.OrdinalIgnoreCase)).TakeLast(8))
+            {
+                Console.WriteLine("  worker: " + line.Trim());
+            }
+
+            var methods = slack.Calls.GroupBy(c => (c.Method, c.Status)).OrderByDescending(g => g.Count()).Take(8).Select(g => $"{g.Key.Method} {g.Key.Status}: {g.Count():N0}");
+            Console.WriteLine("  Slack API calls: " + string.Join(", ", methods));
+            if (worker.HasExited)
+            {
+                Console.WriteLine($"  the worker EXITED (code {worker.ExitCode}); its last lines:\n    " + string.Join("\n    ", worker.Output.TakeLast(30)));
+                return 1;
+            }
+
+            return missing == 0 && peak < 500L * 1024 * 1024 ? 0 : 1;
         }
     }
 
@@ -307,6 +333,9 @@ internal static class AttackDriver
             return errors == 0 ? 0 : 1;
         }
     }
+
+    private static string Sign(string timestamp, byte[] body) =>
+        "v0=" + Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(SigningSecret), Encoding.UTF8.GetBytes($"v0:{timestamp}:").Concat(body).ToArray()));
 
     private static Task<HttpStatusCode> PostSlackEventAsync(HttpClient http, JsonObject callback) =>
         PostSlackRawAsync(http, "/slack/events", Encoding.UTF8.GetBytes(callback.ToJsonString()), "application/json");

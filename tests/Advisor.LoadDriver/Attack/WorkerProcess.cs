@@ -136,7 +136,13 @@ internal sealed class WorkerProcess : IAsyncDisposable
 
     private long Status(string field)
     {
-        foreach (var line in File.ReadLines($"/proc/{_process.Id}/status"))
+        var path = $"/proc/{_process.Id}/status";
+        if (_process.HasExited || !File.Exists(path))
+        {
+            return 0;
+        }
+
+        foreach (var line in File.ReadLines(path))
         {
             if (line.StartsWith(field, StringComparison.Ordinal))
             {
