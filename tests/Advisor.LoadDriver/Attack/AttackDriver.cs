@@ -23,7 +23,9 @@ namespace Advisor.LoadDriver.Attack;
 /// <item><c>bigbodies</c>: 16 parallel unsigned POSTs of 29 MB to each signed endpoint → the worker's peak memory;</item>
 /// <item><c>overload</c>: pre-signed Slack events as fast as 64 connections can post them for N seconds → peak memory,
 /// and whether every accepted event was answered or politely refused;</item>
-/// <item><c>malformed</c>: odd but signed bodies → no 5xx.</item>
+/// <item><c>malformed</c>: odd but signed bodies → no 5xx;</item>
+/// <item><c>unsigned</c>: unsigned and wrongly signed posts to every signed endpoint and <c>/admin/reload</c> for N
+/// seconds (default 10) → how much the worker logs.</item>
 /// </list>
 /// </summary>
 internal static class AttackDriver
@@ -49,13 +51,14 @@ internal static class AttackDriver
             "overload" => await OverloadAsync(seconds).ConfigureAwait(false),
             "malformed" => await MalformedAsync().ConfigureAwait(false),
             "flood" => await FloodAsync(seconds).ConfigureAwait(false),
+            "unsigned" => await UnsignedAsync(args.Length > 2 ? seconds : 10).ConfigureAwait(false),
             _ => Usage(),
         };
     }
 
     private static int Usage()
     {
-        Console.Error.WriteLine("usage: Advisor.LoadDriver attack sigterm|bigbodies|overload [--seconds N]|flood [--seconds N]|malformed");
+        Console.Error.WriteLine("usage: Advisor.LoadDriver attack sigterm|bigbodies|overload [--seconds N]|flood [--seconds N]|malformed|unsigned [--seconds N]");
         return 2;
     }
 
@@ -423,6 +426,56 @@ internal static class AttackDriver
           io.write(string.format("STATUS ok=%d busy=%d other=%d\n", o, b, x))
         end
         """;
+
+    private static async Task<int> UnsignedAsync(int seconds)
+    {
+        var (slack, discord, worker) = await StartAsync(("Advisor__Admin__Token", "attack-admin-token-0123456789"));
+        await using (slack)
+        await using (discord)
+        await using (worker)
+        {
+            var before = worker.OutputBytes;
+            var requests = new long[4];
+            using var http = new HttpClient { BaseAddress = worker.BaseAddress };
+            var until = DateTime.UtcNow.AddSeconds(seconds);
+            var body = "{\"type\":\"event_callback\",\"event\":{\"type\":\"app_mention\",\"text\":\"hi\"}}"u8.ToArray();
+            async Task LoopAsync(int kind)
+            {
+                while (DateTime.UtcNow < until)
+                {
+                    using var request = new HttpRequestMessage(HttpMethod.Post, kind switch { 0 => "/slack/events", 1 => "/slack/commands", 2 => "/discord/interactions", _ => "/admin/reload" })
+                    {
+                        Content = new ByteArrayContent(body),
+                    };
+                    if (kind == 1)
+                    {
+                        request.Content = new StringContent("command=%2Fask&text=hi&user_id=U1&channel_id=C1", Encoding.UTF8, "application/x-www-form-urlencoded");
+                        request.Content.Headers.TryAddWithoutValidation("X-Slack-Request-Timestamp", DateTimeOffset.UtcNow.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture));
+                        request.Content.Headers.TryAddWithoutValidation("X-Slack-Signature", "v0=" + new string('0', 64));
+                    }
+                    else if (kind == 3)
+                    {
+                        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", "wrong-token");
+                    }
+
+                    using var response = await http.SendAsync(request).ConfigureAwait(false);
+                    Interlocked.Increment(ref requests[kind]);
+                }
+            }
+
+            await Task.WhenAll(Enumerable.Range(0, 16).Select(i => Task.Run(() => LoopAsync(i % 4)))).ConfigureAwait(false);
+            await Task.Delay(1000).ConfigureAwait(false);
+            var logged = worker.OutputBytes - before;
+            Console.WriteLine($"unsigned: {seconds} s, 16 connections: {requests[0]:N0} unsigned /slack/events, {requests[1]:N0} wrongly signed /slack/commands, {requests[2]:N0} unsigned /discord/interactions, {requests[3]:N0} wrong-token /admin/reload");
+            Console.WriteLine($"  the worker wrote {logged:N0} bytes of log meanwhile; its last lines:");
+            foreach (var line in worker.Output.TakeLast(6))
+            {
+                Console.WriteLine("    " + line);
+            }
+
+            return logged < 1_000_000 ? 0 : 1;
+        }
+    }
 
     private static async Task<int> MalformedAsync()
     {

@@ -22,6 +22,9 @@ internal sealed class WorkerProcess : IAsyncDisposable
 
     public Uri BaseAddress { get; }
 
+    /// <summary>Bytes the worker has written to stdout and stderr so far (UTF-8, one newline per line).</summary>
+    public long OutputBytes { get; private set; }
+
     public int Pid => _process.Id;
 
     public bool HasExited => _process.HasExited;
@@ -163,6 +166,7 @@ internal sealed class WorkerProcess : IAsyncDisposable
 
         lock (_output)
         {
+            OutputBytes += System.Text.Encoding.UTF8.GetByteCount(line) + 1;
             _output.Add(line);
             if (_output.Count > 500)
             {
