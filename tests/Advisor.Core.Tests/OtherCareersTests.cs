@@ -15,6 +15,8 @@ public sealed class OtherCareersTests : IDisposable
         _folder.Write("ux-vs-pm.md", """
             # UX Designer vs. Product Manager
 
+            Small product teams often blur these two jobs. This comparison is for people choosing between them, and for teams deciding whom to hire first.
+
             ## Definitions
 
             **UX Designer:** A UX Designer shapes how a product feels to use. They study users and turn what they learn into flows and prototypes.
@@ -105,5 +107,42 @@ public sealed class OtherCareersTests : IDisposable
         var hello = Ask("hey!");
         Assert.Equal(AnswerKind.SmallTalk, hello.Kind);
         Assert.Contains("UX Designer", hello.Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_verb_ending_in_ing_in_front_of_a_role_is_not_a_job_title()
+    {
+        var answer = Ask("i keep seeing ux designers everywhere, what tools do they use");
+        Assert.Equal(AnswerKind.Answer, answer.Kind);
+        Assert.Equal(("Tools", "UX Designer"), (answer.Citations[0].Section, answer.Citations[0].Role));
+
+        // A real title in front of a covered head is still another job.
+        Assert.Equal(AnswerKind.UncoveredRole, Ask("what does a graphic designer need to know").Kind);
+    }
+
+    [Fact]
+    public void What_the_asker_says_about_themselves_does_not_choose_the_aspect()
+    {
+        // "skills" and "tools" words in the asker's own statements; the question clause asks about education.
+        var answer = Ask("im a figma power user, i have strong skills in visual design, what degree does a nurse practitioner need");
+        Assert.Equal(("Education", "Nurse Practitioner"), (answer.Citations[0].Section, answer.Citations[0].Role));
+    }
+
+    [Fact]
+    public void A_request_for_work_done_is_off_topic_even_with_the_knowledge_words_in_it()
+    {
+        Assert.Equal(AnswerKind.OffTopic, Ask("write me a script that reads metrics from our analytics dashboards").Kind);
+        Assert.Equal(AnswerKind.OffTopic, Ask("explain how usability tests work step by step, the math pls").Kind);
+
+        // Naming a role keeps it a career question.
+        Assert.Equal(AnswerKind.Answer, Ask("do ux designers write code or run usability tests").Kind);
+    }
+
+    [Fact]
+    public void A_question_about_the_comparison_itself_is_answered_from_the_article_not_side_by_side()
+    {
+        var answer = Ask("why does the ux designer vs product manager distinction even matter");
+        Assert.Null(answer.Citations[0].Role);
+        Assert.StartsWith("ux-vs-pm.md#", answer.Citations[0].SectionId, StringComparison.Ordinal);
     }
 }

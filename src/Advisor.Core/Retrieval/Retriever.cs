@@ -126,6 +126,13 @@ public static class Retriever
         {
             intent = AnswerKind.SmallTalk;
         }
+        else if (reading.AsksForTask && roles.Count == 0
+            && !(aspect is not null && reading.AspectWeight >= 1 && aspect is not ("skills" or "tools" or "definition" or "deliverables" or "impact" or "evaluation")))
+        {
+            // "write me a script…", "explain how attention works, the math": work asked for, not career advice (the skills and
+            // tools words such requests use don't make them career questions; "how do i start", "which degree" would).
+            intent = AnswerKind.OffTopic;
+        }
         else if (subjectTitles.Count > 0 && (roles.Count == 0 || rolesFromHistory || reading.CompareCue))
         {
             // "what does a data analyst do", "data scientist vs AI scientist": a role the articles don't describe.
@@ -229,7 +236,8 @@ public static class Retriever
     /// </summary>
     private static bool WantsProfile(QuestionReading reading, string? aspect, int contentCount) => reading.Profile switch
     {
-        _ when reading.AboutArticle || (aspect is not null && AspectLexicon.IsTopic(aspect)) => false,
+        _ when reading.AboutArticle => false,
+        _ when aspect is not null && AspectLexicon.IsTopic(aspect) => reading.Profile == ProfileCue.Strong, // "prompt engineering as a career: what is it, does it pay"
         ProfileCue.Strong => true,
         ProfileCue.Weak => aspect is null or "definition" or "summary" or "introduction",
         _ => (aspect is null && contentCount == 0) || aspect == "summary", // "sum up the X role"

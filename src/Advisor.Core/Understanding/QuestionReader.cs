@@ -44,6 +44,9 @@ internal sealed record QuestionReading(
 
     /// <summary>True when the question is about an article itself ("the article", "the write-up").</summary>
     public bool AboutArticle { get; init; }
+
+    /// <summary>True when the message asks for work done (code, a fix, a derivation, trivia) and names no role or job title.</summary>
+    public bool AsksForTask { get; init; }
 }
 
 /// <summary>How plainly a question asks for a role as a whole.</summary>
@@ -73,7 +76,28 @@ internal static class QuestionReader
         "like i am 5", "like i am five", "big picture", "full picture", "whole picture", "everything", "all of it",
         "crash course", "primer", "high level", "as a career", "lay of the land", "whole thing", "start to finish", "walk me through",
         "walk me thru", "career like", "like overall", "what is being", "what is it like being", "what it takes",
+        "start to end", "start to finish", "beginning to end", "a to z", "paint me a picture", "paint a picture", "picture of what",
+        "whole deal", "all there is",
     ]);
+
+    // Asking for work done, not career advice: code, a fix, a derivation, a calculation, trivia. Off-topic when no role is named.
+    private static readonly PhraseSet TaskCues = new(
+    [
+        "write me", "write a", "code for", "script", "function", "fix my", "fix this", "fix it", "debug*", "error*", "crash*",
+        "bug", "bugs", "stack trace", "exception", "compil*", "time complexity", "big o", "algorithm for", "explain how", "step by step",
+        "the math", "formula*", "equation*", "deriv*", "proof", "prove", "solve", "calculat*", "recipe*", "weather", "capital of",
+        "translate", "homework", "implement*", "how does attention", "positional encoding", "backprop*", "gradient descent",
+    ]);
+
+    // Words that open a statement about the asker ("i love math", "im a chem grad"): context, not what is asked.
+    private static readonly HashSet<string> SelfOpeners = new(StringComparer.Ordinal) { "i", "my", "me", "we", "our" };
+
+    // Words that make a clause a question or a request even when it starts with "i" ("i want to know which…").
+    private static readonly HashSet<string> AskingWords = new(StringComparer.Ordinal)
+    {
+        "what", "which", "how", "why", "when", "where", "who", "whom", "whose", "should", "could", "would", "can", "do", "does",
+        "is", "are", "will", "wonder", "wondering", "know", "tell", "explain", "need", "want", "compare", "difference", "vs",
+    };
 
     // The question is about an article itself ("what does the article conclude"), not about a role.
     private static readonly PhraseSet ArticleCues = new(["article", "articles", "writeup", "write up", "blog", "blog post", "this post", "piece", "comparison piece"]);
@@ -153,6 +177,16 @@ internal static class QuestionReader
             .Concat(uncovered.SelectMany(t => Enumerable.Range(t.Start, t.Length)))
             .Concat(uncovered.Where(t => t.IsContext).SelectMany(t => Enumerable.Range(t.ContextStart, ClauseEnd(clauses, t.Start, words.Count) - t.ContextStart))));
         var aspects = AspectLexicon.Read(words, consumed);
+        if (StatementsAboutTheAsker(words, clauses) is { Count: > 0 } aboutMe)
+        {
+            // "im a chem grad, i love math, what degree do MLREs have": the aspect is the one the question clause asks about.
+            var asked = AspectLexicon.Read(words, new HashSet<int>(consumed.Concat(aboutMe)));
+            if (asked.Aspect is not null && asked.Weight >= 1)
+            {
+                aspects = asked with { AllPositions = [.. aspects.AllPositions], StrongAspects = asked.StrongAspects };
+            }
+        }
+
         var aspectWeight = aspects.Weight;
         if (aspects.Aspect == "definition" && mentions.Any(m => AsksWhatItIs(words, m.Start)))
         {
@@ -184,7 +218,39 @@ internal static class QuestionReader
             StrongAspects = aspects.StrongAspects,
             SecondaryAspectWords = secondary,
             AboutArticle = article.Weight > 0,
+            AsksForTask = mentions.Count == 0 && uncovered.Count == 0 && TaskCues.Any(words),
         };
+    }
+
+    /// <summary>
+    /// Positions of the clauses that state something about the asker without asking ("so im a 3rd year physics undergrad",
+    /// "i like math a lot") — in a message that also has a clause that asks.
+    /// </summary>
+    private static List<int> StatementsAboutTheAsker(List<string> words, HashSet<int> clauses)
+    {
+        var starts = clauses.Append(0).Distinct().Order().ToList();
+        if (starts.Count < 2)
+        {
+            return [];
+        }
+
+        var result = new List<int>();
+        var asking = false;
+        for (var c = 0; c < starts.Count; c++)
+        {
+            var end = c + 1 < starts.Count ? starts[c + 1] : words.Count;
+            var clause = Enumerable.Range(starts[c], end - starts[c]).Where(i => !ChatText.IsFiller(words[i])).ToList();
+            if (clause.Count > 0 && SelfOpeners.Contains(words[clause[0]]) && !clause.Any(i => AskingWords.Contains(words[i])))
+            {
+                result.AddRange(clause);
+            }
+            else if (clause.Count > 0)
+            {
+                asking = true;
+            }
+        }
+
+        return asking ? result : [];
     }
 
     // Words after a discipline that make it a career ("the research side", "the engineering track").
@@ -241,7 +307,7 @@ internal static class QuestionReader
             // The words in front that say which job it is, within the clause: up to three, or one in front of a covered name.
             var start = mention.Role is not null ? mention.Start : i;
             var most = mention.Role is not null ? 1 : 3;
-            while (start > 0 && !clauses.Contains(start) && (mention.Role is not null ? mention.Start : i) - start < most && IsDomainModifier(words[start - 1]))
+            while (start > 0 && !clauses.Contains(start) && (mention.Role is not null ? mention.Start : i) - start < most && IsDomainModifier(words, start - 1))
             {
                 start--;
             }
@@ -286,6 +352,16 @@ internal static class QuestionReader
     /// A word that can say which job a title is ("data", "solutions", "cloud"): not noise, not seniority, not a verb or
     /// a past participle, and not a word that asks about an aspect (tools words like "software" excepted).
     /// </summary>
+    private static bool IsDomainModifier(List<string> words, int at) =>
+        IsDomainModifier(words[at]) && !(words[at].EndsWith("ing", StringComparison.Ordinal) && at > 0 && IngVerbContext.Contains(words[at - 1]));
+
+    // Words after which an "-ing" word is a verb ("i keep seeing", "been hearing", "am considering"), not a job's domain.
+    private static readonly HashSet<string> IngVerbContext = new(StringComparer.Ordinal)
+    {
+        "i", "we", "you", "they", "am", "are", "is", "was", "were", "been", "be", "keep", "keeps", "kept", "start", "started",
+        "stop", "stopped", "love", "enjoy", "enjoyed", "like", "hate", "avoid", "consider", "considering", "about", "into", "after", "before",
+    };
+
     private static bool IsDomainModifier(string word) =>
         !IsNoise(word) && !JobTitles.IsNonDomainModifier(word) && JobTitles.Head(word) is null && !ChatText.IsNumber(word)
         && !Verbs.Contains(word) && !(word.Length > 4 && word.EndsWith("ed", StringComparison.Ordinal))
