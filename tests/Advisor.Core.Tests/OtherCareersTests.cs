@@ -73,6 +73,12 @@ public sealed class OtherCareersTests : IDisposable
 
     private Answer Ask(string question) => ExtractiveComposer.Compose(Retriever.Retrieve(_knowledge, question, []));
 
+    private Answer FollowUp(string first, string question)
+    {
+        var earlier = Ask(first);
+        return ExtractiveComposer.Compose(Retriever.Retrieve(_knowledge, question, [new ConversationTurn(first, earlier)]));
+    }
+
     [Fact]
     public void Roles_come_from_the_folder_and_chat_questions_are_read_the_same_way()
     {
@@ -144,5 +150,36 @@ public sealed class OtherCareersTests : IDisposable
         var answer = Ask("why does the ux designer vs product manager distinction even matter");
         Assert.Null(answer.Citations[0].Role);
         Assert.StartsWith("ux-vs-pm.md#", answer.Citations[0].SectionId, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_other_one_after_a_question_about_one_role_of_an_article_is_its_other_role()
+    {
+        var answer = FollowUp("what tools do ux designers use", "and what about the other one");
+        Assert.Equal(("Tools", "Product Manager"), (answer.Citations[0].Section, answer.Citations[0].Role));
+    }
+
+    [Fact]
+    public void The_field_in_front_of_a_degree_or_skills_word_is_not_an_aspect_asked_about()
+    {
+        // "tools" in "design tools degree" names what was studied; the question is about education.
+        var answer = Ask("can i become a nurse practitioner with a design tools degree");
+        Assert.Equal(("Education", "Nurse Practitioner"), (answer.Citations[0].Section, answer.Citations[0].Role));
+    }
+
+    [Fact]
+    public void A_description_of_the_asker_over_several_clauses_is_context()
+    {
+        // The list after "im 31" goes on describing the asker: its tools and outlook words are not the question.
+        var answer = Ask("im 31, figma all day, worried about the future. what skills does a product manager need");
+        Assert.Equal(("Skills", "Product Manager"), (answer.Citations[0].Section, answer.Citations[0].Role));
+    }
+
+    [Fact]
+    public void A_compound_job_title_is_a_title_the_knowledge_lacks()
+    {
+        var answer = Ask("what tools do biostatisticians use");
+        Assert.Equal(AnswerKind.UncoveredRole, answer.Kind);
+        Assert.Contains("biostatistician", answer.Uncovered, StringComparison.Ordinal);
     }
 }

@@ -36,7 +36,8 @@ public sealed class KnowledgeSnapshot
             .Concat(ChatText.Vocabulary())
             .Concat(JobTitles.Vocabulary())
             .Concat(SectionIndex.QuestionWords),
-            AspectLexicon.Prefixes());
+            AspectLexicon.Prefixes(),
+            RoleWords.Concat(JobTitles.Vocabulary()));
     }
 
     /// <summary>Every word of every role name and alias ("ai", "machine", "learning", "mlre", …).</summary>

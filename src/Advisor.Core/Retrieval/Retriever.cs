@@ -53,6 +53,17 @@ public static class Retriever
             roles = RolesOfPreviousTurn(knowledge, history);
             rolesFromHistory = roles.Count > 0;
 
+            // "what about the other one?", "same for the other role": the other role of the article the previous turn was about.
+            if (roles.Count == 1 && AsksForTheOther(words))
+            {
+                var others = knowledge.Articles.Where(a => a.Roles.Contains(roles[0].Name)).SelectMany(a => a.Roles)
+                    .Where(r => r != roles[0].Name).Distinct().Select(knowledge.Catalog.Get).OfType<RoleInfo>().ToList();
+                if (others.Count == 1)
+                {
+                    roles = others;
+                }
+            }
+
             // "what about the engineers?" after a question about research: the role of the same articles whose people are engineers.
             var heads = words.Select(JobTitles.Head).OfType<string>().ToHashSet(StringComparer.Ordinal);
             if (heads.Count > 0)
@@ -100,7 +111,7 @@ public static class Retriever
         }
 
         terms.Add(index.Analyze(string.Join(' ', reading.SecondaryAspectWords.Order().Select(i => words[i]))), ExpansionWeight);
-        terms.Add(index.Analyze(QueryExpansion.For(words)), ExpansionWeight);
+        terms.Add(index.Analyze(QueryExpansion.For(reading.Context.Count == 0 ? words : [.. words.Where((_, i) => !reading.Context.Contains(i))])), ExpansionWeight);
 
         var coverage = content.Count == 0 ? 1.0 : Math.Min(1, covered / content.Count);
         var query = BuildQuery(terms, roles, boostedAspect, aspect == reading.Aspect ? Math.Clamp(reading.AspectWeight, 0.5, 2) : 1);
@@ -215,6 +226,20 @@ public static class Retriever
             FocusTerms = content.Where(index.Knows).ToList(),
         };
         return new RetrievalResult(analysis, ranked, inScope, Confidence(analysis, ranked, inScope), knowledge);
+    }
+
+    /// <summary>"the other one", "the other role", "the other side", "other guys": asks about the role not talked about.</summary>
+    private static bool AsksForTheOther(IReadOnlyList<string> words)
+    {
+        for (var i = 0; i < words.Count; i++)
+        {
+            if (words[i] == "other" && (i + 1 == words.Count || words[i + 1] is "one" or "role" or "side" or "job" or "path" or "guys" or "people" or "folks" or "track" or "in" or "then"))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>

@@ -22,7 +22,7 @@ public static class JobTitles
         "coordinator", "assistant", "secretary", "receptionist", "writer", "illustrator", "animator",
         "photographer", "artist", "musician", "actor", "influencer", "streamer", "youtuber", "sre", "dba",
         "technologist", "practitioner", "modeler", "modeller", "annotator", "labeler", "labeller", "steward",
-        "owner", "lead", "master", "ethicist", "hacker",
+        "owner", "lead", "master", "ethicist", "hacker", "advocate",
     };
 
     // Words in -ist that do not name a person.
@@ -84,6 +84,13 @@ public static class JobTitles
         if (Irregular.TryGetValue(word, out var irregular))
         {
             return irregular;
+        }
+
+        // A compound of a head: "biostatistician", "neuroscientist", "geophysicists".
+        var single = word.EndsWith('s') ? word[..^1] : word;
+        if (single.Length >= 9 && Heads.FirstOrDefault(h => h.Length >= 6 && single.Length - h.Length >= 3 && single.EndsWith(h, StringComparison.Ordinal)) is { } compound)
+        {
+            return compound;
         }
 
         if (word.Length > 3 && word[^1] == 's' && Heads.Contains(word[..^1]))

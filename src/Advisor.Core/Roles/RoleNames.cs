@@ -139,6 +139,10 @@ internal static class RoleNames
             : "aeiouAEIOU".Contains(first[0], StringComparison.Ordinal) ? "an" : "a";
     }
 
+    /// <summary>The discipline whose person a word names ("researchers" → "research"), or null.</summary>
+    public static string? DisciplineOfPerson(string word) =>
+        Forms.Where(f => f.Person == word || Plural(f.Person) == word).Select(f => f.Discipline).FirstOrDefault();
+
     /// <summary>A word as a person is named by it: itself, its plural, and for a discipline the person who does it.</summary>
     public static IEnumerable<string> PersonForms(string last)
     {

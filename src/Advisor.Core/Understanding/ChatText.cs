@@ -8,8 +8,12 @@ namespace Advisor.Core.Understanding;
 /// apostrophes ("whats", "dont", "im") and chat shorthand ("u", "thx", "pls", "yrs") read as the words they stand
 /// for, and the words that carry no request ("ok so", "lol", "asking for a friend", "in 2026") set aside.
 /// </summary>
-public static class ChatText
+public static partial class ChatText
 {
+    // "research-y", "engineer-ish": the suffix hedges the word; alone, "y" would read as "why".
+    [System.Text.RegularExpressions.GeneratedRegex(@"(\p{L})-(?:y|ish)\b", System.Text.RegularExpressions.RegexOptions.CultureInvariant)]
+    private static partial System.Text.RegularExpressions.Regex SuffixY();
+
     // Shorthand and apostrophe-less contractions → the words they stand for.
     private static readonly Dictionary<string, string[]> Expansions = new(StringComparer.Ordinal)
     {
@@ -34,6 +38,7 @@ public static class ChatText
         ["w"] = ["with"], ["wo"] = ["without"], ["tho"] = ["though"], ["thru"] = ["through"], ["rly"] = ["really"],
         ["alot"] = ["a", "lot"], ["smth"] = ["something"], ["sth"] = ["something"], ["ok"] = ["okay"], ["k"] = ["okay"],
         ["kk"] = ["okay"], ["okk"] = ["okay"], ["pov"] = ["view"], ["info"] = ["information"],
+        ["docs"] = ["documentation"], ["doc"] = ["documentation"], ["devrel"] = ["developer", "advocate"],
         // Leftovers of a contraction split at its apostrophe ("don't" → "don" "t").
         ["don"] = ["do"], ["doesn"] = ["does"], ["didn"] = ["did"], ["isn"] = ["is"], ["aren"] = ["are"], ["wasn"] = ["was"],
         ["shouldn"] = ["should"], ["wouldn"] = ["would"], ["couldn"] = ["could"], ["haven"] = ["have"], ["hasn"] = ["has"],
@@ -58,6 +63,7 @@ public static class ChatText
         "again", "said", "say", "saying", "tell", "explain", "know", "wanted", "want", "need", "needs", "needed", "heard",
         "hear", "supposed", "supposedly", "apparently", "true", "told", "rumor", "rumour", "line", "lines", "sentence",
         "sentences", "brief", "briefly", "short", "shortly", "simple", "simply", "words", "paragraph", "bullet", "bullets",
+        "hate", "love", "enjoy", "adore", "whole",
     };
 
     /// <summary>
@@ -98,7 +104,7 @@ public static class ChatText
     {
         var result = new List<string>();
         var starts = new HashSet<int>();
-        foreach (var clause in Clauses(Clean(text)))
+        foreach (var clause in Clauses(SuffixY().Replace(Clean(text), "$1")))
         {
             starts.Add(result.Count);
             foreach (var word in TextTools.Words(clause))

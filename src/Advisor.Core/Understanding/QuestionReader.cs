@@ -45,6 +45,9 @@ internal sealed record QuestionReading(
     /// <summary>True when the question is about an article itself ("the article", "the write-up").</summary>
     public bool AboutArticle { get; init; }
 
+    /// <summary>Positions of words that describe the asker (context), not what is asked.</summary>
+    public HashSet<int> Context { get; init; } = [];
+
     /// <summary>True when the message asks for work done (code, a fix, a derivation, trivia) and names no role or job title.</summary>
     public bool AsksForTask { get; init; }
 }
@@ -87,10 +90,13 @@ internal static class QuestionReader
         "bug", "bugs", "stack trace", "exception", "compil*", "time complexity", "big o", "algorithm for", "explain how", "step by step",
         "the math", "formula*", "equation*", "deriv*", "proof", "prove", "solve", "calculat*", "recipe*", "weather", "capital of",
         "translate", "homework", "implement*", "how does attention", "positional encoding", "backprop*", "gradient descent",
+        "keeps crashing", "keeps exiting", "keeps failing", "exit code", "exiting", "not working", "does not work", "out of memory", "oom",
+        "which trains", "train faster", "trains faster", "gpu*", "vram", "rtx", "run locally", "running locally", "local llm*", "fine tune",
+        "finetune", "fine tuning", "loss is", "nan", "install*", "pip", "npm", "docker", "kubernetes", "prompt for",
     ]);
 
     // Words that open a statement about the asker ("i love math", "im a chem grad"): context, not what is asked.
-    private static readonly HashSet<string> SelfOpeners = new(StringComparer.Ordinal) { "i", "my", "me", "we", "our" };
+    private static readonly HashSet<string> SelfOpeners = new(StringComparer.Ordinal) { "i", "my", "we", "our" };
 
     // Words that make a clause a question or a request even when it starts with "i" ("i want to know which…").
     private static readonly HashSet<string> AskingWords = new(StringComparer.Ordinal)
@@ -120,12 +126,15 @@ internal static class QuestionReader
         "compare", "comparing", "versus", "vs", "between", "do", "does", "did", "say", "says", "think", "know", "knows",
         "become", "be", "being", "go", "going", "both", "either", "neither", "other", "another", "which", "what", "whats",
         "than", "then", "also", "too", "only", "just", "even", "most", "more", "less",
+        "toward", "towards", "onto", "via", "within", "without", "unlike", "per", "around", "across", "through", "over", "under",
+        "near", "beside", "besides", "among", "becoming", "into",
     };
 
     private static readonly PhraseSet CompareCues = new(
     [
         "vs", "difference*", "different", "differ*", "compar*", "better", "than", "same as", "similar*",
         "which one", "instead of", "rather than", "versus", "between", "basically", "same", "equivalent*", "interchangeab*",
+        "stack up", "stack it up", "stacks up", "against", "compared",
     ]);
 
     // Joining words that make two titles next to each other a choice between them ("data scientist or AI scientist").
@@ -137,9 +146,10 @@ internal static class QuestionReader
             "what can i ask", "what should i ask", "can i ask", "kinds of questions", "what to ask", "command*", "menu", "usage",
             "how to use", "what do you know", "bot", "robot", "real person", "human", "are you real", "capabilit*", "what is this",
             "how does it work", "instructions", "options", "who made you", "what do you cover"])),
-        ("thanks", new(["thanks", "thank you", "thank", "cheers", "appreciate*", "grateful", "much obliged", "you rock", "legend", "helpful", "helped", "that helps", "useful"])),
+        ("thanks", new(["thanks", "thank you", "thank", "a ton", "so much", "tons", "a lot", "cheers", "appreciate*", "grateful", "much obliged", "you rock", "legend", "helpful", "helped", "that helps", "useful"])),
         ("greeting", new(["hi", "hello", "hey", "heya", "hiya", "yo", "sup", "howdy", "good morning", "good afternoon", "good evening",
-            "morning", "gm", "greetings", "what is up", "how are you", "how is it going"])),
+            "morning", "gm", "greetings", "what is up", "how are you", "how is it going", "you there", "are you there", "anyone there",
+            "anybody there", "still there", "anyone home", "you around", "are you up", "ping"])),
         ("bye", new(["bye", "goodbye", "good night", "see you", "see ya", "cya", "later", "ttyl", "have to go"])),
         ("ack", new(["okay", "cool", "nice", "great", "awesome", "got it", "makes sense", "perfect", "sounds good", "neat", "lol", "haha",
             "wow", "interesting", "fair", "true", "yes", "no", "yep", "nope", "sure", "alright", "understood", "good", "noted"])),
@@ -176,14 +186,35 @@ internal static class QuestionReader
         var consumed = new HashSet<int>(mentions.SelectMany(m => Enumerable.Range(m.Start, m.Length))
             .Concat(uncovered.SelectMany(t => Enumerable.Range(t.Start, t.Length)))
             .Concat(uncovered.Where(t => t.IsContext).SelectMany(t => Enumerable.Range(t.ContextStart, ClauseEnd(clauses, t.Start, words.Count) - t.ContextStart))));
-        var aspects = AspectLexicon.Read(words, consumed);
+        // "an AI engineering team ships…": the career noun after a role's name is part of the subject, not teamwork asked about.
+        consumed.UnionWith(mentions.Select(m => m.Start + m.Length)
+            .Where(k => k < words.Count && CareerNouns.Contains(words[k]) && !(k + 1 < words.Count && words[k + 1] is "up" or "with")));
+
+        // "an information technology degree": the field studied is not an aspect asked about (not "tools").
+        var field = StudyFields(words, consumed);
+        var aspects = AspectLexicon.Read(words, new HashSet<int>(consumed.Concat(field)));
+        var context = new HashSet<int>();
         if (StatementsAboutTheAsker(words, clauses) is { Count: > 0 } aboutMe)
         {
             // "im a chem grad, i love math, what degree do MLREs have": the aspect is the one the question clause asks about.
-            var asked = AspectLexicon.Read(words, new HashSet<int>(consumed.Concat(aboutMe)));
-            if (asked.Aspect is not null && asked.Weight >= 1)
+            var asked = AspectLexicon.Read(words, new HashSet<int>(consumed.Concat(aboutMe).Concat(field)));
+            var refersBack = Enumerable.Range(0, words.Count).Any(i => !aboutMe.Contains(i) && words[i] is "that" or "this" or "it" or "enough" or "those" or "these");
+            if ((asked.Aspect is not null && asked.Weight >= 1) || (!refersBack && aspects.Positions.Count > 0 && aspects.Positions.All(aboutMe.Contains)))
             {
+                // The question clause asks about an aspect, or asks none and the only aspect words describe the asker
+                // ("decent python dev, like shipping stuff. which fits me better"): a preference, not the aspect asked —
+                // unless the question points back at the statement ("i have a data science masters, is that enough…").
                 aspects = asked with { AllPositions = [.. aspects.AllPositions], StrongAspects = asked.StrongAspects };
+            }
+
+            if (mentions.Select(m => m.Role.Name).Distinct().Count() == 1)
+            {
+                context.UnionWith(aboutMe);
+                aspects = aspects with { AllPositions = [.. aspects.AllPositions.Except(aboutMe)] };
+                // Not the question's content either ("math degree, zero industry experience. how do i get started toward MLRE").
+                // With two roles they stay ("i like math, AI scientist or MLRE?" weighs each role's lines against them), and
+                // with none they are all there is to go by ("i design whole systems… what skills would i need").
+                consumed.UnionWith(aboutMe);
             }
         }
 
@@ -194,7 +225,7 @@ internal static class QuestionReader
         }
 
         var strongProfile = StrongProfileCues.Match(words, consumed);
-        if (strongProfile.Weight == 0 && aspects.StrongAspects >= 3 && !uncovered.Any(t => t.IsContext))
+        if (strongProfile.Weight == 0 && aspects.StrongAspects >= 3 && clauses.Count > 1 && !uncovered.Any(t => t.IsContext))
         {
             // "what they do, what it takes, where they end up": several aspects at once ask for the whole role.
             strongProfile = (1, 0, []);
@@ -218,8 +249,36 @@ internal static class QuestionReader
             StrongAspects = aspects.StrongAspects,
             SecondaryAspectWords = secondary,
             AboutArticle = article.Weight > 0,
+            Context = context,
             AsksForTask = mentions.Count == 0 && uncovered.Count == 0 && TaskCues.Any(words),
         };
+    }
+
+    // Words whose field is named in front of them: "a computer science degree", "software engineering skills", "industry experience".
+    private static readonly HashSet<string> StudyNouns = new(StringComparer.Ordinal)
+    {
+        "degree", "degrees", "major", "majors", "diploma", "diplomas", "bachelors", "masters", "bsc", "msc", "ba", "ma", "ms", "bs", "grad", "graduate",
+        "skill", "skills", "experience", "knowledge", "background",
+    };
+
+    /// <summary>The (up to two) content words in front of a degree or skills word: the field ("computer science degree").</summary>
+    private static List<int> StudyFields(List<string> words, HashSet<int> consumed)
+    {
+        var result = new List<int>();
+        for (var i = 1; i < words.Count; i++)
+        {
+            if (!StudyNouns.Contains(words[i]))
+            {
+                continue;
+            }
+
+            for (var k = i - 1; k >= Math.Max(0, i - 2) && !consumed.Contains(k) && !IsNoise(words[k]) && !StudyNouns.Contains(words[k]); k--)
+            {
+                result.Add(k);
+            }
+        }
+
+        return result;
     }
 
     /// <summary>
@@ -236,11 +295,16 @@ internal static class QuestionReader
 
         var result = new List<int>();
         var asking = false;
+        var describing = false;
         for (var c = 0; c < starts.Count; c++)
         {
             var end = c + 1 < starts.Count ? starts[c + 1] : words.Count;
             var clause = Enumerable.Range(starts[c], end - starts[c]).Where(i => !ChatText.IsFiller(words[i])).ToList();
-            if (clause.Count > 0 && SelfOpeners.Contains(words[clause[0]]) && !clause.Any(i => AskingWords.Contains(words[i])))
+            var states = clause.Count > 0 && !Enumerable.Range(starts[c], end - starts[c]).Any(i => AskingWords.Contains(words[i]));
+
+            // "im 24, math degree, zero industry experience": what follows a statement about the asker, without asking, goes on describing them.
+            describing = states && (SelfOpeners.Contains(words[clause[0]]) || describing);
+            if (describing)
             {
                 result.AddRange(clause);
             }
@@ -277,12 +341,40 @@ internal static class QuestionReader
                 continue;
             }
 
-            var career = i + 1 < words.Count && CareerNouns.Contains(words[i + 1]);
+            var career = (i + 1 < words.Count && CareerNouns.Contains(words[i + 1]))
+                || (i >= 1 && words[i - 1] is "against" or "vs" or "than" or "versus" or "compared" or "over");
             var paired = (i + 2 < words.Count && Joiners.Contains(words[i + 1]) && Owner(words[i + 2]) is not null)
                 || (i >= 2 && Joiners.Contains(words[i - 1]) && Owner(words[i - 2]) is not null);
             if (career || paired)
             {
                 yield return (role, i, 1);
+            }
+        }
+
+        // "what do researchers produce vs what engineers produce": the people of two disciplines of one article, compared.
+        if (!words.Any(w => w is "vs" or "versus" or "compared" or "or") || mentions.Select(m => m.Role.Name).Distinct().Count() > 1)
+        {
+            yield break;
+        }
+
+        var people = new List<(RoleInfo Role, int At)>();
+        for (var i = 0; i < words.Count; i++)
+        {
+            if (!mentions.Any(m => m.Start <= i && i < m.Start + m.Length) && !RoleNames.IsDiscipline(words[i])
+                && RoleNames.DisciplineOfPerson(words[i]) is { } discipline && Owner(discipline) is { } owner)
+            {
+                people.Add((owner, i));
+            }
+        }
+
+        var named = mentions.Select(m => m.Role).DistinctBy(r => r.Name).ToList();
+        var added = people.DistinctBy(p => p.Role.Name).Where(p => named.All(r => r.Name != p.Role.Name)).ToList();
+        var all = named.Concat(added.Select(p => p.Role)).ToList();
+        if (all.Count == 2 && all[0].Articles.Intersect(all[1].Articles).Any())
+        {
+            foreach (var (role, at) in added)
+            {
+                yield return (role, at, 1);
             }
         }
     }
@@ -341,6 +433,18 @@ internal static class QuestionReader
             var end = mention.Role is not null ? Math.Max(i + 1, mention.Start + mention.Length) : i + 1;
             var from = Math.Max(ClauseStart(clauses, start), start - 4);
             var cue = Enumerable.Range(from, start - from).Where(k => SelfDescription.Contains(words[k])).Select(k => (int?)k).FirstOrDefault();
+            if (cue is null && mention.Role is null)
+            {
+                // "decent python dev, 3 yrs backend. which fits me better": a clause that only states, while covered roles
+                // are named in another clause, describes the asker.
+                var (clauseStart, clauseEnd) = (ClauseStart(clauses, start), ClauseEnd(clauses, start, words.Count));
+                var states = !Enumerable.Range(clauseStart, clauseEnd - clauseStart).Any(k => AskingWords.Contains(words[k]));
+                if (states && mentions.Any(m => m.Start < clauseStart || m.Start >= clauseEnd))
+                {
+                    cue = clauseStart;
+                }
+            }
+
             found.Add(new UncoveredTitle(string.Join(' ', words.Skip(start).Take(end - start)), start, end - start, head, cue is not null) { ContextStart = cue ?? start });
             i = end - 1;
         }

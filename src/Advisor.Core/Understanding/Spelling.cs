@@ -16,12 +16,15 @@ internal sealed class Spelling
     private readonly Dictionary<(char, int), List<string>> _byShape = [];
 
     private readonly string[] _prefixes;
+    private readonly HashSet<string> _preferred;
 
     /// <param name="words">The words a reader knows.</param>
     /// <param name="prefixes">Stems whose every continuation is known too ("educat" for "education", "educated").</param>
-    public Spelling(IEnumerable<string> words, IEnumerable<string> prefixes)
+    /// <param name="preferred">Words that win a tie between equally close candidates (the words of role names: "enginer" is "engineer", not "engine").</param>
+    public Spelling(IEnumerable<string> words, IEnumerable<string> prefixes, IEnumerable<string>? preferred = null)
     {
         _prefixes = [.. prefixes];
+        _preferred = new HashSet<string>(preferred ?? [], StringComparer.Ordinal);
         foreach (var word in words)
         {
             if (word.Length == 0 || !_known.Add(word) || word.Length < MinLength - 1)
@@ -68,7 +71,7 @@ internal sealed class Spelling
             foreach (var candidate in candidates)
             {
                 var d = TextTools.EditDistance(word, candidate, budget);
-                if (d < bestDistance)
+                if (d < bestDistance || (d == bestDistance && best is not null && _preferred.Contains(candidate) && !_preferred.Contains(best)))
                 {
                     best = candidate;
                     bestDistance = d;
