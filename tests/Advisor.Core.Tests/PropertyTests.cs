@@ -259,4 +259,29 @@ public sealed class PropertyTests
     {
         Assert.False(MentionGuard.HasMention(MentionGuard.Strip("<@!123|<!here> >")));
     }
+
+    // ---- answering any chat message ------------------------------------------------------------------------------
+
+    private static readonly string[] ChatWords =
+    [
+        "ai", "ml", "mlre", "mlres", "architect", "architects", "scientist", "research", "researcher", "researchers", "engineer",
+        "engineers", "engineering", "prompt", "data", "solutions", "research-y", "machine", "learning", "the", "a", "an", "other", "one",
+        "vs", "or", "and", "between", "against", "what", "whats", "how", "do", "does", "i", "im", "my", "me", "you", "that", "it",
+        "skills", "degree", "masters", "tools", "pay", "salary", "remote", "team", "side", "career", "overview", "takeaway",
+        "distinction", "keep", "seeing", "toward", "write", "script", "docs", "hackathons", "biostatisticians", "enginer",
+        "thanks", "ok", "lol", "pls", "?", ",", ".", "!", ":", "-", "—", "(", ")", "😀", "\u200b", "<@U123>", "/ask", "/compare", "",
+    ];
+
+    [Fact]
+    public void Any_chat_message_gets_an_answer_of_some_kind_and_never_an_exception()
+    {
+        var knowledge = KnowledgeSnapshot.Load(Path.Combine(RepoPaths.RepoRoot(), "knowledge"));
+        var message = Gen.Frequency((8, Gen.OneOf(ChatWords)), (1, Gen.String[0, 12])).Array[0, 24].Select(w => string.Join(' ', w));
+        Gen.Select(message, message.Array[0, 2]).Sample((question, history) =>
+        {
+            var turns = history.Select(h => new ConversationTurn(h, Advisor.Core.Answers.ExtractiveComposer.Compose(Advisor.Core.Retrieval.Retriever.Retrieve(knowledge, h, [])))).ToList();
+            var answer = Advisor.Core.Answers.ExtractiveComposer.Compose(Advisor.Core.Retrieval.Retriever.Retrieve(knowledge, question, turns));
+            Assert.False(string.IsNullOrWhiteSpace(answer.Text));
+        }, iter: TextIterations / 5);
+    }
 }

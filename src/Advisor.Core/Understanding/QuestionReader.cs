@@ -408,10 +408,13 @@ internal static class QuestionReader
             if (mention.Role is not null)
             {
                 // Covered unless words in front of the name say it is another job ("solutions architect").
-                isUncovered = mention.Start > start && !Enumerable.Range(start, mention.Start - start).All(k => knowledge.RoleWords.Contains(words[k]));
+                // Words of covered names in front of a bare head ("research scientist", "ml researcher") make another job too:
+                // had they made a covered name, the catalog would have matched the longer name.
+                isUncovered = mention.Start > start
+                    && (mention.Length == 1 || !Enumerable.Range(start, mention.Start - start).All(k => knowledge.RoleWords.Contains(words[k])));
                 if (isUncovered)
                 {
-                    start = Enumerable.Range(start, mention.Start - start).First(k => !knowledge.RoleWords.Contains(words[k]));
+                    start = Enumerable.Range(start, mention.Start - start).Where(k => !knowledge.RoleWords.Contains(words[k])).DefaultIfEmpty(start).First();
                 }
             }
             else if (start == i)
@@ -420,9 +423,10 @@ internal static class QuestionReader
             }
             else
             {
-                // A covered role's head with words from covered names ("machine learning engineer") is too close to call;
-                // another head with them ("AI ethicist") is another job.
-                isUncovered = !knowledge.RoleHeads.Contains(head) || !Enumerable.Range(start, i - start).All(k => knowledge.RoleWords.Contains(words[k]));
+                // Words in front of a head that make no covered name are another job, even when they are words of covered
+                // names ("machine learning engineer", "research scientist": not "Machine Learning Research Engineer", not
+                // "AI Scientist"); the reply names the closest covered roles.
+                isUncovered = true;
             }
 
             if (!isUncovered)
