@@ -182,4 +182,23 @@ public sealed class OtherCareersTests : IDisposable
         Assert.Equal(AnswerKind.UncoveredRole, answer.Kind);
         Assert.Contains("biostatistician", answer.Uncovered, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Who_decides_asks_whose_job_it_is_whatever_is_decided()
+    {
+        // "tools" and "stack" ask about tools; "who picks" asks whose job that is.
+        var reading = Advisor.Core.Understanding.QuestionReader.Read(_knowledge, "who picks the tools and the stack, is that the product managers job");
+        Assert.Equal("responsibilities", reading.Aspect);
+        Assert.Equal("tools", Advisor.Core.Understanding.QuestionReader.Read(_knowledge, "which tools and stack do product managers use").Aspect);
+    }
+
+    [Fact]
+    public void A_title_followed_by_here_is_the_asker_and_a_title_after_break_in_as_is_the_job_wanted()
+    {
+        var context = Ask("data analyst here 👋 what skills does a product manager need");
+        Assert.Equal(("Skills", "Product Manager"), (context.Citations[0].Section, context.Citations[0].Role));
+
+        var wanted = Ask("how do i break in as a data analyst");
+        Assert.Equal(AnswerKind.UncoveredRole, wanted.Kind);
+    }
 }

@@ -69,7 +69,17 @@ internal static class SideBySide
         {
             if (sections[i] is not { } section)
             {
-                writer.Block($"{roles[i]}:").Line($"- The articles say nothing about {AspectLexicon.Display(aspect).ToLowerInvariant()} for this role.");
+                // The nearest aspect the role does have ("getting started" → its education), so both sides are answered.
+                var missing = $"The articles say nothing about {AspectLexicon.Display(aspect).ToLowerInvariant()} for this role";
+                if (AspectLexicon.Near(aspect).Select(near => RoleSections.For(knowledge, roles[i], near, shared)).FirstOrDefault(s => s is not null) is { } nearest)
+                {
+                    writer.Block($"{roles[i]} — {nearest.Topic} ({nearest.ArticleTitle}; {missing.ToLowerInvariant()}, this is the closest):").Quote(nearest, Pick(knowledge, nearest, focus));
+                }
+                else
+                {
+                    writer.Block($"{roles[i]}:").Line($"- {missing}.");
+                }
+
                 continue;
             }
 

@@ -22,7 +22,7 @@ public static class JobTitles
         "coordinator", "assistant", "secretary", "receptionist", "writer", "illustrator", "animator",
         "photographer", "artist", "musician", "actor", "influencer", "streamer", "youtuber", "sre", "dba",
         "technologist", "practitioner", "modeler", "modeller", "annotator", "labeler", "labeller", "steward",
-        "owner", "lead", "master", "ethicist", "hacker", "advocate",
+        "owner", "lead", "master", "ethicist", "hacker", "advocate", "trainer", "rater",
     };
 
     // Words in -ist that do not name a person.
@@ -86,8 +86,15 @@ public static class JobTitles
             return irregular;
         }
 
-        // A compound of a head: "biostatistician", "neuroscientist", "geophysicists".
         var single = word.EndsWith('s') ? word[..^1] : word;
+
+        // "-ician" names a person who practises something: "bioinformatician", "clinician", "dietician".
+        if (single.Length >= 8 && single.EndsWith("ician", StringComparison.Ordinal))
+        {
+            return single;
+        }
+
+        // A compound of a head: "biostatistician", "neuroscientist", "geophysicists".
         if (single.Length >= 9 && Heads.FirstOrDefault(h => h.Length >= 6 && single.Length - h.Length >= 3 && single.EndsWith(h, StringComparison.Ordinal)) is { } compound)
         {
             return compound;

@@ -38,7 +38,7 @@ public static partial class ChatText
         ["w"] = ["with"], ["wo"] = ["without"], ["tho"] = ["though"], ["thru"] = ["through"], ["rly"] = ["really"],
         ["alot"] = ["a", "lot"], ["smth"] = ["something"], ["sth"] = ["something"], ["ok"] = ["okay"], ["k"] = ["okay"],
         ["kk"] = ["okay"], ["okk"] = ["okay"], ["pov"] = ["view"], ["info"] = ["information"],
-        ["docs"] = ["documentation"], ["doc"] = ["documentation"], ["devrel"] = ["developer", "advocate"],
+        ["docs"] = ["documentation"], ["mgmt"] = ["management"], ["doc"] = ["documentation"], ["devrel"] = ["developer", "advocate"],
         // Leftovers of a contraction split at its apostrophe ("don't" → "don" "t").
         ["don"] = ["do"], ["doesn"] = ["does"], ["didn"] = ["did"], ["isn"] = ["is"], ["aren"] = ["are"], ["wasn"] = ["was"],
         ["shouldn"] = ["should"], ["wouldn"] = ["would"], ["couldn"] = ["could"], ["haven"] = ["have"], ["hasn"] = ["has"],
@@ -109,7 +109,12 @@ public static partial class ChatText
             starts.Add(result.Count);
             foreach (var word in TextTools.Words(clause))
             {
-                if (Expansions.TryGetValue(word, out var expanded))
+                if (word is "pm" or "pms" && !(result.Count > 0 && IsNumber(result[^1])))
+                {
+                    // "an AI PM" is a product manager; "5 pm" is a time.
+                    result.AddRange(word == "pm" ? ["product", "manager"] : ["product", "managers"]);
+                }
+                else if (Expansions.TryGetValue(word, out var expanded))
                 {
                     result.AddRange(expanded);
                 }
@@ -120,9 +125,15 @@ public static partial class ChatText
             }
         }
 
-        // "pays off" is about being worth it, not about pay.
+        // "pays off" is about being worth it, not about pay; "stack up against" compares (a stack is a set of tools).
         for (var i = 0; i + 1 < result.Count; i++)
         {
+            if (result[i] is "stack" or "stacks" && (result[i + 1] == "up" || (i + 2 < result.Count && result[i + 1] is "it" or "them" or "this" or "that" && result[i + 2] == "up")))
+            {
+                result[i] = "compared";
+                result[result[i + 1] == "up" ? i + 1 : i + 2] = "to";
+            }
+
             if (result[i] is "pay" or "pays" or "paid" && result[i + 1] == "off")
             {
                 result[i] = "worth";

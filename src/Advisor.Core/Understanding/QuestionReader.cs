@@ -13,6 +13,9 @@ public sealed record UncoveredTitle(string Text, int Start, int Length, string H
 {
     /// <summary>For context: where the asker's description of themselves starts ("am" in "I am a nurse").</summary>
     public int ContextStart { get; init; }
+
+    /// <summary>For context: where it ends (exclusive), or -1 for the end of its clause ("data analyst here" ends after "here").</summary>
+    public int ContextEnd { get; init; } = -1;
 }
 
 /// <summary>What a chat message says, before any section is ranked.</summary>
@@ -79,7 +82,8 @@ internal static class QuestionReader
         "like i am 5", "like i am five", "big picture", "full picture", "whole picture", "everything", "all of it",
         "crash course", "primer", "high level", "as a career", "lay of the land", "whole thing", "start to finish", "walk me through",
         "walk me thru", "career like", "like overall", "what is being", "what is it like being", "what it takes",
-        "start to end", "start to finish", "beginning to end", "a to z", "paint me a picture", "paint a picture", "picture of what",
+        "start to end", "start to finish", "beginning to end", "a to z", "complete picture", "entire picture", "full rundown",
+        "complete rundown", "full breakdown", "everything about", "paint me a picture", "paint a picture", "picture of what",
         "whole deal", "all there is",
     ]);
 
@@ -146,7 +150,7 @@ internal static class QuestionReader
             "what can i ask", "what should i ask", "can i ask", "kinds of questions", "what to ask", "command*", "menu", "usage",
             "how to use", "what do you know", "bot", "robot", "real person", "human", "are you real", "capabilit*", "what is this",
             "how does it work", "instructions", "options", "who made you", "what do you cover"])),
-        ("thanks", new(["thanks", "thank you", "thank", "a ton", "so much", "tons", "a lot", "cheers", "appreciate*", "grateful", "much obliged", "you rock", "legend", "helpful", "helped", "that helps", "useful"])),
+        ("thanks", new(["thanks", "thank you", "thank", "a ton", "so much", "tons", "a lot", "the best", "goat", "lifesaver", "life saver", "amazing", "mvp", "cheers", "appreciate*", "grateful", "much obliged", "you rock", "legend", "helpful", "helped", "that helps", "useful"])),
         ("greeting", new(["hi", "hello", "hey", "heya", "hiya", "yo", "sup", "howdy", "good morning", "good afternoon", "good evening",
             "morning", "gm", "greetings", "what is up", "how are you", "how is it going", "you there", "are you there", "anyone there",
             "anybody there", "still there", "anyone home", "you around", "are you up", "ping"])),
@@ -177,7 +181,8 @@ internal static class QuestionReader
         var mentions = catalog.FindMentions(words).ToList();
         mentions.AddRange(DisciplineMentions(words, mentions, catalog));
         mentions.Sort((a, b) => a.Start.CompareTo(b.Start));
-        var uncovered = FindUncoveredTitles(words, clauses, mentions, knowledge);
+        var statements = StatementsAboutTheAsker(words, clauses);
+        var uncovered = FindUncoveredTitles(words, clauses, mentions, knowledge, [.. statements]);
 
         // A role matched only on the head of an uncovered title ("scientist" in "data scientist") is not that role.
         mentions.RemoveAll(m => uncovered.Any(t => m.Start >= t.Start && m.Start + m.Length <= t.Start + t.Length));
@@ -185,16 +190,26 @@ internal static class QuestionReader
         // A role's name, a title, and the asker's description of themselves ("I'm a high school teacher") are not what is asked.
         var consumed = new HashSet<int>(mentions.SelectMany(m => Enumerable.Range(m.Start, m.Length))
             .Concat(uncovered.SelectMany(t => Enumerable.Range(t.Start, t.Length)))
-            .Concat(uncovered.Where(t => t.IsContext).SelectMany(t => Enumerable.Range(t.ContextStart, ClauseEnd(clauses, t.Start, words.Count) - t.ContextStart))));
+            .Concat(uncovered.Where(t => t.IsContext).SelectMany(t => Enumerable.Range(t.ContextStart, (t.ContextEnd >= 0 ? t.ContextEnd : ClauseEnd(clauses, t.Start, words.Count)) - t.ContextStart))));
         // "an AI engineering team ships…": the career noun after a role's name is part of the subject, not teamwork asked about.
         consumed.UnionWith(mentions.Select(m => m.Start + m.Length)
             .Where(k => k < words.Count && CareerNouns.Contains(words[k]) && !(k + 1 < words.Count && words[k + 1] is "up" or "with")));
 
         // "an information technology degree": the field studied is not an aspect asked about (not "tools").
         var field = StudyFields(words, consumed);
+        if (mentions.Select(m => m.Role.Name).Distinct().Count() >= 2)
+        {
+            field.AddRange(Preference(words, clauses)); // "AI engineer or MLRE if i mostly like shipping stuff": what fits, not an aspect
+        }
+
         var aspects = AspectLexicon.Read(words, new HashSet<int>(consumed.Concat(field)));
+        if (WhoDecides(words) is { } who && aspects.Aspect != "responsibilities")
+        {
+            // "who picks the frameworks and tech stack, the architect?": whose job it is, whatever the thing decided.
+            aspects = aspects with { Aspect = "responsibilities", Weight = Math.Max(1, aspects.Weight), Positions = [who, who + 1] };
+        }
         var context = new HashSet<int>();
-        if (StatementsAboutTheAsker(words, clauses) is { Count: > 0 } aboutMe)
+        if (statements is { Count: > 0 } aboutMe)
         {
             // "im a chem grad, i love math, what degree do MLREs have": the aspect is the one the question clause asks about.
             var asked = AspectLexicon.Read(words, new HashSet<int>(consumed.Concat(aboutMe).Concat(field)));
@@ -260,6 +275,41 @@ internal static class QuestionReader
         "degree", "degrees", "major", "majors", "diploma", "diplomas", "bachelors", "masters", "bsc", "msc", "ba", "ma", "ms", "bs", "grad", "graduate",
         "skill", "skills", "experience", "knowledge", "background",
     };
+
+    private static readonly HashSet<string> DecisionVerbs = new(StringComparer.Ordinal)
+    {
+        "picks", "pick", "chooses", "choose", "decides", "decide", "owns", "own", "sets", "selects", "select", "defines", "approves", "calls",
+    };
+
+    private static readonly HashSet<string> Liking = new(StringComparer.Ordinal) { "like", "love", "enjoy", "prefer", "care", "into" };
+
+    /// <summary>The position of "who" in "who decides / picks / owns …", or null.</summary>
+    private static int? WhoDecides(List<string> words)
+    {
+        for (var i = 0; i + 1 < words.Count; i++)
+        {
+            if (words[i] == "who" && DecisionVerbs.Contains(words[i + 1]))
+            {
+                return i;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>"if i (mostly) like …" to the end of its clause: what the asker likes, to weigh the roles against.</summary>
+    private static IEnumerable<int> Preference(List<string> words, HashSet<int> clauses)
+    {
+        for (var i = 0; i + 2 < words.Count; i++)
+        {
+            if (words[i] == "if" && words[i + 1] == "i" && Enumerable.Range(i + 2, Math.Min(2, words.Count - i - 2)).Any(k => Liking.Contains(words[k])))
+            {
+                return Enumerable.Range(i, ClauseEnd(clauses, i, words.Count) - i);
+            }
+        }
+
+        return [];
+    }
 
     /// <summary>The (up to two) content words in front of a degree or skills word: the field ("computer science degree").</summary>
     private static List<int> StudyFields(List<string> words, HashSet<int> consumed)
@@ -384,7 +434,19 @@ internal static class QuestionReader
     /// of it ("data"), where no catalog name takes in those words. A bare head is a title only when no covered role is
     /// named by it ("nurse", not "engineer").
     /// </summary>
-    private static List<UncoveredTitle> FindUncoveredTitles(List<string> words, HashSet<int> clauses, List<(RoleInfo Role, int Start, int Length)> mentions, KnowledgeSnapshot knowledge)
+    // Words in front of "as" that make the title after it the job wanted ("break in as", "get hired as", "start as").
+    private static readonly HashSet<string> Becoming = new(StringComparer.Ordinal)
+    {
+        "break", "in", "get", "hired", "start", "started", "become", "land", "move", "switch", "transition", "join", "apply", "job", "role", "position",
+    };
+
+    // Words after which a title is a condition or people in general, not the job asked about ("if every dev…", "when most analysts…").
+    private static readonly HashSet<string> Condition = new(StringComparer.Ordinal)
+    {
+        "if", "when", "whenever", "since", "because", "while", "unless", "every", "all", "most", "many",
+    };
+
+    private static List<UncoveredTitle> FindUncoveredTitles(List<string> words, HashSet<int> clauses, List<(RoleInfo Role, int Start, int Length)> mentions, KnowledgeSnapshot knowledge, HashSet<int> aboutMe)
     {
         var found = new List<UncoveredTitle>();
         for (var i = 0; i < words.Count; i++)
@@ -437,19 +499,31 @@ internal static class QuestionReader
             var end = mention.Role is not null ? Math.Max(i + 1, mention.Start + mention.Length) : i + 1;
             var from = Math.Max(ClauseStart(clauses, start), start - 4);
             var cue = Enumerable.Range(from, start - from).Where(k => SelfDescription.Contains(words[k])).Select(k => (int?)k).FirstOrDefault();
+            var contextEnd = -1;
+            if (cue is not null && words[cue.Value] == "as" && Enumerable.Range(Math.Max(0, cue.Value - 3), cue.Value - Math.Max(0, cue.Value - 3)).Any(k => Becoming.Contains(words[k])))
+            {
+                cue = null; // "how do i break in as an AI PM": the job wanted, not the asker's own
+            }
+
             if (cue is null && mention.Role is null)
             {
-                // "decent python dev, 3 yrs backend. which fits me better": a clause that only states, while covered roles
-                // are named in another clause, describes the asker.
                 var (clauseStart, clauseEnd) = (ClauseStart(clauses, start), ClauseEnd(clauses, start, words.Count));
-                var states = !Enumerable.Range(clauseStart, clauseEnd - clauseStart).Any(k => AskingWords.Contains(words[k]));
-                if (states && mentions.Any(m => m.Start < clauseStart || m.Start >= clauseEnd))
+                if (end < clauseEnd && words[end] == "here")
                 {
-                    cue = clauseStart;
+                    contextEnd = end + 1; // "data analyst here 👋 what do i need to learn…"
+                    cue = start;
+                }
+                else if (aboutMe.Contains(start))
+                {
+                    cue = clauseStart; // "decent python dev, 3 yrs backend. which fits me better"
+                }
+                else if (Enumerable.Range(clauseStart, start - clauseStart).FirstOrDefault(k => Condition.Contains(words[k]), -1) is >= 0 and var at)
+                {
+                    cue = at; // "do they still have a future if every dev writes prompts": a condition, not the subject
                 }
             }
 
-            found.Add(new UncoveredTitle(string.Join(' ', words.Skip(start).Take(end - start)), start, end - start, head, cue is not null) { ContextStart = cue ?? start });
+            found.Add(new UncoveredTitle(string.Join(' ', words.Skip(start).Take(end - start)), start, end - start, head, cue is not null) { ContextStart = cue ?? start, ContextEnd = contextEnd });
             i = end - 1;
         }
 
