@@ -35,6 +35,9 @@ public sealed record Answer
     /// <summary>Canonical names of the roles the answer is about (carried into follow-up questions).</summary>
     public IReadOnlyList<string> Roles { get; init; } = [];
 
+    /// <summary>For <see cref="AnswerKind.UncoveredRole"/>: the covered roles closest to the one asked about, closest first.</summary>
+    public IReadOnlyList<string> ClosestRoles { get; init; } = [];
+
     /// <summary>The aspect the question asked about, if one was recognized.</summary>
     public string? Aspect { get; init; }
 

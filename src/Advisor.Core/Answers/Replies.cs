@@ -88,6 +88,7 @@ public static class Replies
             Suggestions = suggestions.Select(MentionGuard.Neutralize).ToList(),
             Confidence = retrieval.Confidence,
             Roles = q.Roles.Select(r => r.Name).ToList(),
+            ClosestRoles = closest,
             KnowledgeVersion = knowledge.Version,
         };
     }

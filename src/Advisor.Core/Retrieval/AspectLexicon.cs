@@ -144,6 +144,9 @@ public static class AspectLexicon
     /// <summary>True for an aspect a role has its own section about (responsibilities … outlook), not a generic one (definition, tips, summary).</summary>
     public static bool IsSpecific(string key) => !IsTopic(key) && key is not ("definition" or "getting-started" or "summary" or "introduction");
 
+    /// <summary>True for an aspect or topic key ("education", "pay").</summary>
+    public static bool IsAspect(string key) => ByKey.ContainsKey(key);
+
     /// <summary>True for a topic career articles often leave out (pay, remote work, visas…): see <c>AspectDef.Topic</c>.</summary>
     public static bool IsTopic(string key) => ByKey.TryGetValue(key, out var d) && d.Topic;
 
