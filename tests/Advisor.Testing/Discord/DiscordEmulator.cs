@@ -20,7 +20,8 @@ public sealed record RecordedRequest(string Method, string Path, JsonNode? Body,
 
 /// <summary>
 /// A loopback Discord: REST (v10 paths under /api/v10) and Gateway WebSockets (/gateway, /resume) on 127.0.0.1.
-/// Checks bot auth and User-Agent, the request bodies against the OpenAPI spec and Discord's documented message limits.
+/// Checks bot auth and User-Agent, the request bodies against the OpenAPI spec and Discord's documented message and
+/// component limits (legacy action rows, Components V2, modals; flags EPHEMERAL 64 and IS_COMPONENTS_V2 32768).
 /// <para>
 /// It keeps what was posted, as Discord does: channel messages (with <c>nonce</c> + <c>enforce_nonce</c> a repeat
 /// returns the message already created instead of a new one), each interaction's original response (created by the
@@ -28,8 +29,15 @@ public sealed record RecordedRequest(string Method, string Path, JsonNode? Body,
 /// is refused with 40060. Faults can be scripted per path (and method): a stall, a dropped connection, or an HTTP error
 /// either before the request is processed or after it was stored (the client then cannot tell whether it arrived).
 /// </para>
+/// <para>
+/// For components (issue 11): signed component interactions (type 3) and modal submits (type 5) built from what was
+/// really posted, delivered over HTTP or the gateway; every interaction response recorded (4/5/6/7/8/9, inline or by
+/// callback) with its effect (type 7 edits the clicked message, 6 makes it the @original); message edits (PATCH channel
+/// messages, webhook @original and follow-ups) recorded with per-route X-RateLimit-* headers and an optional 429; the
+/// typing indicator recorded.
+/// </para>
 /// </summary>
-public sealed class DiscordEmulator : IAsyncDisposable
+public sealed partial class DiscordEmulator : IAsyncDisposable
 {
     public const string Token = "test-bot-token";
     public const string ApplicationId = "777000000000000001";
@@ -294,6 +302,7 @@ public sealed class DiscordEmulator : IAsyncDisposable
             case ("POST", ["channels", var channel, "messages"]):
                 Check("/channels/{channel_id}/messages", "post", body, errors);
                 CheckMessageLimits(body, errors, requireAllowedMentions: true);
+                CheckMessageShape(body, errors, CreateMessageFlags, existingFlags: 0);
                 http.Response.Headers["X-RateLimit-Bucket"] = "msgbucket";
                 http.Response.Headers["X-RateLimit-Limit"] = "5";
                 http.Response.Headers["X-RateLimit-Remaining"] = "4";
@@ -304,8 +313,18 @@ public sealed class DiscordEmulator : IAsyncDisposable
                 }
 
                 break;
-            case ("POST", ["channels", _, "typing"]):
+            case ("POST", ["channels", var typingChannel, "typing"]):
+                _typing.GetOrAdd(typingChannel, _ => new ConcurrentQueue<DateTimeOffset>()).Enqueue(DateTimeOffset.UtcNow);
                 status = 204;
+                break;
+            case ("PATCH", ["channels", var editChannel, "messages", var editId]):
+                Check("/channels/{channel_id}/messages/{message_id}", "patch", body, errors);
+                (status, result) = await EditChannelMessageAsync(http, editChannel, editId, body, errors);
+                if (status == 0)
+                {
+                    return; // answered (429)
+                }
+
                 break;
             case ("POST", ["channels", _, "messages", var messageId, "threads"]):
                 result = new JsonObject { ["id"] = messageId, ["type"] = 11 };
@@ -313,32 +332,7 @@ public sealed class DiscordEmulator : IAsyncDisposable
                 break;
             case ("POST", ["interactions", var interactionId, var interactionToken, "callback"]):
                 Check("/interactions/{interaction_id}/{interaction_token}/callback", "post", body, errors);
-                if (body?["data"] is JsonObject data && data.ContainsKey("embeds"))
-                {
-                    CheckMessageLimits(data, errors, requireAllowedMentions: true);
-                }
-
-                if (errors.Count == 0)
-                {
-                    lock (_store)
-                    {
-                        if (!_acknowledged.Add(interactionId))
-                        {
-                            status = 400;
-                            result = new JsonObject { ["message"] = "Interaction has already been acknowledged.", ["code"] = 40060 };
-                            break;
-                        }
-                    }
-
-                    // Type 4 shows its message now; type 5 a "thinking…" placeholder (LOADING, 1 << 7) to edit later.
-                    var original = body?["type"]?.GetValue<int>() == 4 && body["data"] is JsonObject shown
-                        ? (JsonObject)shown.DeepClone()
-                        : new JsonObject { ["content"] = "", ["flags"] = 128 };
-                    original["id"] = NextId();
-                    Originals.TryAdd(interactionToken, original);
-                }
-
-                status = 204;
+                (status, result) = Respond(interactionId, interactionToken, body as JsonObject, "callback", errors);
                 break;
             case ("GET", ["webhooks", _, var originalToken, "messages", "@original"]):
                 if (Originals.TryGetValue(originalToken, out var shownOriginal))
@@ -352,12 +346,22 @@ public sealed class DiscordEmulator : IAsyncDisposable
                 }
 
                 break;
-            case ("PATCH", ["webhooks", _, var editToken, "messages", "@original"]):
+            case ("PATCH", ["webhooks", var editApp, var editToken, "messages", "@original"]):
                 Check("/webhooks/{webhook_id}/{webhook_token}/messages/@original", "patch", body, errors);
                 CheckMessageLimits(body, errors, requireAllowedMentions: true);
-                if (errors.Count == 0)
+                (status, result) = await EditOriginalAsync(http, editApp, editToken, body, errors);
+                if (status == 0)
                 {
-                    result = Edit(editToken, body as JsonObject);
+                    return; // answered (429)
+                }
+
+                break;
+            case ("PATCH", ["webhooks", var followupApp, var followupEditToken, "messages", var followupEditId]):
+                Check("/webhooks/{webhook_id}/{webhook_token}/messages/{message_id}", "patch", body, errors);
+                (status, result) = await EditWebhookMessageAsync(http, followupApp, followupEditToken, followupEditId, body, errors);
+                if (status == 0)
+                {
+                    return; // answered (429)
                 }
 
                 break;
@@ -368,11 +372,18 @@ public sealed class DiscordEmulator : IAsyncDisposable
             case ("POST", ["webhooks", _, var followupToken]):
                 Check("/webhooks/{webhook_id}/{webhook_token}", "post", body, errors);
                 CheckMessageLimits(body, errors, requireAllowedMentions: true);
+                CheckMessageShape(body, errors, FollowupFlags, existingFlags: 0);
                 if (errors.Count == 0)
                 {
                     var followup = (JsonObject?)body?.DeepClone() ?? [];
                     followup["id"] = NextId();
+                    if (ChannelOfToken(followupToken) is { } followupChannel)
+                    {
+                        followup["channel_id"] = followupChannel;
+                    }
+
                     Followups.GetOrAdd(followupToken, _ => new ConcurrentQueue<JsonObject>()).Enqueue(followup);
+                    Index(followup);
                     result = followup.DeepClone();
                 }
 
@@ -446,28 +457,13 @@ public sealed class DiscordEmulator : IAsyncDisposable
             message["channel_id"] = channel;
             message["content"] = body?["content"]?.GetValue<string>() ?? "";
             Messages.GetOrAdd(channel, _ => new ConcurrentQueue<JsonObject>()).Enqueue(message);
+            Index(message);
             if (nonce is not null)
             {
                 _byNonce[nonce] = message;
             }
 
             return (JsonObject)message.DeepClone();
-        }
-    }
-
-    /// <summary>Edits (or, for an interaction answered over HTTP, which the emulator never saw, creates) the original response.</summary>
-    private JsonObject Edit(string token, JsonObject? body)
-    {
-        lock (_store)
-        {
-            var original = Originals.GetOrAdd(token, _ => new JsonObject { ["id"] = NextId() });
-            original.Remove("flags");
-            foreach (var (name, value) in body ?? [])
-            {
-                original[name] = value?.DeepClone();
-            }
-
-            return (JsonObject)original.DeepClone();
         }
     }
 

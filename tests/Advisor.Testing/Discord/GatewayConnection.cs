@@ -90,6 +90,18 @@ public sealed class GatewayConnection(WebSocket socket, string path, DiscordEmul
         }
     }
 
+    /// <summary>
+    /// Delivers an interaction (e.g. <see cref="DiscordEmulator.ComponentInteraction"/>, <see cref="DiscordEmulator.ModalSubmit"/>)
+    /// as an INTERACTION_CREATE dispatch with the next sequence number, as Discord does for gateway-mode apps; the bot
+    /// then answers by callback. Returns the Stopwatch timestamp taken just before the frame went on the socket.
+    /// </summary>
+    public Task<long> DispatchInteractionAsync(JsonObject interaction)
+    {
+        ArgumentNullException.ThrowIfNull(interaction);
+        emulator.Track(interaction);
+        return DispatchNextAsync("INTERACTION_CREATE", interaction.DeepClone());
+    }
+
     private async Task SendLockedAsync(JsonObject payload)
     {
         var bytes = Encoding.UTF8.GetBytes(payload.ToJsonString());

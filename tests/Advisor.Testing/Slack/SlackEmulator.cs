@@ -15,7 +15,17 @@ using Microsoft.Extensions.Logging;
 namespace Advisor.Testing.Slack;
 
 /// <summary>One Web API call the emulator received.</summary>
-public sealed record ApiCall(string Method, JsonObject Body, string? Authorization, DateTimeOffset At, int Status);
+public sealed record ApiCall(string Method, JsonObject Body, string? Authorization, DateTimeOffset At, int Status)
+{
+    /// <summary>The JSON the emulator answered (<c>ok</c>, <c>error</c>, …); null until it was answered, and for 429s and scripted 5xx.</summary>
+    public JsonObject? Response { get; internal set; }
+
+    /// <summary>True when the emulator answered <c>ok:true</c>.</summary>
+    public bool Ok => Response?["ok"]?.GetValueKind() == JsonValueKind.True;
+
+    /// <summary>The <c>error</c> of an <c>ok:false</c> answer (e.g. <c>message_not_in_streaming_state</c>), else null.</summary>
+    public string? Error => Ok ? null : (string?)Response?["error"];
+}
 
 /// <summary>A message the emulator stored (what conversations.history and conversations.replies serve).</summary>
 public sealed record StoredMessage(string Channel, string Ts, string? ThreadTs, JsonObject Message)
@@ -25,13 +35,15 @@ public sealed record StoredMessage(string Channel, string Ts, string? ThreadTs, 
 }
 
 /// <summary>
-/// A loopback Slack: the Web API (chat.postMessage with message metadata, chat.update, conversations.history and
-/// conversations.replies over the stored messages, reactions.add/remove, users.info, auth.test, apps.connections.open),
-/// a Socket Mode WebSocket server (hello, envelopes, acks, redelivery of late-acked envelopes, disconnect frames) and
-/// response_url endpoints, all on Kestrel at 127.0.0.1:0. Faults: 429s, 5xx before or after a post was stored, slow
-/// or held posts.
+/// A loopback Slack: the Web API (chat.postMessage with message metadata, chat.update with an edit history,
+/// chat.startStream / appendStream / stopStream, conversations.history and conversations.replies over the stored
+/// messages, reactions.add/remove, assistant.threads.setStatus, agents.sessions.setStatus, views.open / views.update,
+/// users.info, auth.test, apps.connections.open), a Socket Mode WebSocket server (hello, envelopes, acks, redelivery of
+/// late-acked envelopes, disconnect frames), response_url endpoints (replace_original / delete_original act on the
+/// clicked message) and signed interactivity payloads (block_actions, view_submission) for a worker, all on Kestrel at
+/// 127.0.0.1:0. Faults: 429s, 5xx before or after a post was stored, slow or held posts, methods refused with an error.
 /// </summary>
-public sealed class SlackEmulator : IAsyncDisposable
+public sealed partial class SlackEmulator : IAsyncDisposable
 {
     public const string BotUserId = "UBOT";
     public const string BotId = "BBOT";
@@ -44,6 +56,7 @@ public sealed class SlackEmulator : IAsyncDisposable
     private readonly ConcurrentDictionary<string, ConcurrentQueue<JsonObject>> _responses = new();
     private readonly List<Connection> _connections = [];
     private readonly List<StoredMessage> _messages = [];
+    private readonly Dictionary<(string Channel, string Ts), List<MessageVersion>> _history = [];
     private readonly List<PostHold> _holds = [];
     private readonly Lock _gate = new();
     private int _ticket;
@@ -382,64 +395,132 @@ public sealed class SlackEmulator : IAsyncDisposable
         var call = new ApiCall(method, body, auth, DateTimeOffset.UtcNow, failAfter == 0 ? 200 : failAfter);
         _calls.Enqueue(call);
         CallObserver?.Invoke(call);
-        var result = Handle(method, body, auth);
-        return failAfter == 0 ? result : Results.StatusCode(failAfter);
+        var answer = Handle(method, body, auth);
+        call.Response = answer;
+        return failAfter == 0 ? Results.Content(answer.ToJsonString(), "application/json") : Results.StatusCode(failAfter);
     }
 
-    private IResult Handle(string method, JsonObject body, string auth)
+    private JsonObject Handle(string method, JsonObject raw, string auth)
     {
         if (method == "apps.connections.open")
         {
             if (!auth.StartsWith("Bearer xapp-", StringComparison.Ordinal))
             {
-                return Results.Json(new { ok = false, error = "not_allowed_token_type" });
+                return Fail("not_allowed_token_type");
             }
 
             var ws = new UriBuilder(Root) { Scheme = "ws", Path = "/link/", Query = "ticket=" + Interlocked.Increment(ref _ticket) };
-            return Results.Json(new { ok = true, url = ws.Uri.ToString() });
+            return new JsonObject { ["ok"] = true, ["url"] = ws.Uri.ToString() };
         }
 
         if (!auth.StartsWith("Bearer xoxb-", StringComparison.Ordinal))
         {
-            return Results.Json(new { ok = false, error = "not_authed" });
+            return Fail("not_authed");
         }
 
+        if (Refusal(method) is { } refused)
+        {
+            return refused;
+        }
+
+        // Form-encoded calls carry JSON-valued arguments (blocks, metadata, view, …) as strings: read them as JSON.
+        var body = JsonArguments(raw);
         switch (method)
         {
             case "auth.test":
-                return Results.Json(new { ok = true, url = "https://example.slack.com/", team = "Example", user = "advisor", team_id = TeamId, user_id = BotUserId, bot_id = BotId });
+                return new JsonObject { ["ok"] = true, ["url"] = "https://example.slack.com/", ["team"] = "Example", ["user"] = "advisor", ["team_id"] = TeamId, ["user_id"] = BotUserId, ["bot_id"] = BotId };
             case "users.info":
                 var user = (string?)body["user"] ?? "";
                 if (!Users.TryGetValue(user, out var flags))
                 {
-                    return Results.Json(new { ok = false, error = "user_not_found" });
+                    return Fail("user_not_found");
                 }
 
-                return Results.Json(new { ok = true, user = new { id = user, name = user, is_admin = flags.Admin, is_owner = flags.Owner, is_primary_owner = false, is_bot = false } });
+                return new JsonObject
+                {
+                    ["ok"] = true,
+                    ["user"] = new JsonObject { ["id"] = user, ["name"] = user, ["is_admin"] = flags.Admin, ["is_owner"] = flags.Owner, ["is_primary_owner"] = false, ["is_bot"] = false },
+                };
             case "chat.postMessage":
                 if ((ValidateMessage(body) ?? ValidateMetadata(body["metadata"])) is { } postError)
                 {
-                    return Results.Json(new { ok = false, error = postError });
+                    return Fail(postError, BlockProblem(body));
                 }
 
-                return Results.Json(new { ok = true, channel = (string?)body["channel"], ts = Store(body) });
+                return new JsonObject { ["ok"] = true, ["channel"] = (string?)body["channel"], ["ts"] = Store(body, method) };
             case "chat.update":
-                return Results.Json(ValidateMessage(body) is { } error
-                    ? new { ok = false, error }
-                    : (object)new { ok = true, channel = (string?)body["channel"], ts = (string?)body["ts"] });
+                return Update(body);
+            case "chat.startStream":
+                return StartStream(body);
+            case "chat.appendStream":
+                return AppendStream(body);
+            case "chat.stopStream":
+                return StopStream(body);
             case "conversations.history":
             case "conversations.replies":
                 return Conversation(method, body);
             case "reactions.add":
             case "reactions.remove":
-                return Results.Json(new { ok = true });
+                return React(method, body);
+            case "assistant.threads.setStatus":
+                return SetAssistantStatus(body);
+            case "agents.sessions.setStatus":
+                return SetAgentStatus(body);
+            case "views.open":
+                return OpenView(body);
+            case "views.update":
+                return UpdateView(body);
             default:
-                return Results.Json(new { ok = false, error = "unknown_method" });
+                return Fail("unknown_method", new JsonObject { ["req_method"] = method });
         }
     }
 
-    /// <summary>Keeps a posted message as Slack would show it to the bot (bot_id, bot_message), with a new unique ts.</summary>
-    private string Store(JsonObject body)
+    /// <summary>An <c>ok:false</c> answer with the error and any extra fields.</summary>
+    private static JsonObject Fail(string error, JsonObject? extra = null)
+    {
+        var answer = new JsonObject { ["ok"] = false, ["error"] = error };
+        foreach (var (name, value) in extra ?? [])
+        {
+            answer[name] = value?.DeepClone();
+        }
+
+        return answer;
+    }
+
+    /// <summary>
+    /// <c>invalid_arguments</c> with Slack's <c>response_metadata.messages</c> (as views.open documents it): the answer
+    /// for a missing required argument that has no error of its own.
+    /// </summary>
+    private static JsonObject InvalidArguments(string message) =>
+        Fail("invalid_arguments", new JsonObject { ["response_metadata"] = new JsonObject { ["messages"] = new JsonArray(message) } });
+
+    /// <summary>The body with JSON-valued arguments that came as strings (form encoding) parsed; the recorded call keeps the raw body.</summary>
+    private static JsonObject JsonArguments(JsonObject raw)
+    {
+        var body = raw.DeepClone().AsObject();
+        foreach (var name in (string[])["blocks", "metadata", "view", "chunks", "loading_messages", "attachments"])
+        {
+            if (body[name] is JsonValue value && value.TryGetValue<string>(out var text) && text.TrimStart() is ['{' or '[', ..])
+            {
+                try
+                {
+                    body[name] = JsonNode.Parse(text);
+                }
+                catch (JsonException)
+                {
+                    // left as the string it was: the method's own check reports it
+                }
+            }
+        }
+
+        return body;
+    }
+
+    /// <summary>
+    /// Keeps a posted message as Slack would show it to the bot (bot_id, bot_message, its blocks and metadata), with a
+    /// new unique ts, and starts its history. <paramref name="text"/> replaces the body's text (a stream's markdown).
+    /// </summary>
+    private string Store(JsonObject body, string source, string? text = null)
     {
         var channel = (string)body["channel"]!;
         var threadTs = (string?)body["thread_ts"];
@@ -455,12 +536,17 @@ public sealed class SlackEmulator : IAsyncDisposable
                 ["subtype"] = "bot_message",
                 ["user"] = BotUserId,
                 ["bot_id"] = BotId,
-                ["text"] = (string?)body["text"] ?? "",
+                ["text"] = text ?? (string?)body["text"] ?? (string?)body["markdown_text"] ?? "",
                 ["ts"] = ts,
             };
             if (threadTs is not null)
             {
                 message["thread_ts"] = threadTs;
+            }
+
+            if (body["blocks"] is JsonArray blocks)
+            {
+                message["blocks"] = BlockKit.WithIds(blocks);
             }
 
             if (body["metadata"] is { } metadata)
@@ -469,6 +555,7 @@ public sealed class SlackEmulator : IAsyncDisposable
             }
 
             _messages.Add(new StoredMessage(channel, ts, threadTs, message));
+            _history[(channel, ts)] = [new MessageVersion(source, message.DeepClone().AsObject(), DateTimeOffset.UtcNow)];
             return ts;
         }
     }
@@ -478,19 +565,19 @@ public sealed class SlackEmulator : IAsyncDisposable
     /// if stored, then the replies, oldest first), from <c>oldest</c> (inclusive when asked), <c>limit</c> per page
     /// with an offset cursor. Metadata is returned in full only with <c>include_all_metadata</c>, else only its event_type.
     /// </summary>
-    private IResult Conversation(string method, JsonObject body)
+    private JsonObject Conversation(string method, JsonObject body)
     {
         var channel = (string?)body["channel"];
         if (string.IsNullOrEmpty(channel))
         {
-            return Results.Json(new { ok = false, error = "channel_not_found" });
+            return Fail("channel_not_found");
         }
 
         var replies = method == "conversations.replies";
         var thread = (string?)body["ts"];
         if (replies && string.IsNullOrEmpty(thread))
         {
-            return Results.Json(new { ok = false, error = "thread_not_found" });
+            return Fail("thread_not_found");
         }
 
         var oldest = decimal.TryParse((string?)body["oldest"], System.Globalization.NumberStyles.Number, System.Globalization.CultureInfo.InvariantCulture, out var o) ? o : 0m;
@@ -525,12 +612,13 @@ public sealed class SlackEmulator : IAsyncDisposable
             ["has_more"] = more,
             ["response_metadata"] = new JsonObject { ["next_cursor"] = more ? (offset + limit).ToString(System.Globalization.CultureInfo.InvariantCulture) : "" },
         };
-        return Results.Content(response.ToJsonString(), "application/json");
+        return response;
     }
 
     private static decimal Ts(string ts) => decimal.Parse(ts, System.Globalization.CultureInfo.InvariantCulture);
 
-    private static bool Flag(JsonNode? value) => (string?)value is "true" or "1" || (value is JsonValue v && v.TryGetValue<bool>(out var b) && b);
+    private static bool Flag(JsonNode? value) =>
+        value is JsonValue v && (v.TryGetValue<bool>(out var b) ? b : v.TryGetValue<string>(out var text) && text is "true" or "1");
 
     /// <summary>Message metadata: an object (or its JSON as a string) with an event_type of a-z, then letters, digits and _, and an object event_payload.</summary>
     private static string? ValidateMetadata(JsonNode? metadata)
@@ -596,37 +684,37 @@ public sealed class SlackEmulator : IAsyncDisposable
         return ValidateContent(body);
     }
 
-    /// <summary>Block Kit limits (50 blocks, 3,000 characters per section, 10 context elements) and a text or blocks present.</summary>
+    /// <summary>
+    /// Block Kit rules for a message (<see cref="BlockKit"/>: 50 blocks, section 3,000, context 10, context_actions,
+    /// feedback buttons, 12,000 markdown characters, …), <c>markdown_text</c> not together with <c>text</c> or
+    /// <c>blocks</c>, and something to show: <c>text</c>, <c>markdown_text</c> or <c>blocks</c>.
+    /// </summary>
     private static string? ValidateContent(JsonObject body)
     {
-        if (body["blocks"] is JsonArray blocks)
+        if (body["markdown_text"] is not null && (body["text"] is not null || body["blocks"] is not null))
         {
-            if (blocks.Count > 50)
-            {
-                return "invalid_blocks";
-            }
-
-            foreach (var block in blocks)
-            {
-                var type = (string?)block?["type"];
-                if (type == "section" && block?["text"]?["text"] is { } text && ((string?)text)!.Length > 3000)
-                {
-                    return "invalid_blocks";
-                }
-
-                if (type == "context" && block?["elements"] is JsonArray { Count: > 10 })
-                {
-                    return "invalid_blocks";
-                }
-            }
+            return "markdown_text_conflict";
         }
 
-        return string.IsNullOrEmpty((string?)body["text"]) && body["blocks"] is null ? "no_text" : null;
+        if (body["blocks"] is { } blocks && (blocks is not JsonArray array || BlockKit.Check(array, BlockKit.MessageBlocks) is not null))
+        {
+            return "invalid_blocks";
+        }
+
+        return string.IsNullOrEmpty((string?)body["text"]) && string.IsNullOrEmpty((string?)body["markdown_text"]) && body["blocks"] is null ? "no_text" : null;
     }
+
+    /// <summary>Slack's explanation of an invalid_blocks (<c>response_metadata.messages</c>), or null.</summary>
+    private static JsonObject? BlockProblem(JsonObject body) =>
+        body["blocks"] is JsonArray blocks && BlockKit.Check(blocks, BlockKit.MessageBlocks) is { } problem
+            ? new JsonObject { ["response_metadata"] = new JsonObject { ["messages"] = new JsonArray(problem) } }
+            : null;
 
     /// <summary>
     /// A response_url: up to 5 messages, each checked like chat.postMessage (an invalid one is refused with
-    /// HTTP 400 and the error as text, and not counted).
+    /// HTTP 400 and the error as text, and not counted). A response_url from <see cref="BlockActions(StoredMessage, string, string?, string)"/>
+    /// knows the clicked message: <c>delete_original</c> deletes it (then posts the rest of the body, if it is a
+    /// message), <c>replace_original</c> replaces its text, blocks and metadata (both as JSON booleans or "true").
     /// </summary>
     private async Task<IResult> ResponseAsync(HttpContext context, string id)
     {
@@ -660,13 +748,20 @@ public sealed class SlackEmulator : IAsyncDisposable
         }
 
         await DelayOrHoldAsync(message);
-        if (ValidateContent(message) is { } error)
+        var delete = Flag(message["delete_original"]);
+        var onlyDelete = delete && message.All(kv => kv.Key is "delete_original" or "response_type" or "replace_original");
+        if (!onlyDelete && ValidateContent(message) is { } error)
         {
             ResponseErrors.Enqueue(error);
             return Results.BadRequest(error);
         }
 
         queue.Enqueue(message);
+        if (delete || Flag(message["replace_original"]))
+        {
+            ActOnOriginal(id, message, delete, onlyDelete);
+        }
+
         return failAfter == 0 ? Results.Ok() : Results.StatusCode(failAfter);
     }
 
