@@ -23,7 +23,7 @@ public sealed record RecordedRequest(string Method, string Path, JsonNode? Body,
 /// Checks bot auth and User-Agent, the request bodies against the OpenAPI spec and Discord's documented message limits.
 /// <para>
 /// It keeps what was posted, as Discord does: channel messages (with <c>nonce</c> + <c>enforce_nonce</c> a repeat
-/// returns the message already created instead of a new one), each interaction's original response (created by the
+/// returns the message already created instead of a new one; PATCH edits one in place), each interaction's original response (created by the
 /// callback or the first edit, readable with GET <c>@original</c>) and follow-ups; a second callback for one interaction
 /// is refused with 40060. Faults can be scripted per path (and method): a stall, a dropped connection, or an HTTP error
 /// either before the request is processed or after it was stored (the client then cannot tell whether it arrived).
@@ -304,6 +304,23 @@ public sealed class DiscordEmulator : IAsyncDisposable
                 }
 
                 break;
+            case ("PATCH", ["channels", var editedChannel, "messages", var editedId]):
+                Check("/channels/{channel_id}/messages/{message_id}", "patch", body, errors);
+                CheckMessageLimits(body, errors, requireAllowedMentions: true);
+                if (errors.Count == 0)
+                {
+                    if (EditMessage(editedChannel, editedId, body as JsonObject) is { } edited)
+                    {
+                        result = edited;
+                    }
+                    else
+                    {
+                        status = 404;
+                        result = new JsonObject { ["message"] = "Unknown Message", ["code"] = 10008 };
+                    }
+                }
+
+                break;
             case ("POST", ["channels", _, "typing"]):
                 status = 204;
                 break;
@@ -451,6 +468,26 @@ public sealed class DiscordEmulator : IAsyncDisposable
                 _byNonce[nonce] = message;
             }
 
+            return (JsonObject)message.DeepClone();
+        }
+    }
+
+    /// <summary>Edits a stored channel message in place (its id and channel stay); null when there is no such message.</summary>
+    private JsonObject? EditMessage(string channel, string id, JsonObject? body)
+    {
+        lock (_store)
+        {
+            if (!Messages.TryGetValue(channel, out var list) || list.FirstOrDefault(m => m["id"]?.GetValue<string>() == id) is not { } message)
+            {
+                return null;
+            }
+
+            foreach (var (name, value) in body ?? [])
+            {
+                message[name] = value?.DeepClone();
+            }
+
+            message["edited_timestamp"] = "2026-01-01T00:00:01+00:00";
             return (JsonObject)message.DeepClone();
         }
     }
