@@ -93,6 +93,7 @@ public sealed partial class SlackCommandHandler(
             Platform = SlackPlatform.PlatformName,
             DedupeKey = "", // Slack never sends a slash command twice
             ConversationKey = SlackKeys.CommandConversation(command),
+            PerUser = SlackKeys.CommandConversationIsPerUser(command),
             UserKey = command.UserId,
             Text = command.Text.Trim(),
             IsCommand = true,

@@ -23,17 +23,21 @@ internal static class SlackKeys
 
     /// <summary>
     /// The conversation of <c>/ask</c>: in a direct message, the direct-message conversation (the same as messages
-    /// there outside threads); in a channel, the asker's own <c>/ask</c> conversation in that channel — a slash command
-    /// is never in a thread and its answer (through response_url) starts none, so "/ask and their education?" continues
-    /// the user's previous /ask there, and nobody else's questions in the channel change its subject.
+    /// there outside threads); in a channel, the channel's <c>/ask</c> conversation, of which each asker has their own
+    /// (<see cref="CommandConversationIsPerUser"/>: the pipeline adds the asker's hash) — a slash command is never in a
+    /// thread and its answer (through response_url) starts none, so "/ask and their education?" continues the user's
+    /// previous /ask there, and nobody else's questions in the channel change its subject.
     /// </summary>
     public static string CommandConversation(SlashCommand command)
     {
         var team = command.TeamId ?? "-";
         return IsDirectMessage(command.ChannelId)
             ? $"slack:{team}:{command.ChannelId}"
-            : $"slack:{team}:{command.ChannelId}:ask:{command.UserId}";
+            : $"slack:{team}:{command.ChannelId}:ask";
     }
+
+    /// <summary>True when each asker has their own <c>/ask</c> conversation (in a channel; not in a direct message).</summary>
+    public static bool CommandConversationIsPerUser(SlashCommand command) => !IsDirectMessage(command.ChannelId);
 
     /// <summary>Direct-message channel ids start with D.</summary>
     public static bool IsDirectMessage(string channelId) => channelId.StartsWith('D');

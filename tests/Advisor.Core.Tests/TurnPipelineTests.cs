@@ -260,6 +260,25 @@ public sealed class TurnPipelineTests
     }
 
     [Fact]
+    public async Task A_per_user_conversation_is_each_askers_own_and_keyed_by_their_hash_never_their_id()
+    {
+        var (pipeline, store) = Create();
+        var channel = new RecordingChannel();
+
+        await pipeline.HandleAsync(Message("m1", "What does an AI Architect do?") with { PerUser = true, ConversationKey = "test:C9" }, channel, CancellationToken.None);
+        await pipeline.HandleAsync(Message("m2", "and their education?", user: "U999") with { PerUser = true, ConversationKey = "test:C9" }, channel, CancellationToken.None);
+        await pipeline.HandleAsync(Message("m3", "and their education?") with { PerUser = true, ConversationKey = "test:C9" }, channel, CancellationToken.None);
+
+        var asked = _advisor.Asked.ToArray();
+        Assert.Empty(asked[1].History); // someone else's question in the channel is not their conversation
+        Assert.Equal("What does an AI Architect do?", Assert.Single(asked[2].History).Question);
+        var key = "test:C9:" + _hasher.Hash("test", User);
+        Assert.Equal(key, asked[2].ConversationId);
+        Assert.Equal(2, (await store.RecentTurnsAsync(key)).Count);
+        Assert.DoesNotContain(asked, q => q.ConversationId!.Contains(User, StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task A_message_without_a_mention_where_the_bot_takes_no_part_is_left_alone()
     {
         var (pipeline, store) = Create();

@@ -93,8 +93,9 @@ public sealed class SlackConversationTests
         var citations = Citations(followUp);
         Assert.NotEmpty(citations);
         Assert.All(citations, c => Assert.Contains("AI Architect", c, StringComparison.Ordinal));
-        Assert.Equal(2, (await store.RecentTurnsAsync($"slack:{SlackEmulator.TeamId}:C111:ask:UASK1")).Count);
-        Assert.Single(await store.RecentTurnsAsync($"slack:{SlackEmulator.TeamId}:C111:ask:UASK2"));
+        var hasher = app.Services.GetRequiredService<UserHasher>();
+        Assert.Equal(2, (await store.RecentTurnsAsync($"slack:{SlackEmulator.TeamId}:C111:ask:{hasher.Hash("slack", "UASK1")}")).Count);
+        Assert.Single(await store.RecentTurnsAsync($"slack:{SlackEmulator.TeamId}:C111:ask:{hasher.Hash("slack", "UASK2")}"));
     }
 
     [Fact]
@@ -104,9 +105,14 @@ public sealed class SlackConversationTests
         var dm = new MessageEvent("D123", "im", "U1", null, null, "hi", "1.1", null, "T1");
         var channelMessage = new MessageEvent("C123", "channel", "U1", null, null, "hi", "1.1", null, "T1");
 
-        Assert.Equal(SlackKeys.Conversation(dm, envelope), SlackKeys.CommandConversation(new SlashCommand("/ask", "q", "U1", "D123", "T1", null)));
-        Assert.Equal("slack:T1:C123:ask:U1", SlackKeys.CommandConversation(new SlashCommand("/ask", "q", "U1", "C123", "T1", null)));
-        Assert.NotEqual(SlackKeys.Conversation(channelMessage, envelope), SlackKeys.CommandConversation(new SlashCommand("/ask", "q", "U1", "C123", "T1", null)));
+        var inDm = new SlashCommand("/ask", "q", "U1", "D123", "T1", null);
+        var inChannel = new SlashCommand("/ask", "q", "U1", "C123", "T1", null);
+
+        Assert.Equal(SlackKeys.Conversation(dm, envelope), SlackKeys.CommandConversation(inDm));
+        Assert.False(SlackKeys.CommandConversationIsPerUser(inDm));
+        Assert.Equal("slack:T1:C123:ask", SlackKeys.CommandConversation(inChannel)); // the pipeline adds the asker's hash
+        Assert.True(SlackKeys.CommandConversationIsPerUser(inChannel));
+        Assert.NotEqual(SlackKeys.Conversation(channelMessage, envelope), SlackKeys.CommandConversation(inChannel));
     }
 
     [Fact]

@@ -16,8 +16,18 @@ public sealed record IncomingMessage
     /// </summary>
     public required string DedupeKey { get; init; }
 
-    /// <summary>The conversation the message belongs to (a thread, a direct-message channel, a user's slash commands in a channel): its history and where its turn is kept.</summary>
+    /// <summary>
+    /// The conversation the message belongs to (a thread, a direct-message channel, a channel's slash commands): its
+    /// history and where its turn is kept. Never holds a user id: see <see cref="PerUser"/>.
+    /// </summary>
     public required string ConversationKey { get; init; }
+
+    /// <summary>
+    /// True when each asker has a conversation of their own within <see cref="ConversationKey"/> (an ordinary Discord
+    /// channel, Slack's <c>/ask</c> in a channel). The pipeline then keys the conversation by the key and the asker's
+    /// salted hash, so the store never sees the user id there either.
+    /// </summary>
+    public bool PerUser { get; init; }
 
     /// <summary>
     /// The asker's id on the platform, as the platform gives it (e.g. <c>U0123ABCD</c>). Used for the per-user limit and,

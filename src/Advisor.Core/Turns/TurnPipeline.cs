@@ -83,7 +83,8 @@ public sealed partial class TurnPipeline
         ArgumentNullException.ThrowIfNull(channel);
         if (!message.Addressed)
         {
-            if (!await _store.KnowsAsync(message.ConversationKey, cancellationToken).ConfigureAwait(false))
+            var conversation = message.PerUser ? Conversation(message, UserHash(message)) : message.ConversationKey;
+            if (!await _store.KnowsAsync(conversation, cancellationToken).ConfigureAwait(false))
             {
                 return new TurnOutcome(TurnStatus.NotForTheBot);
             }
@@ -160,14 +161,16 @@ public sealed partial class TurnPipeline
 
         Log.Answering(_logger, message.Platform, message.DedupeKey, message.IsCommand);
         Log.QuestionText(_logger, message.Text);
+        var userHash = UserHash(message);
+        var conversation = Conversation(message, userHash);
         var progress = channel.ShowProgress(cancellationToken);
         try
         {
             Answer answer;
             try
             {
-                var history = await HistoryAsync(message.ConversationKey, cancellationToken).ConfigureAwait(false);
-                answer = await _advisor.AskAsync(new AdvisorQuestion(message.Text, history, message.Platform, message.ConversationKey), cancellationToken)
+                var history = await HistoryAsync(conversation, cancellationToken).ConfigureAwait(false);
+                answer = await _advisor.AskAsync(new AdvisorQuestion(message.Text, history, message.Platform, conversation), cancellationToken)
                     .ConfigureAwait(false);
             }
             catch (InvalidQuestionException ex)
@@ -201,7 +204,7 @@ public sealed partial class TurnPipeline
                 return new TurnOutcome(TurnStatus.NotDelivered, Answer: answer, Delivery: delivery);
             }
 
-            var kept = await KeepAsync(message, id, answer, delivery, cancellationToken).ConfigureAwait(false);
+            var kept = await KeepAsync(message, delivery.ConversationKey ?? conversation, userHash, id, answer, cancellationToken).ConfigureAwait(false);
             return new TurnOutcome(TurnStatus.Answered, kept ? id : null, answer, delivery);
         }
         finally
@@ -227,13 +230,19 @@ public sealed partial class TurnPipeline
         return history;
     }
 
+    /// <summary>The asker's salted hash (the only form of the user id that is stored); null without a user id.</summary>
+    private string? UserHash(IncomingMessage message) =>
+        string.IsNullOrWhiteSpace(message.UserKey) ? null : _hasher.Hash(message.Platform, message.UserKey);
+
+    /// <summary>The conversation's key in the store: the message's, scoped by the asker's hash for a per-user conversation.</summary>
+    private static string Conversation(IncomingMessage message, string? userHash) =>
+        message.PerUser ? string.Concat(message.ConversationKey, ":", userHash ?? "-") : message.ConversationKey;
+
     /// <summary>Keeps a delivered turn; a failure is logged (the answer is out, only its memory is lost).</summary>
-    private async Task<bool> KeepAsync(IncomingMessage message, TurnId id, Answer answer, DeliveryResult delivery, CancellationToken cancellationToken)
+    private async Task<bool> KeepAsync(IncomingMessage message, string conversation, string? userHash, TurnId id, Answer answer, CancellationToken cancellationToken)
     {
-        var conversation = delivery.ConversationKey ?? message.ConversationKey;
         try
         {
-            var userHash = string.IsNullOrWhiteSpace(message.UserKey) ? null : _hasher.Hash(message.Platform, message.UserKey);
             var latency = message.ReceivedAt == default ? TimeSpan.Zero : _time.GetUtcNow() - message.ReceivedAt;
             var record = TurnRecord.From(conversation, message.Platform, userHash, message.Text, answer, latency < TimeSpan.Zero ? TimeSpan.Zero : latency) with { Id = id };
             await _store.AppendTurnAsync(record, cancellationToken).ConfigureAwait(false);

@@ -46,7 +46,8 @@ internal sealed class AskModule(TurnPipeline pipeline) : IDiscordCommandModule
     {
         Platform = DiscordPlatform.PlatformName,
         DedupeKey = "interaction:" + context.Id,
-        ConversationKey = DiscordConversation.Key(context.ChannelId ?? "", context.UserId, shared: context.IsThread || context.GuildId is null),
+        ConversationKey = DiscordConversation.ChannelKey(context.ChannelId ?? ""),
+        PerUser = !context.IsThread && context.GuildId is not null,
         UserKey = context.UserId,
         Text = context.Option("question")?.Trim() ?? "",
         IsCommand = true,

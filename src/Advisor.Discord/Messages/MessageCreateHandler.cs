@@ -77,7 +77,8 @@ internal sealed partial class MessageCreateHandler(
         {
             Platform = DiscordPlatform.PlatformName,
             DedupeKey = id,
-            ConversationKey = DiscordConversation.Key(channel, userId, shared: isDm || isThread),
+            ConversationKey = DiscordConversation.ChannelKey(channel),
+            PerUser = !isDm && !isThread,
             UserKey = userId,
             Text = text,
             Addressed = isDm || mentioned,
