@@ -8,7 +8,9 @@ namespace Advisor.LoadDriver;
 /// <summary>
 /// Does what a platform adapter does with an incoming message, minus the wire: one turn of the real
 /// <see cref="TurnPipeline"/> (dedupe, validation, the per-user limit, the conversation's history from the store, the
-/// advisor, the turn kept) with a reply channel that only renders what a platform would be sent.
+/// advisor, the turn kept) with a reply channel that only neutralizes mentions, as a renderer would. The time is taken
+/// when the answer is handed to the channel — when a platform would have it, as the emulator senders measure —
+/// and the turn is kept after that, as on the platforms (the call waits for it, so the rate is honest).
 /// </summary>
 internal sealed class AdapterPathSender(IServiceProvider services, int users) : IQuestionSender
 {
@@ -21,6 +23,7 @@ internal sealed class AdapterPathSender(IServiceProvider services, int users) : 
     {
         var start = Stopwatch.GetTimestamp();
         var user = string.Create(CultureInfo.InvariantCulture, $"user-{sequence % users}");
+        var channel = new RenderOnly();
         var outcome = await _pipeline.HandleAsync(
             new IncomingMessage
             {
@@ -31,11 +34,11 @@ internal sealed class AdapterPathSender(IServiceProvider services, int users) : 
                 Text = question,
                 ReceivedAt = _time.GetUtcNow(),
             },
-            RenderOnly.Instance,
+            channel,
             cancellationToken).ConfigureAwait(false);
         return outcome.Status switch
         {
-            TurnStatus.Answered => Stopwatch.GetElapsedTime(start).TotalMilliseconds,
+            TurnStatus.Answered => Stopwatch.GetElapsedTime(start, channel.DeliveredAt).TotalMilliseconds,
             TurnStatus.Refused => double.NaN, // not an answer (the per-user limit): kept out of the latency figures
             _ => throw new InvalidOperationException($"question {sequence} was not answered: {outcome.Status}"),
         };
@@ -46,7 +49,8 @@ internal sealed class AdapterPathSender(IServiceProvider services, int users) : 
     /// <summary>Renders nothing and delivers at once: the pipeline's own cost, without a platform's.</summary>
     private sealed class RenderOnly : IReplyChannel
     {
-        public static readonly RenderOnly Instance = new();
+        /// <summary>When the answer was handed over (a <see cref="Stopwatch"/> timestamp).</summary>
+        public long DeliveredAt { get; private set; }
 
         public ReplyCapabilities Capabilities => ReplyCapabilities.None;
 
@@ -57,6 +61,7 @@ internal sealed class AdapterPathSender(IServiceProvider services, int users) : 
         public Task<DeliveryResult> SendAnswerAsync(TurnReply reply, CancellationToken cancellationToken)
         {
             _ = Core.Answers.MentionGuard.Neutralize(reply.Answer.Text);
+            DeliveredAt = Stopwatch.GetTimestamp();
             return Task.FromResult(DeliveryResult.Sent());
         }
 
