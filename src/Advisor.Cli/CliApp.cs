@@ -5,8 +5,10 @@ using Advisor.Core.Answers;
 using Advisor.Core.Comparison;
 using Advisor.Core.Conversations;
 using Advisor.Core.Knowledge;
+using Advisor.Core.Turns;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace Advisor.Cli;
@@ -143,9 +145,29 @@ public sealed class CliApp(TextReader input, TextWriter output, TextWriter error
             "roles" => await RolesAsync(advisor, parsed.Has("--json")).ConfigureAwait(false),
             "sections" => await SectionsAsync(advisor, parsed.Has("--json")).ConfigureAwait(false),
             "eval" => await EvalAsync(advisor, parsed).ConfigureAwait(false),
-            "chat" => await new ConsoleChat(advisor, input, output).RunAsync(cancellationToken).ConfigureAwait(false),
+            "chat" => await new ConsoleChat(advisor, ConsolePipeline(provider, advisor), provider.GetRequiredService<TimeProvider>(), input, output)
+                .RunAsync(cancellationToken).ConfigureAwait(false),
             _ => UsageError($"unknown command '{parsed.Command}'"),
         };
+    }
+
+    /// <summary>
+    /// The turn pipeline of the console chat: the session's turns in memory only (nothing typed here goes into the
+    /// question log, and the CLI opens no database), and no per-user limit (the one user is the operator).
+    /// </summary>
+    private static TurnPipeline ConsolePipeline(IServiceProvider provider, IAdvisor advisor)
+    {
+        var options = provider.GetRequiredService<IOptions<ConversationOptions>>();
+        var time = provider.GetRequiredService<TimeProvider>();
+        return new TurnPipeline(
+            advisor,
+            new InMemoryConversationStore(options, time),
+            UserHasher.Ephemeral(),
+            limiter: null,
+            provider.GetRequiredService<AdvisorMetrics>(),
+            options,
+            time,
+            provider.GetRequiredService<ILogger<TurnPipeline>>());
     }
 
     private static string? Validate(CliArguments a) => a.Command switch

@@ -1,57 +1,69 @@
+using System.Globalization;
 using Advisor.Core;
-using Advisor.Core.Answers;
 using Advisor.Core.Comparison;
+using Advisor.Core.Turns;
 
 namespace Advisor.Cli;
 
-/// <summary>An interactive console conversation on the same pipeline as the chat platforms.</summary>
-internal sealed class ConsoleChat(IAdvisor advisor, TextReader input, TextWriter output)
+/// <summary>
+/// An interactive console conversation on the same turn pipeline as the chat platforms: each line is an
+/// <see cref="IncomingMessage"/> of the "cli" platform, answered through a <see cref="ConsoleReply"/>. The console's
+/// commands (/compare, /roles, /reload, /new, /quit) are handled here. Follow-ups keep context for the session:
+/// the pipeline it is given keeps its turns in memory only.
+/// </summary>
+internal sealed class ConsoleChat(IAdvisor advisor, TurnPipeline pipeline, TimeProvider time, TextReader input, TextWriter output)
 {
-    private const int MaxTurns = 6;
+    /// <summary>The console's platform name.</summary>
+    public const string Platform = "cli";
+
+    private const string User = "console";
 
     public async Task<int> RunAsync(CancellationToken ct)
     {
-        var history = new List<ConversationTurn>();
+        var reply = new ConsoleReply(output);
+        var conversation = 1;
+        var line = 0;
         await output.WriteLineAsync($"Advisor console — {advisor.Knowledge.Sections.Count} sections about {string.Join(", ", advisor.Roles().Select(r => r.Name))}.").ConfigureAwait(false);
         await output.WriteLineAsync("Ask a question; follow-ups keep context. Commands: /compare A vs B [aspect], /roles, /reload, /new, /quit.").ConfigureAwait(false);
         while (!ct.IsCancellationRequested)
         {
             await output.WriteAsync("> ").ConfigureAwait(false);
             await output.FlushAsync(ct).ConfigureAwait(false);
-            var line = await input.ReadLineAsync(ct).ConfigureAwait(false);
-            if (line is null || line.Trim() is "/quit" or "/exit")
+            var text = await input.ReadLineAsync(ct).ConfigureAwait(false);
+            if (text is null || text.Trim() is "/quit" or "/exit")
             {
                 break;
             }
 
-            line = line.Trim();
-            if (line.Length == 0)
+            text = text.Trim();
+            line++;
+            if (text.Length == 0)
             {
                 continue;
             }
 
-            if (line == "/new")
+            if (text == "/new")
             {
-                history.Clear();
+                conversation++;
                 await output.WriteLineAsync("(new conversation)").ConfigureAwait(false);
                 continue;
             }
 
-            if (line == "/roles")
+            if (text == "/roles")
             {
                 await output.WriteLineAsync(TextRendering.Roles(advisor.Roles())).ConfigureAwait(false);
                 continue;
             }
 
-            if (line == "/reload")
+            if (text == "/reload")
             {
                 await output.WriteLineAsync((await advisor.ReloadAsync(ct).ConfigureAwait(false)).Summary()).ConfigureAwait(false);
                 continue;
             }
 
-            if (line.StartsWith("/compare", StringComparison.OrdinalIgnoreCase))
+            if (text.StartsWith("/compare", StringComparison.OrdinalIgnoreCase))
             {
-                var request = line["/compare".Length..];
+                var request = text["/compare".Length..];
                 if (!CompareRequest.TryParse(request, out var a, out var b, out var aspect))
                 {
                     await output.WriteLineAsync("Usage: /compare AI Architect vs AI Scientist [skills]").ConfigureAwait(false);
@@ -63,20 +75,18 @@ internal sealed class ConsoleChat(IAdvisor advisor, TextReader input, TextWriter
                 continue;
             }
 
-            if (QuestionValidation.Problem(line) is { } problem)
-            {
-                await output.WriteLineAsync(problem).ConfigureAwait(false);
-                continue;
-            }
-
-            var answer = await advisor.AskAsync(new AdvisorQuestion(line, history.ToArray(), "console"), ct).ConfigureAwait(false);
-            history.Add(new ConversationTurn(line, answer));
-            if (history.Count > MaxTurns)
-            {
-                history.RemoveAt(0);
-            }
-
-            await output.WriteLineAsync(TextRendering.Answer(answer)).ConfigureAwait(false);
+            await pipeline.HandleAsync(
+                new IncomingMessage
+                {
+                    Platform = Platform,
+                    DedupeKey = line.ToString(CultureInfo.InvariantCulture),
+                    ConversationKey = string.Create(CultureInfo.InvariantCulture, $"{Platform}:chat:{conversation}"),
+                    UserKey = User,
+                    Text = text,
+                    ReceivedAt = time.GetUtcNow(),
+                },
+                reply,
+                ct).ConfigureAwait(false);
         }
 
         return CliApp.Ok;

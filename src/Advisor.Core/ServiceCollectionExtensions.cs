@@ -15,7 +15,9 @@ public static class ServiceCollectionExtensions
 {
     /// <summary>
     /// Adds the knowledge store, the Semantic Kernel with the knowledge plugin, the extractive composer
-    /// (unless a composer is already registered) and <see cref="IAdvisor"/>.
+    /// (unless a composer is already registered), <see cref="IAdvisor"/>, and what every chat platform shares: the
+    /// <see cref="Turns.TurnPipeline"/> over the conversation store (in memory until <c>AddAdvisorStorage</c> puts a durable
+    /// one in its place), the question gate, the per-user limit and the rejection log.
     /// </summary>
     public static IServiceCollection AddAdvisorCore(this IServiceCollection services, IConfiguration configuration)
     {
@@ -47,12 +49,12 @@ public static class ServiceCollectionExtensions
         });
         services.TryAddSingleton<IAnswerComposer, ExtractiveComposer>();
         services.TryAddSingleton<IAdvisor, AdvisorService>();
-        services.TryAddSingleton<ConversationMemory>();
         services.TryAddSingleton<IConversationStore, InMemoryConversationStore>(); // AddAdvisorStorage puts a durable store here
         services.TryAddSingleton(_ => UserHasher.Ephemeral()); // and a salt that outlives the process
         services.TryAddSingleton<Hosting.QuestionGate>();
         services.TryAddSingleton<Hosting.RejectionLog>();
         services.TryAddSingleton<UserRateLimiter>();
+        services.TryAddSingleton<Turns.TurnPipeline>();
         return services;
     }
 }

@@ -1,6 +1,8 @@
+using Advisor.Core.Hosting;
 using Advisor.Discord.Gateway;
 using Advisor.Discord.Interactions;
 using Advisor.Discord.Rest;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -14,7 +16,7 @@ namespace Advisor.Discord;
 internal sealed partial class DiscordBotService(
     CommandRegistrar registrar,
     DiscordGatewayClient gateway,
-    DiscordWorkQueue work,
+    [FromKeyedServices(DiscordPlatform.PlatformName)] PlatformWorkQueue work,
     DiscordStatus status,
     IOptions<DiscordOptions> options,
     ILogger<DiscordBotService> logger) : BackgroundService

@@ -19,7 +19,8 @@ public static class DiscordServiceCollectionExtensions
 
     /// <summary>
     /// Adds the Discord adapter (gateway, REST client, slash commands, hosted service, readiness status) when the
-    /// configuration has an "Advisor:Discord" section; otherwise adds nothing. Needs <c>AddAdvisorCore</c>.
+    /// configuration has an "Advisor:Discord" section; otherwise adds nothing. Needs <c>AddAdvisorCore</c> (its
+    /// TurnPipeline, QuestionGate, RejectionLog and AdvisorMetrics).
     /// </summary>
     public static IServiceCollection AddDiscordAdapter(this IServiceCollection services, IConfiguration configuration)
     {
@@ -48,7 +49,13 @@ public static class DiscordServiceCollectionExtensions
             sp.GetRequiredService<AdvisorMetrics>(),
             sp.GetRequiredService<ILogger<DiscordRestClient>>()));
         services.TryAddSingleton<DiscordDelivery>();
-        services.TryAddSingleton<DiscordWorkQueue>();
+        // Shared by the gateway and the HTTP interactions endpoint; drained by the bot service once the gateway has closed.
+        services.TryAddKeyedSingleton(DiscordPlatform.PlatformName, (sp, _) =>
+        {
+            var o = sp.GetRequiredService<IOptions<DiscordOptions>>().Value;
+            return new PlatformWorkQueue(DiscordPlatform.PlatformName, o.Workers, o.QueueCapacity, o.QueuePerChannel,
+                sp.GetRequiredService<GatewaySettings>().DrainTimeout, sp.GetRequiredService<ILogger<PlatformWorkQueue>>());
+        });
         services.AddSingleton<IDiscordCommandModule, AskModule>();
         services.AddSingleton<IDiscordCommandModule, CompareModule>();
         services.AddSingleton<IDiscordCommandModule, RolesModule>();

@@ -1,4 +1,5 @@
 using Advisor.Core.Hosting;
+using Advisor.Core.Turns;
 using Microsoft.Extensions.Logging;
 
 namespace Advisor.Slack;
@@ -64,7 +65,7 @@ public sealed partial class SlackBusyNotices(SlackApiClient api, QuestionGate ga
         try
         {
             await Task.Yield(); // never on the intake's thread
-            await api.PostMessageAsync(SlackRenderer.Notice(SlackWorkQueue.BusyText)[0], channel, threadTs, mark: null, timeout.Token, attempts: 1)
+            await api.PostMessageAsync(SlackRenderer.Notice(TurnNotice.BusyText)[0], channel, threadTs, mark: null, timeout.Token, attempts: 1)
                 .ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is SlackApiException or HttpRequestException or OperationCanceledException)

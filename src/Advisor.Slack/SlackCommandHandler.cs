@@ -2,8 +2,9 @@ using System.Text.Json.Nodes;
 using Advisor.Core;
 using Advisor.Core.Answers;
 using Advisor.Core.Comparison;
-using Advisor.Core.Conversations;
 using Advisor.Core.Hosting;
+using Advisor.Core.Turns;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -14,17 +15,21 @@ namespace Advisor.Slack;
 /// the result is posted through response_url afterwards: answers in the channel, errors only to the user. The
 /// command holds the <see cref="QuestionGate"/> from its acknowledgement until its result is posted; once shutdown
 /// began (Slack does not send a command again) and when the work queue is full, the acknowledgement itself says so.
-/// Only Slack's own response URLs are used (<see cref="SlackResponseUrl"/>).
+/// Only Slack's own response URLs are used (<see cref="SlackResponseUrl"/>). <c>/ask</c> is a turn of the
+/// <see cref="TurnPipeline"/>: admitted (dedupe, validation, the per-user limit) in the acknowledgement, answered from
+/// the work queue in the asker's <c>/ask</c> conversation (<see cref="SlackKeys.CommandConversation"/>), kept once
+/// delivered.
 /// </summary>
 public sealed partial class SlackCommandHandler(
     IAdvisor advisor,
+    TurnPipeline pipeline,
     SlackApiClient api,
-    SlackWorkQueue queue,
+    [FromKeyedServices(SlackPlatform.PlatformName)] PlatformWorkQueue queue,
     QuestionGate gate,
-    UserRateLimiter limiter,
     AdvisorMetrics metrics,
     RejectionLog rejections,
     IOptions<SlackOptions> options,
+    TimeProvider time,
     ILogger<SlackCommandHandler> logger) : ISlashCommandHandler
 {
     public const string ReloadRefusal = "Sorry, /reload is for workspace admins and owners only.";
@@ -32,16 +37,11 @@ public sealed partial class SlackCommandHandler(
     /// <summary>The acknowledgement of a command whose response_url is not Slack's.</summary>
     public const string ForeignResponseUrl = "This command came with a response_url that is not Slack's, so I cannot answer it.";
 
-    /// <summary>Said when a command failed unexpectedly.</summary>
-    public const string Apology = "Sorry, something went wrong while answering. Please try again in a moment.";
-
     private const string Usage =
         "Commands: `/ask <question>`, `/compare <role A> vs <role B> [aspect]`, `/roles`, `/reload` (admins).";
 
     private const string CompareUsage =
         "Usage: `/compare <role A> vs <role B> [aspect]`, e.g. `/compare AI Architect vs AI Scientist skills`.";
-
-    private const int MaxResponses = 5;
 
     private readonly HashSet<string> _admins = new(options.Value.AdminUserIds, StringComparer.Ordinal);
     private readonly Uri _apiBase = options.Value.ApiBase;
@@ -56,7 +56,7 @@ public sealed partial class SlackCommandHandler(
         using var accepted = gate.TryAccept();
         if (accepted is null)
         {
-            metrics.Refused("slack", "shutting_down");
+            metrics.Refused(SlackPlatform.PlatformName, "shutting_down");
             return Ephemeral(SlackRenderer.Notice(QuestionGate.RestartingText))[0];
         }
 
@@ -88,27 +88,31 @@ public sealed partial class SlackCommandHandler(
 
     private JsonObject? Ask(SlashCommand command)
     {
-        var text = command.Text.Trim();
-        if (QuestionValidation.Problem(text) is { } problem)
+        var message = new IncomingMessage
         {
-            return Notice(command, problem);
+            Platform = SlackPlatform.PlatformName,
+            DedupeKey = "", // Slack never sends a slash command twice
+            ConversationKey = SlackKeys.CommandConversation(command),
+            PerUser = SlackKeys.CommandConversationIsPerUser(command),
+            UserKey = command.UserId,
+            Text = command.Text.Trim(),
+            IsCommand = true,
+            ReceivedAt = time.GetUtcNow(),
+        };
+        var admission = pipeline.Admit(message);
+        if (admission.Status == AdmissionStatus.Repeat)
+        {
+            return null;
         }
 
-        if (!limiter.TryAcquire(SlackKeys.User(command.TeamId, command.UserId), out var retryAfter))
+        if (!admission.Accepted)
         {
-            // A command must be answered: every refused one gets its refusal.
-            metrics.Refused("slack", "rate_limited");
-            return Notice(command, limiter.Refusal(retryAfter));
+            // A command must be answered: every refused one gets its refusal, in the acknowledgement.
+            return Notice(command, (admission.Notice ?? TurnNotice.Apology).Text);
         }
 
-        return Later(command, "ask", async ct =>
-        {
-            var answer = await advisor.AskAsync(new AdvisorQuestion(text, [], "slack", $"slack:{command.TeamId}:{command.ChannelId}:command", command.UserId), ct)
-                .ConfigureAwait(false);
-
-            // Slack does not show the invocation of a slash command, so the answer quotes the question.
-            return InChannel(SlackRenderer.Answer(answer, question: text));
-        });
+        var reply = new SlackCommandReply(api, command.ResponseUrl!, "ask", logger);
+        return Enqueue(command, ct => pipeline.AnswerAsync(message, reply, ct));
     }
 
     private JsonObject? Compare(SlashCommand command)
@@ -179,7 +183,8 @@ public sealed partial class SlackCommandHandler(
     /// </summary>
     private JsonObject? Later(SlashCommand command, string name, Func<CancellationToken, Task<IReadOnlyList<JsonObject>>> work)
     {
-        var queued = queue.TryEnqueue(SlackKeys.Channel(command.TeamId, command.ChannelId), gate.Hold(), async ct =>
+        var reply = new SlackCommandReply(api, command.ResponseUrl!, name, logger);
+        return Enqueue(command, async ct =>
         {
             IReadOnlyList<JsonObject> results;
             try
@@ -188,59 +193,36 @@ public sealed partial class SlackCommandHandler(
             }
             catch (InvalidQuestionException ex)
             {
-                results = Ephemeral(SlackRenderer.Notice(ex.Message));
+                results = SlackCommandReply.Ephemeral(SlackRenderer.Notice(ex.Message));
             }
             catch (Exception ex) when (!ct.IsCancellationRequested)
             {
                 Log.CommandFailed(logger, ex, name);
-                results = Ephemeral(SlackRenderer.Notice(Apology));
+                results = SlackCommandReply.Ephemeral(SlackRenderer.Notice(TurnNotice.ApologyText));
             }
 
-            if (results.Count > MaxResponses)
-            {
-                Log.TooManyResponses(logger, name, results.Count, MaxResponses);
-            }
-
-            // A response_url takes at most 5 messages.
-            foreach (var result in results.Take(MaxResponses))
-            {
-                try
-                {
-                    await api.RespondAsync(command.ResponseUrl!, result, ct).ConfigureAwait(false);
-                }
-                catch (SlackApiException ex)
-                {
-                    Log.NotDelivered(logger, name, ex.Error);
-                    return;
-                }
-            }
+            await reply.SendAsync(results, ct).ConfigureAwait(false);
         });
-        if (queued)
+    }
+
+    /// <summary>Queues work under the command's channel, holding the gate until it ends; the busy notice as the ack when the queue is full.</summary>
+    private JsonObject? Enqueue(SlashCommand command, Func<CancellationToken, Task> work)
+    {
+        var hold = gate.Hold();
+        if (queue.TryEnqueue(SlackKeys.Channel(command.TeamId, command.ChannelId), hold, work))
         {
             return null;
         }
 
-        metrics.Refused("slack", "busy");
+        hold.Dispose();
+        metrics.Refused(SlackPlatform.PlatformName, "busy");
         rejections.Rejected("slack commands", "the work queue is full (the user is told the bot is busy)");
-        return Ephemeral(SlackRenderer.Notice(SlackWorkQueue.BusyText))[0];
+        return Ephemeral(SlackRenderer.Notice(TurnNotice.BusyText))[0];
     }
 
-    private static IReadOnlyList<JsonObject> InChannel(IEnumerable<SlackMessage> messages) =>
-        messages.Select(m =>
-        {
-            var json = m.ToJson();
-            json["response_type"] = "in_channel";
-            json["replace_original"] = false;
-            return json;
-        }).ToList();
+    private static IReadOnlyList<JsonObject> InChannel(IEnumerable<SlackMessage> messages) => SlackCommandReply.InChannel(messages);
 
-    private static IReadOnlyList<JsonObject> Ephemeral(IEnumerable<SlackMessage> messages) =>
-        messages.Select(m =>
-        {
-            var json = m.ToJson();
-            json["response_type"] = "ephemeral";
-            return json;
-        }).ToList();
+    private static IReadOnlyList<JsonObject> Ephemeral(IEnumerable<SlackMessage> messages) => SlackCommandReply.Ephemeral(messages);
 
     private static partial class Log
     {
@@ -255,11 +237,5 @@ public sealed partial class SlackCommandHandler(
 
         [LoggerMessage(1404, LogLevel.Error, "Slack command {Name} failed")]
         public static partial void CommandFailed(ILogger logger, Exception exception, string name);
-
-        [LoggerMessage(1405, LogLevel.Warning, "Slack command {Name} produced {Count} messages; a response_url takes {Max}, the rest is dropped")]
-        public static partial void TooManyResponses(ILogger logger, string name, int count, int max);
-
-        [LoggerMessage(1406, LogLevel.Debug, "Slack command {Name}: result not delivered ({Error})")]
-        public static partial void NotDelivered(ILogger logger, string name, string error);
     }
 }

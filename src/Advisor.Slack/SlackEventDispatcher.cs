@@ -2,6 +2,8 @@ using System.Collections.Concurrent;
 using Advisor.Core;
 using Advisor.Core.Conversations;
 using Advisor.Core.Hosting;
+using Advisor.Core.Turns;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace Advisor.Slack;
@@ -18,11 +20,11 @@ namespace Advisor.Slack;
 public sealed partial class SlackEventDispatcher(
     IEnumerable<ISlackEventHandler<AppMention>> mentionHandlers,
     IEnumerable<ISlackEventHandler<MessageEvent>> messageHandlers,
-    SlackWorkQueue queue,
+    [FromKeyedServices(SlackPlatform.PlatformName)] PlatformWorkQueue queue,
     QuestionGate gate,
     SlackBusyNotices busy,
     SlackBotIdentityProvider identity,
-    ConversationMemory memory,
+    TurnPipeline pipeline,
     AdvisorMetrics metrics,
     RejectionLog rejections,
     TimeProvider time,
@@ -54,6 +56,7 @@ public sealed partial class SlackEventDispatcher(
             return true;
         }
 
+        envelope = envelope with { ReceivedAt = time.GetUtcNow() };
         var taken = envelope.EventType switch
         {
             "app_mention" when AppMention.From(envelope.Event) is { } mention => Queue(_mentionHandlers, mention, envelope),
@@ -111,8 +114,10 @@ public sealed partial class SlackEventDispatcher(
         var refused = false;
         foreach (var handler in handlers)
         {
-            if (!queue.TryEnqueue(key, gate.Hold(), ct => handler.HandleAsync(slackEvent, envelope, ct)))
+            var hold = gate.Hold();
+            if (!queue.TryEnqueue(key, hold, ct => handler.HandleAsync(slackEvent, envelope, ct)))
             {
+                hold.Dispose();
                 refused = true;
             }
         }
@@ -134,7 +139,8 @@ public sealed partial class SlackEventDispatcher(
 
     /// <summary>
     /// Whether the asker of an event that did not fit should hear "busy": a person's mention, direct message or reply
-    /// in a thread the bot follows (not channel chatter, and never the bot's own posts).
+    /// in a thread the bot follows (not channel chatter, and never the bot's own posts). Decided at once, so "follows"
+    /// is the pipeline's in-memory hint (<see cref="TurnPipeline.Follows"/>), not the store.
     /// </summary>
     private bool IsAQuestionToTheBot(SlackMessageEvent e, SlackEventEnvelope envelope)
     {
@@ -147,7 +153,7 @@ public sealed partial class SlackEventDispatcher(
         return e is AppMention
             || e.ChannelType == "im"
             || (me is not null && e.Text.Contains($"<@{me.UserId}", StringComparison.Ordinal))
-            || (e.ThreadTs is not null && memory.Knows(SlackKeys.Conversation(e, envelope)));
+            || (e.ThreadTs is not null && pipeline.Follows(SlackKeys.Conversation(e, envelope)));
     }
 
     private static partial class Log

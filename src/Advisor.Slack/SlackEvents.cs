@@ -8,6 +8,9 @@ public sealed record SlackEventEnvelope(string? EventId, string? TeamId, int Ret
     /// <summary>The inner event's type ("" when it has none that is a string).</summary>
     public string EventType => Str(Event, "type") ?? "";
 
+    /// <summary>When the adapter took the event on (set by the dispatcher): a turn's latency is measured from here.</summary>
+    public DateTimeOffset ReceivedAt { get; init; }
+
     /// <summary>
     /// Reads an event_callback body; null when it is not one, or when its event is not an object with a string type
     /// (see <see cref="IsMalformedCallback"/>).

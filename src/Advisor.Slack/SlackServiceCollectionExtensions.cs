@@ -3,6 +3,7 @@ using Advisor.Core.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -19,7 +20,7 @@ public static class SlackServiceCollectionExtensions
 
     /// <summary>
     /// Adds the Slack adapter when "Advisor:Slack" is configured (see <see cref="SlackOptions.IsConfigured"/>); otherwise
-    /// registers nothing. Needs the core (AddAdvisorCore: its QuestionGate, RejectionLog, UserRateLimiter and
+    /// registers nothing. Needs the core (AddAdvisorCore: its TurnPipeline, QuestionGate, RejectionLog and
     /// AdvisorMetrics). Over Socket Mode when an app token is set; map the HTTP
     /// endpoints with <see cref="SlackEndpoints.MapSlackEndpoints"/> when a signing secret is set.
     /// </summary>
@@ -59,8 +60,14 @@ public static class SlackServiceCollectionExtensions
         services.TryAddSingleton<ISlackWebSocketFactory, ClientWebSocketFactory>();
         services.TryAddSingleton<SlackPlatformStatus>();
         services.AddSingleton<IPlatformStatus>(sp => sp.GetRequiredService<SlackPlatformStatus>());
-        services.TryAddSingleton<SlackWorkQueue>();
-        services.AddHostedService(sp => sp.GetRequiredService<SlackWorkQueue>());
+        // The work after intake, drained when the host stops (within its shutdown timeout, after the gate's own drain).
+        services.TryAddKeyedSingleton(SlackPlatform.PlatformName, (sp, _) =>
+        {
+            var o = sp.GetRequiredService<IOptions<SlackOptions>>().Value;
+            return new PlatformWorkQueue(SlackPlatform.PlatformName, o.Workers, o.QueueCapacity, o.QueueCapacityPerChannel,
+                sp.GetRequiredService<IOptions<HostOptions>>().Value.ShutdownTimeout, sp.GetRequiredService<ILogger<PlatformWorkQueue>>());
+        });
+        services.AddHostedService(sp => sp.GetRequiredKeyedService<PlatformWorkQueue>(SlackPlatform.PlatformName));
         services.TryAddSingleton<SlackBusyNotices>();
         services.TryAddSingleton<SlackBotIdentityProvider>();
         services.TryAddSingleton<SlackEventDispatcher>();

@@ -141,7 +141,7 @@ public abstract class SqlConversationStore : IConversationStore, IAsyncDisposabl
         ArgumentNullException.ThrowIfNull(turn);
         ArgumentNullException.ThrowIfNull(turn.ConversationKey);
         var at = (turn.At ?? _time.GetUtcNow()).ToUniversalTime();
-        var id = TurnId.New(at);
+        var id = turn.Id ?? TurnId.New(at);
         var answer = turn.Answer;
         var sectionIds = JsonSerializer.Serialize(answer.SectionIds, StorageJson.Default.IReadOnlyListString);
         await using var connection = await ReadyAsync(cancellationToken).ConfigureAwait(false);

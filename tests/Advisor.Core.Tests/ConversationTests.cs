@@ -10,34 +10,39 @@ public sealed class ConversationTests
     private static readonly IOptions<ConversationOptions> Options = Microsoft.Extensions.Options.Options.Create(new ConversationOptions { MaxTurns = 2, IdleMinutes = 10, MaxConversations = 2, QuestionsPerUserPerMinute = 3 });
 
     [Fact]
-    public void Memory_keeps_the_last_turns_and_forgets_idle_conversations()
+    public async Task The_in_memory_store_keeps_the_last_turns_and_forgets_idle_conversations()
     {
         var time = new FakeTimeProvider();
-        var memory = new ConversationMemory(Options, time);
-        memory.Append("t1", new ConversationTurn("q1", null));
-        memory.Append("t1", new ConversationTurn("q2", null));
-        memory.Append("t1", new ConversationTurn("q3", null));
-        Assert.Equal(["q2", "q3"], memory.History("t1").Select(t => t.Question));
-        Assert.True(memory.Knows("t1"));
+        var store = new InMemoryConversationStore(Options, time);
+        foreach (var question in new[] { "q1", "q2", "q3" })
+        {
+            await store.AppendTurnAsync(Turn("t1", question));
+        }
+
+        Assert.Equal(["q2", "q3"], (await store.RecentTurnsAsync("t1")).Select(t => t.Question));
+        Assert.True(await store.KnowsAsync("t1"));
 
         time.Advance(TimeSpan.FromMinutes(11));
-        Assert.False(memory.Knows("t1"));
-        Assert.Empty(memory.History("t1"));
+        Assert.False(await store.KnowsAsync("t1"));
+        Assert.Empty(await store.RecentTurnsAsync("t1"));
     }
 
     [Fact]
-    public void Memory_drops_the_least_recently_used_conversation_when_full()
+    public async Task The_in_memory_store_drops_the_least_recently_active_conversation_when_full()
     {
         var time = new FakeTimeProvider();
-        var memory = new ConversationMemory(Options, time);
-        memory.Touch("a");
+        var store = new InMemoryConversationStore(Options, time);
+        await store.TouchAsync("a");
         time.Advance(TimeSpan.FromSeconds(1));
-        memory.Touch("b");
+        await store.TouchAsync("b");
         time.Advance(TimeSpan.FromSeconds(1));
-        memory.Append("c", new ConversationTurn("q", null));
-        Assert.False(memory.Knows("a"));
-        Assert.True(memory.Knows("b") && memory.Knows("c"));
+        await store.AppendTurnAsync(Turn("c", "q"));
+        Assert.False(await store.KnowsAsync("a"));
+        Assert.True(await store.KnowsAsync("b") && await store.KnowsAsync("c"));
     }
+
+    private static TurnRecord Turn(string conversation, string question) =>
+        new(conversation, "test", null, question, new TurnAnswer { Kind = AnswerKind.Answer }, TimeSpan.Zero);
 
     [Fact]
     public void Rate_limiter_allows_the_limit_per_minute_then_says_when_to_retry()

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Advisor.Core.Hosting;
+using Advisor.Core.Turns;
 using Advisor.Discord.Messages;
 using Advisor.Discord.Rest;
 using Advisor.Testing;
@@ -189,7 +190,7 @@ public sealed class DeliveryTests
         }
 
         var busy = Assert.Single(await ReplyAsync(emulator, "9403"));
-        Assert.Equal(DiscordNotices.Busy, busy.Body!["content"]!.GetValue<string>());
+        Assert.Equal(TurnNotice.BusyText, busy.Body!["content"]!.GetValue<string>());
         await Eventually.TrueAsync(() => refused.GetMeasurementSnapshot().Count == 3, "three refusals counted");
         Assert.All(refused.GetMeasurementSnapshot(), m => Assert.Equal("busy", m.Tags["reason"]));
 

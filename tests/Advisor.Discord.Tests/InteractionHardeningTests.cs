@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using System.Text;
 using System.Text.Json.Nodes;
 using Advisor.Core.Hosting;
+using Advisor.Core.Turns;
 using Advisor.Discord.Messages;
 using Advisor.Testing;
 using Advisor.Testing.Discord;
@@ -84,7 +85,7 @@ public sealed class InteractionHardeningTests
             var json = JsonNode.Parse(await second.Content.ReadAsStringAsync())!;
             Assert.Equal(4, json["type"]!.GetValue<int>());
             Assert.Equal(64, json["data"]!["flags"]!.GetValue<int>());
-            Assert.Equal(DiscordNotices.Busy, json["data"]!["content"]!.GetValue<string>());
+            Assert.Equal(TurnNotice.BusyText, json["data"]!["content"]!.GetValue<string>());
         }
 
         host.Advisor.Release(Question);

@@ -2,6 +2,8 @@ using System.Globalization;
 using System.Net;
 using System.Text.Json.Nodes;
 using Advisor.Core;
+using Advisor.Core.Hosting;
+using Advisor.Core.Turns;
 using Advisor.Testing;
 using Advisor.Testing.Slack;
 using Microsoft.Extensions.DependencyInjection;
@@ -19,7 +21,7 @@ public sealed class SlackQueueTests
 
     private static IReadOnlyList<StoredMessage> In(SlackEmulator slack, string channel) => slack.Messages.Where(m => m.Channel == channel).ToList();
 
-    private static bool IsBusy(StoredMessage m) => m.Message["text"]?.ToString() == SlackWorkQueue.BusyText;
+    private static bool IsBusy(StoredMessage m) => m.Message["text"]?.ToString() == TurnNotice.BusyText;
 
     private static IReadOnlyList<string?> AnswersIn(SlackEmulator slack, string channel) =>
         In(slack, channel).Where(m => !IsBusy(m)).Select(m => m.ThreadTs).ToList();
@@ -64,7 +66,7 @@ public sealed class SlackQueueTests
             s["Advisor:Slack:QueueCapacity"] = "4";
             s["Advisor:Slack:QueueCapacityPerChannel"] = "2";
         });
-        var queue = app.Services.GetRequiredService<SlackWorkQueue>();
+        var queue = app.Services.GetRequiredKeyedService<PlatformWorkQueue>(SlackPlatform.PlatformName);
         using var refused = new MetricCollector<long>(app.Services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(), AdvisorMetrics.MeterName,
             "advisor.questions.refused");
 
@@ -108,7 +110,7 @@ public sealed class SlackQueueTests
             + $"&response_url={Uri.EscapeDataString(slack.NewResponseUrl())}&trigger_id=1.2.3&api_app_id=A111";
         using (var ack = await app.PostSignedAsync("slack/commands", command, "application/x-www-form-urlencoded"))
         {
-            Assert.Equal(SlackWorkQueue.BusyText, (string?)JsonNode.Parse(await ack.Content.ReadAsStringAsync())!["text"]);
+            Assert.Equal(TurnNotice.BusyText, (string?)JsonNode.Parse(await ack.Content.ReadAsStringAsync())!["text"]);
         }
 
         Assert.Equal(17 + 1 + 1, refused.GetMeasurementSnapshot().Count(m => (string?)m.Tags["reason"] == "busy"));

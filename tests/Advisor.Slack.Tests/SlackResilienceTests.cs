@@ -6,6 +6,7 @@ using Advisor.Core.Comparison;
 using Advisor.Core.Conversations;
 using Advisor.Core.Knowledge;
 using Advisor.Core.Roles;
+using Advisor.Core.Turns;
 using Advisor.Testing;
 using Advisor.Testing.Slack;
 using Microsoft.Extensions.DependencyInjection;
@@ -53,20 +54,20 @@ public sealed class SlackResilienceTests
         var (slack, app) = await StartAsync(b => b.Services.AddSingleton<IAdvisor>(sp => new FailingAdvisor(ActivatorUtilities.CreateInstance<AdvisorService>(sp))));
         await using var _ = slack;
         await using var __ = app;
-        var memory = app.Services.GetRequiredService<ConversationMemory>();
+        var store = app.Services.GetRequiredService<IConversationStore>();
 
         // The advisor throws for this question: the user gets an apology, and the thread is not one the bot follows.
         await slack.SendEventAsync(SlackEmulator.Mention("What skills does an AI Architect need? " + FailingAdvisor.Trigger, "1700003000.000100", "EvBoom"));
         await Eventually.TrueAsync(() => PostsIn(slack, "1700003000.000100").Count == 1, "the apology");
-        Assert.Equal(SlackConversationHandler.Apology, (string?)PostsIn(slack, "1700003000.000100")[0].Body["text"]);
-        Assert.False(memory.Knows($"slack:{SlackEmulator.TeamId}:C111:1700003000.000100"));
+        Assert.Equal(TurnNotice.ApologyText, (string?)PostsIn(slack, "1700003000.000100")[0].Body["text"]);
+        Assert.False(await store.KnowsAsync($"slack:{SlackEmulator.TeamId}:C111:1700003000.000100"));
 
         // The answer is composed but Slack refuses the post (channel_not_found): the turn is not remembered either.
         await slack.SendEventAsync(SlackEmulator.Mention("What skills does an AI Architect need?", "1700003001.000100", "EvLost", channel: "XGONE"));
         await Eventually.TrueAsync(() => slack.Calls.Any(c => c.Method == "reactions.remove" && (string?)c.Body["timestamp"] == "1700003001.000100"),
             "the handler finished (its reaction removed)");
         Assert.Contains(slack.Calls, c => c.Method == "chat.postMessage" && (string?)c.Body["channel"] == "XGONE");
-        Assert.False(memory.Knows($"slack:{SlackEmulator.TeamId}:XGONE:1700003001.000100"));
+        Assert.False(await store.KnowsAsync($"slack:{SlackEmulator.TeamId}:XGONE:1700003001.000100"));
     }
 
     [Fact]

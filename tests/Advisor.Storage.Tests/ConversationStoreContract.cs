@@ -319,4 +319,18 @@ public abstract class ConversationStoreContract : IAsyncLifetime
         Assert.False(TurnId.TryParse("not-an-id", out _));
         Assert.True(await store.RecordFeedbackAsync(parsed, new TurnFeedback(FeedbackRating.Up)));
     }
+
+    [SkippableFact]
+    public async Task A_turn_is_kept_under_the_id_given_out_before_it_was_delivered()
+    {
+        var store = await OpenAsync();
+        var given = TurnId.New(Time.GetUtcNow());
+
+        var kept = await store.AppendTurnAsync(Turns.Answered("given", "q") with { Id = given });
+
+        Assert.Equal(given, kept);
+        Assert.Equal(given, Assert.Single(await store.RecentTurnsAsync("given")).Id);
+        Assert.Equal(given, Assert.Single(await store.ReadLogAsync(new QuestionLogQuery())).Id);
+        Assert.True(await store.RecordFeedbackAsync(given, new TurnFeedback(FeedbackRating.Down, "missing the tools")));
+    }
 }

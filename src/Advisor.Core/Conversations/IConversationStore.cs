@@ -25,7 +25,7 @@ public interface IConversationStore
 
     /// <summary>
     /// Records a delivered turn: its place in the conversation's history and its question log entry, together.
-    /// Returns the turn's id, which feedback refers to.
+    /// Returns the turn's id (<see cref="TurnRecord.Id"/> when given, else a new one), which feedback refers to.
     /// </summary>
     Task<TurnId> AppendTurnAsync(TurnRecord turn, CancellationToken cancellationToken = default);
 

@@ -4,8 +4,8 @@ namespace Advisor.Core.Conversations;
 
 /// <summary>
 /// An <see cref="IConversationStore"/> that keeps everything in memory (lost on restart): for the console chat and tests,
-/// and the default until a durable store is registered. Bounded like <see cref="ConversationMemory"/> (turns, idle time,
-/// number of conversations); the question log is bounded by <see cref="PurgeAsync"/> only. Thread-safe.
+/// and the default until a durable store is registered. Bounded by <see cref="ConversationOptions"/> (turns, idle time,
+/// number of conversations, the least recently active going first); the question log is bounded by <see cref="PurgeAsync"/> only. Thread-safe.
 /// </summary>
 public sealed class InMemoryConversationStore(IOptions<ConversationOptions> options, TimeProvider time) : IConversationStore
 {
@@ -60,7 +60,7 @@ public sealed class InMemoryConversationStore(IOptions<ConversationOptions> opti
     {
         ArgumentNullException.ThrowIfNull(turn);
         var at = turn.At ?? time.GetUtcNow();
-        var id = TurnId.New(at);
+        var id = turn.Id ?? TurnId.New(at);
         lock (_gate)
         {
             var conversation = Open(turn.ConversationKey);

@@ -20,6 +20,12 @@ public sealed record TurnRecord(
     /// <summary>When the turn happened; the store's clock when null.</summary>
     public DateTimeOffset? At { get; init; }
 
+    /// <summary>
+    /// The id to keep the turn under, when it was given out before the turn was kept (an answer rendered with a
+    /// feedback button that names its turn); a new id when null.
+    /// </summary>
+    public TurnId? Id { get; init; }
+
     /// <summary>A turn for a delivered <paramref name="answer"/>; its text is kept only when <paramref name="keepAnswerText"/>.</summary>
     public static TurnRecord From(string conversationKey, string platform, string? userHash, string question, Answer answer, TimeSpan latency, bool keepAnswerText = true) =>
         new(conversationKey, platform, userHash, question, TurnAnswer.From(answer, keepAnswerText), latency);

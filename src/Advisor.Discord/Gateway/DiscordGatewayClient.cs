@@ -1,10 +1,12 @@
-using Advisor.Core;
 using System.Buffers;
 using System.Globalization;
 using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json;
+using Advisor.Core;
+using Advisor.Core.Hosting;
 using Advisor.Discord.Rest;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -18,7 +20,7 @@ internal sealed partial class DiscordGatewayClient(
     DiscordRestClient rest,
     IWebSocketFactory sockets,
     IEnumerable<IGatewayDispatchHandler> handlers,
-    DiscordWorkQueue work,
+    [FromKeyedServices(DiscordPlatform.PlatformName)] PlatformWorkQueue work,
     DiscordIdentity identity,
     DiscordStatus status,
     IOptions<DiscordOptions> options,
@@ -53,7 +55,7 @@ internal sealed partial class DiscordGatewayClient(
 
     /// <summary>
     /// Runs connections until cancelled or stopped by a fatal close code or a 401. Dispatches are taken in on the
-    /// receive loop and their work queued (<see cref="DiscordWorkQueue"/>); on shutdown, queued and running work gets
+    /// receive loop and their work queued (the platform's <see cref="PlatformWorkQueue"/>); on shutdown, queued and running work gets
     /// <see cref="GatewaySettings.DrainTimeout"/> to finish.
     /// </summary>
     public async Task RunAsync(CancellationToken cancellationToken)

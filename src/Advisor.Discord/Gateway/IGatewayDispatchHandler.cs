@@ -9,7 +9,7 @@ internal interface IGatewayDispatchHandler
 
     /// <summary>
     /// Takes one dispatch, on the gateway's receive loop: decides at once, without waiting on I/O (which would hold up
-    /// the heartbeat ACKs behind it), and queues any work (<see cref="DiscordWorkQueue"/>).
+    /// the heartbeat ACKs behind it), and queues any work (the platform's <c>PlatformWorkQueue</c>).
     /// </summary>
     void Accept(string eventName, JsonElement data);
 }

@@ -1,14 +1,18 @@
 using Advisor.Core;
 using Advisor.Core.Answers;
-using Advisor.Core.Conversations;
+using Advisor.Core.Turns;
 using Advisor.Discord.Messages;
 using Advisor.Discord.Rest;
 using Microsoft.Extensions.Options;
 
 namespace Advisor.Discord.Interactions;
 
-/// <summary>/ask question</summary>
-internal sealed class AskModule(IAdvisor advisor, ConversationMemory memory, UserRateLimiter limiter, AdvisorMetrics metrics) : IDiscordCommandModule
+/// <summary>
+/// /ask question: a turn of the <see cref="TurnPipeline"/>. Admitted (dedupe, validation, the per-user limit) before
+/// the deferral, so a refusal is an ephemeral reply rather than a public "thinking…"; answered after it in the same
+/// conversation as mentions there (<see cref="DiscordConversation"/>), and kept once the answer is shown.
+/// </summary>
+internal sealed class AskModule(TurnPipeline pipeline) : IDiscordCommandModule
 {
     public bool Ephemeral => false;
 
@@ -21,40 +25,34 @@ internal sealed class AskModule(IAdvisor advisor, ConversationMemory memory, Use
 
     public string? Precheck(InteractionContext context)
     {
-        if (QuestionValidation.Problem(context.Option("question")) is { } problem)
-        {
-            return problem;
-        }
+        var admission = pipeline.Admit(Message(context));
 
-        // A slash command must be answered, so every refused one gets the (ephemeral) notice.
-        if (limiter.TryAcquire("discord:" + context.UserId, out var retryAfter))
+        // A slash command must be answered, so every refused one gets the (ephemeral) notice. (A repeat never gets
+        // here — the handler answers it with the first one's response — but is not worked on twice either.)
+        return admission.Status switch
         {
-            return null;
-        }
-
-        metrics.Refused("discord", "rate_limited");
-        return limiter.Refusal(retryAfter);
+            AdmissionStatus.Accepted => null,
+            AdmissionStatus.Repeat => "This request is being answered already.",
+            _ => (admission.Notice ?? TurnNotice.Apology).Text,
+        };
     }
 
-    public async Task<IReadOnlyList<DiscordMessagePayload>> ExecuteAsync(InteractionContext context, CancellationToken cancellationToken)
-    {
-        var question = context.Option("question")!.Trim();
-        var key = DiscordConversation.Key(context.ChannelId ?? "", context.UserId, shared: context.IsThread || context.GuildId is null);
-        Answer answer;
-        try
-        {
-            answer = await advisor.AskAsync(new AdvisorQuestion(question, memory.History(key), "discord", key, context.UserId), cancellationToken);
-        }
-        catch (InvalidQuestionException ex)
-        {
-            throw new CommandFailedException(ex.Message);
-        }
-
-        memory.Append(key, new ConversationTurn(question, answer));
-        return DiscordFormatter.Answer(answer);
-    }
+    public Task ExecuteAsync(InteractionContext context, InteractionReply reply, CancellationToken cancellationToken) =>
+        pipeline.AnswerAsync(Message(context), reply, cancellationToken);
 
     public IReadOnlyList<AutocompleteChoice> Autocomplete(InteractionContext context, string option, string value) => [];
+
+    private static IncomingMessage Message(InteractionContext context) => new()
+    {
+        Platform = DiscordPlatform.PlatformName,
+        DedupeKey = "interaction:" + context.Id,
+        ConversationKey = DiscordConversation.ChannelKey(context.ChannelId ?? ""),
+        PerUser = !context.IsThread && context.GuildId is not null,
+        UserKey = context.UserId,
+        Text = context.Option("question")?.Trim() ?? "",
+        IsCommand = true,
+        ReceivedAt = context.ReceivedAt,
+    };
 }
 
 /// <summary>/compare role_a role_b [aspect], with role autocomplete from the catalog.</summary>
@@ -76,7 +74,7 @@ internal sealed class CompareModule(IAdvisor advisor) : IDiscordCommandModule
 
     public string? Precheck(InteractionContext context) => null;
 
-    public Task<IReadOnlyList<DiscordMessagePayload>> ExecuteAsync(InteractionContext context, CancellationToken cancellationToken)
+    public Task ExecuteAsync(InteractionContext context, InteractionReply reply, CancellationToken cancellationToken)
     {
         var outcome = advisor.Compare(context.Option("role_a") ?? "", context.Option("role_b") ?? "", context.Option("aspect"));
         if (outcome.Comparison is null)
@@ -85,7 +83,7 @@ internal sealed class CompareModule(IAdvisor advisor) : IDiscordCommandModule
             throw new CommandFailedException(outcome.Error ?? "Those roles cannot be compared.");
         }
 
-        return Task.FromResult(DiscordFormatter.Comparison(outcome.Comparison));
+        return reply.SendAsync(DiscordFormatter.Comparison(outcome.Comparison), cancellationToken);
     }
 
     public IReadOnlyList<AutocompleteChoice> Autocomplete(InteractionContext context, string option, string value) =>
@@ -108,8 +106,8 @@ internal sealed class RolesModule(IAdvisor advisor) : IDiscordCommandModule
 
     public string? Precheck(InteractionContext context) => null;
 
-    public Task<IReadOnlyList<DiscordMessagePayload>> ExecuteAsync(InteractionContext context, CancellationToken cancellationToken) =>
-        Task.FromResult(DiscordFormatter.Roles(advisor.Roles()));
+    public Task ExecuteAsync(InteractionContext context, InteractionReply reply, CancellationToken cancellationToken) =>
+        reply.SendAsync(DiscordFormatter.Roles(advisor.Roles()), cancellationToken);
 
     public IReadOnlyList<AutocompleteChoice> Autocomplete(InteractionContext context, string option, string value) => [];
 }
@@ -134,10 +132,10 @@ internal sealed class ReloadModule(IAdvisor advisor, IOptions<DiscordOptions> op
             ? null
             : "Only server admins (Administrator or Manage Server permission, or a configured admin role) can reload the knowledge.";
 
-    public async Task<IReadOnlyList<DiscordMessagePayload>> ExecuteAsync(InteractionContext context, CancellationToken cancellationToken)
+    public async Task ExecuteAsync(InteractionContext context, InteractionReply reply, CancellationToken cancellationToken)
     {
         var report = await advisor.ReloadAsync(cancellationToken);
-        return DiscordFormatter.Text(report.Summary(), ephemeral: true);
+        await reply.SendAsync(DiscordFormatter.Text(report.Summary(), ephemeral: true), cancellationToken);
     }
 
     public IReadOnlyList<AutocompleteChoice> Autocomplete(InteractionContext context, string option, string value) => [];

@@ -50,6 +50,9 @@ internal sealed partial record InteractionContext
     /// <summary>The top-level options (the commands here have no subcommands).</summary>
     public IReadOnlyList<InteractionOption> Options { get; init; } = [];
 
+    /// <summary>When the bot received the interaction (a turn's latency is measured from here).</summary>
+    public DateTimeOffset ReceivedAt { get; init; }
+
     /// <summary>True when invoked in a thread (channel types 10, 11, 12).</summary>
     public bool IsThread => DiscordConversation.IsThread(ChannelType);
 
@@ -81,16 +84,16 @@ internal sealed partial record InteractionContext
     /// Reads an interaction other than PING. Null, with <paramref name="problem"/> saying what is wrong (never echoing
     /// the input), when it is not an interaction the bot can answer safely.
     /// </summary>
-    public static InteractionContext? Parse(JsonElement interaction, out string? problem)
+    public static InteractionContext? Parse(JsonElement interaction, out string? problem, DateTimeOffset receivedAt = default)
     {
-        var read = new Reader();
+        var read = new Reader(receivedAt);
         var context = read.Interaction(interaction);
         problem = read.Problem;
         return problem is null ? context : null;
     }
 
     /// <summary>Reads fields, remembering the first problem.</summary>
-    private sealed partial class Reader
+    private sealed partial class Reader(DateTimeOffset receivedAt)
     {
         public string? Problem { get; private set; }
 
@@ -152,6 +155,7 @@ internal sealed partial record InteractionContext
                 MemberRoles = roles,
                 CommandName = name ?? "",
                 Options = options,
+                ReceivedAt = receivedAt,
             };
         }
 
@@ -313,7 +317,11 @@ internal interface IDiscordCommandModule
     /// <summary>A fast check before deferring; a message here is sent ephemerally instead of running the command.</summary>
     string? Precheck(InteractionContext context);
 
-    Task<IReadOnlyList<DiscordMessagePayload>> ExecuteAsync(InteractionContext context, CancellationToken cancellationToken);
+    /// <summary>
+    /// Runs the command after the deferral and replies through <paramref name="reply"/>. A <see cref="CommandFailedException"/>
+    /// becomes its message for the caller only; any other failure the apology.
+    /// </summary>
+    Task ExecuteAsync(InteractionContext context, InteractionReply reply, CancellationToken cancellationToken);
 
     IReadOnlyList<AutocompleteChoice> Autocomplete(InteractionContext context, string option, string value);
 }

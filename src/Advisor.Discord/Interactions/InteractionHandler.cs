@@ -1,9 +1,11 @@
 using System.Text.Json;
 using Advisor.Core;
 using Advisor.Core.Hosting;
+using Advisor.Core.Turns;
 using Advisor.Discord.Gateway;
 using Advisor.Discord.Messages;
 using Advisor.Discord.Rest;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace Advisor.Discord.Interactions;
@@ -26,7 +28,7 @@ internal sealed record InteractionOutcome
 /// <summary>
 /// Interactions, from the gateway or the HTTP endpoint. Intake (<see cref="Accept(JsonElement, Task{bool})"/>) decides
 /// the initial response at once, without waiting on anything: PING → PONG, autocomplete answered, a command deferred
-/// and its work queued on the channel's lane of <see cref="DiscordWorkQueue"/> — or, when it cannot be taken, an
+/// and its work queued on the channel's lane of the work queue — or, when it cannot be taken, an
 /// ephemeral refusal (restarting, busy, over the limit, not allowed). The queued work starts once Discord has the
 /// deferral, and edits the deferred message with the result; errors go to the caller only. Each interaction is worked
 /// on once: a repeat gets the response the first one got.
@@ -34,7 +36,7 @@ internal sealed record InteractionOutcome
 internal sealed partial class InteractionHandler(
     IEnumerable<IDiscordCommandModule> modules,
     DiscordDelivery delivery,
-    DiscordWorkQueue work,
+    [FromKeyedServices(DiscordPlatform.PlatformName)] PlatformWorkQueue work,
     QuestionGate gate,
     AdvisorMetrics metrics,
     RejectionLog rejections,
@@ -100,7 +102,7 @@ internal sealed partial class InteractionHandler(
             return new InteractionOutcome { Response = InteractionResponse.Pong };
         }
 
-        var context = InteractionContext.Parse(interaction, out var problem);
+        var context = InteractionContext.Parse(interaction, out var problem, time.GetUtcNow());
         if (context is null)
         {
             return new InteractionOutcome { Problem = problem ?? "unreadable" };
@@ -143,7 +145,7 @@ internal sealed partial class InteractionHandler(
         var hold = gate.TryAccept();
         if (hold is null)
         {
-            metrics.Refused("discord", "shutting_down");
+            metrics.Refused(DiscordPlatform.PlatformName, "shutting_down");
             Log.Restarting(logger, context.CommandName, context.Id);
             return Ephemeral(QuestionGate.RestartingText);
         }
@@ -158,10 +160,10 @@ internal sealed partial class InteractionHandler(
         if (!work.TryEnqueue(QueueKey(context), hold, ct => RunAsync(context, module, acknowledged, ct)))
         {
             hold.Dispose();
-            metrics.Refused("discord", "busy");
-            rejections.Rejected(DiscordWorkQueue.Name, "full (busy notice sent)");
+            metrics.Refused(DiscordPlatform.PlatformName, "busy");
+            rejections.Rejected(DiscordPlatform.QueueName, "full (busy notice sent)");
             Log.Busy(logger, context.CommandName, context.Id);
-            return Ephemeral(DiscordNotices.Busy);
+            return Ephemeral(TurnNotice.BusyText);
         }
 
         return InteractionResponse.Defer(module.Ephemeral);
@@ -178,62 +180,19 @@ internal sealed partial class InteractionHandler(
             return;
         }
 
-        IReadOnlyList<DiscordMessagePayload> messages;
+        var reply = new InteractionReply(delivery, context, module.Ephemeral);
         try
         {
-            messages = await module.ExecuteAsync(context, ct);
+            await module.ExecuteAsync(context, reply, ct);
         }
         catch (CommandFailedException ex)
         {
-            await FailAsync(context, module, ex.Message, ct);
-            return;
+            await reply.FailAsync(ex.Message, ct);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             Log.CommandFailed(logger, context.CommandName, ex);
-            await FailAsync(context, module, $"Sorry, /{context.CommandName} failed. Please try again in a moment.", ct);
-            return;
-        }
-
-        if (!await delivery.EditOriginalAsync(context.Id, context.Token, messages[0], ct))
-        {
-            return;
-        }
-
-        foreach (var more in messages.Skip(1))
-        {
-            if (!await delivery.FollowupAsync(context.Id, context.Token, module.Ephemeral ? more with { Flags = DiscordMessagePayload.EphemeralFlag } : more, ct))
-            {
-                return;
-            }
-        }
-    }
-
-    private async Task FailAsync(InteractionContext context, IDiscordCommandModule module, string message, CancellationToken ct)
-    {
-        var parts = DiscordFormatter.Text(message, ephemeral: true);
-        if (module.Ephemeral)
-        {
-            // The deferral is private already: the message becomes the error.
-            if (await delivery.EditOriginalAsync(context.Id, context.Token, parts[0], ct))
-            {
-                foreach (var part in parts.Skip(1))
-                {
-                    await delivery.FollowupAsync(context.Id, context.Token, part, ct);
-                }
-            }
-
-            return;
-        }
-
-        // The deferral was public; errors are for the caller only, so the public placeholder goes away.
-        await delivery.DeleteOriginalAsync(context.Id, context.Token, ct);
-        foreach (var part in parts)
-        {
-            if (!await delivery.FollowupAsync(context.Id, context.Token, part, ct))
-            {
-                return;
-            }
+            await reply.FailAsync(TurnNotice.ApologyText, ct);
         }
     }
 

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Advisor.Core.Hosting;
+using Advisor.Core.Turns;
 using Advisor.Discord.Gateway;
 using Microsoft.Extensions.Logging;
 
@@ -34,18 +35,31 @@ internal sealed partial class DiscordDelivery(DiscordRestClient rest, GatewaySet
 
     private DeliveryOptions Options => new(settings.DeliveryAttempts, settings.DeliveryBackoff);
 
-    /// <summary>Posts a channel message; <paramref name="message"/> should carry a nonce (<see cref="DiscordMessagePayload.WithNonce"/>).</summary>
-    public Task<bool> PostAsync(string channelId, DiscordMessagePayload message, string what, CancellationToken ct)
+    /// <summary>
+    /// Posts a channel message; <paramref name="message"/> should carry a nonce (<see cref="DiscordMessagePayload.WithNonce"/>).
+    /// Delivered with the message's id (with the nonce enforced, a repeat returns the message Discord kept).
+    /// </summary>
+    public async Task<DeliveryResult> PostAsync(string channelId, DiscordMessagePayload message, string what, CancellationToken ct)
     {
         var nonce = message.Nonce is not null && message.EnforceNonce == true;
-        return DeliverAsync(
+        string? id = null;
+        var delivered = await DeliverAsync(
             what,
-            (_, c) => AttemptAsync(() => rest.CreateMessageAsync(channelId, message, c)),
+            (_, c) => AttemptAsync(async () => id = await rest.CreateMessageAsync(channelId, message, c)),
             // With the nonce enforced a repeat returns the message Discord has: sending again is the way to find out.
             // Without one nothing can be asked, and nothing is repeated.
             _ => Task.FromResult<bool?>(nonce ? false : null),
             ct);
+        return delivered ? DeliveryResult.Sent(id) : DeliveryResult.NotDelivered;
     }
+
+    /// <summary>Edits a message the bot posted in a channel (an edit repeated leaves the same message, so an unclear attempt is sent again).</summary>
+    public Task<bool> EditAsync(string channelId, string messageId, DiscordMessagePayload message, CancellationToken ct) =>
+        DeliverAsync(
+            $"an edit of message {messageId} in channel {channelId}",
+            (_, c) => AttemptAsync(() => rest.EditMessageAsync(channelId, messageId, message, c)),
+            _ => Task.FromResult<bool?>(false),
+            ct);
 
     /// <summary>The initial response to a gateway interaction (POST …/callback).</summary>
     public Task<bool> CallbackAsync(string interactionId, string token, InteractionResponse response, CancellationToken ct) =>

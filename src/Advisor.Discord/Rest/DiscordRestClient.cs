@@ -82,6 +82,10 @@ internal sealed partial class DiscordRestClient
         return e?.Str("id");
     }
 
+    /// <summary>Edits a message the bot posted (PATCH /channels/{c}/messages/{m}).</summary>
+    public Task EditMessageAsync(string channelId, string messageId, DiscordMessagePayload message, CancellationToken ct) =>
+        SendAsync(HttpMethod.Patch, $"/channels/{Segment(channelId)}/messages/{Segment(messageId)}", "PATCH /channels/{c}/messages/{m}", channelId, message, true, ct);
+
     public Task TriggerTypingAsync(string channelId, CancellationToken ct) =>
         SendAsync(HttpMethod.Post, $"/channels/{Segment(channelId)}/typing", "POST /channels/{c}/typing", channelId, null, true, ct);
 

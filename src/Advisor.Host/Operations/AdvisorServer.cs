@@ -43,7 +43,7 @@ public static class AdvisorServer
         builder.Services.AddAdvisorOperations(builder.Configuration);
         builder.Services.AddAdvisorModels(builder.Configuration);
         builder.Services.AddAdvisorStorage(builder.Configuration);
-        builder.AddPlatforms();
+        builder.AddPlatforms(AdvisorPlatforms.Shipped);
         return builder;
     }
 
@@ -60,7 +60,7 @@ public static class AdvisorServer
     private static void AnnounceStart(WebApplication app)
     {
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(AdvisorServer).FullName!);
-        var platforms = app.Services.GetServices<IPlatformStatus>().Select(p => p.Platform).ToList();
+        var platforms = app.Services.GetServices<IChatPlatform>().Select(p => p.Status(app.Services).Platform).ToList();
         var knowledge = app.Services.GetRequiredService<IAdvisor>().Knowledge;
         if (platforms.Count == 0)
         {

@@ -24,7 +24,7 @@ public sealed record RecordedRequest(string Method, string Path, JsonNode? Body,
 /// component limits (legacy action rows, Components V2, modals; flags EPHEMERAL 64 and IS_COMPONENTS_V2 32768).
 /// <para>
 /// It keeps what was posted, as Discord does: channel messages (with <c>nonce</c> + <c>enforce_nonce</c> a repeat
-/// returns the message already created instead of a new one), each interaction's original response (created by the
+/// returns the message already created instead of a new one; PATCH edits one in place), each interaction's original response (created by the
 /// callback or the first edit, readable with GET <c>@original</c>) and follow-ups; a second callback for one interaction
 /// is refused with 40060. Faults can be scripted per path (and method): a stall, a dropped connection, or an HTTP error
 /// either before the request is processed or after it was stored (the client then cannot tell whether it arrived).

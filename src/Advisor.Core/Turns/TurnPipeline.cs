@@ -1,0 +1,311 @@
+using System.Collections.Concurrent;
+using Advisor.Core.Answers;
+using Advisor.Core.Conversations;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Advisor.Core.Turns;
+
+/// <summary>
+/// The one path from a chat message to a delivered answer, for every platform and the console. An adapter turns its
+/// event into an <see cref="IncomingMessage"/> and supplies an <see cref="IReplyChannel"/>; the pipeline decides and
+/// does the rest, in order:
+/// <list type="number">
+/// <item>a message in a thread without a mention is a follow-up only when the bot takes part in that conversation
+/// (<see cref="IConversationStore.KnowsAsync"/>), else it is left alone;</item>
+/// <item>dedupe: a message taken on before (the platform delivered it again) is not answered again;</item>
+/// <item>validation (<see cref="QuestionValidation"/>): an empty or too long question gets the problem as a notice;</item>
+/// <item>the per-user limit (<see cref="UserRateLimiter"/>): a chat message over it is told once per window, a command each time;</item>
+/// <item>a reply already on the platform (an event redelivered after a restart) is not sent again;</item>
+/// <item>progress shown while the answer is worked out;</item>
+/// <item>the conversation's recent turns from the store, and the call to <see cref="IAdvisor"/> with them;</item>
+/// <item>any failure on the way becomes the one apology (<see cref="TurnNotice.Apology"/>);</item>
+/// <item>the answer sent through the channel, and the turn kept (<see cref="IConversationStore.AppendTurnAsync"/>, the
+/// user id hashed) only once it was delivered.</item>
+/// </list>
+/// Steps 2–4 are <see cref="Admit"/>: synchronous and without I/O, so an adapter that must decide on intake (a slash
+/// command's acknowledgement, a gateway's receive loop) calls it there and <see cref="AnswerAsync"/> later from its
+/// work queue; everything else calls <see cref="HandleAsync"/>. Thread-safe; one instance serves every platform.
+/// </summary>
+public sealed partial class TurnPipeline
+{
+    /// <summary>How long a message's dedupe key is remembered.</summary>
+    public static readonly TimeSpan DedupeWindow = TimeSpan.FromHours(2);
+
+    private const int DedupeCapacity = 50_000;
+
+    private readonly IAdvisor _advisor;
+    private readonly IConversationStore _store;
+    private readonly UserHasher _hasher;
+    private readonly UserRateLimiter? _limiter;
+    private readonly AdvisorMetrics _metrics;
+    private readonly TimeProvider _time;
+    private readonly ILogger<TurnPipeline> _logger;
+    private readonly ConcurrentDictionary<string, RecentKeys> _seen = new(StringComparer.Ordinal);
+    private readonly KnownConversations _known;
+
+    /// <param name="limiter">The per-user limit; null for none (the console, where the one user is the operator).</param>
+    public TurnPipeline(
+        IAdvisor advisor,
+        IConversationStore store,
+        UserHasher hasher,
+        UserRateLimiter? limiter,
+        AdvisorMetrics metrics,
+        IOptions<ConversationOptions> options,
+        TimeProvider time,
+        ILogger<TurnPipeline> logger)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        _advisor = advisor;
+        _store = store;
+        _hasher = hasher;
+        _limiter = limiter;
+        _metrics = metrics;
+        _time = time;
+        _logger = logger;
+        _known = new KnownConversations(time, TimeSpan.FromMinutes(options.Value.IdleMinutes), options.Value.MaxConversations);
+    }
+
+    /// <summary>
+    /// Whether this process kept a turn in the conversation lately: a hint, without I/O, for decisions an adapter takes
+    /// at once (is a thread message that did not fit in a full queue worth a "busy" reply?). Not the store's answer:
+    /// false after a restart until the conversation's next turn.
+    /// </summary>
+    public bool Follows(string conversationKey) => _known.Contains(conversationKey);
+
+    /// <summary>
+    /// The whole turn of one message: the follow-up check for a message not addressed to the bot, <see cref="Admit"/>
+    /// (a refusal's notice is sent through <paramref name="channel"/>), then <see cref="AnswerAsync"/>.
+    /// </summary>
+    public async Task<TurnOutcome> HandleAsync(IncomingMessage message, IReplyChannel channel, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        ArgumentNullException.ThrowIfNull(channel);
+        if (!message.Addressed)
+        {
+            var conversation = message.PerUser ? Conversation(message, UserHash(message)) : message.ConversationKey;
+            if (!await _store.KnowsAsync(conversation, cancellationToken).ConfigureAwait(false))
+            {
+                return new TurnOutcome(TurnStatus.NotForTheBot);
+            }
+
+            if (string.IsNullOrWhiteSpace(message.Text))
+            {
+                // A picture, a file, or the platform withheld the text: not a question, and not worth "the question is empty".
+                Log.NoQuestion(_logger, message.Platform, message.DedupeKey);
+                return new TurnOutcome(TurnStatus.NoQuestion);
+            }
+        }
+
+        var admission = Admit(message);
+        if (admission.Status == AdmissionStatus.Repeat)
+        {
+            return new TurnOutcome(TurnStatus.Repeat);
+        }
+
+        if (!admission.Accepted)
+        {
+            var delivery = admission.Notice is { } notice ? await SendNoticeAsync(channel, message, notice, cancellationToken).ConfigureAwait(false) : default;
+            return new TurnOutcome(TurnStatus.Refused, Delivery: delivery);
+        }
+
+        return await AnswerAsync(message, channel, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Decides at once, without I/O, whether a message is to be answered: not a repeat (its dedupe key is claimed
+    /// here), a valid question, and the asker within the per-user limit. A refusal carries the notice to give, or none
+    /// when the asker was told already in this window.
+    /// </summary>
+    public TurnAdmission Admit(IncomingMessage message)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        if (message.DedupeKey.Length > 0
+            && !_seen.GetOrAdd(message.Platform, static (_, time) => new RecentKeys(time, DedupeWindow, DedupeCapacity), _time).TryClaim(message.DedupeKey))
+        {
+            Log.Repeat(_logger, message.Platform, message.DedupeKey);
+            return new TurnAdmission(AdmissionStatus.Repeat);
+        }
+
+        if (QuestionValidation.Problem(message.Text) is { } problem)
+        {
+            return new TurnAdmission(AdmissionStatus.Refused, new TurnNotice(NoticeKind.Invalid, problem));
+        }
+
+        if (_limiter is not null && !_limiter.TryAcquire(string.Concat(message.Platform, ":", message.UserKey), out var retryAfter, out var notify))
+        {
+            // A chat message is told once per window; a command must be answered, so each one gets its refusal.
+            _metrics.Refused(message.Platform, "rate_limited");
+            var tell = notify || message.IsCommand;
+            Log.RateLimited(_logger, message.Platform, message.DedupeKey, tell);
+            return new TurnAdmission(AdmissionStatus.Refused, tell ? new TurnNotice(NoticeKind.RateLimited, _limiter.Refusal(retryAfter)) : null);
+        }
+
+        return new TurnAdmission(AdmissionStatus.Accepted);
+    }
+
+    /// <summary>
+    /// Answers a message <see cref="Admit"/> accepted: unless its reply is on the platform already, shows progress, reads
+    /// the conversation's recent turns, asks the advisor, sends the answer and — only once it was delivered — keeps the
+    /// turn. Any failure becomes the apology; a question the core refuses gets its reason.
+    /// </summary>
+    public async Task<TurnOutcome> AnswerAsync(IncomingMessage message, IReplyChannel channel, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        ArgumentNullException.ThrowIfNull(channel);
+        if (await channel.AnsweredBeforeAsync(cancellationToken).ConfigureAwait(false))
+        {
+            Log.AnsweredBefore(_logger, message.Platform, message.DedupeKey);
+            return new TurnOutcome(TurnStatus.Repeat);
+        }
+
+        Log.Answering(_logger, message.Platform, message.DedupeKey, message.IsCommand);
+        Log.QuestionText(_logger, message.Text);
+        var userHash = UserHash(message);
+        var conversation = Conversation(message, userHash);
+        var progress = channel.ShowProgress(cancellationToken);
+        try
+        {
+            Answer answer;
+            try
+            {
+                var history = await HistoryAsync(conversation, cancellationToken).ConfigureAwait(false);
+                answer = await _advisor.AskAsync(new AdvisorQuestion(message.Text, history, message.Platform, conversation), cancellationToken)
+                    .ConfigureAwait(false);
+            }
+            catch (InvalidQuestionException ex)
+            {
+                var refused = await SendNoticeAsync(channel, message, new TurnNotice(NoticeKind.Invalid, ex.Message), cancellationToken).ConfigureAwait(false);
+                return new TurnOutcome(TurnStatus.Refused, Delivery: refused);
+            }
+            catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+            {
+                Log.AnswerFailed(_logger, ex, message.Platform, message.DedupeKey);
+                var apology = await SendNoticeAsync(channel, message, TurnNotice.Apology, cancellationToken).ConfigureAwait(false);
+                return new TurnOutcome(TurnStatus.Failed, Delivery: apology);
+            }
+
+            var id = TurnId.New(_time.GetUtcNow());
+            DeliveryResult delivery;
+            try
+            {
+                delivery = await channel.SendAnswerAsync(new TurnReply(id, message.Text, answer), cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+            {
+                Log.SendFailed(_logger, ex, message.Platform, message.DedupeKey);
+                delivery = DeliveryResult.NotDelivered;
+            }
+
+            if (!delivery.Delivered)
+            {
+                // Only an answer the asker has becomes part of the conversation (and makes a thread one the bot follows).
+                Log.NotDelivered(_logger, message.Platform, message.DedupeKey);
+                return new TurnOutcome(TurnStatus.NotDelivered, Answer: answer, Delivery: delivery);
+            }
+
+            var kept = await KeepAsync(message, delivery.ConversationKey ?? conversation, userHash, id, answer, cancellationToken).ConfigureAwait(false);
+            return new TurnOutcome(TurnStatus.Answered, kept ? id : null, answer, delivery);
+        }
+        finally
+        {
+            await progress.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    private async Task<IReadOnlyList<ConversationTurn>> HistoryAsync(string conversationKey, CancellationToken cancellationToken)
+    {
+        var turns = await _store.RecentTurnsAsync(conversationKey, cancellationToken).ConfigureAwait(false);
+        if (turns.Count == 0)
+        {
+            return [];
+        }
+
+        var history = new ConversationTurn[turns.Count];
+        for (var i = 0; i < history.Length; i++)
+        {
+            history[i] = turns[i].ToConversationTurn();
+        }
+
+        return history;
+    }
+
+    /// <summary>The asker's salted hash (the only form of the user id that is stored); null without a user id.</summary>
+    private string? UserHash(IncomingMessage message) =>
+        string.IsNullOrWhiteSpace(message.UserKey) ? null : _hasher.Hash(message.Platform, message.UserKey);
+
+    /// <summary>The conversation's key in the store: the message's, scoped by the asker's hash for a per-user conversation.</summary>
+    private static string Conversation(IncomingMessage message, string? userHash) =>
+        message.PerUser ? string.Concat(message.ConversationKey, ":", userHash ?? "-") : message.ConversationKey;
+
+    /// <summary>Keeps a delivered turn; a failure is logged (the answer is out, only its memory is lost).</summary>
+    private async Task<bool> KeepAsync(IncomingMessage message, string conversation, string? userHash, TurnId id, Answer answer, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var latency = message.ReceivedAt == default ? TimeSpan.Zero : _time.GetUtcNow() - message.ReceivedAt;
+            var record = TurnRecord.From(conversation, message.Platform, userHash, message.Text, answer, latency < TimeSpan.Zero ? TimeSpan.Zero : latency) with { Id = id };
+            await _store.AppendTurnAsync(record, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            Log.KeepFailed(_logger, ex, message.Platform, message.DedupeKey);
+            return false;
+        }
+
+        _known.Remember(conversation);
+        return true;
+    }
+
+    private async Task<DeliveryResult> SendNoticeAsync(IReplyChannel channel, IncomingMessage message, TurnNotice notice, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var delivery = await channel.SendNoticeAsync(notice, cancellationToken).ConfigureAwait(false);
+            if (!delivery.Delivered)
+            {
+                Log.NotDelivered(_logger, message.Platform, message.DedupeKey);
+            }
+
+            return delivery;
+        }
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            Log.SendFailed(_logger, ex, message.Platform, message.DedupeKey);
+            return DeliveryResult.NotDelivered;
+        }
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(90, LogLevel.Debug, "{Platform} message {Key} taken on before; not answered again")]
+        public static partial void Repeat(ILogger logger, string platform, string key);
+
+        [LoggerMessage(91, LogLevel.Debug, "{Platform} message {Key}: the user is over the per-user limit (told: {Told})")]
+        public static partial void RateLimited(ILogger logger, string platform, string key, bool told);
+
+        [LoggerMessage(92, LogLevel.Information, "{Platform} message {Key} delivered again was answered before (its reply is on the platform); not answered twice")]
+        public static partial void AnsweredBefore(ILogger logger, string platform, string key);
+
+        [LoggerMessage(93, LogLevel.Debug, "Answering {Platform} message {Key} (command: {Command}); every answered turn is in the question log")]
+        public static partial void Answering(ILogger logger, string platform, string key, bool command);
+
+        [LoggerMessage(94, LogLevel.Debug, "Question: {Text}")]
+        public static partial void QuestionText(ILogger logger, string text);
+
+        [LoggerMessage(95, LogLevel.Error, "Answering {Platform} message {Key} failed; the user gets the apology")]
+        public static partial void AnswerFailed(ILogger logger, Exception exception, string platform, string key);
+
+        [LoggerMessage(96, LogLevel.Error, "Sending the reply to {Platform} message {Key} failed unexpectedly")]
+        public static partial void SendFailed(ILogger logger, Exception exception, string platform, string key);
+
+        [LoggerMessage(97, LogLevel.Debug, "The reply to {Platform} message {Key} was not delivered; nothing is kept")]
+        public static partial void NotDelivered(ILogger logger, string platform, string key);
+
+        [LoggerMessage(98, LogLevel.Error, "The answer to {Platform} message {Key} was delivered but its turn could not be kept (a follow-up will lack its context)")]
+        public static partial void KeepFailed(ILogger logger, Exception exception, string platform, string key);
+
+        [LoggerMessage(99, LogLevel.Debug, "{Platform} message {Key} in a conversation the bot takes part in holds no question; left alone")]
+        public static partial void NoQuestion(ILogger logger, string platform, string key);
+    }
+}
