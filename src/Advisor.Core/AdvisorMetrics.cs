@@ -18,6 +18,7 @@ public sealed class AdvisorMetrics : IDisposable
     private readonly Counter<long> _refused;
     private readonly Counter<long> _rateLimitWaits;
     private readonly Histogram<double> _rateLimitWaitDuration;
+    private readonly Counter<long> _feedback;
 
     public AdvisorMetrics(IMeterFactory? meterFactory = null)
     {
@@ -31,6 +32,7 @@ public sealed class AdvisorMetrics : IDisposable
         _reconnects = _meter.CreateCounter<long>("advisor.platform.reconnects", description: "Platform connections re-established, by platform and reason");
         _refused = _meter.CreateCounter<long>("advisor.questions.refused", description: "Questions not taken on, by platform and reason (busy, shutting_down, rate_limited)");
         _rateLimitWaits = _meter.CreateCounter<long>("advisor.platform.rate_limit.waits", description: "Times a platform's rate limit made the bot wait before sending, by platform");
+        _feedback = _meter.CreateCounter<long>("advisor.feedback", description: "Feedback clicks kept, by platform, rating (up, down) and whether words came with it");
         _rateLimitWaitDuration = _meter.CreateHistogram<double>("advisor.platform.rate_limit.wait.duration", unit: "ms", description: "How long the bot waited for a platform's rate limit");
     }
 
@@ -67,6 +69,10 @@ public sealed class AdvisorMetrics : IDisposable
     /// <summary>A question not taken on: the queue was full ("busy"), shutdown had begun ("shutting_down"), or the user was over the limit ("rate_limited").</summary>
     public void Refused(string platform, string reason) =>
         _refused.Add(1, new KeyValuePair<string, object?>("platform", platform), new KeyValuePair<string, object?>("reason", reason));
+
+    /// <summary>A 👍/👎 kept with its turn.</summary>
+    public void Feedback(string platform, string rating, bool withText) =>
+        _feedback.Add(1, new KeyValuePair<string, object?>("platform", platform), new KeyValuePair<string, object?>("rating", rating), new KeyValuePair<string, object?>("text", withText ? "yes" : "no"));
 
     public void Dispose() => _meter.Dispose();
 }

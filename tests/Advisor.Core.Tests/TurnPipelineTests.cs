@@ -392,7 +392,13 @@ public sealed class TurnPipelineTests
 
         public Action? Delay { get; set; }
 
-        public KnowledgeSnapshot Knowledge => throw new NotSupportedException();
+        public KnowledgeSnapshot Knowledge => TestKnowledge.Snapshot;
+
+        /// <summary>What <see cref="AskStreamingAsync"/> yields before the final answer (text deltas).</summary>
+        public IReadOnlyList<string> StreamDeltas { get; set; } = [];
+
+        /// <summary>Throws after the deltas instead of giving the final answer.</summary>
+        public bool FailMidStream { get; set; }
 
         public Task<Answer> AskAsync(AdvisorQuestion question, CancellationToken cancellationToken = default)
         {
@@ -412,7 +418,21 @@ public sealed class TurnPipelineTests
             });
         }
 
-        public IAsyncEnumerable<AnswerUpdate> AskStreamingAsync(AdvisorQuestion question, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+        public async IAsyncEnumerable<AnswerUpdate> AskStreamingAsync(AdvisorQuestion question, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
+        {
+            foreach (var delta in StreamDeltas)
+            {
+                await Task.Yield();
+                yield return new AnswerUpdate(delta);
+            }
+
+            if (FailMidStream)
+            {
+                throw new HttpRequestException("the model server went away");
+            }
+
+            yield return new AnswerUpdate("", await AskAsync(question, cancellationToken));
+        }
 
         public CompareOutcome Compare(string roleA, string roleB, string? aspect = null) => throw new NotSupportedException();
 
@@ -556,5 +576,121 @@ public sealed class TurnPipelineTests
         }
 
         public void Dispose() => _meters.ForEach(m => m.Dispose());
+    }
+
+    /// <summary>A channel that streams: records the deltas it showed and sends the final reply like any other.</summary>
+    private sealed class StreamingChannel : IStreamingReplyChannel
+    {
+        private readonly RecordingChannel _inner = new();
+
+        public List<string> Shown { get; } = [];
+
+        public List<TurnReply> Answers => _inner.Answers;
+
+        public List<TurnNotice> Notices => _inner.Notices;
+
+        public bool Cleaned { get; private set; }
+
+        public ReplyCapabilities Capabilities => ReplyCapabilities.Streaming;
+
+        public IAsyncDisposable ShowProgress(CancellationToken cancellationToken) => _inner.ShowProgress(cancellationToken);
+
+        public ValueTask<bool> AnsweredBeforeAsync(CancellationToken cancellationToken) => _inner.AnsweredBeforeAsync(cancellationToken);
+
+        public Task<DeliveryResult> SendAnswerAsync(TurnReply reply, CancellationToken cancellationToken) => _inner.SendAnswerAsync(reply, cancellationToken);
+
+        public Task<DeliveryResult> SendNoticeAsync(TurnNotice notice, CancellationToken cancellationToken) => _inner.SendNoticeAsync(notice, cancellationToken);
+
+        public Task<DeliveryResult> UpdateAsync(string messageId, TurnReply reply, CancellationToken cancellationToken) => _inner.UpdateAsync(messageId, reply, cancellationToken);
+
+        public async Task<(DeliveryResult Delivery, Answer? Final)> StreamAnswerAsync(TurnId turnId, IAsyncEnumerable<AnswerUpdate> updates, Func<Answer, TurnReply> finish, CancellationToken cancellationToken)
+        {
+            try
+            {
+                await foreach (var update in updates.WithCancellation(cancellationToken))
+                {
+                    if (update.Final is { } final)
+                    {
+                        var reply = finish(final);
+                        Assert.Equal(turnId, reply.TurnId);
+                        return (await _inner.SendAnswerAsync(reply, cancellationToken), final);
+                    }
+
+                    Shown.Add(update.TextDelta);
+                }
+            }
+            catch
+            {
+                Cleaned = true;
+                throw;
+            }
+
+            return (DeliveryResult.NotDelivered, null);
+        }
+    }
+
+    [Fact]
+    public async Task The_reply_carries_follow_ups_drawn_from_the_knowledge()
+    {
+        var (pipeline, _) = Create();
+        var channel = new RecordingChannel();
+
+        await pipeline.HandleAsync(Message("m1", "What does an AI Architect do?"), channel, CancellationToken.None);
+
+        var reply = Assert.Single(channel.Answers);
+        Assert.NotEmpty(reply.FollowUps);
+        Assert.Contains(reply.FollowUps, f => f.Label.StartsWith("Compare with", StringComparison.Ordinal));
+        Assert.True(reply.WantsFeedback);
+    }
+
+    [Fact]
+    public async Task Feedback_is_kept_with_its_turn_the_last_click_wins_and_an_unknown_id_is_dropped()
+    {
+        var (pipeline, store) = Create();
+        var outcome = await pipeline.HandleAsync(Message("m1", "What does an AI Architect do?"), new RecordingChannel(), CancellationToken.None);
+        var id = outcome.TurnId!.Value.ToString();
+
+        Assert.Equal(FeedbackOutcome.Recorded, await pipeline.RecordFeedbackAsync("test", id, FeedbackRating.Up, null, CancellationToken.None));
+        Assert.Equal(FeedbackOutcome.Recorded, await pipeline.RecordFeedbackAsync("test", id, FeedbackRating.Down, "  the tools part  ", CancellationToken.None));
+
+        var entry = Assert.Single(await store.ReadLogAsync(new QuestionLogQuery()));
+        Assert.Equal(FeedbackRating.Down, entry.Feedback?.Rating);
+        Assert.Equal("the tools part", entry.Feedback?.Text);
+
+        Assert.Equal(FeedbackOutcome.UnknownTurn, await pipeline.RecordFeedbackAsync("test", "not-an-id", FeedbackRating.Up, null, CancellationToken.None));
+        Assert.Equal(FeedbackOutcome.UnknownTurn, await pipeline.RecordFeedbackAsync("test", TurnId.New(_time.GetUtcNow()).ToString(), FeedbackRating.Up, null, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task A_streaming_channel_shows_the_answer_as_it_is_written_and_the_turn_is_kept_once_the_final_message_is_out()
+    {
+        var (pipeline, store) = Create();
+        _advisor.StreamDeltas = ["An AI Architect ", "designs AI systems."];
+        var channel = new StreamingChannel();
+
+        var outcome = await pipeline.HandleAsync(Message("m1", "What does an AI Architect do?"), channel, CancellationToken.None);
+
+        Assert.Equal(TurnStatus.Answered, outcome.Status);
+        Assert.Equal(["An AI Architect ", "designs AI systems."], channel.Shown);
+        var reply = Assert.Single(channel.Answers);
+        Assert.Equal(outcome.TurnId, reply.TurnId);
+        Assert.NotEmpty(reply.FollowUps);
+        Assert.Single(await store.ReadLogAsync(new QuestionLogQuery()));
+    }
+
+    [Fact]
+    public async Task A_stream_that_fails_midway_becomes_the_apology_and_nothing_is_kept()
+    {
+        var (pipeline, store) = Create();
+        _advisor.StreamDeltas = ["An AI Architect "];
+        _advisor.FailMidStream = true;
+        var channel = new StreamingChannel();
+
+        var outcome = await pipeline.HandleAsync(Message("m1", "What does an AI Architect do?"), channel, CancellationToken.None);
+
+        Assert.Equal(TurnStatus.Failed, outcome.Status);
+        Assert.True(channel.Cleaned);
+        Assert.Equal(TurnNotice.Apology, Assert.Single(channel.Notices));
+        Assert.Empty(await store.ReadLogAsync(new QuestionLogQuery()));
     }
 }

@@ -11,9 +11,9 @@ public enum ReplyCapabilities
     Update = 1,
 
     /// <summary>
-    /// Reserved for streamed answers (a model-written answer shown as it is written). No channel sets it yet; a
-    /// channel that does will take the advisor's stream of updates, and the pipeline will hand it the stream instead of
-    /// the finished answer. The final message must be the same as <see cref="IReplyChannel.SendAnswerAsync"/> would send.
+    /// Shows a model-written answer as it is written: the channel is an <see cref="IStreamingReplyChannel"/>, and the
+    /// pipeline hands it the advisor's stream of updates instead of the finished answer. The final message is the same
+    /// as <see cref="IReplyChannel.SendAnswerAsync"/> would send.
     /// </summary>
     Streaming = 2,
 }

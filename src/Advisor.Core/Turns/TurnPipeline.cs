@@ -166,12 +166,25 @@ public sealed partial class TurnPipeline
         var progress = channel.ShowProgress(cancellationToken);
         try
         {
+            var id = TurnId.New(_time.GetUtcNow());
             Answer answer;
+            DeliveryResult? streamed = null;
             try
             {
                 var history = await HistoryAsync(conversation, cancellationToken).ConfigureAwait(false);
-                answer = await _advisor.AskAsync(new AdvisorQuestion(message.Text, history, message.Platform, conversation), cancellationToken)
-                    .ConfigureAwait(false);
+                var question = new AdvisorQuestion(message.Text, history, message.Platform, conversation);
+                if (channel is IStreamingReplyChannel streaming && channel.Capabilities.HasFlag(ReplyCapabilities.Streaming))
+                {
+                    // Shown as it is written; the channel sends the final message itself, so "sent" is decided here.
+                    var (shown, final) = await streaming.StreamAnswerAsync(id, _advisor.AskStreamingAsync(question, cancellationToken), a => Reply(id, message, a), cancellationToken)
+                        .ConfigureAwait(false);
+                    answer = final ?? throw new InvalidOperationException("the answer stream ended without a final answer");
+                    streamed = shown;
+                }
+                else
+                {
+                    answer = await _advisor.AskAsync(question, cancellationToken).ConfigureAwait(false);
+                }
             }
             catch (InvalidQuestionException ex)
             {
@@ -185,11 +198,10 @@ public sealed partial class TurnPipeline
                 return new TurnOutcome(TurnStatus.Failed, Delivery: apology);
             }
 
-            var id = TurnId.New(_time.GetUtcNow());
             DeliveryResult delivery;
             try
             {
-                delivery = await channel.SendAnswerAsync(new TurnReply(id, message.Text, answer), cancellationToken).ConfigureAwait(false);
+                delivery = streamed ?? await channel.SendAnswerAsync(Reply(id, message, answer), cancellationToken).ConfigureAwait(false);
             }
             catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
             {
@@ -211,6 +223,43 @@ public sealed partial class TurnPipeline
         {
             await progress.DisposeAsync().ConfigureAwait(false);
         }
+    }
+
+    /// <summary>The reply a renderer gets: the answer, its turn id and the follow-ups drawn from the knowledge.</summary>
+    private TurnReply Reply(TurnId id, IncomingMessage message, Answer answer) =>
+        new(id, message.Text, answer) { FollowUps = FollowUps.For(answer, _advisor.Knowledge) };
+
+    /// <summary>
+    /// Records 👍/👎 (and the words of "what was missing?") on a turn from a click on its answer. The last click wins.
+    /// An id that is not one, or a turn no longer kept, is <see cref="FeedbackOutcome.UnknownTurn"/> — acknowledged
+    /// quietly by the adapter all the same.
+    /// </summary>
+    public async Task<FeedbackOutcome> RecordFeedbackAsync(string platform, string turnId, FeedbackRating rating, string? text, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(platform);
+        if (!TurnId.TryParse(turnId, out var id))
+        {
+            Log.FeedbackUnknown(_logger, platform);
+            return FeedbackOutcome.UnknownTurn;
+        }
+
+        try
+        {
+            var kept = await _store.RecordFeedbackAsync(id, new TurnFeedback(rating, text).Normalized(), cancellationToken).ConfigureAwait(false);
+            if (!kept)
+            {
+                Log.FeedbackUnknown(_logger, platform);
+                return FeedbackOutcome.UnknownTurn;
+            }
+        }
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            Log.FeedbackFailed(_logger, ex, platform);
+            return FeedbackOutcome.Failed;
+        }
+
+        _metrics.Feedback(platform, rating == FeedbackRating.Up ? "up" : "down", text is { Length: > 0 });
+        return FeedbackOutcome.Recorded;
     }
 
     private async Task<IReadOnlyList<ConversationTurn>> HistoryAsync(string conversationKey, CancellationToken cancellationToken)
@@ -278,6 +327,12 @@ public sealed partial class TurnPipeline
 
     private static partial class Log
     {
+        [LoggerMessage(100, LogLevel.Debug, "{Platform} feedback on a turn that is not (or no longer) kept; acknowledged and dropped")]
+        public static partial void FeedbackUnknown(ILogger logger, string platform);
+
+        [LoggerMessage(101, LogLevel.Warning, "{Platform} feedback could not be kept")]
+        public static partial void FeedbackFailed(ILogger logger, Exception exception, string platform);
+
         [LoggerMessage(90, LogLevel.Debug, "{Platform} message {Key} taken on before; not answered again")]
         public static partial void Repeat(ILogger logger, string platform, string key);
 
