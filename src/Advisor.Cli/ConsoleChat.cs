@@ -1,6 +1,7 @@
 using System.Globalization;
 using Advisor.Core;
 using Advisor.Core.Comparison;
+using Advisor.Core.Conversations;
 using Advisor.Core.Turns;
 
 namespace Advisor.Cli;
@@ -8,8 +9,9 @@ namespace Advisor.Cli;
 /// <summary>
 /// An interactive console conversation on the same turn pipeline as the chat platforms: each line is an
 /// <see cref="IncomingMessage"/> of the "cli" platform, answered through a <see cref="ConsoleReply"/>. The console's
-/// commands (/compare, /roles, /reload, /new, /quit) are handled here. Follow-ups keep context for the session:
-/// the pipeline it is given keeps its turns in memory only.
+/// commands (/compare, /roles, /reload, /new, /quit) are handled here, and so are the console's forms of the platforms'
+/// buttons: a number asks one of the answer's suggested follow-ups, /good and /bad [what was missing] rate it. Follow-ups
+/// keep context for the session: the pipeline it is given keeps its turns (and ratings) in memory only.
 /// </summary>
 internal sealed class ConsoleChat(IAdvisor advisor, TurnPipeline pipeline, TimeProvider time, TextReader input, TextWriter output)
 {
@@ -24,7 +26,7 @@ internal sealed class ConsoleChat(IAdvisor advisor, TurnPipeline pipeline, TimeP
         var conversation = 1;
         var line = 0;
         await output.WriteLineAsync($"Advisor console — {advisor.Knowledge.Sections.Count} sections about {string.Join(", ", advisor.Roles().Select(r => r.Name))}.").ConfigureAwait(false);
-        await output.WriteLineAsync("Ask a question; follow-ups keep context. Commands: /compare A vs B [aspect], /roles, /reload, /new, /quit.").ConfigureAwait(false);
+        await output.WriteLineAsync("Ask a question; follow-ups keep context. Commands: /compare A vs B [aspect], /roles, /reload, /new, /good, /bad [what was missing], /quit.").ConfigureAwait(false);
         while (!ct.IsCancellationRequested)
         {
             await output.WriteAsync("> ").ConfigureAwait(false);
@@ -39,6 +41,27 @@ internal sealed class ConsoleChat(IAdvisor advisor, TurnPipeline pipeline, TimeP
             line++;
             if (text.Length == 0)
             {
+                continue;
+            }
+
+            if (text.Length == 1 && char.IsAsciiDigit(text[0]) && reply.Last is { } last)
+            {
+                var index = text[0] - '1';
+                if (index < 0 || index >= last.FollowUps.Count)
+                {
+                    await output.WriteLineAsync($"There are {last.FollowUps.Count} suggestions under the last answer.").ConfigureAwait(false);
+                    continue;
+                }
+
+                text = last.FollowUps[index].Question;
+                await output.WriteLineAsync($"> {text}").ConfigureAwait(false);
+            }
+
+            if ((text == "/good" || text.StartsWith("/bad", StringComparison.Ordinal)) && reply.Last is { } rated)
+            {
+                var bad = text.StartsWith("/bad", StringComparison.Ordinal);
+                var outcome = await pipeline.RecordFeedbackAsync(Platform, rated.TurnId.ToString(), bad ? FeedbackRating.Down : FeedbackRating.Up, bad ? text[4..] : null, ct).ConfigureAwait(false);
+                await output.WriteLineAsync(outcome == FeedbackOutcome.Recorded ? "(thanks — noted)" : "(that answer is no longer kept)").ConfigureAwait(false);
                 continue;
             }
 

@@ -425,6 +425,20 @@ public sealed class CliTests
     }
 
     [Fact]
+    public async Task Chat_offers_numbered_follow_ups_a_number_asks_one_and_the_answer_can_be_rated()
+    {
+        var (code, output, _) = await Run("What skills does an AI Architect need?\n2\n/bad wanted more on cloud\n9\n/quit\n", "chat");
+        Assert.Equal(0, code);
+        Assert.Contains("Next: 1) Compare with Machine Learning Research Engineer", output, StringComparison.Ordinal);
+
+        // "2" asked the second suggestion (another aspect of the same role), answered from its section.
+        var asked = output[output.IndexOf("> ", output.IndexOf("Next:", StringComparison.Ordinal), StringComparison.Ordinal)..];
+        Assert.Matches(@"^> \w+ of an AI Architect\?", asked.Split('\n')[0].Replace("> > ", "> ", StringComparison.Ordinal));
+        Assert.Contains("(thanks — noted)", output, StringComparison.Ordinal);
+        Assert.Contains("There are 3 suggestions under the last answer.", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Chat_keeps_context_between_turns()
     {
         var (code, output, _) = await Run("What does an AI Architect do?\nand their education?\n/quit\n", "chat");

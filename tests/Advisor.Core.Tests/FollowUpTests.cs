@@ -111,4 +111,12 @@ public sealed class FollowUpTests : IDisposable
             Assert.True(expected == answer.Kind, $"{followUp.Label}: \"{followUp.Question}\" → {answer.Kind}, expected {expected}");
         }
     }
+
+    [Fact]
+    public void A_comparison_offers_the_same_two_roles_on_other_aspects_each_label_once()
+    {
+        var next = FollowUps.For(Ask("ux designer vs product manager skills"), _knowledge);
+        Assert.Contains(next, f => f.Label == "Compare responsibilities");
+        Assert.Equal(next.Count, next.Select(f => f.Label).Distinct().Count());
+    }
 }

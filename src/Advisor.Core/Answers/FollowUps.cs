@@ -1,6 +1,7 @@
 using Advisor.Core.Comparison;
 using Advisor.Core.Knowledge;
 using Advisor.Core.Retrieval;
+using Advisor.Core.Roles;
 
 namespace Advisor.Core.Answers;
 
@@ -39,7 +40,7 @@ public static class FollowUps
             case AnswerKind.Comparison when roles.Count >= 2:
                 foreach (var aspect in NextAspects.Where(a => a != answer.Aspect && roles.Take(2).All(r => RoleSections.For(knowledge, r, a) is not null)).Take(2))
                 {
-                    result.Add(Compare(roles[0], roles[1], aspect));
+                    result.Add(Compare(roles[0], roles[1], aspect) with { Label = $"Compare {AspectLexicon.Display(aspect).ToLowerInvariant()}" });
                 }
 
                 result.AddRange(roles.Take(2).Where(r => HasTips(knowledge, r)).Take(1).Select(Start));
@@ -96,10 +97,10 @@ public static class FollowUps
 
     private static FollowUp About(string role, string aspect) => new(
         AspectLexicon.Display(aspect),
-        $"{AspectLexicon.Display(aspect)} of a {role}?",
+        $"{AspectLexicon.Display(aspect)} of {RoleNames.Article(role)} {role}?",
         Key("a", role, aspect));
 
-    private static FollowUp Start(string role) => new("Getting started", $"How do I get started as a {role}?", Key("s", role));
+    private static FollowUp Start(string role) => new("Getting started", $"How do I get started as {RoleNames.Article(role)} {role}?", Key("s", role));
 
     private static FollowUp Profile(string role) => new($"About {role}", $"Give me an overview of the {role} role", Key("p", role));
 
