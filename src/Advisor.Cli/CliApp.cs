@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using Advisor.Core;
+using Advisor.Core.Insights;
 using Advisor.Core.Answers;
 using Advisor.Core.Comparison;
 using Advisor.Core.Conversations;
@@ -24,7 +25,7 @@ public sealed class CliApp(TextReader input, TextWriter output, TextWriter error
     public const int Usage = 2;
 
     /// <summary>The commands this front end handles.</summary>
-    public static readonly IReadOnlySet<string> Commands = new HashSet<string>(StringComparer.Ordinal) { "ask", "compare", "roles", "sections", "chat", "eval", "forget", "help" };
+    public static readonly IReadOnlySet<string> Commands = new HashSet<string>(StringComparer.Ordinal) { "ask", "compare", "roles", "sections", "chat", "eval", "forget", "gaps", "help" };
 
     /// <summary>The platforms whose user ids <c>forget --user</c> takes.</summary>
     public static readonly IReadOnlyList<string> ForgetPlatforms = ["slack", "discord"];
@@ -47,6 +48,10 @@ public sealed class CliApp(TextReader input, TextWriter output, TextWriter error
           advisor forget --user slack:U0123ABCD
                                               delete what is kept of a user (question log entries and conversation
                                               turns), found by the salted hash of platform:id; also discord:<user id>
+          advisor gaps [--since 7d] [--max 20] [--json]
+                                              what users asked that the knowledge could not answer (roles and
+                                              topics it lacks, refused questions, answers that got a thumbs-down),
+                                              grouped, largest first, from the question log; nothing identifies a user
           advisor serve                       run the Discord and Slack connections that are configured
 
         Options:
@@ -145,6 +150,7 @@ public sealed class CliApp(TextReader input, TextWriter output, TextWriter error
             "roles" => await RolesAsync(advisor, parsed.Has("--json")).ConfigureAwait(false),
             "sections" => await SectionsAsync(advisor, parsed.Has("--json")).ConfigureAwait(false),
             "eval" => await EvalAsync(advisor, parsed).ConfigureAwait(false),
+            "gaps" => await GapsAsync(provider, advisor, parsed, cancellationToken).ConfigureAwait(false),
             "chat" => await new ConsoleChat(advisor, ConsolePipeline(provider, advisor), provider.GetRequiredService<TimeProvider>(), input, output)
                 .RunAsync(cancellationToken).ConfigureAwait(false),
             _ => UsageError($"unknown command '{parsed.Command}'"),
@@ -179,6 +185,10 @@ public sealed class CliApp(TextReader input, TextWriter output, TextWriter error
         "roles" or "sections" or "chat" when a.Positional.Count > 0 => $"{a.Command} takes no arguments",
         "eval" when a.Positional.Count != 1 => "eval needs one file, e.g. advisor eval questions.jsonl [--min 0.95]",
         "eval" when a.Get("--min") is { } min && !(double.TryParse(min, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var m) && m is >= 0 and <= 1) => "--min takes a share between 0 and 1, e.g. --min 0.95",
+        "gaps" when a.Positional.Count > 0 => "gaps takes no arguments, e.g. advisor gaps --since 7d",
+        "gaps" when a.Get("--since") is { } since && Since(since) is null => "--since takes a number of days, hours or weeks, e.g. --since 7d, 12h, 2w",
+        "gaps" when a.Get("--max") is { } max && !(int.TryParse(max, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) && n is >= 1 and <= 500) => "--max takes a number of groups from 1 to 500",
+        _ when a.Command != "gaps" && (a.Has("--since") || a.Has("--max")) => "--since and --max go with gaps",
         "forget" when a.Positional.Count > 0 => "forget takes no arguments; name the user with --user platform:id",
         "forget" when a.Get("--user") is null => "forget needs --user platform:id, e.g. advisor forget --user slack:U0123ABCD",
         "forget" when !UserHasher.TryParse(a.Get("--user"), out _, out _) => "--user takes platform:id, e.g. slack:U0123ABCD or discord:80351110224678912",
@@ -194,6 +204,56 @@ public sealed class CliApp(TextReader input, TextWriter output, TextWriter error
     /// <c>forget --user platform:id</c>: deletes the user's question log entries and conversation turns from the
     /// configured store, found by the same salted hash the bot stores, and says how many went.
     /// </summary>
+    /// <summary>"7d", "12h", "2w" as a span back from now; null for anything else.</summary>
+    internal static TimeSpan? Since(string text)
+    {
+        if (text.Length < 2 || !int.TryParse(text.AsSpan(0, text.Length - 1), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) || n is < 1 or > 3650)
+        {
+            return null;
+        }
+
+        return text[^1] switch
+        {
+            'h' => TimeSpan.FromHours(n),
+            'd' => TimeSpan.FromDays(n),
+            'w' => TimeSpan.FromDays(7 * n),
+            _ => null,
+        };
+    }
+
+    private async Task<int> GapsAsync(IServiceProvider provider, IAdvisor advisor, CliArguments parsed, CancellationToken ct)
+    {
+        var store = provider.GetRequiredService<IConversationStore>();
+        if (store is InMemoryConversationStore)
+        {
+            await error.WriteLineAsync("error: no durable store is configured, so there is no question log to read (advisor serve keeps one under Advisor:Data:Folder)").ConfigureAwait(false);
+            return Failure;
+        }
+
+        var since = Since(parsed.Get("--since") ?? "7d")!.Value;
+        var max = parsed.Get("--max") is { } m ? int.Parse(m, System.Globalization.CultureInfo.InvariantCulture) : 20;
+        IReadOnlyList<QuestionLogEntry> entries;
+        try
+        {
+            entries = await store.ReadLogAsync(new QuestionLogQuery { Since = provider.GetRequiredService<TimeProvider>().GetUtcNow() - since, Limit = 100_000 }, ct).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            await error.WriteLineAsync($"error: {ex.Message}").ConfigureAwait(false);
+            return Failure;
+        }
+
+        var gaps = GapReport.Build(entries, advisor.Knowledge, max);
+        if (parsed.Has("--json"))
+        {
+            await WriteJsonAsync(w => JsonOutput.WriteGaps(w, entries.Count, parsed.Get("--since") ?? "7d", gaps)).ConfigureAwait(false);
+            return Ok;
+        }
+
+        await output.WriteLineAsync(TextRendering.Gaps(gaps, entries.Count, parsed.Get("--since") ?? "7d")).ConfigureAwait(false);
+        return Ok;
+    }
+
     private async Task<int> ForgetAsync(IServiceProvider provider, string user, CancellationToken ct)
     {
         UserHasher.TryParse(user, out var platform, out var userId);

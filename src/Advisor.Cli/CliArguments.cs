@@ -15,6 +15,8 @@ internal sealed record CliArguments(string Command, IReadOnlyList<string> Positi
         ["--aspect"] = true,
         ["--min"] = true,
         ["--user"] = true,
+        ["--since"] = true,
+        ["--max"] = true,
         ["--help"] = false,
         ["-h"] = false,
     };

@@ -15,6 +15,42 @@ internal static class JsonOutput
     };
 
     /// <summary>One <c>ask --jsonl</c> result line: {"id","answer","kind","abstained","citations"}.</summary>
+    /// <summary>The gap report: {"questions", "since", "gaps": [{"kind", "subject", "count", "disliked", "examples", "missing", "closest_section"}]}.</summary>
+    public static void WriteGaps(Utf8JsonWriter w, int questions, string since, IReadOnlyList<Advisor.Core.Insights.Gap> gaps)
+    {
+        w.WriteStartObject();
+        w.WriteNumber("questions", questions);
+        w.WriteString("since", since);
+        w.WriteStartArray("gaps");
+        foreach (var gap in gaps)
+        {
+            w.WriteStartObject();
+            w.WriteString("kind", gap.Kind);
+            w.WriteString("subject", gap.Subject);
+            w.WriteNumber("count", gap.Count);
+            w.WriteNumber("disliked", gap.Disliked);
+            w.WriteStartArray("examples");
+            foreach (var example in gap.Examples)
+            {
+                w.WriteStringValue(example);
+            }
+
+            w.WriteEndArray();
+            w.WriteStartArray("missing");
+            foreach (var missing in gap.Missing)
+            {
+                w.WriteStringValue(missing);
+            }
+
+            w.WriteEndArray();
+            w.WriteString("closest_section", gap.ClosestSection);
+            w.WriteEndObject();
+        }
+
+        w.WriteEndArray();
+        w.WriteEndObject();
+    }
+
     public static void WriteJsonlAnswer(Utf8JsonWriter w, JsonElement? id, Answer answer)
     {
         w.WriteStartObject();
