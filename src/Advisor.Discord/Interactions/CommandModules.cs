@@ -123,7 +123,9 @@ internal sealed class ReloadModule(IAdvisor advisor, IOptions<DiscordOptions> op
     {
         Name = "reload",
         Description = "Reload the knowledge folder (admins only)",
-        DefaultMemberPermissions = (InteractionContext.AdministratorBit | InteractionContext.ManageGuildBit).ToString(System.Globalization.CultureInfo.InvariantCulture),
+        // Discord shows the command to members who have every bit of the set; Administrator implies all of them, so Manage
+        // Server alone lets both see it (Administrator | Manage Server, "40", would hide it from Manage Server alone).
+        DefaultMemberPermissions = InteractionContext.ManageGuildBit.ToString(System.Globalization.CultureInfo.InvariantCulture),
         Contexts = [0],
     };
 
