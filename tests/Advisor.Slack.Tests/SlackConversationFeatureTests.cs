@@ -208,6 +208,28 @@ public sealed class SlackConversationFeatureTests
     }
 
     [Fact]
+    public async Task Where_streams_are_refused_the_answer_is_posted_and_updated_and_ends_as_the_same_message()
+    {
+        var (slack, app) = await StartAsync(s => s["Advisor:Slack:StreamIntervalMilliseconds"] = "250", s => Customize(s, b => new StreamingAdvisor(b)));
+        await using var _ = slack;
+        await using var __ = app;
+        slack.Refuse("chat.startStream", "messages_tab_disabled");
+        const string thread = "1700700900.000100";
+
+        await slack.SendEventAsync(SlackEmulator.Mention(Question, thread, "EvFallback"));
+        var turn = await TurnAsync(app, Question);
+
+        Assert.Empty(slack.Streams);
+        var post = Assert.Single(slack.Posts);
+        var ts = (string)post.Response!["ts"]!;
+        Assert.InRange(slack.Calls.Count(c => c.Method == "chat.update" && c.Status == 200), 2, 20); // progress, then the final answer
+        var advisor = app.Services.GetRequiredService<IAdvisor>();
+        var answer = await advisor.AskAsync(AdvisorQuestion.Simple(Question));
+        var expected = SlackRenderer.Answer(new TurnReply(turn.Id, Question, answer) { FollowUps = FollowUps.For(answer, advisor.Knowledge) }).Single();
+        Assert.Equal(Normalize(expected.ToJson()["blocks"]!.AsArray()), Normalize(slack.Find("C111", ts)!.Message["blocks"]!.AsArray()));
+    }
+
+    [Fact]
     public async Task The_extractive_answer_is_posted_at_once_without_a_stream()
     {
         var (slack, app) = await StartAsync();
