@@ -229,13 +229,22 @@ public sealed partial class SlackApiClient(
         return (null, more, string.IsNullOrEmpty(cursor) ? null : cursor);
     }
 
-    /// <summary>Replaces a message the bot posted (chat.update; repeating it is harmless, so it is retried like a read).</summary>
-    public Task UpdateMessageAsync(SlackMessage message, string channel, string ts, CancellationToken cancellationToken)
+    /// <summary>
+    /// Replaces a message the bot posted (chat.update; repeating it is harmless, so it is retried like a read). With a
+    /// <paramref name="mark"/> the reply's metadata is sent along (chat.update keeps the old metadata unless it is resent;
+    /// a streamed message gets its metadata here or from chat.stopStream).
+    /// </summary>
+    public Task UpdateMessageAsync(SlackMessage message, string channel, string ts, CancellationToken cancellationToken, SlackReplyMark? mark = null)
     {
         ArgumentNullException.ThrowIfNull(message);
         var body = message.ToJson();
         body["channel"] = channel;
         body["ts"] = ts;
+        if (mark is not null)
+        {
+            body["metadata"] = Metadata(mark);
+        }
+
         return CallAsync("chat.update", body, _options.BotToken, CallKind.Idempotent, _ => true, cancellationToken);
     }
 
@@ -246,6 +255,87 @@ public sealed partial class SlackApiClient(
     /// <summary>Removes a reaction, best effort like <see cref="AddReactionAsync"/>.</summary>
     public Task<bool> RemoveReactionAsync(string channel, string ts, string name, CancellationToken cancellationToken) =>
         TryReactAsync("reactions.remove", channel, ts, name, cancellationToken);
+
+    /// <summary>
+    /// assistant.threads.setStatus (<c>""</c> clears it), best effort: one attempt, none while the method is rate
+    /// limited. Returns null when set, else Slack's error (e.g. <c>missing_scope</c>, <c>unknown_method</c>).
+    /// </summary>
+    public async Task<string?> TrySetAssistantStatusAsync(string channel, string threadTs, string status, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await CallAsync("assistant.threads.setStatus", new JsonObject { ["channel_id"] = channel, ["thread_ts"] = threadTs, ["status"] = status },
+                _options.BotToken, CallKind.BestEffort, _ => true, cancellationToken).ConfigureAwait(false);
+            return null;
+        }
+        catch (SlackApiException ex)
+        {
+            return ex.Error; // logged by the call
+        }
+    }
+
+    /// <summary>
+    /// chat.startStream in a thread with the first markdown; returns the streaming message's ts. One attempt, none
+    /// while the method is rate limited (the caller then posts and updates instead).
+    /// </summary>
+    public Task<string> StartStreamAsync(string channel, string? threadTs, string? recipientUserId, string? recipientTeamId, string markdown,
+        CancellationToken cancellationToken)
+    {
+        var body = new JsonObject { ["channel"] = channel, ["markdown_text"] = markdown };
+        if (threadTs is not null)
+        {
+            body["thread_ts"] = threadTs;
+        }
+
+        if (!string.IsNullOrEmpty(recipientUserId) && !string.IsNullOrEmpty(recipientTeamId))
+        {
+            body["recipient_user_id"] = recipientUserId;
+            body["recipient_team_id"] = recipientTeamId;
+        }
+
+        return CallAsync("chat.startStream", body, _options.BotToken, CallKind.BestEffort, r => Str(r, "ts") ?? throw new SlackApiException("chat.startStream", "no ts"),
+            cancellationToken);
+    }
+
+    /// <summary>chat.appendStream: one attempt (appending twice would show the text twice), after any Retry-After wait.</summary>
+    public Task AppendStreamAsync(string channel, string ts, string markdown, CancellationToken cancellationToken) =>
+        CallAsync("chat.appendStream", new JsonObject { ["channel"] = channel, ["ts"] = ts, ["markdown_text"] = markdown }, _options.BotToken,
+            CallKind.Idempotent, _ => true, cancellationToken, maxAttempts: 1);
+
+    /// <summary>chat.stopStream with optional final markdown, blocks shown at the bottom, and the reply's metadata.</summary>
+    public Task StopStreamAsync(string channel, string ts, string? markdown, IReadOnlyList<JsonObject>? blocks, SlackReplyMark? mark,
+        CancellationToken cancellationToken)
+    {
+        var body = new JsonObject { ["channel"] = channel, ["ts"] = ts };
+        if (!string.IsNullOrEmpty(markdown))
+        {
+            body["markdown_text"] = markdown;
+        }
+
+        if (blocks is { Count: > 0 })
+        {
+            body["blocks"] = new JsonArray([.. blocks.Select(b => (JsonNode)b.DeepClone())]);
+        }
+
+        if (mark is not null)
+        {
+            body["metadata"] = Metadata(mark);
+        }
+
+        return CallAsync("chat.stopStream", body, _options.BotToken, CallKind.Idempotent, _ => true, cancellationToken, maxAttempts: 3);
+    }
+
+    /// <summary>views.open with a click's trigger_id (valid for 3 s, once): one attempt.</summary>
+    public Task OpenViewAsync(string triggerId, JsonObject view, CancellationToken cancellationToken) =>
+        CallAsync("views.open", new JsonObject { ["trigger_id"] = triggerId, ["view"] = view }, _options.BotToken, CallKind.Idempotent, _ => true,
+            cancellationToken, maxAttempts: 1);
+
+    /// <summary>The metadata that marks a reply (see <see cref="SlackReplyMark"/>).</summary>
+    internal static JsonObject Metadata(SlackReplyMark mark) => new()
+    {
+        ["event_type"] = ReplyEventType,
+        ["event_payload"] = new JsonObject { ["reply_id"] = mark.ReplyId },
+    };
 
     /// <summary>users.info for one user.</summary>
     public Task<SlackUser> UserInfoAsync(string userId, CancellationToken cancellationToken) =>

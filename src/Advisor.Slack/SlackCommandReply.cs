@@ -23,7 +23,7 @@ internal sealed partial class SlackCommandReply(SlackApiClient api, string respo
     public ValueTask<bool> AnsweredBeforeAsync(CancellationToken cancellationToken) => ValueTask.FromResult(false);
 
     public Task<DeliveryResult> SendAnswerAsync(TurnReply reply, CancellationToken cancellationToken) =>
-        SendAsync(InChannel(SlackRenderer.Answer(reply.Answer, question: reply.Question)), cancellationToken);
+        SendAsync(InChannel(SlackRenderer.Answer(reply, question: reply.Question)), cancellationToken);
 
     public Task<DeliveryResult> SendNoticeAsync(TurnNotice notice, CancellationToken cancellationToken) =>
         SendAsync(Ephemeral(SlackRenderer.Notice(notice.Text)), cancellationToken);

@@ -18,11 +18,13 @@ public sealed partial class SlackConversationHandler(
     SlackApiClient api,
     SlackBotIdentityProvider identity,
     IOptions<SlackOptions> options,
+    SlackStatusSupport statusSupport,
     TimeProvider time,
     ILogger<SlackConversationHandler> logger)
     : ISlackEventHandler<AppMention>, ISlackEventHandler<MessageEvent>
 {
     private readonly string _reaction = options.Value.ThinkingReaction;
+    private readonly SlackReplySettings _settings = SlackReplySettings.From(options, statusSupport, time);
 
     public async Task HandleAsync(AppMention slackEvent, SlackEventEnvelope envelope, CancellationToken cancellationToken)
     {
@@ -67,7 +69,8 @@ public sealed partial class SlackConversationHandler(
     {
         // Direct messages outside a thread are answered in the channel; everything else in the thread.
         var threadTs = e.ThreadTs ?? (e.ChannelType == "im" ? null : e.Ts);
-        var reply = new SlackThreadReply(api, e.Channel, threadTs, e.Ts, me.BotId, _reaction, envelope.RetryAttempt, logger);
+        var reply = new SlackThreadReply(api, e.Channel, threadTs, e.Ts, me.BotId, _reaction, envelope.RetryAttempt, logger, _settings, e.User,
+            e.Team ?? envelope.TeamId ?? me.TeamId);
         var message = new IncomingMessage
         {
             Platform = SlackPlatform.PlatformName,

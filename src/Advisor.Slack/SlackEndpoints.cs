@@ -149,6 +149,12 @@ public static partial class SlackEndpoints
             {
                 using var payload = JsonDocument.Parse(raw.ToString());
                 type = SlackEventEnvelope.Str(payload.RootElement, "type") ?? "-";
+                // Decided at once (the work runs afterwards), so the acknowledgement comes well within Slack's 3 s.
+                var ack = context.RequestServices.GetRequiredService<SlackInteractionHandler>().Handle(payload.RootElement);
+                if (ack is not null)
+                {
+                    return Results.Content(ack.ToJsonString(), Json, Encoding.UTF8);
+                }
             }
             catch (Exception ex) when (JsonPayload.IsUnreadable(ex))
             {
@@ -156,7 +162,7 @@ public static partial class SlackEndpoints
             }
         }
 
-        // The bot posts no interactive components yet: acknowledge so Slack shows no error.
+        // Acknowledged quietly: an empty 200 (for a modal's submission, it closes the modal).
         Log.Interaction(Logger(context), type);
         return Results.Ok();
     }

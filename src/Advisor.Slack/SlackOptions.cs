@@ -37,6 +37,34 @@ public sealed class SlackOptions : IValidatableObject
     public string ThinkingReaction { get; set; } = "thinking_face";
 
     /// <summary>
+    /// How the bot shows that it is working on an answer: <see cref="SlackProgressMode.Auto"/> (default) sets the thread's
+    /// assistant status ("is thinking…") where the app may, else adds <see cref="ThinkingReaction"/>;
+    /// <see cref="SlackProgressMode.Reaction"/> only the reaction; <see cref="SlackProgressMode.None"/> nothing.
+    /// </summary>
+    public SlackProgressMode Progress { get; set; } = SlackProgressMode.Auto;
+
+    /// <summary>How long an answer may take before progress is shown (default 1000 ms; 0: at once).</summary>
+    [Range(0, 60_000, ErrorMessage = "Advisor:Slack:ProgressDelayMilliseconds must be between 0 and 60000.")]
+    public int ProgressDelayMilliseconds { get; set; } = 1000;
+
+    /// <summary>The assistant status shown in the thread while an answer is worked out (default "is thinking…").</summary>
+    [StringLength(100, MinimumLength = 1, ErrorMessage = "Advisor:Slack:ProgressStatus must be 1 to 100 characters.")]
+    public string ProgressStatus { get; set; } = "is thinking…";
+
+    /// <summary>
+    /// True (default): a model-written answer streams into its thread (chat.startStream / appendStream / stopStream,
+    /// or chat.postMessage + chat.update where streaming is refused). The extractive default is posted at once either way.
+    /// </summary>
+    public bool StreamAnswers { get; set; } = true;
+
+    /// <summary>
+    /// Least time between two updates of a streaming answer (default 1000 ms): chat.appendStream is Tier 4 (about 100 a
+    /// minute per workspace); the chat.update fallback (Tier 3) never goes below 1200 ms whatever is set here.
+    /// </summary>
+    [Range(250, 60_000, ErrorMessage = "Advisor:Slack:StreamIntervalMilliseconds must be between 250 and 60000.")]
+    public int StreamIntervalMilliseconds { get; set; } = 1000;
+
+    /// <summary>
     /// Work items (an event to answer, a slash command) run at once (default 16). At most one per channel runs at a
     /// time, so a slow channel or a slow Slack call holds one worker, never all of them.
     /// </summary>

@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Advisor.Core.Answers;
 using Advisor.Core.Comparison;
 using Advisor.Core.Roles;
+using Advisor.Core.Turns;
 
 namespace Advisor.Slack;
 
@@ -27,6 +28,26 @@ public static class SlackRenderer
     /// <summary>How much of a question is quoted above its answer.</summary>
     private const int MaxQuotedQuestion = 1500;
 
+    /// <summary>The action_id of the 👍/👎 <c>feedback_buttons</c> under an answer.</summary>
+    public const string FeedbackActionId = "answer_feedback";
+
+    /// <summary>The block_id of the <c>context_actions</c> block that holds the feedback buttons.</summary>
+    public const string FeedbackBlockId = "advisor_feedback";
+
+    /// <summary>The action_id prefix of a suggested follow-up button (<c>follow_up_1</c> … <c>follow_up_3</c>); its value is the follow-up's key.</summary>
+    public const string FollowUpActionPrefix = "follow_up_";
+
+    /// <summary>The block_id of the <c>actions</c> block that holds the suggested follow-ups.</summary>
+    public const string FollowUpsBlockId = "advisor_follow_ups";
+
+    /// <summary>The prefixes of the feedback buttons' values, followed by the turn id.</summary>
+    public const string PositivePrefix = "up:";
+
+    /// <inheritdoc cref="PositivePrefix"/>
+    public const string NegativePrefix = "down:";
+
+    private const int MaxButtonText = 75;
+
     /// <summary>Escapes the three characters Slack's mrkdwn treats as control characters.</summary>
     public static string Escape(string text) =>
         text.Replace("&", "&amp;", StringComparison.Ordinal)
@@ -37,7 +58,62 @@ public static class SlackRenderer
     /// An answer as one or more messages: the question quoted (when given, e.g. for a slash command whose invocation
     /// Slack does not show), the text in sections, then its citations in context blocks.
     /// </summary>
-    public static IReadOnlyList<SlackMessage> Answer(Answer answer, string? question = null)
+    public static IReadOnlyList<SlackMessage> Answer(Answer answer, string? question = null) => Pack(AnswerBlocks(answer, question));
+
+    /// <summary>
+    /// A reply as one or more messages: the answer (<see cref="Answer(Core.Answers.Answer, string?)"/>), then under its
+    /// last message the suggested follow-ups (an <c>actions</c> block of up to three buttons whose values are the
+    /// follow-ups' keys) and, when the answer invites feedback, 👍/👎 (a <c>context_actions</c> block with
+    /// <c>feedback_buttons</c> whose values carry the turn id).
+    /// </summary>
+    public static IReadOnlyList<SlackMessage> Answer(TurnReply reply, string? question = null) =>
+        Pack(AnswerBlocks(reply.Answer, question), Controls(reply));
+
+    /// <summary>The blocks under an answer: its follow-up buttons and its feedback buttons (either may be absent).</summary>
+    public static IReadOnlyList<JsonObject> Controls(TurnReply reply)
+    {
+        var blocks = new List<JsonObject>();
+        var followUps = reply.FollowUps.Take(FollowUps.Max).ToList();
+        if (followUps.Count > 0)
+        {
+            var buttons = new JsonArray();
+            for (var i = 0; i < followUps.Count; i++)
+            {
+                buttons.Add(new JsonObject
+                {
+                    ["type"] = "button",
+                    ["action_id"] = FollowUpActionPrefix + (i + 1).ToString(System.Globalization.CultureInfo.InvariantCulture),
+                    ["text"] = PlainText(Truncate(followUps[i].Label, MaxButtonText)),
+                    ["value"] = followUps[i].Key,
+                });
+            }
+
+            blocks.Add(new JsonObject { ["type"] = "actions", ["block_id"] = FollowUpsBlockId, ["elements"] = buttons });
+        }
+
+        if (reply.WantsFeedback)
+        {
+            var id = reply.TurnId.ToString();
+            blocks.Add(new JsonObject
+            {
+                ["type"] = "context_actions",
+                ["block_id"] = FeedbackBlockId,
+                ["elements"] = new JsonArray(new JsonObject
+                {
+                    ["type"] = "feedback_buttons",
+                    ["action_id"] = FeedbackActionId,
+                    ["positive_button"] = new JsonObject { ["text"] = PlainText("👍"), ["value"] = PositivePrefix + id, ["accessibility_label"] = "Helpful answer" },
+                    ["negative_button"] = new JsonObject { ["text"] = PlainText("👎"), ["value"] = NegativePrefix + id, ["accessibility_label"] = "Something was missing" },
+                }),
+            });
+        }
+
+        return blocks;
+    }
+
+    private static JsonObject PlainText(string text) => new() { ["type"] = "plain_text", ["text"] = text, ["emoji"] = true };
+
+    private static List<JsonObject> AnswerBlocks(Answer answer, string? question)
     {
         ArgumentNullException.ThrowIfNull(answer);
         var blocks = new List<JsonObject>();
@@ -53,7 +129,7 @@ public static class SlackRenderer
         }
 
         blocks.AddRange(CitationBlocks(answer.Citations));
-        return Pack(blocks);
+        return blocks;
     }
 
     /// <summary>
@@ -237,6 +313,29 @@ public static class SlackRenderer
     }
 
     private static string Truncate(string text, int max) => text.Length <= max ? text : Split(text, max - 1)[0] + "…";
+
+    /// <summary>Packs the blocks, then puts the <paramref name="tail"/> (buttons) under the last message, or in one more when it is full.</summary>
+    private static List<SlackMessage> Pack(List<JsonObject> blocks, IReadOnlyList<JsonObject> tail)
+    {
+        var messages = Pack(blocks);
+        if (tail.Count == 0)
+        {
+            return messages;
+        }
+
+        var last = messages[^1];
+        var chars = last.Blocks.Sum(b => BlockChars(b)) + tail.Sum(b => BlockChars(b));
+        if (last.Blocks.Count + tail.Count <= MaxBlocksPerMessage && chars <= MaxCharsPerMessage)
+        {
+            messages[^1] = last with { Blocks = [.. last.Blocks, .. tail] };
+        }
+        else
+        {
+            messages.Add(new SlackMessage("More on this answer", [.. tail]));
+        }
+
+        return messages;
+    }
 
     private static List<SlackMessage> Pack(List<JsonObject> blocks, string? fallback = null)
     {

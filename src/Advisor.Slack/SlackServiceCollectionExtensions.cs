@@ -69,6 +69,8 @@ public static class SlackServiceCollectionExtensions
         });
         services.AddHostedService(sp => sp.GetRequiredKeyedService<PlatformWorkQueue>(SlackPlatform.PlatformName));
         services.TryAddSingleton<SlackBusyNotices>();
+        services.TryAddSingleton<SlackStatusSupport>();
+        services.TryAddSingleton<SlackInteractionHandler>();
         services.TryAddSingleton<SlackBotIdentityProvider>();
         services.TryAddSingleton<SlackEventDispatcher>();
         services.TryAddSingleton<SlackConversationHandler>();

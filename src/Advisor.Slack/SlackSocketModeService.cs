@@ -24,6 +24,7 @@ public sealed partial class SlackSocketModeService(
     ISlackWebSocketFactory sockets,
     SlackEventDispatcher events,
     ISlashCommandHandler commands,
+    SlackInteractionHandler interactions,
     SlackBotIdentityProvider identity,
     SlackPlatformStatus status,
     AdvisorMetrics metrics,
@@ -276,6 +277,13 @@ public sealed partial class SlackSocketModeService(
                 if (commands.Handle(command) is { } response)
                 {
                     ack["payload"] = response;
+                }
+
+                break;
+            case "interactive" when payload.ValueKind == JsonValueKind.Object:
+                if (interactions.Handle(payload) is { } answer)
+                {
+                    ack["payload"] = answer;
                 }
 
                 break;

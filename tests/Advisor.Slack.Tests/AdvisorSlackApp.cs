@@ -46,6 +46,9 @@ internal sealed class AdvisorSlackApp : IAsyncDisposable
             ["Advisor:Slack:BotToken"] = "xoxb-test-token",
             ["Advisor:Slack:ApiBaseUrl"] = slack.ApiBase.ToString(),
             ["Advisor:Slack:DeliveryWindowSeconds"] = "30",
+            // Progress as the older tests expect it (the reaction at once); the progress tests set Auto and a delay.
+            ["Advisor:Slack:Progress"] = "Reaction",
+            ["Advisor:Slack:ProgressDelayMilliseconds"] = "0",
         };
         if (socketMode)
         {

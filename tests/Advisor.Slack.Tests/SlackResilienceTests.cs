@@ -145,7 +145,9 @@ public sealed class SlackResilienceTests
                 : inner.AskAsync(question, cancellationToken);
 
         public IAsyncEnumerable<AnswerUpdate> AskStreamingAsync(AdvisorQuestion question, CancellationToken cancellationToken = default) =>
-            inner.AskStreamingAsync(question, cancellationToken);
+            question.Text.Contains(Trigger, StringComparison.Ordinal)
+                ? throw new InvalidOperationException("the model is down")
+                : inner.AskStreamingAsync(question, cancellationToken);
 
         public CompareOutcome Compare(string roleA, string roleB, string? aspect = null) => inner.Compare(roleA, roleB, aspect);
 
