@@ -229,6 +229,37 @@ public sealed class ConversationFeatureTests
     }
 
     [Fact]
+    public async Task Ask_streams_into_its_deferred_response_and_ends_as_the_non_streamed_answer()
+    {
+        await using var emulator = await DiscordEmulator.StartAsync();
+        emulator.EnforceEditRateLimit = true;
+        await using var adapter = new AdapterHarness(emulator, new() { ["Advisor:Discord:StreamAnswers"] = "true" }, configure: UseScriptedModel);
+        var model = adapter.Services.GetRequiredService<ScriptedStreamingAdvisor>();
+        var store = adapter.Services.GetRequiredService<IConversationStore>();
+        adapter.StartGateway();
+        var c = await ReadyAsync(emulator, "session-ask-stream");
+
+        await c.DispatchInteractionAsync(InteractionHost.Ask(Question, "880000000000000861", UserId, ChannelId));
+        var entry = await LoggedAsync(store, e => e.Question == Question, "the streamed /ask kept");
+        var original = emulator.Originals["tok-880000000000000861"];
+        var edits = emulator.EditsOf((string)original["id"]!);
+        Assert.True(edits.Count >= 2, $"partial edits and the final one ({edits.Count})");
+        Assert.All(edits, e => Assert.Equal("@original", e.Route));
+        for (var i = 1; i < edits.Count; i++)
+        {
+            Assert.True(edits[i].At - edits[i - 1].At >= TimeSpan.FromMilliseconds(1100), $"edit {i} came {(edits[i].At - edits[i - 1].At).TotalMilliseconds} ms after the one before");
+        }
+
+        var expected = AnswerComponents.Answer(new Core.Turns.TurnReply(entry.Id, Question, model.LastFinal!)
+        {
+            FollowUps = FollowUps.For(model.LastFinal!, adapter.Advisor.Knowledge),
+        });
+        Assert.True(JsonNode.DeepEquals(JsonSerializer.SerializeToNode(expected[0].Embeds, DiscordJson.Options), original["embeds"]), original["embeds"]!.ToJsonString());
+        Assert.True(JsonNode.DeepEquals(JsonSerializer.SerializeToNode(expected[^1].Components, DiscordJson.Options), original["components"]), original["components"]!.ToJsonString());
+        Assert.Empty(emulator.Violations);
+    }
+
+    [Fact]
     public async Task A_stream_that_fails_midway_leaves_only_the_apology()
     {
         await using var emulator = await DiscordEmulator.StartAsync();
