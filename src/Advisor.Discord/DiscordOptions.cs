@@ -74,6 +74,19 @@ public sealed class DiscordOptions : IValidatableObject
     [Range(4096, 1 << 20, ErrorMessage = "Advisor:Discord:MaxInteractionBodyBytes must be between 4096 and 1048576.")]
     public int MaxInteractionBodyBytes { get; set; } = 128 * 1024;
 
+    /// <summary>
+    /// Show a model-written answer while it is written, by editing its message (default: on when a model is configured,
+    /// <c>Advisor:Model:Provider</c> other than "none"; the extractive default answers at once and never streams).
+    /// </summary>
+    public bool? StreamAnswers { get; set; }
+
+    /// <summary>
+    /// The least time between two edits of a streamed answer, in milliseconds (default 1200). The REST client also
+    /// waits whatever Discord's X-RateLimit-* headers and 429 <c>retry_after</c> ask for.
+    /// </summary>
+    [Range(250, 60_000, ErrorMessage = "Advisor:Discord:StreamEditIntervalMs must be between 250 and 60000.")]
+    public int StreamEditIntervalMs { get; set; } = 1200;
+
     /// <summary>True when the configuration has an "Advisor:Discord" section (the host adds the adapter only then).</summary>
     public static bool IsConfigured(IConfiguration configuration) => configuration.GetSection(SectionName).Exists();
 

@@ -60,6 +60,8 @@ public static class DiscordServiceCollectionExtensions
         services.AddSingleton<IDiscordCommandModule, CompareModule>();
         services.AddSingleton<IDiscordCommandModule, RolesModule>();
         services.AddSingleton<IDiscordCommandModule, ReloadModule>();
+        services.TryAddSingleton(sp => StreamingSettings.From(sp.GetRequiredService<IOptions<DiscordOptions>>().Value, configuration));
+        services.TryAddSingleton<ComponentHandler>();
         services.TryAddSingleton<MessageCreateHandler>();
         services.TryAddSingleton<InteractionHandler>();
         services.TryAddSingleton(sp => Ed25519Verifier.FromHex(sp.GetRequiredService<IOptions<DiscordOptions>>().Value.PublicKey));

@@ -68,6 +68,8 @@ public sealed class ConversationTests
         Assert.NotEmpty(citations);
         Assert.All(citations, l => Assert.Contains("AI Architect", l, StringComparison.Ordinal));
         Assert.DoesNotContain(emulator.Requests, r => DiscordEmulator.IsReplyTo(r, "7301"));
+        // The turn is kept once Discord has answered the post, a moment after the emulator saw it.
+        await Eventually.TrueAsync(async () => (await store.RecentTurnsAsync("discord:" + ThreadId)).Count == 2, "the follow-up's turn kept");
         var turns = await store.RecentTurnsAsync("discord:" + ThreadId);
         Assert.Equal(["What skills does an AI Architect need?", "and their education?"], turns.Select(t => t.Question));
         var entry = (await store.ReadLogAsync(new QuestionLogQuery())).First();
@@ -91,7 +93,7 @@ public sealed class ConversationTests
         var reply = await ReplyAsync(emulator, "7402");
 
         Assert.All(Citations(reply.Body!), l => Assert.Contains("AI Architect", l, StringComparison.Ordinal));
-        Assert.Equal(2, (await adapter.Services.GetRequiredService<IConversationStore>().RecentTurnsAsync("discord:7401")).Count);
+        await Eventually.TrueAsync(async () => (await adapter.Services.GetRequiredService<IConversationStore>().RecentTurnsAsync("discord:7401")).Count == 2, "both turns kept in the thread");
         Assert.Empty(emulator.Violations);
     }
 

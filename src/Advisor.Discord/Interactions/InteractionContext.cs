@@ -47,6 +47,15 @@ internal sealed partial record InteractionContext
     /// <summary>The command's name (<c>data.name</c>); empty for other interaction types.</summary>
     public string CommandName { get; init; } = "";
 
+    /// <summary>A component's or a modal's <c>data.custom_id</c> (types 3 and 5); empty for other types.</summary>
+    public string CustomId { get; init; } = "";
+
+    /// <summary>The id of the message a clicked component is on (<c>message.id</c>), when sent.</summary>
+    public string? MessageId { get; init; }
+
+    /// <summary>A modal submit's text inputs, by custom_id.</summary>
+    public IReadOnlyDictionary<string, string> Inputs { get; init; } = new Dictionary<string, string>();
+
     /// <summary>The top-level options (the commands here have no subcommands).</summary>
     public IReadOnlyList<InteractionOption> Options { get; init; } = [];
 
@@ -136,6 +145,24 @@ internal sealed partial record InteractionContext
                 options = Options(d);
             }
 
+            string? customId = null;
+            string? messageId = null;
+            var inputs = new Dictionary<string, string>(StringComparer.Ordinal);
+            if (type is 3 or 5)
+            {
+                if (data is not { } d)
+                {
+                    return Fail<InteractionContext>("a component or modal interaction without a 'data' object");
+                }
+
+                customId = String(d, "custom_id", required: true);
+                messageId = Object(root, "message") is { } message ? Snowflake(message, "id", required: false) : null;
+                if (type == 5)
+                {
+                    Inputs(d, inputs);
+                }
+            }
+
             if (Problem is not null)
             {
                 return null;
@@ -155,6 +182,9 @@ internal sealed partial record InteractionContext
                 MemberRoles = roles,
                 CommandName = name ?? "",
                 Options = options,
+                CustomId = customId ?? "",
+                MessageId = messageId,
+                Inputs = inputs,
                 ReceivedAt = receivedAt,
             };
         }
@@ -213,6 +243,48 @@ internal sealed partial record InteractionContext
             }
 
             return options;
+        }
+
+        /// <summary>
+        /// A modal submit's text values: <c>components</c> holds labels (18, the input in <c>component</c>) or legacy
+        /// action rows (1, the inputs in <c>components</c>); inputs without a string <c>value</c> are skipped.
+        /// </summary>
+        private void Inputs(JsonElement data, Dictionary<string, string> inputs)
+        {
+            if (!data.TryGetProperty("components", out var list) || list.ValueKind != JsonValueKind.Array)
+            {
+                return;
+            }
+
+            void Input(JsonElement input)
+            {
+                if (input.ValueKind == JsonValueKind.Object && String(input, "custom_id", required: false) is { } id
+                    && input.TryGetProperty("value", out var value) && value.ValueKind == JsonValueKind.String && Text(value, "an input value") is { } text)
+                {
+                    inputs[id] = text;
+                }
+            }
+
+            foreach (var top in list.EnumerateArray())
+            {
+                if (top.ValueKind != JsonValueKind.Object)
+                {
+                    continue;
+                }
+
+                if (top.TryGetProperty("component", out var inner))
+                {
+                    Input(inner);
+                }
+
+                if (top.TryGetProperty("components", out var row) && row.ValueKind == JsonValueKind.Array)
+                {
+                    foreach (var input in row.EnumerateArray())
+                    {
+                        Input(input);
+                    }
+                }
+            }
         }
 
         private string[] Strings(JsonElement obj, string name)

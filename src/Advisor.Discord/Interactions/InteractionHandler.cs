@@ -35,7 +35,10 @@ internal sealed record InteractionOutcome
 /// </summary>
 internal sealed partial class InteractionHandler(
     IEnumerable<IDiscordCommandModule> modules,
+    ComponentHandler components,
     DiscordDelivery delivery,
+    DiscordRestClient rest,
+    StreamingSettings streaming,
     [FromKeyedServices(DiscordPlatform.PlatformName)] PlatformWorkQueue work,
     QuestionGate gate,
     AdvisorMetrics metrics,
@@ -137,6 +140,11 @@ internal sealed partial class InteractionHandler(
             return InteractionResponse.Autocomplete(module is not null && focused is { } f ? module.Autocomplete(context, f.Name, f.Value) : []);
         }
 
+        if (context.Type is 3 or 5)
+        {
+            return components.Decide(context, acknowledged);
+        }
+
         if (context.Type != 2 || module is null)
         {
             return Ephemeral(DiscordNotices.Unsupported);
@@ -180,7 +188,7 @@ internal sealed partial class InteractionHandler(
             return;
         }
 
-        var reply = new InteractionReply(delivery, context, module.Ephemeral);
+        var reply = new InteractionReply(delivery, context, module.Ephemeral, streaming, rest, time, logger);
         try
         {
             await module.ExecuteAsync(context, reply, ct);

@@ -1,6 +1,10 @@
+using Advisor.Core.Answers;
+using Advisor.Core.Conversations;
 using Advisor.Core.Turns;
 using Advisor.Discord.Messages;
 using Advisor.Discord.Rest;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Advisor.Discord.Interactions;
 
@@ -8,14 +12,24 @@ namespace Advisor.Discord.Interactions;
 /// The replies to one deferred slash command: the result edits the deferred response (<c>@original</c>, the
 /// "thinking…" Discord shows, which is the progress) and any further parts follow it; an error or notice goes to the
 /// caller only — the public placeholder is deleted and the text follows ephemerally (or, for a private command, the
-/// placeholder becomes the text). Sent by the delivery policy (GET <c>@original</c> after an unclear edit).
+/// placeholder becomes the text). Sent by the delivery policy (GET <c>@original</c> after an unclear edit). With
+/// streaming on, a model's answer is shown in <c>@original</c> while it is written.
 /// </summary>
-internal sealed class InteractionReply(DiscordDelivery delivery, InteractionContext context, bool ephemeral) : IReplyChannel
+internal sealed class InteractionReply(
+    DiscordDelivery delivery,
+    InteractionContext context,
+    bool ephemeral,
+    StreamingSettings? streaming = null,
+    DiscordRestClient? rest = null,
+    TimeProvider? time = null,
+    ILogger? logger = null) : IStreamingReplyChannel
 {
     /// <summary>Discord's name of an interaction's original response, the <see cref="DeliveryResult.MessageId"/> of a result.</summary>
     public const string OriginalId = "@original";
 
-    public ReplyCapabilities Capabilities => ReplyCapabilities.Update;
+    public ReplyCapabilities Capabilities => streaming is { Enabled: true } && rest is not null
+        ? ReplyCapabilities.Update | ReplyCapabilities.Streaming
+        : ReplyCapabilities.Update;
 
     /// <summary>Nothing more: the deferral already shows "thinking…" until the result replaces it.</summary>
     public IAsyncDisposable ShowProgress(CancellationToken cancellationToken) => ReplyProgress.None;
@@ -24,7 +38,43 @@ internal sealed class InteractionReply(DiscordDelivery delivery, InteractionCont
     public ValueTask<bool> AnsweredBeforeAsync(CancellationToken cancellationToken) => ValueTask.FromResult(false);
 
     public Task<DeliveryResult> SendAnswerAsync(TurnReply reply, CancellationToken cancellationToken) =>
-        SendAsync(DiscordFormatter.Answer(reply.Answer), cancellationToken);
+        SendAsync(AnswerComponents.Answer(reply), cancellationToken);
+
+    /// <summary>
+    /// A model's answer shown in the deferred response while it is written (<c>@original</c> edits, paced), ending with
+    /// the same edit and follow-ups <see cref="SendAnswerAsync"/> sends. An answer that arrives whole is simply sent. A
+    /// stream that fails midway is thrown: the apology that follows removes the partial response (<see cref="FailAsync"/>
+    /// deletes the public placeholder; the commands that stream are public).
+    /// </summary>
+    public async Task<(DeliveryResult Delivery, Answer? Final)> StreamAnswerAsync(
+        TurnId turnId, IAsyncEnumerable<AnswerUpdate> updates, Func<Answer, TurnReply> finish, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(finish);
+        var client = rest ?? throw new InvalidOperationException("streaming needs the REST client");
+        var stream = new AnswerStream(
+            async (partial, ct) =>
+            {
+                await client.EditOriginalResponseAsync(context.Token, partial, ct).ConfigureAwait(false);
+                return true;
+            },
+            streaming?.Interval ?? StreamingSettings.DefaultInterval,
+            time ?? TimeProvider.System,
+            logger ?? NullLogger.Instance);
+        var final = await stream.RunAsync(updates, cancellationToken).ConfigureAwait(false);
+        if (final is null)
+        {
+            return (DeliveryResult.NotDelivered, null);
+        }
+
+        var parts = AnswerComponents.Answer(finish(final));
+        if (stream.Shown)
+        {
+            await stream.PaceAsync(cancellationToken).ConfigureAwait(false);
+            parts = [parts[0] with { Components = parts[0].Components ?? [] }, .. parts.Skip(1)];
+        }
+
+        return (await SendAsync(parts, cancellationToken).ConfigureAwait(false), final);
+    }
 
     public Task<DeliveryResult> SendNoticeAsync(TurnNotice notice, CancellationToken cancellationToken) =>
         FailAsync(notice.Text, cancellationToken);

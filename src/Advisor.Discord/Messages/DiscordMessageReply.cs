@@ -1,3 +1,5 @@
+using Advisor.Core.Answers;
+using Advisor.Core.Conversations;
 using Advisor.Core.Turns;
 using Advisor.Discord.Rest;
 using Microsoft.Extensions.Logging;
@@ -17,7 +19,8 @@ internal sealed partial class DiscordMessageReply(
     DiscordRestClient rest,
     TimeProvider time,
     ILogger logger,
-    DiscordMessageReply.Question question) : IReplyChannel
+    DiscordMessageReply.Question question,
+    StreamingSettings? streaming = null) : IStreamingReplyChannel
 {
     /// <summary>How long an answer may take before the typing indicator is shown.</summary>
     internal static readonly TimeSpan TypingDelay = TimeSpan.FromSeconds(1);
@@ -32,6 +35,10 @@ internal sealed partial class DiscordMessageReply(
 
     private Typing? _typing;
     private string? _answerChannel;
+    private Target? _target;
+
+    /// <summary>Where the answer goes: the channel (or the thread opened for it), the message it replies to, a moved conversation.</summary>
+    private sealed record Target(string Channel, string? ReplyTo, string? Conversation);
 
     /// <summary>The message being answered, as taken in.</summary>
     /// <param name="Id">The message's id.</param>
@@ -40,7 +47,8 @@ internal sealed partial class DiscordMessageReply(
     /// <param name="OpenThread">True when an answer is to go into a thread opened from the message.</param>
     internal sealed record Question(string Id, string Channel, string Text, bool OpenThread);
 
-    public ReplyCapabilities Capabilities => ReplyCapabilities.Update;
+    /// <summary>Updates; and streaming when a model writes the answers (<see cref="StreamingSettings.Enabled"/>).</summary>
+    public ReplyCapabilities Capabilities => streaming is { Enabled: true } ? ReplyCapabilities.Update | ReplyCapabilities.Streaming : ReplyCapabilities.Update;
 
     /// <summary>Typing, after <see cref="TypingDelay"/> without an answer (a fast answer costs no extra REST call).</summary>
     public IAsyncDisposable ShowProgress(CancellationToken cancellationToken)
@@ -56,17 +64,102 @@ internal sealed partial class DiscordMessageReply(
     public async Task<DeliveryResult> SendAnswerAsync(TurnReply reply, CancellationToken cancellationToken)
     {
         await StopTypingAsync().ConfigureAwait(false);
-        var channel = question.Channel;
-        string? replyTo = question.Id;
-        string? conversation = null;
+        var target = await TargetAsync(cancellationToken).ConfigureAwait(false);
+        var sent = await SendAsync(target.Channel, target.ReplyTo, AnswerComponents.Answer(reply), AnswerKind, 0, cancellationToken).ConfigureAwait(false);
+        return sent with { ConversationKey = sent.Delivered ? target.Conversation : null };
+    }
+
+    /// <summary>
+    /// A model's answer shown as it is written: the first delta posts the answer's first message (with the nonce and
+    /// reply the finished one would have), later text edits it at the paced rate, and the end is one edit into exactly
+    /// what <see cref="SendAnswerAsync"/> sends (embeds, citations, buttons), any further parts posted after it. An answer
+    /// that arrives whole is simply sent. A stream that fails midway: the partial message is deleted and the failure
+    /// thrown, so the pipeline's one apology is all that is left.
+    /// </summary>
+    public async Task<(DeliveryResult Delivery, Answer? Final)> StreamAnswerAsync(
+        TurnId turnId, IAsyncEnumerable<AnswerUpdate> updates, Func<Answer, TurnReply> finish, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(finish);
+        string? posted = null;
+        Target? target = null;
+        var stream = new AnswerStream(
+            async (partial, ct) =>
+            {
+                if (posted is not null)
+                {
+                    await rest.EditMessageAsync(target!.Channel, posted, partial, ct).ConfigureAwait(false);
+                    return true;
+                }
+
+                await StopTypingAsync().ConfigureAwait(false);
+                target ??= await TargetAsync(ct).ConfigureAwait(false);
+                var first = (target.ReplyTo is { } replyTo ? partial with { MessageReference = new MessageReference(replyTo) } : partial)
+                    .WithNonce(MessageCreateHandler.Nonce(AnswerKind, question.Id, 0));
+                var sent = await delivery.PostAsync(target.Channel, first, $"the start of the answer to message {question.Id} in channel {target.Channel}", ct).ConfigureAwait(false);
+                posted = sent.Delivered ? sent.MessageId : null;
+                return posted is not null;
+            },
+            streaming?.Interval ?? StreamingSettings.DefaultInterval,
+            time,
+            logger);
+
+        Answer? final;
+        try
+        {
+            final = await stream.RunAsync(updates, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (posted is not null && !cancellationToken.IsCancellationRequested)
+        {
+            Log.StreamFailed(logger, question.Id, ex.GetType().Name);
+            await delivery.DeleteAsync(target!.Channel, posted, cancellationToken).ConfigureAwait(false);
+            throw;
+        }
+
+        if (final is null)
+        {
+            if (posted is not null)
+            {
+                await delivery.DeleteAsync(target!.Channel, posted, cancellationToken).ConfigureAwait(false);
+            }
+
+            return (DeliveryResult.NotDelivered, null);
+        }
+
+        var reply = finish(final);
+        if (posted is null)
+        {
+            return (await SendAnswerAsync(reply, cancellationToken).ConfigureAwait(false), final);
+        }
+
+        var parts = AnswerComponents.Answer(reply);
+        await stream.PaceAsync(cancellationToken).ConfigureAwait(false);
+        var whole = parts[0] with { Components = parts[0].Components ?? [] };
+        if (!await delivery.EditAsync(target!.Channel, posted, whole, cancellationToken).ConfigureAwait(false))
+        {
+            Log.SendFailed(logger, target.Channel, 1, parts.Count);
+            return (DeliveryResult.NotDelivered, final);
+        }
+
+        _answerChannel = target.Channel;
+        var more = await SendAsync(target.Channel, null, parts, AnswerKind, 1, cancellationToken).ConfigureAwait(false);
+        return (more.Delivered ? DeliveryResult.Sent(posted, target.Conversation) : DeliveryResult.NotDelivered, final);
+    }
+
+    /// <summary>Where the answer goes, decided once: with <c>CreateThreads</c>, a thread opened from the question.</summary>
+    private async Task<Target> TargetAsync(CancellationToken cancellationToken)
+    {
+        if (_target is { } known)
+        {
+            return known;
+        }
+
+        var target = new Target(question.Channel, question.Id, null);
         if (question.OpenThread)
         {
             if (await delivery.StartThreadAsync(question.Channel, question.Id, ThreadName(question.Text), cancellationToken).ConfigureAwait(false) is { } thread
                 && thread != question.Channel)
             {
-                channel = thread;
-                replyTo = null;
-                conversation = DiscordConversation.ChannelKey(thread);
+                target = new Target(thread, null, DiscordConversation.ChannelKey(thread));
             }
             else
             {
@@ -74,16 +167,16 @@ internal sealed partial class DiscordMessageReply(
             }
         }
 
-        var sent = await SendAsync(channel, replyTo, DiscordFormatter.Answer(reply.Answer), AnswerKind, cancellationToken).ConfigureAwait(false);
-        _answerChannel = channel;
-        return sent with { ConversationKey = sent.Delivered ? conversation : null };
+        _answerChannel = target.Channel;
+        _target = target;
+        return target;
     }
 
     public async Task<DeliveryResult> SendNoticeAsync(TurnNotice notice, CancellationToken cancellationToken)
     {
         await StopTypingAsync().ConfigureAwait(false);
         var kind = notice.Kind is Core.Turns.NoticeKind.Invalid or Core.Turns.NoticeKind.Apology ? ErrorKind : NoticeKind;
-        return await SendAsync(question.Channel, question.Id, DiscordFormatter.Text(notice.Text), kind, cancellationToken).ConfigureAwait(false);
+        return await SendAsync(question.Channel, question.Id, DiscordFormatter.Text(notice.Text), kind, 0, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Edits a message of the answer (in the thread it went to) into the first message of another answer's rendering.</summary>
@@ -93,13 +186,13 @@ internal sealed partial class DiscordMessageReply(
             : DeliveryResult.NotDelivered;
 
     /// <summary>
-    /// Posts the parts of one reply in order, each with its own nonce (kind, question id, part); not delivered when a
-    /// part could not be (the rest is not sent).
+    /// Posts the parts of one reply in order from part <paramref name="from"/>, each with its own nonce (kind, question
+    /// id, part); not delivered when a part could not be (the rest is not sent).
     /// </summary>
-    private async Task<DeliveryResult> SendAsync(string channel, string? replyTo, IReadOnlyList<DiscordMessagePayload> messages, char kind, CancellationToken ct)
+    private async Task<DeliveryResult> SendAsync(string channel, string? replyTo, IReadOnlyList<DiscordMessagePayload> messages, char kind, int from, CancellationToken ct)
     {
         string? first = null;
-        for (var i = 0; i < messages.Count; i++)
+        for (var i = from; i < messages.Count; i++)
         {
             var message = (i == 0 && replyTo is not null ? messages[i] with { MessageReference = new MessageReference(replyTo) } : messages[i])
                 .WithNonce(MessageCreateHandler.Nonce(kind, question.Id, i));
@@ -183,6 +276,9 @@ internal sealed partial class DiscordMessageReply(
 
         [LoggerMessage(306, LogLevel.Error, "Discord: message {Part}/{Parts} to channel {ChannelId} was not delivered; the rest of the reply is not sent")]
         public static partial void SendFailed(ILogger logger, string channelId, int part, int parts);
+
+        [LoggerMessage(310, LogLevel.Warning, "Discord: the streamed answer to message {MessageId} failed midway ({Error}); its partial message is deleted")]
+        public static partial void StreamFailed(ILogger logger, string messageId, string error);
 
         [LoggerMessage(307, LogLevel.Debug, "Discord: typing indicator in {ChannelId} failed: {Error}")]
         public static partial void TypingFailed(ILogger logger, string channelId, string error);

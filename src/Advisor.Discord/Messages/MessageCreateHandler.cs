@@ -38,6 +38,7 @@ internal sealed partial class MessageCreateHandler(
     DiscordIdentity identity,
     IOptions<DiscordOptions> options,
     GatewaySettings settings,
+    StreamingSettings streaming,
     TimeProvider time,
     ILogger<MessageCreateHandler> logger) : IGatewayDispatchHandler
 {
@@ -85,7 +86,7 @@ internal sealed partial class MessageCreateHandler(
             ReceivedAt = time.GetUtcNow(),
         };
         var reply = new DiscordMessageReply(delivery, rest, time, logger,
-            new DiscordMessageReply.Question(id, channel, text, OpenThread: _createThreads && !isDm && !isThread));
+            new DiscordMessageReply.Question(id, channel, text, OpenThread: _createThreads && !isDm && !isThread), streaming);
         if (message.Addressed)
         {
             Addressed(message, reply, channel);

@@ -61,6 +61,14 @@ internal sealed partial class DiscordDelivery(DiscordRestClient rest, GatewaySet
             _ => Task.FromResult<bool?>(false),
             ct);
 
+    /// <summary>Deletes a message the bot posted in a channel (a repeat finds it gone, 404, which counts as done).</summary>
+    public Task<bool> DeleteAsync(string channelId, string messageId, CancellationToken ct) =>
+        DeliverAsync(
+            $"deleting message {messageId} in channel {channelId}",
+            (_, c) => AttemptAsync(() => rest.DeleteMessageAsync(channelId, messageId, c), ex => ex.Status == 404 ? SendResult.Delivered : null),
+            _ => Task.FromResult<bool?>(false),
+            ct);
+
     /// <summary>The initial response to a gateway interaction (POST …/callback).</summary>
     public Task<bool> CallbackAsync(string interactionId, string token, InteractionResponse response, CancellationToken ct) =>
         DeliverAsync(

@@ -17,6 +17,9 @@ internal sealed record DiscordMessagePayload
 
     public int? Flags { get; init; }
 
+    /// <summary>Action rows of buttons under the message (feedback, suggested follow-ups); an empty list removes them on an edit.</summary>
+    public IReadOnlyList<DiscordComponent>? Components { get; init; }
+
     /// <summary>
     /// Channel messages only: a stable id of this reply (at most 25 characters). With <see cref="EnforceNonce"/>,
     /// Discord answers a repeat with the same nonce within a few minutes with the message it already has instead of
@@ -56,6 +59,50 @@ internal sealed record DiscordEmbed
 
 internal sealed record EmbedField(string Name, string Value, bool? Inline = null);
 
+/// <summary>
+/// A message or modal component: an action row (1) of buttons (2), a label (18) around a text input (4). One record
+/// for all of them; fields a type does not use stay null and are not sent.
+/// </summary>
+internal sealed record DiscordComponent
+{
+    public const int ActionRow = 1;
+    public const int Button = 2;
+    public const int TextInput = 4;
+    public const int LabelType = 18;
+
+    public const int SecondaryStyle = 2;
+    public const int ParagraphStyle = 2;
+
+    public required int Type { get; init; }
+
+    public int? Style { get; init; }
+
+    /// <summary>A button's text (≤ 80) or a label's (≤ 45).</summary>
+    public string? Label { get; init; }
+
+    public ComponentEmoji? Emoji { get; init; }
+
+    /// <summary>1–100 characters, unique in the message.</summary>
+    public string? CustomId { get; init; }
+
+    /// <summary>An action row's buttons.</summary>
+    public IReadOnlyList<DiscordComponent>? Components { get; init; }
+
+    /// <summary>A label's input.</summary>
+    public DiscordComponent? Component { get; init; }
+
+    public string? Placeholder { get; init; }
+
+    public int? MaxLength { get; init; }
+
+    public bool? Required { get; init; }
+}
+
+internal sealed record ComponentEmoji(string Name);
+
+/// <summary>A modal (interaction response 9): custom_id ≤ 100, title ≤ 45, 1–5 components.</summary>
+internal sealed record ModalData(string CustomId, string Title, IReadOnlyList<DiscordComponent> Components);
+
 /// <summary>An interaction callback (PONG, defer, message, autocomplete result).</summary>
 internal sealed record InteractionResponse(int Type, object? Data = null)
 {
@@ -65,6 +112,12 @@ internal sealed record InteractionResponse(int Type, object? Data = null)
         new(5, ephemeral ? new DiscordMessagePayload { Flags = DiscordMessagePayload.EphemeralFlag } : new DiscordMessagePayload());
 
     public static InteractionResponse Message(DiscordMessagePayload payload) => new(4, payload);
+
+    /// <summary>DEFERRED_UPDATE_MESSAGE (6): a component click acknowledged with no visible change.</summary>
+    public static InteractionResponse DeferredUpdate { get; } = new(6);
+
+    /// <summary>MODAL (9): opens a form (not in reply to a modal submit).</summary>
+    public static InteractionResponse Modal(ModalData modal) => new(9, modal);
 
     public static InteractionResponse Autocomplete(IReadOnlyList<AutocompleteChoice> choices) => new(8, new AutocompleteData(choices));
 }

@@ -86,6 +86,10 @@ internal sealed partial class DiscordRestClient
     public Task EditMessageAsync(string channelId, string messageId, DiscordMessagePayload message, CancellationToken ct) =>
         SendAsync(HttpMethod.Patch, $"/channels/{Segment(channelId)}/messages/{Segment(messageId)}", "PATCH /channels/{c}/messages/{m}", channelId, message, true, ct);
 
+    /// <summary>Deletes a message the bot posted (DELETE /channels/{c}/messages/{m}).</summary>
+    public Task DeleteMessageAsync(string channelId, string messageId, CancellationToken ct) =>
+        SendAsync(HttpMethod.Delete, $"/channels/{Segment(channelId)}/messages/{Segment(messageId)}", "DELETE /channels/{c}/messages/{m}", channelId, null, true, ct);
+
     public Task TriggerTypingAsync(string channelId, CancellationToken ct) =>
         SendAsync(HttpMethod.Post, $"/channels/{Segment(channelId)}/typing", "POST /channels/{c}/typing", channelId, null, true, ct);
 

@@ -326,6 +326,10 @@ public sealed partial class DiscordEmulator : IAsyncDisposable
                 }
 
                 break;
+            case ("DELETE", ["channels", var deleteChannel, "messages", var deleteId]):
+                status = DeleteChannelMessage(deleteChannel, deleteId) ? 204 : 404;
+                result = status == 404 ? new JsonObject { ["message"] = "Unknown Message", ["code"] = 10008 } : null;
+                break;
             case ("POST", ["channels", _, "messages", var messageId, "threads"]):
                 result = new JsonObject { ["id"] = messageId, ["type"] = 11 };
                 status = 201;
@@ -466,6 +470,32 @@ public sealed partial class DiscordEmulator : IAsyncDisposable
             return (JsonObject)message.DeepClone();
         }
     }
+
+    /// <summary>DELETE /channels/{channel}/messages/{id}: gone from the channel (and <see cref="Deleted"/> lists it); false when it is not there.</summary>
+    private bool DeleteChannelMessage(string channel, string id)
+    {
+        lock (_store)
+        {
+            if (!_byId.TryGetValue(id, out var found) || found["channel_id"]?.GetValue<string>() != channel || !Messages.TryGetValue(channel, out var list))
+            {
+                return false;
+            }
+
+            _byId.Remove(id);
+            var kept = list.Where(m => m["id"]?.GetValue<string>() != id).ToList();
+            list.Clear();
+            foreach (var m in kept)
+            {
+                list.Enqueue(m);
+            }
+
+            Deleted.Enqueue(id);
+            return true;
+        }
+    }
+
+    /// <summary>The ids of channel messages deleted (DELETE /channels/{channel}/messages/{id}), in order.</summary>
+    public ConcurrentQueue<string> Deleted { get; } = new();
 
     private string NextId() => Interlocked.Increment(ref _nextId).ToString(CultureInfo.InvariantCulture);
 

@@ -1,0 +1,171 @@
+using Advisor.Core;
+using Advisor.Core.Answers;
+using Advisor.Core.Conversations;
+using Advisor.Core.Hosting;
+using Advisor.Core.Turns;
+using Advisor.Discord.Messages;
+using Advisor.Discord.Rest;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Advisor.Discord.Interactions;
+
+/// <summary>
+/// Clicks on the buttons under an answer (MESSAGE_COMPONENT, type 3) and the "What was missing?" modal (MODAL_SUBMIT,
+/// type 5), from the gateway or the HTTP endpoint (signed, and a repeated interaction id answered once by the
+/// <see cref="InteractionHandler"/>). Like every interaction, the initial response is decided at once, without I/O:
+/// <list type="bullet">
+/// <item>👍 (<c>fb:up:{turn}</c>): DEFERRED_UPDATE_MESSAGE (6) — acknowledged with no visible change — and the rating
+/// kept with the turn beside the queue (<see cref="TurnPipeline.RecordFeedbackAsync"/>; the last click wins);</item>
+/// <item>👎 (<c>fb:down:{turn}</c>): the rating kept the same way, and the "What was missing?" modal (9) as the response;</item>
+/// <item>the modal's submit (<c>fb:why:{turn}</c>): the text kept with the 👎, acknowledged with 6 (the modal was
+/// opened from the answer's button, so it is component-based) — or, for a submit that names no message, an ephemeral "Thanks";</item>
+/// <item>a suggested follow-up (<c>fu:{key}</c>): the question the key stands for asked on the pipeline in the same
+/// conversation as the answer clicked (its channel or thread; the clicker as the asker; the interaction id as the
+/// dedupe key), deferred publicly (5, Discord's "thinking…") and answered by editing that response — in the same
+/// channel as the answer. A refusal (over the limit, busy, restarting) is ephemeral, as for /ask;</item>
+/// <item>anything else (an unknown or tampered id, a key the knowledge no longer has): 6, and logged.</item>
+/// </list>
+/// A quiet acknowledgement rather than an ephemeral "Thanks" for a click: the pressed button is the feedback the user
+/// sees, and a message per click in a busy channel would be noise.
+/// </summary>
+internal sealed partial class ComponentHandler(
+    TurnPipeline pipeline,
+    IAdvisor advisor,
+    DiscordDelivery delivery,
+    DiscordRestClient rest,
+    StreamingSettings streaming,
+    [FromKeyedServices(DiscordPlatform.PlatformName)] PlatformWorkQueue work,
+    QuestionGate gate,
+    AdvisorMetrics metrics,
+    RejectionLog rejections,
+    TimeProvider time,
+    ILogger<ComponentHandler> logger)
+{
+    /// <summary>The thanks for a modal submit that cannot be acknowledged silently.</summary>
+    public const string ThanksText = "Thanks for the feedback.";
+
+    /// <summary>The initial response to a component click or modal submit; the slow part is queued.</summary>
+    public InteractionResponse Decide(InteractionContext context, Task<bool> acknowledged)
+    {
+        var id = context.CustomId;
+        if (context.Type == 5)
+        {
+            if (id.StartsWith(AnswerComponents.MissingPrefix, StringComparison.Ordinal))
+            {
+                var text = context.Inputs.TryGetValue(AnswerComponents.MissingInput, out var t) ? t.Trim() : "";
+                Record(context, id[AnswerComponents.MissingPrefix.Length..], FeedbackRating.Down, text.Length == 0 ? null : text);
+            }
+            else
+            {
+                Log.Unknown(logger, context.Id, Shorten(id));
+            }
+
+            return context.MessageId is null ? Ephemeral(ThanksText) : InteractionResponse.DeferredUpdate;
+        }
+
+        if (id.StartsWith(AnswerComponents.FeedbackUpPrefix, StringComparison.Ordinal))
+        {
+            Record(context, id[AnswerComponents.FeedbackUpPrefix.Length..], FeedbackRating.Up, null);
+            return InteractionResponse.DeferredUpdate;
+        }
+
+        if (id.StartsWith(AnswerComponents.FeedbackDownPrefix, StringComparison.Ordinal))
+        {
+            var turn = id[AnswerComponents.FeedbackDownPrefix.Length..];
+            Record(context, turn, FeedbackRating.Down, null);
+            return TurnId.TryParse(turn, out var parsed) ? InteractionResponse.Modal(AnswerComponents.MissingModal(parsed.ToString())) : InteractionResponse.DeferredUpdate;
+        }
+
+        if (id.StartsWith(AnswerComponents.FollowUpPrefix, StringComparison.Ordinal))
+        {
+            return FollowUp(context, id[AnswerComponents.FollowUpPrefix.Length..], acknowledged);
+        }
+
+        Log.Unknown(logger, context.Id, Shorten(id));
+        return InteractionResponse.DeferredUpdate;
+    }
+
+    /// <summary>Keeps a rating beside the queue (a quick store write; an unknown turn is dropped by the pipeline, logged there).</summary>
+    private void Record(InteractionContext context, string turnId, FeedbackRating rating, string? text)
+    {
+        if (!work.TryNotice(gate.Hold(), ct => pipeline.RecordFeedbackAsync(DiscordPlatform.PlatformName, turnId, rating, text, ct)))
+        {
+            Log.FeedbackSkipped(logger, context.Id);
+        }
+    }
+
+    private InteractionResponse FollowUp(InteractionContext context, string key, Task<bool> acknowledged)
+    {
+        if (FollowUps.Question(key, advisor.Knowledge) is not { } question)
+        {
+            Log.Unknown(logger, context.Id, Shorten(AnswerComponents.FollowUpPrefix + key));
+            return InteractionResponse.DeferredUpdate;
+        }
+
+        var hold = gate.TryAccept();
+        if (hold is null)
+        {
+            metrics.Refused(DiscordPlatform.PlatformName, "shutting_down");
+            return Ephemeral(QuestionGate.RestartingText);
+        }
+
+        var message = Message(context, question);
+        var admission = pipeline.Admit(message);
+        if (!admission.Accepted)
+        {
+            hold.Dispose();
+            return Ephemeral(admission.Status == AdmissionStatus.Repeat ? "This request is being answered already." : (admission.Notice ?? TurnNotice.Apology).Text);
+        }
+
+        if (!work.TryEnqueue(InteractionHandler.QueueKey(context), hold, ct => AnswerAsync(context, message, acknowledged, ct)))
+        {
+            hold.Dispose();
+            metrics.Refused(DiscordPlatform.PlatformName, "busy");
+            rejections.Rejected(DiscordPlatform.QueueName, "full (busy notice sent)");
+            return Ephemeral(TurnNotice.BusyText);
+        }
+
+        return InteractionResponse.Defer(ephemeral: false);
+    }
+
+    private async Task AnswerAsync(InteractionContext context, IncomingMessage message, Task<bool> acknowledged, CancellationToken ct)
+    {
+        if (!await acknowledged.WaitAsync(ct).ConfigureAwait(false))
+        {
+            Log.NotAcknowledged(logger, context.Id);
+            return;
+        }
+
+        await pipeline.AnswerAsync(message, new InteractionReply(delivery, context, ephemeral: false, streaming, rest, time, logger), ct).ConfigureAwait(false);
+    }
+
+    /// <summary>A follow-up asked by a click: the conversation of the answer's channel (a thread's, a DM's, or the clicker's own in a channel).</summary>
+    internal static IncomingMessage Message(InteractionContext context, string question) => new()
+    {
+        Platform = DiscordPlatform.PlatformName,
+        DedupeKey = "interaction:" + context.Id,
+        ConversationKey = DiscordConversation.ChannelKey(context.ChannelId ?? ""),
+        PerUser = !context.IsThread && context.GuildId is not null,
+        UserKey = context.UserId,
+        Text = question,
+        IsCommand = true,
+        ReceivedAt = context.ReceivedAt,
+    };
+
+    private static InteractionResponse Ephemeral(string text) => InteractionResponse.Message(DiscordFormatter.Text(text, ephemeral: true)[0]);
+
+    private static string Shorten(string id) => id.Length <= 40 ? id : id[..40] + "…";
+
+    private static partial class Log
+    {
+        [LoggerMessage(420, LogLevel.Information, "Discord interaction {InteractionId}: a component or modal id that is not the bot's ({CustomId}); acknowledged quietly")]
+        public static partial void Unknown(ILogger logger, string interactionId, string customId);
+
+        [LoggerMessage(421, LogLevel.Warning, "Discord interaction {InteractionId}: feedback not kept (too many notices being sent)")]
+        public static partial void FeedbackSkipped(ILogger logger, string interactionId);
+
+        [LoggerMessage(422, LogLevel.Warning, "Discord interaction {InteractionId}: Discord did not get the deferral, so the follow-up's answer is not sent")]
+        public static partial void NotAcknowledged(ILogger logger, string interactionId);
+    }
+}
