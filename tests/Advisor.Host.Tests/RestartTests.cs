@@ -51,8 +51,11 @@ public sealed class RestartTests
                 Assert.All(after, c => Assert.Contains("AI Architect", c, StringComparison.Ordinal));
                 Assert.Contains(after, c => c.Contains("Educ", StringComparison.OrdinalIgnoreCase));
 
+                // The turn is kept once the post is answered, just after the emulator saw it: wait for it.
                 var store = restarted.App.Services.GetRequiredService<IConversationStore>();
-                var turns = await store.RecentTurnsAsync($"slack:{SlackEmulator.TeamId}:C111:{Thread}");
+                var key = $"slack:{SlackEmulator.TeamId}:C111:{Thread}";
+                await Eventually.TrueAsync(async () => (await store.RecentTurnsAsync(key)).Count == 2, "the follow-up's turn kept", TwoPlatformWorker.Deadline);
+                var turns = await store.RecentTurnsAsync(key);
                 Assert.Equal(["What skills does an AI Architect need?", "and their education?"], turns.Select(t => t.Question));
                 Assert.Equal(["AI Architect"], turns[1].Answer.Roles);
             }
