@@ -230,6 +230,25 @@ public sealed class SlackConversationFeatureTests
     }
 
     [Fact]
+    public async Task A_stream_that_fails_midway_is_stopped_its_partial_text_replaced_and_only_the_apology_is_said()
+    {
+        var (slack, app) = await StartAsync(s => s["Advisor:Slack:StreamIntervalMilliseconds"] = "250", s => Customize(s, b => new FailingStreamAdvisor(b)));
+        await using var _ = slack;
+        await using var __ = app;
+        const string thread = "1700701000.000100";
+
+        await slack.SendEventAsync(SlackEmulator.Mention(Question, thread, "EvBroken"));
+        await Eventually.TrueAsync(() => slack.Posts.Any(p => ((string?)p.Body["text"])?.Contains(TurnNotice.Apology.Text, StringComparison.Ordinal) == true), "the apology");
+
+        var stream = Assert.Single(slack.Streams);
+        Assert.Equal(SlackStreamState.Stopped, stream.State);
+        var shown = slack.Find("C111", stream.Ts)!.Message;
+        Assert.Contains("interrupted", (string?)shown["text"] ?? shown.ToJsonString(), StringComparison.OrdinalIgnoreCase);
+        var log = await app.Services.GetRequiredService<IConversationStore>().ReadLogAsync(QuestionLogQuery.All);
+        Assert.Empty(log); // nothing kept for an answer that never arrived
+    }
+
+    [Fact]
     public async Task The_extractive_answer_is_posted_at_once_without_a_stream()
     {
         var (slack, app) = await StartAsync();
@@ -294,6 +313,19 @@ public sealed class SlackConversationFeatureTests
             }
 
             yield return new AnswerUpdate("", answer);
+        }
+    }
+
+    /// <summary>A scripted model that writes half a sentence and then loses its server.</summary>
+    private sealed class FailingStreamAdvisor(IAdvisor inner) : Delegating(inner)
+    {
+        public override async IAsyncEnumerable<AnswerUpdate> AskStreamingAsync(AdvisorQuestion question, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+        {
+            yield return new AnswerUpdate("An AI Architect needs ");
+            await Task.Delay(300, cancellationToken);
+            yield return new AnswerUpdate("a strong grasp of ");
+            await Task.Delay(300, cancellationToken);
+            throw new HttpRequestException("the model server went away");
         }
     }
 
