@@ -29,48 +29,9 @@ internal static class TextRendering
         return sb.ToString();
     }
 
-    /// <summary>The gap report as text: one block per group, largest first.</summary>
-    public static string Gaps(IReadOnlyList<Advisor.Core.Insights.Gap> gaps, int questions, string since)
-    {
-        var sb = new StringBuilder($"Knowledge gaps in the last {since} ({questions} questions in the log):");
-        if (gaps.Count == 0)
-        {
-            return sb.Append("\nnone — every question was answered from the knowledge and none got a thumbs-down.").ToString();
-        }
-
-        foreach (var gap in gaps)
-        {
-            var what = gap.Kind switch
-            {
-                "uncovered-role" => $"a role the articles don't cover: {gap.Subject}",
-                "uncovered-topic" => $"a topic the articles don't cover: {gap.Subject}",
-                "disliked" => $"answers that got a thumbs-down, from {gap.Subject}",
-                _ => $"questions not answered, about: {gap.Subject}",
-            };
-            sb.Append("\n\n").Append(gap.Count).Append(gap.Count == 1 ? " question — " : " questions — ").Append(what);
-            if (gap.Disliked > 0 && gap.Kind != "disliked")
-            {
-                sb.Append(" (").Append(gap.Disliked).Append(" thumbs-down)");
-            }
-
-            foreach (var example in gap.Examples)
-            {
-                sb.Append("\n  “").Append(example).Append('”');
-            }
-
-            foreach (var missing in gap.Missing)
-            {
-                sb.Append("\n  missing: “").Append(missing).Append('”');
-            }
-
-            if (gap.ClosestSection is { } closest)
-            {
-                sb.Append("\n  closest section: ").Append(closest);
-            }
-        }
-
-        return sb.ToString();
-    }
+    /// <summary>The gap report as text (the same text the chat platforms' /gaps shows).</summary>
+    public static string Gaps(IReadOnlyList<Advisor.Core.Insights.Gap> gaps, int questions, string since) =>
+        Advisor.Core.Insights.GapReport.ToText(gaps, questions, since);
 
     public static string Comparison(RoleComparison c)
     {

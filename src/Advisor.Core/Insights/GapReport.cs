@@ -1,3 +1,4 @@
+using System.Text;
 using Advisor.Core.Answers;
 using Advisor.Core.Conversations;
 using Advisor.Core.Knowledge;
@@ -78,6 +79,49 @@ public static class GapReport
             .Take(max)
             .Select(g => g.ToGap(knowledge))
             .ToList();
+    }
+
+    /// <summary>The report as plain text: one block per group, largest first (the CLI and the chat platforms show this).</summary>
+    public static string ToText(IReadOnlyList<Gap> gaps, int questions, string since)
+    {
+        var sb = new StringBuilder($"Knowledge gaps in the last {since} ({questions} questions in the log):");
+        if (gaps.Count == 0)
+        {
+            return sb.Append("\nnone — every question was answered from the knowledge and none got a thumbs-down.").ToString();
+        }
+
+        foreach (var gap in gaps)
+        {
+            var what = gap.Kind switch
+            {
+                "uncovered-role" => $"a role the articles don't cover: {gap.Subject}",
+                "uncovered-topic" => $"a topic the articles don't cover: {gap.Subject}",
+                "disliked" => $"answers that got a thumbs-down, from {gap.Subject}",
+                _ => $"questions not answered, about: {gap.Subject}",
+            };
+            sb.Append("\n\n").Append(gap.Count).Append(gap.Count == 1 ? " question — " : " questions — ").Append(what);
+            if (gap.Disliked > 0 && gap.Kind != "disliked")
+            {
+                sb.Append(" (").Append(gap.Disliked).Append(" thumbs-down)");
+            }
+
+            foreach (var example in gap.Examples)
+            {
+                sb.Append("\n  “").Append(example).Append('”');
+            }
+
+            foreach (var missing in gap.Missing)
+            {
+                sb.Append("\n  missing: “").Append(missing).Append('”');
+            }
+
+            if (gap.ClosestSection is { } closest)
+            {
+                sb.Append("\n  closest section: ").Append(closest);
+            }
+        }
+
+        return sb.ToString();
     }
 
     private static (string? Kind, string? Subject) Classify(QuestionLogEntry entry)
