@@ -43,6 +43,7 @@ public static class WebEndpoints
         services.AddOptions<WebOptions>().Bind(configuration.GetSection(WebOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<StaticAssets>();
         services.AddSingleton<LastReload>();
+        services.AddHostedService(sp => sp.GetRequiredService<LastReload>());
         services.AddSingleton(sp => new AdminSession(
             sp.GetRequiredService<IOptions<AdminOptions>>().Value.Token,
             TimeSpan.FromHours(sp.GetRequiredService<IOptions<WebOptions>>().Value.LoginHours),
@@ -62,7 +63,6 @@ public static class WebEndpoints
             return app;
         }
 
-        _ = app.Services.GetRequiredService<LastReload>(); // listening for reloads from the start
         var assets = app.Services.GetRequiredService<StaticAssets>();
         var session = app.Services.GetRequiredService<AdminSession>();
         var rejections = app.Services.GetRequiredService<RejectionLog>();
