@@ -13,8 +13,9 @@ internal static class ServeCommand
     public const string UsageText = """
         Usage: advisor serve [--knowledge DIR] [--prompts DIR] [--urls http://0.0.0.0:8080] [--Section:Key=value ...]
 
-        Runs the configured chat platforms side by side, with /healthz, /readyz, /metrics and POST /admin/reload
-        on the HTTP port (default http://0.0.0.0:8080). Every setting is described in docs/operations.md.
+        Runs the configured chat platforms side by side, with the web page (Ask at http://localhost:8080/,
+        Knowledge and Insights for admins), /healthz, /readyz, /metrics and POST /admin/reload on the HTTP port
+        (default http://0.0.0.0:8080). Every setting is described in docs/operations.md.
         """;
 
     public static async Task<int> RunAsync(string[] args, TextWriter error)

@@ -1,6 +1,7 @@
 using Advisor.Core;
 using Advisor.Core.Hosting;
 using Advisor.Host.Platforms;
+using Advisor.Host.Web;
 using Advisor.Models;
 using Advisor.Storage;
 using Microsoft.AspNetCore.Builder;
@@ -11,6 +12,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.FileProviders;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace Advisor.Host.Operations;
 
@@ -43,6 +45,7 @@ public static class AdvisorServer
         builder.Services.AddAdvisorOperations(builder.Configuration);
         builder.Services.AddAdvisorModels(builder.Configuration);
         builder.Services.AddAdvisorStorage(builder.Configuration);
+        builder.Services.AddAdvisorWeb(builder.Configuration);
         builder.AddPlatforms(AdvisorPlatforms.Shipped);
         return builder;
     }
@@ -51,6 +54,7 @@ public static class AdvisorServer
     public static WebApplication Build(WebApplicationBuilder builder)
     {
         var app = builder.Build();
+        app.MapAdvisorWeb();
         app.MapAdvisorOperations();
         app.MapPlatformEndpoints();
         app.Lifetime.ApplicationStarted.Register(() => AnnounceStart(app));
@@ -67,7 +71,20 @@ public static class AdvisorServer
             Log.NoPlatform(logger);
         }
 
+        if (app.Services.GetRequiredService<IOptions<WebOptions>>().Value.Enabled)
+        {
+            Log.WebPage(logger, AskUrl(app.Urls.FirstOrDefault() ?? ServeOptions.DefaultUrl));
+        }
+
         Log.Serving(logger, knowledge.Version, knowledge.Sections.Count, platforms.Count == 0 ? "none" : string.Join(", ", platforms));
+    }
+
+    /// <summary>Where a browser on this machine finds the Ask page: a wildcard binding (0.0.0.0, [::], +, *) is shown as localhost.</summary>
+    internal static string AskUrl(string url)
+    {
+        var shown = url.Replace("0.0.0.0", "localhost", StringComparison.Ordinal).Replace("[::]", "localhost", StringComparison.Ordinal)
+            .Replace("://+", "://localhost", StringComparison.Ordinal).Replace("://*", "://localhost", StringComparison.Ordinal);
+        return shown.EndsWith('/') ? shown : shown + "/";
     }
 
     /// <summary>appsettings.json next to the binary, read before (so overridden by) the one in the current directory.</summary>

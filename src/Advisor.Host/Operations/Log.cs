@@ -35,9 +35,12 @@ internal static partial class Log
     [LoggerMessage(131, LogLevel.Information, "Admin endpoint POST /admin/reload is {State}")]
     public static partial void AdminEndpoint(ILogger logger, string state);
 
-    [LoggerMessage(140, LogLevel.Warning, "No chat platform is configured: serving health, metrics and admin endpoints only")]
+    [LoggerMessage(140, LogLevel.Warning, "No chat platform is configured: serving the web page, health, metrics and admin endpoints only")]
     public static partial void NoPlatform(ILogger logger);
 
     [LoggerMessage(141, LogLevel.Information, "Knowledge {Version} serving {Sections} sections; platforms: {Platforms}")]
     public static partial void Serving(ILogger logger, string version, int sections, string platforms);
+
+    [LoggerMessage(142, LogLevel.Information, "Ask Advisor in a browser: {Url}")]
+    public static partial void WebPage(ILogger logger, string url);
 }
