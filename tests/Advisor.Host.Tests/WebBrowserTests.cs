@@ -7,6 +7,7 @@ namespace Advisor.Host.Tests;
 /// downloaded). Skipped, saying why, when no Chromium is installed (<c>apt-get install chromium</c>; or set
 /// ADVISOR_CHROMIUM to its path). Every page is checked for console errors and for overflowing a phone's width.
 /// </summary>
+[Collection(BrowserCollection.Name)]
 public sealed class WebBrowserTests
 {
     private static readonly string? Chromium = new[] { Environment.GetEnvironmentVariable("ADVISOR_CHROMIUM"), "/usr/bin/chromium", "/usr/bin/chromium-browser" }
@@ -20,14 +21,14 @@ public sealed class WebBrowserTests
         using var playwright = await Playwright.CreateAsync();
         await using var browser = await playwright.Chromium.LaunchAsync(new() { ExecutablePath = Chromium, Headless = true });
         var page = await browser.NewPageAsync(new() { ViewportSize = new() { Width = 375, Height = 740 } }); // a phone
-        page.SetDefaultTimeout(30_000); // the machine is shared with other builds
+        page.SetDefaultTimeout(90_000); // the machine is shared with other builds
         var errors = WatchForErrors(page);
 
         await page.GotoAsync(worker.BaseAddress.ToString());
         await page.Keyboard.TypeAsync("What does an AI Architect do?"); // the question box has the focus
         await page.Keyboard.PressAsync("Enter");
         var answer = page.Locator("#log li.answer").First;
-        await answer.Locator(".citations button").First.WaitForAsync(new() { Timeout = 30_000 });
+        await answer.Locator(".citations button").First.WaitForAsync(new() { Timeout = 90_000 });
 
         Assert.Contains("Design AI system architectures", await answer.InnerTextAsync(), StringComparison.Ordinal);
         var citation = answer.Locator(".citations button").First;
@@ -37,21 +38,21 @@ public sealed class WebBrowserTests
         // The citation opens the section's text, from the keyboard.
         await citation.FocusAsync();
         await page.Keyboard.PressAsync("Enter");
-        await answer.Locator(".section-text a").WaitForAsync(new() { Timeout = 30_000 });
+        await answer.Locator(".section-text a").WaitForAsync(new() { Timeout = 90_000 });
         Assert.Equal("true", await citation.GetAttributeAsync("aria-expanded"));
 
         // A follow-up button asks in the same conversation.
         var education = answer.Locator(".followups button", new() { HasText = "Education" });
         await education.FocusAsync();
         await page.Keyboard.PressAsync("Enter");
-        await page.Locator("#log li.answer").Nth(1).Locator(".citations button").First.WaitForAsync(new() { Timeout = 30_000 });
+        await page.Locator("#log li.answer").Nth(1).Locator(".citations button").First.WaitForAsync(new() { Timeout = 90_000 });
         Assert.Contains("Educational Backgrounds", await page.Locator("#log li.answer").Nth(1).InnerTextAsync(), StringComparison.Ordinal);
 
         // 👎 asks what was missing, inline.
         await page.Locator("#log li.answer").Nth(1).GetByRole(AriaRole.Button, new() { Name = "Not helpful" }).ClickAsync();
         await page.Keyboard.TypeAsync("salary");
         await page.Keyboard.PressAsync("Enter");
-        await page.GetByText("Thanks, noted.").WaitForAsync(new() { Timeout = 30_000 });
+        await page.GetByText("Thanks, noted.").WaitForAsync(new() { Timeout = 90_000 });
 
         Assert.True(await FitsAsync(page), "the Ask page is wider than a phone");
         Assert.Empty(errors);
@@ -75,7 +76,7 @@ public sealed class WebBrowserTests
         using var playwright = await Playwright.CreateAsync();
         await using var browser = await playwright.Chromium.LaunchAsync(new() { ExecutablePath = Chromium, Headless = true });
         var page = await browser.NewPageAsync(new() { ViewportSize = new() { Width = 390, Height = 800 } });
-        page.SetDefaultTimeout(30_000); // the machine is shared with other builds
+        page.SetDefaultTimeout(90_000); // the machine is shared with other builds
         var errors = WatchForErrors(page);
 
         await page.GotoAsync(new Uri(worker.BaseAddress, "/knowledge").ToString());
@@ -86,7 +87,7 @@ public sealed class WebBrowserTests
         await page.Locator("#sections tbody tr").First.WaitForAsync();
 
         await page.GetByRole(AriaRole.Button, new() { Name = "Reload the knowledge folder" }).ClickAsync();
-        await page.Locator("#reload-status", new() { HasText = "Reloaded" }).WaitForAsync(new() { Timeout = 30_000 });
+        await page.Locator("#reload-status", new() { HasText = "Reloaded" }).WaitForAsync(new() { Timeout = 90_000 });
         Assert.Contains("Reloaded knowledge", await page.Locator("#last").InnerTextAsync(), StringComparison.Ordinal);
         Assert.True(await FitsAsync(page), "the Knowledge page is wider than a phone");
 
@@ -129,4 +130,11 @@ public sealed class WebBrowserTests
 
     private static Task<bool> FitsAsync(IPage page) =>
         page.EvaluateAsync<bool>("() => document.documentElement.scrollWidth <= document.documentElement.clientWidth + 1");
+}
+
+/// <summary>The browser tests run alone: a headless Chromium beside the rest of the suite on two cores can miss its waits.</summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class BrowserCollection
+{
+    public const string Name = "browser";
 }
