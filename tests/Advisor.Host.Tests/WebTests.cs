@@ -1,3 +1,8 @@
+using Advisor.Core.Roles;
+using Advisor.Core.Knowledge;
+using Advisor.Core.Comparison;
+using Advisor.Core.Answers;
+using Advisor.Core;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
@@ -109,6 +114,59 @@ public sealed class WebTests
         Assert.StartsWith("event: answer\ndata: {", body, StringComparison.Ordinal); // the extractive answer arrives whole
         using var json = JsonDocument.Parse(body.Split('\n')[1]["data: ".Length..]);
         Assert.NotEqual(0, json.RootElement.GetProperty("citations").GetArrayLength());
+    }
+
+    [Fact]
+    public async Task A_model_written_answer_streams_as_delta_events_and_ends_with_the_same_answer()
+    {
+        await using var worker = await TestWorker.StartAsync(settings: WithToken, services: s =>
+            s.AddSingleton<IAdvisor>(sp => new StreamingAdvisor(ActivatorUtilities.CreateInstance<AdvisorService>(sp))));
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/ask")
+        {
+            Content = JsonContent(new { question = "What does an AI Architect do?", session = Session }),
+        };
+        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("text/event-stream"));
+
+        using var response = await worker.Http.SendAsync(request);
+        var events = (await response.Content.ReadAsStringAsync()).Split("\n\n", StringSplitOptions.RemoveEmptyEntries)
+            .Select(e => (Name: e.Split('\n')[0]["event: ".Length..], Data: e.Split('\n')[1]["data: ".Length..])).ToList();
+
+        Assert.True(events.Count(e => e.Name == "delta") >= 3, string.Join(", ", events.Select(e => e.Name)));
+        var (name, data) = events[^1];
+        Assert.Equal("answer", name);
+        using var final = JsonDocument.Parse(data);
+        var streamed = string.Concat(events.Where(e => e.Name == "delta").Select(e => JsonDocument.Parse(e.Data).RootElement.GetProperty("text").GetString()));
+        Assert.Equal(final.RootElement.GetProperty("text").GetString(), streamed);
+        Assert.NotEqual(0, final.RootElement.GetProperty("citations").GetArrayLength());
+        Assert.NotEqual(0, final.RootElement.GetProperty("followUps").GetArrayLength());
+    }
+
+    /// <summary>A scripted model: the real answer's text in four pieces, then the answer with its citations.</summary>
+    private sealed class StreamingAdvisor(IAdvisor inner) : IAdvisor
+    {
+        public KnowledgeSnapshot Knowledge => inner.Knowledge;
+
+        public Task<Answer> AskAsync(AdvisorQuestion question, CancellationToken cancellationToken = default) => inner.AskAsync(question, cancellationToken);
+
+        public async IAsyncEnumerable<AnswerUpdate> AskStreamingAsync(AdvisorQuestion question, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
+        {
+            var answer = await inner.AskAsync(question, cancellationToken);
+            foreach (var piece in answer.Text.Chunk(Math.Max(1, (answer.Text.Length + 3) / 4)))
+            {
+                await Task.Delay(20, cancellationToken);
+                yield return new AnswerUpdate(new string(piece));
+            }
+
+            yield return new AnswerUpdate("", answer);
+        }
+
+        public CompareOutcome Compare(string roleA, string roleB, string? aspect = null) => inner.Compare(roleA, roleB, aspect);
+
+        public IReadOnlyList<RoleInfo> Roles() => inner.Roles();
+
+        public IReadOnlyList<RoleInfo> SuggestRoles(string fragment, int max = 25) => inner.SuggestRoles(fragment, max);
+
+        public Task<ReloadReport> ReloadAsync(CancellationToken cancellationToken = default) => inner.ReloadAsync(cancellationToken);
     }
 
     [Fact]
