@@ -7,6 +7,7 @@ using Advisor.Discord.Interactions;
 using Advisor.Discord.Rest;
 using Advisor.Testing;
 using Advisor.Testing.Discord;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Advisor.Discord.Tests;
@@ -240,5 +241,43 @@ public sealed class NativeDiscordTests
         var big = new Core.Comparison.RoleComparison("A", "B", rows, ["a.md"]);
         Assert.Null(Advisor.Discord.Messages.DiscordFormatter.ComparisonV2(big));
         Assert.NotNull(Advisor.Discord.Messages.DiscordFormatter.ComparisonV2(big with { Rows = rows.Take(1).ToList() }));
+    }
+}
+
+public sealed class DiscordManifestTests
+{
+    [Fact]
+    public async Task The_printed_commands_are_the_registered_ones()
+    {
+        await using var emulator = await DiscordEmulator.StartAsync();
+        await using var host = await InteractionHost.StartAsync(emulator);
+        await Eventually.TrueAsync(() => emulator.Commands.Count == 1, "the registration");
+        Assert.True(JsonNode.DeepEquals(JsonNode.Parse(DiscordManifest.CommandsJson()), emulator.Commands.Values.Single()), DiscordManifest.CommandsJson());
+
+        using var output = new StringWriter();
+        var config = new Microsoft.Extensions.Configuration.ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["Advisor:Discord:ApplicationId"] = "777" }).Build();
+        Assert.Equal(0, await DiscordManifest.WriteAsync(config, output));
+        Assert.Contains("https://discord.com/oauth2/authorize?client_id=777&scope=applications.commands+bot&permissions=" + DiscordManifest.PermissionBits, output.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Every_permission_in_the_link_is_in_the_table_and_used_by_a_route_of_the_code()
+    {
+        var link = DiscordManifest.InstallLink("777");
+        var bits = ulong.Parse(link[(link.LastIndexOf('=') + 1)..], System.Globalization.CultureInfo.InvariantCulture);
+        var table = DiscordManifest.Permissions.Aggregate(0UL, (b, p) => b | (1UL << p.Bit));
+        Assert.Equal(table, bits);
+        Assert.Equal(DiscordManifest.Permissions.Count, System.Numerics.BitOperations.PopCount(bits)); // no bit twice
+
+        // Each permission names a bot-token route the REST client calls (or the gateway event it reads).
+        var client = File.ReadAllText(Path.Combine(RepoPaths.RepoRoot(), "src", "Advisor.Discord", "Rest", "DiscordRestClient.cs"));
+        Assert.All(DiscordManifest.Permissions, p => Assert.True(
+            p.Route.StartsWith("GATEWAY ", StringComparison.Ordinal) || client.Contains('"' + p.Route + '"', StringComparison.Ordinal), p.Name + " → " + p.Route));
+        // And each bot-token route that posts in a channel is covered by the table.
+        foreach (var route in (string[])["POST /channels/{c}/messages", "POST /channels/{c}/messages/{m}/threads"])
+        {
+            Assert.Contains(route, client, StringComparison.Ordinal);
+            Assert.Contains(DiscordManifest.Permissions, p => p.Route == route);
+        }
     }
 }
