@@ -25,7 +25,14 @@ public sealed class CliApp(TextReader input, TextWriter output, TextWriter error
     public const int Usage = 2;
 
     /// <summary>The commands this front end handles.</summary>
-    public static readonly IReadOnlySet<string> Commands = new HashSet<string>(StringComparer.Ordinal) { "ask", "compare", "roles", "sections", "chat", "eval", "forget", "gaps", "help" };
+    public static readonly IReadOnlySet<string> Commands = new HashSet<string>(StringComparer.Ordinal) { "ask", "compare", "roles", "sections", "chat", "eval", "forget", "gaps", "help", "manifest" };
+
+    /// <summary>
+    /// <c>advisor manifest PLATFORM</c>: what each platform prints (set by the host, which knows the adapters), by the
+    /// first argument; each writes to the output and returns an exit code.
+    /// </summary>
+    public IReadOnlyDictionary<string, Func<IConfiguration, TextWriter, Task<int>>> Manifests { get; init; } =
+        new Dictionary<string, Func<IConfiguration, TextWriter, Task<int>>>(StringComparer.Ordinal);
 
     /// <summary>The platforms whose user ids <c>forget --user</c> takes.</summary>
     public static readonly IReadOnlyList<string> ForgetPlatforms = ["slack", "discord"];
@@ -52,6 +59,7 @@ public sealed class CliApp(TextReader input, TextWriter output, TextWriter error
                                               what users asked that the knowledge could not answer (roles and
                                               topics it lacks, refused questions, answers that got a thumbs-down),
                                               grouped, largest first, from the question log; nothing identifies a user
+          advisor manifest discord            the Discord command set (bulk-overwrite JSON) and the install link
           advisor serve                       run the Discord and Slack connections that are configured
 
         Options:
@@ -86,6 +94,13 @@ public sealed class CliApp(TextReader input, TextWriter output, TextWriter error
         if (Validate(parsed) is { } invalid)
         {
             return UsageError(invalid);
+        }
+
+        if (parsed.Command == "manifest")
+        {
+            return parsed.Positional.Count == 1 && Manifests.TryGetValue(parsed.Positional[0], out var manifest)
+                ? await manifest(baseConfiguration, output).ConfigureAwait(false)
+                : UsageError($"manifest takes one platform: {string.Join(", ", Manifests.Keys.Order(StringComparer.Ordinal))}");
         }
 
         var overrides = new Dictionary<string, string?>();

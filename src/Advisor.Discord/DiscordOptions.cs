@@ -87,6 +87,18 @@ public sealed class DiscordOptions : IValidatableObject
     [Range(250, 60_000, ErrorMessage = "Advisor:Discord:StreamEditIntervalMs must be between 250 and 60000.")]
     public int StreamEditIntervalMs { get; set; } = 1200;
 
+    /// <summary>
+    /// /ask and /compare answer privately (flag 64, only the asker sees it) with a "Share" button that posts the same
+    /// answer in the channel (default true). False answers them publicly, as mentions are.
+    /// </summary>
+    public bool EphemeralAnswers { get; set; } = true;
+
+    /// <summary>
+    /// /compare as Components V2 (a container with one block per aspect and its citations; default true). It falls back
+    /// to embeds when a comparison would pass V2's limits (40 components, 4,000 characters of text), or when this is false.
+    /// </summary>
+    public bool ComponentsV2 { get; set; } = true;
+
     /// <summary>True when the configuration has an "Advisor:Discord" section (the host adds the adapter only then).</summary>
     public static bool IsConfigured(IConfiguration configuration) => configuration.GetSection(SectionName).Exists();
 

@@ -60,6 +60,7 @@ public static class DiscordServiceCollectionExtensions
         services.AddSingleton<IDiscordCommandModule, CompareModule>();
         services.AddSingleton<IDiscordCommandModule, RolesModule>();
         services.AddSingleton<IDiscordCommandModule, ReloadModule>();
+        services.AddSingleton<IDiscordCommandModule, GapsModule>();
         services.TryAddSingleton(sp => StreamingSettings.From(sp.GetRequiredService<IOptions<DiscordOptions>>().Value, configuration));
         services.TryAddSingleton<ComponentHandler>();
         services.TryAddSingleton<MessageCreateHandler>();

@@ -57,7 +57,10 @@ var stdout = new StreamWriter(Console.OpenStandardOutput(), new System.Text.UTF8
 var stdin = new StreamReader(Console.OpenStandardInput(), System.Text.Encoding.UTF8, false, 1 << 16);
 try
 {
-    var app = new CliApp(stdin, stdout, Console.Error);
+    var app = new CliApp(stdin, stdout, Console.Error)
+    {
+        Manifests = new Dictionary<string, Func<IConfiguration, TextWriter, Task<int>>> { ["discord"] = Advisor.Discord.DiscordManifest.WriteAsync },
+    };
     return await app.RunAsync(args, configuration, static (services, configuration) =>
     {
         services.AddLogging(logging => logging

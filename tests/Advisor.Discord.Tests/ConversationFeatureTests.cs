@@ -255,7 +255,8 @@ public sealed class ConversationFeatureTests
             FollowUps = FollowUps.For(model.LastFinal!, adapter.Advisor.Knowledge),
         });
         Assert.True(JsonNode.DeepEquals(JsonSerializer.SerializeToNode(expected[0].Embeds, DiscordJson.Options), original["embeds"]), original["embeds"]!.ToJsonString());
-        Assert.True(JsonNode.DeepEquals(JsonSerializer.SerializeToNode(expected[^1].Components, DiscordJson.Options), original["components"]), original["components"]!.ToJsonString());
+        // /ask answers privately by default (Advisor:Discord:EphemeralAnswers), so the answer carries the Share button too.
+        Assert.True(JsonNode.DeepEquals(JsonSerializer.SerializeToNode(AnswerComponents.WithShare(expected)[^1].Components, DiscordJson.Options), original["components"]), original["components"]!.ToJsonString());
         Assert.Empty(emulator.Violations);
     }
 

@@ -130,17 +130,18 @@ public sealed class InteractionEndpointTests : IAsyncLifetime
         using var response = await PostAsync(Command("compare", [
             new JsonObject { ["type"] = 3, ["name"] = "role_a", ["value"] = "Underwater Basket Weaver" },
             new JsonObject { ["type"] = 3, ["name"] = "role_b", ["value"] = "AI Architect" }], id: "904"));
-        Assert.Equal(5, JsonNode.Parse(await response.Content.ReadAsStringAsync())!["type"]!.GetValue<int>());
-        var followup = await SeenAsync(r => r.Method == "POST" && r.Path.EndsWith("/tok-904", StringComparison.Ordinal), "the ephemeral error");
-        Assert.Equal(64, followup.Body!["flags"]!.GetValue<int>());
+        var deferred = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+        Assert.Equal(5, deferred["type"]!.GetValue<int>());
+        Assert.Equal(64, deferred["data"]!["flags"]!.GetValue<int>()); // private by default: the error becomes the private response
+        var edit = await SeenAsync(r => r.Method == "PATCH" && r.Path.Contains("tok-904", StringComparison.Ordinal), "the ephemeral error");
 
         // The core's message as it is: what is wrong, and the known roles once.
         var expected = _host.App.Services.GetRequiredService<IAdvisor>().Compare("Underwater Basket Weaver", "AI Architect").Error!;
-        var content = followup.Body!["content"]!.GetValue<string>();
+        var content = edit.Body!["content"]!.GetValue<string>();
         Assert.Equal(expected, content);
         Assert.Single(System.Text.RegularExpressions.Regex.Matches(content, "Known roles"));
         Assert.Contains("Underwater Basket Weaver", content, StringComparison.Ordinal);
-        Assert.Contains(_emulator.Requests, r => r.Method == "DELETE" && r.Path.Contains("tok-904", StringComparison.Ordinal));
+        Assert.Empty(_emulator.Violations);
     }
 
     [Fact]

@@ -45,7 +45,13 @@ public sealed class InteractionPayloadPropertyTests(ITestOutputHelper output)
     public async Task Any_interaction_body_is_refused_as_not_json_or_handled_and_the_handler_never_throws()
     {
         await using var emulator = await DiscordEmulator.StartAsync();
-        await using var adapter = new AdapterHarness(emulator, new() { ["Advisor:Discord:UseGateway"] = "false" });
+        await using var adapter = new AdapterHarness(emulator, new()
+        {
+            ["Advisor:Discord:UseGateway"] = "false",
+            // The samples share one token, so their responses land on one @original; a V2 comparison there followed by
+            // an embed answer would "remove IS_COMPONENTS_V2", which real (unique) tokens never do.
+            ["Advisor:Discord:ComponentsV2"] = "false",
+        });
         var known = new KnownCrashes();
 
         await JsonGen.Bytes(Shapes, Keys, Words).SampleAsync(async body =>

@@ -1,5 +1,7 @@
 using Advisor.Core;
 using Advisor.Core.Answers;
+using Advisor.Core.Conversations;
+using Advisor.Core.Insights;
 using Advisor.Core.Turns;
 using Advisor.Discord.Messages;
 using Advisor.Discord.Rest;
@@ -12,16 +14,14 @@ namespace Advisor.Discord.Interactions;
 /// the deferral, so a refusal is an ephemeral reply rather than a public "thinking…"; answered after it in the same
 /// conversation as mentions there (<see cref="DiscordConversation"/>), and kept once the answer is shown.
 /// </summary>
-internal sealed class AskModule(TurnPipeline pipeline) : IDiscordCommandModule
+internal sealed class AskModule(TurnPipeline pipeline, IOptions<DiscordOptions> options) : IDiscordCommandModule
 {
-    public bool Ephemeral => false;
+    public bool Ephemeral { get; } = options.Value.EphemeralAnswers;
 
-    public CommandDefinition Definition { get; } = new()
-    {
-        Name = "ask",
-        Description = "Ask the career advisor a question",
-        Options = [new CommandOption("question", "Your question", 3, Required: true, MaxLength: AdvisorQuestion.MaxLength)],
-    };
+    /// <summary>Whenever its answer is private (the setting, or a user install where the bot cannot post).</summary>
+    public bool Shareable => true;
+
+    public CommandDefinition Definition => DiscordCommands.Ask;
 
     public string? Precheck(InteractionContext context)
     {
@@ -56,21 +56,16 @@ internal sealed class AskModule(TurnPipeline pipeline) : IDiscordCommandModule
 }
 
 /// <summary>/compare role_a role_b [aspect], with role autocomplete from the catalog.</summary>
-internal sealed class CompareModule(IAdvisor advisor) : IDiscordCommandModule
+internal sealed class CompareModule(IAdvisor advisor, IOptions<DiscordOptions> options) : IDiscordCommandModule
 {
-    public bool Ephemeral => false;
+    private readonly bool _v2 = options.Value.ComponentsV2;
 
-    public CommandDefinition Definition { get; } = new()
-    {
-        Name = "compare",
-        Description = "Compare two roles aspect by aspect",
-        Options =
-        [
-            new CommandOption("role_a", "First role", 3, Required: true, Autocomplete: true),
-            new CommandOption("role_b", "Second role", 3, Required: true, Autocomplete: true),
-            new CommandOption("aspect", "Only this aspect (e.g. skills, education)", 3, MaxLength: 100),
-        ],
-    };
+    public bool Ephemeral { get; } = options.Value.EphemeralAnswers;
+
+    /// <summary>Whenever its answer is private (the setting, or a user install where the bot cannot post).</summary>
+    public bool Shareable => true;
+
+    public CommandDefinition Definition => DiscordCommands.Compare;
 
     public string? Precheck(InteractionContext context) => null;
 
@@ -83,7 +78,9 @@ internal sealed class CompareModule(IAdvisor advisor) : IDiscordCommandModule
             throw new CommandFailedException(outcome.Error ?? "Those roles cannot be compared.");
         }
 
-        return reply.SendAsync(DiscordFormatter.Comparison(outcome.Comparison), cancellationToken);
+        // Components V2 (one block per aspect) when it fits Discord's limits and is on; else the embeds.
+        var message = _v2 && DiscordFormatter.ComparisonV2(outcome.Comparison) is { } v2 ? [v2] : DiscordFormatter.Comparison(outcome.Comparison);
+        return reply.SendAsync(message, cancellationToken);
     }
 
     public IReadOnlyList<AutocompleteChoice> Autocomplete(InteractionContext context, string option, string value) =>
@@ -102,7 +99,7 @@ internal sealed class RolesModule(IAdvisor advisor) : IDiscordCommandModule
 {
     public bool Ephemeral => false;
 
-    public CommandDefinition Definition { get; } = new() { Name = "roles", Description = "List the roles the advisor knows about" };
+    public CommandDefinition Definition => DiscordCommands.Roles;
 
     public string? Precheck(InteractionContext context) => null;
 
@@ -119,15 +116,7 @@ internal sealed class ReloadModule(IAdvisor advisor, IOptions<DiscordOptions> op
 
     public bool Ephemeral => true;
 
-    public CommandDefinition Definition { get; } = new()
-    {
-        Name = "reload",
-        Description = "Reload the knowledge folder (admins only)",
-        // Discord shows the command to members who have every bit of the set; Administrator implies all of them, so Manage
-        // Server alone lets both see it (Administrator | Manage Server, "40", would hide it from Manage Server alone).
-        DefaultMemberPermissions = InteractionContext.ManageGuildBit.ToString(System.Globalization.CultureInfo.InvariantCulture),
-        Contexts = [0],
-    };
+    public CommandDefinition Definition => DiscordCommands.Reload;
 
     public string? Precheck(InteractionContext context) =>
         context.IsAdmin(_adminRoles)
@@ -141,4 +130,60 @@ internal sealed class ReloadModule(IAdvisor advisor, IOptions<DiscordOptions> op
     }
 
     public IReadOnlyList<AutocompleteChoice> Autocomplete(InteractionContext context, string option, string value) => [];
+}
+
+/// <summary>
+/// /gaps [since] (guild only; the same admins as /reload): the knowledge gaps in the question log — what users asked
+/// that the articles could not answer, grouped, largest first (<see cref="GapReport"/>) — for the caller only.
+/// </summary>
+internal sealed class GapsModule(IAdvisor advisor, IConversationStore store, TimeProvider time, IOptions<DiscordOptions> options) : IDiscordCommandModule
+{
+    /// <summary>The period read when no <c>since</c> is given.</summary>
+    public const string DefaultSince = "7d";
+
+    private readonly HashSet<string> _adminRoles = new(options.Value.AdminRoleIds, StringComparer.Ordinal);
+
+    public bool Ephemeral => true;
+
+    public CommandDefinition Definition => DiscordCommands.Gaps;
+
+    public string? Precheck(InteractionContext context)
+    {
+        if (!context.IsAdmin(_adminRoles))
+        {
+            return "Only server admins (Administrator or Manage Server permission, or a configured admin role) can see the knowledge gaps.";
+        }
+
+        return Since(context.Option("since") ?? DefaultSince) is null
+            ? "`since` takes a number of hours, days or weeks, e.g. 24h, 7d or 2w."
+            : null;
+    }
+
+    public async Task ExecuteAsync(InteractionContext context, InteractionReply reply, CancellationToken cancellationToken)
+    {
+        var since = context.Option("since")?.Trim() is { Length: > 0 } s ? s : DefaultSince;
+        var entries = await store.ReadLogAsync(new QuestionLogQuery { Since = time.GetUtcNow() - Since(since)!.Value, Limit = 100_000 }, cancellationToken);
+        var gaps = GapReport.Build(entries, advisor.Knowledge);
+        await reply.SendAsync(DiscordFormatter.Text(GapReport.ToText(gaps, entries.Count, since), ephemeral: true), cancellationToken);
+    }
+
+    public IReadOnlyList<AutocompleteChoice> Autocomplete(InteractionContext context, string option, string value) => [];
+
+    /// <summary>"24h", "7d", "2w" (1–3650 units) as a span back from now; null for anything else (as <c>advisor gaps --since</c>).</summary>
+    internal static TimeSpan? Since(string text)
+    {
+        text = text.Trim().ToLowerInvariant();
+        if (text.Length < 2 || !int.TryParse(text.AsSpan(0, text.Length - 1), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) || n is < 1 or > 3650)
+        {
+            return null;
+        }
+
+        return text[^1] switch
+        {
+            'h' => TimeSpan.FromHours(n),
+            'd' => TimeSpan.FromDays(n),
+            'w' => TimeSpan.FromDays(7 * n),
+            _ => null,
+        };
+    }
 }

@@ -15,19 +15,27 @@ internal sealed partial class CommandRegistrar(
 {
     public IReadOnlyList<CommandDefinition> Definitions { get; } = modules.Select(m => m.Definition).ToList();
 
+    /// <summary>
+    /// The bulk-overwrite body for a scope: the definitions as they are for global commands; for a (development) guild
+    /// without <c>integration_types</c> and <c>contexts</c>, which Discord takes for global commands only.
+    /// </summary>
+    public static IReadOnlyList<CommandDefinition> Body(IEnumerable<CommandDefinition> definitions, string? guildId) =>
+        guildId is null ? definitions.ToList() : definitions.Select(d => d with { IntegrationTypes = null, Contexts = null }).ToList();
+
     /// <summary>True when the commands were (re)registered, false when Discord already had them.</summary>
     public async Task<bool> EnsureAsync(CancellationToken ct)
     {
         var guild = options.Value.GuildId is { Length: > 0 } g ? g : null;
         var current = await rest.GetCommandsAsync(guild, ct);
-        var desired = JsonSerializer.SerializeToElement(Definitions, DiscordJson.Options);
+        var body = Body(Definitions, guild);
+        var desired = JsonSerializer.SerializeToElement(body, DiscordJson.Options);
         if (Canonical(current) == Canonical(desired))
         {
             Log.Unchanged(logger, guild ?? "global");
             return false;
         }
 
-        await rest.BulkOverwriteCommandsAsync(guild, Definitions, ct);
+        await rest.BulkOverwriteCommandsAsync(guild, body, ct);
         Log.Registered(logger, Definitions.Count, guild ?? "global");
         return true;
     }
@@ -47,7 +55,8 @@ internal sealed partial class CommandRegistrar(
                 ["type"] = c.Int("type") ?? 1,
                 ["description"] = c.Str("description") ?? "",
                 ["default_member_permissions"] = c.Str("default_member_permissions"),
-                ["contexts"] = new JsonArray(c.Array("contexts").Select(x => (JsonNode?)x.GetInt32()).ToArray()),
+                ["contexts"] = new JsonArray(c.Array("contexts").Select(x => x.GetInt32()).Order().Select(x => (JsonNode?)x).ToArray()),
+                ["integration_types"] = new JsonArray(c.Array("integration_types").Select(x => x.GetInt32()).Order().Select(x => (JsonNode?)x).ToArray()),
                 ["options"] = new JsonArray(c.Array("options").Select(o => (JsonNode?)new JsonObject
                 {
                     ["name"] = o.Str("name"),

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Advisor.Core;
 using Advisor.Core.Answers;
 using Advisor.Core.Conversations;
@@ -45,6 +46,13 @@ internal sealed partial class ComponentHandler(
     /// <summary>The thanks for a modal submit that cannot be acknowledged silently.</summary>
     public const string ThanksText = "Thanks for the feedback.";
 
+    /// <summary>The answer to Share where the bot has no way to post (a user install, a private channel).</summary>
+    public const string CannotShareText =
+        "I can't post in this channel: Advisor is installed to your account, not to this server or conversation. Copy the answer, or ask a server admin to add Advisor.";
+
+    /// <summary>The answer to Share when Discord refused the post (the bot lacks Send Messages or Embed Links there).</summary>
+    public const string ShareFailedText = "I couldn't post the answer in this channel (Discord refused it: Advisor may lack permission to send messages here).";
+
     /// <summary>The initial response to a component click or modal submit; the slow part is queued.</summary>
     public InteractionResponse Decide(InteractionContext context, Task<bool> acknowledged)
     {
@@ -80,6 +88,11 @@ internal sealed partial class ComponentHandler(
         if (id.StartsWith(AnswerComponents.FollowUpPrefix, StringComparison.Ordinal))
         {
             return FollowUp(context, id[AnswerComponents.FollowUpPrefix.Length..], acknowledged);
+        }
+
+        if (id == AnswerComponents.ShareId)
+        {
+            return Share(context, acknowledged);
         }
 
         Log.Unknown(logger, context.Id, Shorten(id));
@@ -138,6 +151,103 @@ internal sealed partial class ComponentHandler(
         }
 
         await pipeline.AnswerAsync(message, new InteractionReply(delivery, context, ephemeral: false, streaming, rest, time, logger), ct).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// "Share" under a private answer: the message it is on (as the interaction carries it) posted in the channel with
+    /// the bot's token, "Shared by @user" (no ping), its buttons left out; then the private message's button becomes a
+    /// disabled "Shared in the channel". Acknowledged at once with 6; where the bot cannot post, an ephemeral notice.
+    /// </summary>
+    private InteractionResponse Share(InteractionContext context, Task<bool> acknowledged)
+    {
+        if (!context.BotInChannel || context.ChannelId is null)
+        {
+            return Ephemeral(CannotShareText);
+        }
+
+        if (SharedCopy(context) is not { } copy || context.SourceMessage is not { } source)
+        {
+            Log.Unknown(logger, context.Id, AnswerComponents.ShareId);
+            return InteractionResponse.DeferredUpdate;
+        }
+
+        var marked = new DiscordMessagePayload { Components = AnswerComponents.MarkShared(Components(source)) };
+        if (!work.TryNotice(gate.Hold(), async ct =>
+            {
+                if (!await acknowledged.WaitAsync(ct).ConfigureAwait(false))
+                {
+                    return;
+                }
+
+                var posted = await delivery.PostAsync(context.ChannelId, copy.WithNonce("share:" + context.Id), "a shared answer", ct).ConfigureAwait(false);
+                if (posted.Delivered)
+                {
+                    await delivery.EditOriginalAsync(context.Id, context.Token, marked, ct).ConfigureAwait(false);
+                }
+                else
+                {
+                    await delivery.FollowupAsync(context.Id, context.Token, DiscordFormatter.Text(ShareFailedText, ephemeral: true)[0], ct).ConfigureAwait(false);
+                }
+            }))
+        {
+            return Ephemeral(TurnNotice.BusyText);
+        }
+
+        return InteractionResponse.DeferredUpdate;
+    }
+
+    /// <summary>The public copy of the clicked private message; null when the interaction carries no message to copy.</summary>
+    internal static DiscordMessagePayload? SharedCopy(InteractionContext context)
+    {
+        if (context.SourceMessage is not { } source)
+        {
+            return null;
+        }
+
+        var byline = $"Shared by <@{context.UserId}>";
+        var flags = source.Int("flags") ?? 0;
+        if ((flags & DiscordMessagePayload.ComponentsV2Flag) != 0)
+        {
+            var components = AnswerComponents.WithoutRows(Components(source));
+            return components.Count == 0 ? null : new DiscordMessagePayload
+            {
+                Flags = DiscordMessagePayload.ComponentsV2Flag,
+                Components = [new DiscordComponent { Type = DiscordComponent.TextDisplay, Content = "-# " + byline }, .. components],
+            };
+        }
+
+        List<DiscordEmbed> embeds;
+        try
+        {
+            embeds = source.TryGetProperty("embeds", out var e) && e.ValueKind == System.Text.Json.JsonValueKind.Array
+                ? e.Deserialize<List<DiscordEmbed>>(DiscordJson.Options) ?? []
+                : [];
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            embeds = [];
+        }
+
+        var content = source.Str("content");
+        return embeds.Count == 0 && string.IsNullOrWhiteSpace(content) ? null : new DiscordMessagePayload
+        {
+            Content = string.IsNullOrWhiteSpace(content) ? byline : byline + "\n" + content,
+            Embeds = embeds.Count == 0 ? null : embeds.Select(x => new DiscordEmbed { Title = x.Title, Description = x.Description, Fields = x.Fields, Color = x.Color }).ToList(),
+        };
+    }
+
+    private static IReadOnlyList<DiscordComponent> Components(System.Text.Json.JsonElement message)
+    {
+        try
+        {
+            return message.TryGetProperty("components", out var c) && c.ValueKind == System.Text.Json.JsonValueKind.Array
+                ? c.Deserialize<List<DiscordComponent>>(DiscordJson.Options) ?? []
+                : [];
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return [];
+        }
     }
 
     /// <summary>A follow-up asked by a click: the conversation of the answer's channel (a thread's, a DM's, or the clicker's own in a channel).</summary>

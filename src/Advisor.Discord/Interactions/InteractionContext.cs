@@ -59,6 +59,31 @@ internal sealed partial record InteractionContext
     /// <summary>The top-level options (the commands here have no subcommands).</summary>
     public IReadOnlyList<InteractionOption> Options { get; init; } = [];
 
+    /// <summary>
+    /// Where it was invoked (<c>context</c>): 0 a guild, 1 the bot's DM, 2 a private channel (group DM or another
+    /// user's DM, reachable only through a user install); null when not sent.
+    /// </summary>
+    public int? InvocationContext { get; init; }
+
+    /// <summary>The installation kinds that authorized it (<c>authorizing_integration_owners</c> keys: "0" guild, "1" user); empty when not sent.</summary>
+    public IReadOnlyCollection<string> AuthorizingIntegrations { get; init; } = [];
+
+    /// <summary>A clicked component's message as sent (type 3), for the Share button to copy; null otherwise.</summary>
+    public JsonElement? SourceMessage { get; init; }
+
+    /// <summary>
+    /// True when the bot itself can post in the channel with its token: a guild where Advisor is installed (the owners
+    /// name the guild install, or are not sent), or the bot's own DM. False in a private channel, or in a server where
+    /// only the user installed Advisor (no bot member there; only the interaction's own responses reach it).
+    /// </summary>
+    public bool BotInChannel => InvocationContext switch
+    {
+        1 => true,
+        2 => false,
+        _ when GuildId is null => InvocationContext is null,
+        _ => AuthorizingIntegrations.Count == 0 || AuthorizingIntegrations.Contains("0"),
+    };
+
     /// <summary>When the bot received the interaction (a turn's latency is measured from here).</summary>
     public DateTimeOffset ReceivedAt { get; init; }
 
@@ -131,6 +156,8 @@ internal sealed partial record InteractionContext
             var userId = user is { } u ? Snowflake(u, "id", required: true) : Fail("neither 'member.user' nor 'user' is present");
             var permissions = member is { } mp ? String(mp, "permissions", required: false) : null;
             var roles = member is { } mr ? Strings(mr, "roles") : [];
+            var invocationContext = Int(root, "context", required: false);
+            var owners = Object(root, "authorizing_integration_owners") is { } o ? Keys(o) : [];
             var data = Object(root, "data");
             string? name = null;
             IReadOnlyList<InteractionOption> options = [];
@@ -147,6 +174,7 @@ internal sealed partial record InteractionContext
 
             string? customId = null;
             string? messageId = null;
+            JsonElement? sourceMessage = null;
             var inputs = new Dictionary<string, string>(StringComparer.Ordinal);
             if (type is 3 or 5)
             {
@@ -156,7 +184,8 @@ internal sealed partial record InteractionContext
                 }
 
                 customId = String(d, "custom_id", required: true);
-                messageId = Object(root, "message") is { } message ? Snowflake(message, "id", required: false) : null;
+                sourceMessage = Object(root, "message")?.Clone();
+                messageId = sourceMessage is { } message ? Snowflake(message, "id", required: false) : null;
                 if (type == 5)
                 {
                     Inputs(d, inputs);
@@ -185,6 +214,9 @@ internal sealed partial record InteractionContext
                 CustomId = customId ?? "",
                 MessageId = messageId,
                 Inputs = inputs,
+                InvocationContext = invocationContext,
+                AuthorizingIntegrations = owners,
+                SourceMessage = sourceMessage,
                 ReceivedAt = receivedAt,
             };
         }
@@ -287,6 +319,20 @@ internal sealed partial record InteractionContext
             }
         }
 
+        /// <summary>An object's property names; a name that is not valid UTF-8 fails the interaction.</summary>
+        private string[] Keys(JsonElement obj)
+        {
+            try
+            {
+                return obj.EnumerateObject().Select(p => p.Name).ToArray();
+            }
+            catch (InvalidOperationException)
+            {
+                Fail("'authorizing_integration_owners' has a key that is not valid UTF-8");
+                return [];
+            }
+        }
+
         private string[] Strings(JsonElement obj, string name)
         {
             if (!obj.TryGetProperty(name, out var list) || list.ValueKind == JsonValueKind.Null)
@@ -386,6 +432,9 @@ internal interface IDiscordCommandModule
     /// <summary>True when the deferred response (and so the result) is visible only to the caller.</summary>
     bool Ephemeral { get; }
 
+    /// <summary>True when a private result gets a "Share" button that posts it in the channel.</summary>
+    bool Shareable => false;
+
     /// <summary>A fast check before deferring; a message here is sent ephemerally instead of running the command.</summary>
     string? Precheck(InteractionContext context);
 
@@ -410,7 +459,11 @@ internal sealed record CommandDefinition
 
     public string? DefaultMemberPermissions { get; init; }
 
-    public IReadOnlyList<int> Contexts { get; init; } = [0, 1];
+    /// <summary>Where it can be installed: 0 guild install, 1 user install (global commands only).</summary>
+    public IReadOnlyList<int>? IntegrationTypes { get; init; } = [0, 1];
+
+    /// <summary>Where it can be used: 0 guild, 1 the bot's DM, 2 private channels (through a user install).</summary>
+    public IReadOnlyList<int>? Contexts { get; init; } = [0, 1, 2];
 }
 
 internal sealed record CommandOption(string Name, string Description, int Type, bool Required = false, bool? Autocomplete = null, int? MaxLength = null);

@@ -174,8 +174,14 @@ internal sealed partial class InteractionHandler(
             return Ephemeral(TurnNotice.BusyText);
         }
 
-        return InteractionResponse.Defer(module.Ephemeral);
+        return InteractionResponse.Defer(Private(context, module));
     }
+
+    /// <summary>
+    /// Private when the command is, and wherever the bot cannot post itself (a user install in a server without Advisor,
+    /// a private channel): Discord may turn a public response there into an ephemeral one anyway, so it is one from the start.
+    /// </summary>
+    internal static bool Private(InteractionContext context, IDiscordCommandModule module) => module.Ephemeral || !context.BotInChannel;
 
     /// <summary>The channel's lane (a DM is a channel too); the user's when no channel was sent.</summary>
     internal static string QueueKey(InteractionContext context) => context.ChannelId ?? "user:" + context.UserId;
@@ -188,7 +194,8 @@ internal sealed partial class InteractionHandler(
             return;
         }
 
-        var reply = new InteractionReply(delivery, context, module.Ephemeral, streaming, rest, time, logger);
+        var ephemeral = Private(context, module);
+        var reply = new InteractionReply(delivery, context, ephemeral, streaming, rest, time, logger) { Share = ephemeral && module.Shareable };
         try
         {
             await module.ExecuteAsync(context, reply, ct);

@@ -27,6 +27,9 @@ internal sealed class InteractionReply(
     /// <summary>Discord's name of an interaction's original response, the <see cref="DeliveryResult.MessageId"/> of a result.</summary>
     public const string OriginalId = "@original";
 
+    /// <summary>True when each message of a (private) result gets the "Share" button (<see cref="AnswerComponents.WithShare"/>).</summary>
+    public bool Share { get; init; }
+
     public ReplyCapabilities Capabilities => streaming is { Enabled: true } && rest is not null
         ? ReplyCapabilities.Update | ReplyCapabilities.Streaming
         : ReplyCapabilities.Update;
@@ -88,6 +91,11 @@ internal sealed class InteractionReply(
     /// <summary>The command's result: the deferred response edited into the first message, the rest as follow-ups.</summary>
     public async Task<DeliveryResult> SendAsync(IReadOnlyList<DiscordMessagePayload> messages, CancellationToken cancellationToken)
     {
+        if (Share)
+        {
+            messages = AnswerComponents.WithShare(messages);
+        }
+
         if (!await delivery.EditOriginalAsync(context.Id, context.Token, messages[0], cancellationToken))
         {
             return DeliveryResult.NotDelivered;
@@ -95,7 +103,7 @@ internal sealed class InteractionReply(
 
         foreach (var more in messages.Skip(1))
         {
-            if (!await delivery.FollowupAsync(context.Id, context.Token, ephemeral ? more with { Flags = DiscordMessagePayload.EphemeralFlag } : more, cancellationToken))
+            if (!await delivery.FollowupAsync(context.Id, context.Token, ephemeral ? more with { Flags = (more.Flags ?? 0) | DiscordMessagePayload.EphemeralFlag } : more, cancellationToken))
             {
                 return DeliveryResult.NotDelivered;
             }

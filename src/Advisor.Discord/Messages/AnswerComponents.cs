@@ -16,6 +16,12 @@ internal static class AnswerComponents
     public const string MissingPrefix = "fb:why:";
     public const string FollowUpPrefix = "fu:";
 
+    /// <summary>The "Share" button under a private answer: posts the message it is on in the channel.</summary>
+    public const string ShareId = "share";
+
+    /// <summary>The disabled button that replaces it once the answer was shared.</summary>
+    public const string SharedId = "shared";
+
     /// <summary>The modal's one paragraph input.</summary>
     public const string MissingInput = "missing";
 
@@ -59,6 +65,37 @@ internal static class AnswerComponents
 
         return rows.Count == 0 ? null : rows;
     }
+
+    /// <summary>
+    /// Each message with a "Share" button: in a row of its own after its rows (legacy messages, up to five rows), or,
+    /// for a Components V2 message, a top-level row after its container (the formatter keeps room for it).
+    /// </summary>
+    public static IReadOnlyList<DiscordMessagePayload> WithShare(IReadOnlyList<DiscordMessagePayload> messages) =>
+        messages.Select(m => (m.Components?.Count ?? 0) >= 5 ? m : m with { Components = [.. m.Components ?? [], Row(ShareButton)] }).ToList();
+
+    private static DiscordComponent ShareButton { get; } = new()
+    {
+        Type = DiscordComponent.Button,
+        Style = DiscordComponent.PrimaryStyle,
+        CustomId = ShareId,
+        Label = "Share",
+    };
+
+    /// <summary>The components of a shared answer: its Share button replaced by a disabled "Shared in the channel".</summary>
+    public static IReadOnlyList<DiscordComponent> MarkShared(IReadOnlyList<DiscordComponent> components) =>
+        components.Select(c => c.CustomId == ShareId
+            ? c with { CustomId = SharedId, Label = "Shared in the channel", Style = DiscordComponent.SecondaryStyle, Disabled = true }
+            : c with
+            {
+                Components = c.Components is { } inner ? MarkShared(inner) : null,
+                Accessory = c.Accessory is { } a ? MarkShared([a])[0] : null,
+            }).ToList();
+
+    /// <summary>Components without their action rows (buttons only act for the one who got the private answer).</summary>
+    public static IReadOnlyList<DiscordComponent> WithoutRows(IReadOnlyList<DiscordComponent> components) =>
+        components.Where(c => c.Type != DiscordComponent.ActionRow)
+            .Select(c => c.Components is { } inner ? c with { Components = WithoutRows(inner) } : c)
+            .ToList();
 
     /// <summary>The "What was missing?" modal for a turn: one optional paragraph.</summary>
     public static ModalData MissingModal(string turnId) => new(

@@ -18,6 +18,15 @@ internal static class DiscordFormatter
     public const int EmbedTotalLimit = 6000;
     public const int AnswerColor = 0x2B6CB0;
 
+    /// <summary>Components V2: at most 40 components in a message, nested ones included.</summary>
+    public const int V2ComponentLimit = 40;
+
+    /// <summary>Components V2: at most 4,000 characters of text in all (community docs; BRIEF-2 D8).</summary>
+    public const int V2TextLimit = 4000;
+
+    /// <summary>Components kept free in a V2 comparison for the Share row (an action row and its button).</summary>
+    public const int V2Reserved = 2;
+
     /// <summary>An answer: the text in embed descriptions, the citations as fields ("[n] Article › Section › Role").</summary>
     public static IReadOnlyList<DiscordMessagePayload> Answer(Answer answer)
     {
@@ -71,6 +80,55 @@ internal static class DiscordFormatter
             .ToList();
         var description = "Sources:\n" + string.Join('\n', citations.Select((l, i) => $"[{i + 1}] {l}"));
         return Pack($"{comparison.RoleA} vs {comparison.RoleB}", description, fields);
+    }
+
+    /// <summary>
+    /// A comparison as one Components V2 message (flag 32768): a container with a heading, one text display per aspect
+    /// (both roles' points, or one "Both", each with its citation number), a separator and the sources. Null when it
+    /// would pass 40 components (<see cref="V2Reserved"/> kept for the Share row) or 4,000 characters of text: the
+    /// caller then sends the embeds (<see cref="Comparison"/>).
+    /// </summary>
+    public static DiscordMessagePayload? ComparisonV2(RoleComparison comparison)
+    {
+        var citations = new List<string>();
+        string Cite(Citation c)
+        {
+            var index = citations.IndexOf(c.Label);
+            if (index < 0)
+            {
+                citations.Add(c.Label);
+                index = citations.Count - 1;
+            }
+
+            return $"[{index + 1}]";
+        }
+
+        string Side(string label, ComparisonCell? cell) =>
+            cell is null ? $"**{label}**: the knowledge says nothing about this." : $"**{label}**: {string.Join("; ", cell.Points)} {Cite(cell.Citation)}";
+
+        var blocks = new List<DiscordComponent> { TextDisplay($"## {comparison.RoleA} vs {comparison.RoleB}") };
+        foreach (var row in comparison.Rows)
+        {
+            var cells = row.Both is { } both ? Side("Both", both) : Side(comparison.RoleA, row.A) + "\n" + Side(comparison.RoleB, row.B);
+            blocks.Add(TextDisplay($"### {row.AspectTitle}\n{cells}"));
+        }
+
+        blocks.Add(new DiscordComponent { Type = DiscordComponent.Separator, Divider = true, Spacing = 1 });
+        blocks.Add(TextDisplay("-# Sources\n" + string.Join('\n', citations.Select((l, i) => $"[{i + 1}] {l}"))));
+
+        var text = blocks.Sum(b => b.Content?.Length ?? 0);
+        if (1 + blocks.Count + V2Reserved > V2ComponentLimit || text > V2TextLimit)
+        {
+            return null;
+        }
+
+        return new DiscordMessagePayload
+        {
+            Flags = DiscordMessagePayload.ComponentsV2Flag,
+            Components = [new DiscordComponent { Type = DiscordComponent.Container, AccentColor = AnswerColor, Components = blocks }],
+        };
+
+        static DiscordComponent TextDisplay(string markdown) => new() { Type = DiscordComponent.TextDisplay, Content = MentionGuard.Neutralize(markdown) };
     }
 
     public static IReadOnlyList<DiscordMessagePayload> Roles(IReadOnlyList<RoleInfo> roles)

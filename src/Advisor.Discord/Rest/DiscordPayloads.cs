@@ -31,6 +31,13 @@ internal sealed record DiscordMessagePayload
 
     public const int EphemeralFlag = 64;
 
+    /// <summary>IS_COMPONENTS_V2 (1 &lt;&lt; 15): the message is laid out by its components; no content or embeds.</summary>
+    public const int ComponentsV2Flag = 1 << 15;
+
+    /// <summary>True when <see cref="Flags"/> has IS_COMPONENTS_V2.</summary>
+    [JsonIgnore]
+    public bool IsComponentsV2 => ((Flags ?? 0) & ComponentsV2Flag) != 0;
+
     /// <summary>Discord's limit on a nonce's length.</summary>
     public const int MaxNonceLength = 25;
 
@@ -60,16 +67,22 @@ internal sealed record DiscordEmbed
 internal sealed record EmbedField(string Name, string Value, bool? Inline = null);
 
 /// <summary>
-/// A message or modal component: an action row (1) of buttons (2), a label (18) around a text input (4). One record
-/// for all of them; fields a type does not use stay null and are not sent.
+/// A message or modal component: an action row (1) of buttons (2), a label (18) around a text input (4); with
+/// Components V2 a container (17) of text displays (10), sections (9) and separators (14). One record for all of them;
+/// fields a type does not use stay null and are not sent.
 /// </summary>
 internal sealed record DiscordComponent
 {
     public const int ActionRow = 1;
     public const int Button = 2;
     public const int TextInput = 4;
+    public const int Section = 9;
+    public const int TextDisplay = 10;
+    public const int Separator = 14;
+    public const int Container = 17;
     public const int LabelType = 18;
 
+    public const int PrimaryStyle = 1;
     public const int SecondaryStyle = 2;
     public const int ParagraphStyle = 2;
 
@@ -96,6 +109,23 @@ internal sealed record DiscordComponent
     public int? MaxLength { get; init; }
 
     public bool? Required { get; init; }
+
+    public bool? Disabled { get; init; }
+
+    /// <summary>A text display's Markdown.</summary>
+    public string? Content { get; init; }
+
+    /// <summary>A container's colour (0–0xFFFFFF).</summary>
+    public int? AccentColor { get; init; }
+
+    /// <summary>A section's button or thumbnail.</summary>
+    public DiscordComponent? Accessory { get; init; }
+
+    /// <summary>A separator: a line (true) or space only.</summary>
+    public bool? Divider { get; init; }
+
+    /// <summary>A separator's padding: 1 small, 2 large.</summary>
+    public int? Spacing { get; init; }
 }
 
 internal sealed record ComponentEmoji(string Name);
