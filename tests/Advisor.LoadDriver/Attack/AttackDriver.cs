@@ -56,6 +56,11 @@ internal static class AttackDriver
         };
     }
 
+    /// <summary>The "busy" notice a channel hears (once a minute) when its question was not taken on: not an answer.</summary>
+    private static bool IsBusyNotice(JsonNode? body) =>
+        ((string?)body?["text"])?.Contains(Advisor.Core.Turns.TurnNotice.BusyText, StringComparison.Ordinal) == true
+        || ((string?)body?["text"])?.Contains("busy", StringComparison.OrdinalIgnoreCase) == true;
+
     private static int Usage()
     {
         Console.Error.WriteLine("usage: Advisor.LoadDriver attack sigterm|bigbodies|overload [--seconds N]|flood [--seconds N]|malformed|unsigned [--seconds N]");
@@ -273,7 +278,7 @@ internal static class AttackDriver
 
             var replied = Replied();
             var missing = accepted.Keys.Count(k => !replied.Contains(k));
-            var busy = slack.Calls.Count(c => c.Method == "chat.postMessage" && c.Status == 200 && ((string?)c.Body["text"])?.Contains("busy", StringComparison.OrdinalIgnoreCase) == true);
+            var busy = slack.Calls.Count(c => c.Method == "chat.postMessage" && c.Status == 200 && IsBusyNotice(c.Body));
             Console.WriteLine($"overload: {connections} connections posting signed app_mention events for {seconds} s");
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  sent {sent:N0} ({sent / sendSeconds:N0}/s): {ok:N0} accepted (200), {unavailable:N0} refused (503), {other:N0} other, {failed:N0} failed"));
             Console.WriteLine($"  of the accepted: {accepted.Count - missing:N0} got a reply in their thread ({busy:N0} of the replies were busy notices), {missing:N0} got none after {settle.Elapsed.TotalSeconds:0} s more");
@@ -352,8 +357,9 @@ internal static class AttackDriver
                 var accepted = Count("ok");
 
                 // Every accepted event must be answered: as many distinct threads answered (not counting busy notices) as 200s.
-                int Answered() => slack.Calls.Where(c => c.Method == "chat.postMessage" && c.Status == 200 && ((string?)c.Body["text"])?.Contains("busy", StringComparison.OrdinalIgnoreCase) != true)
+                int Answered() => slack.Calls.Where(c => c.Method == "chat.postMessage" && c.Status == 200 && !IsBusyNotice(c.Body))
                     .Select(c => (string?)c.Body["thread_ts"]).Distinct().Count();
+                int Notices() => slack.Calls.Count(c => c.Method == "chat.postMessage" && c.Status == 200 && IsBusyNotice(c.Body));
                 var settle = Stopwatch.StartNew();
                 while (settle.Elapsed < TimeSpan.FromSeconds(300) && Answered() < accepted)
                 {
@@ -371,7 +377,7 @@ internal static class AttackDriver
                 }
 
                 Console.WriteLine($"  responses: {accepted:N0} accepted (200), {Count("busy"):N0} refused (503), {Count("other"):N0} other");
-                Console.WriteLine($"  answered: {answered:N0} of the {accepted:N0} accepted (settled {settle.Elapsed.TotalSeconds:0} s after the flood)");
+                Console.WriteLine($"  answered: {answered:N0} of the {accepted:N0} accepted (settled {settle.Elapsed.TotalSeconds:0} s after the flood); busy notices: {Notices():N0}");
                 Console.WriteLine($"  worker memory (RSS): peak {Mb(peak)}, high-water mark {Mb(worker.PeakRssBytes())}");
                 return accepted >= 0 && answered >= accepted && Count("other") == 0 && peak < 500L * 1024 * 1024 ? 0 : 1;
             }
