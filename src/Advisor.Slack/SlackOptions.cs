@@ -82,6 +82,9 @@ public sealed class SlackOptions : IValidatableObject
     [Range(1, 100_000, ErrorMessage = "Advisor:Slack:QueueCapacityPerChannel must be between 1 and 100000.")]
     public int QueueCapacityPerChannel { get; set; } = 100;
 
+    /// <summary>The slash commands' names (Advisor:Slack:Commands:Ask, …; defaults /ask, /compare, /roles, /reload, /gaps).</summary>
+    public SlackCommandNames Commands { get; set; } = new();
+
     /// <summary>
     /// True when the "Advisor:Slack" section has any value: the adapter is then added, and its start-up validation
     /// reports whatever is missing (e.g. Advisor:Slack:BotToken) instead of the section being silently ignored.
@@ -115,6 +118,11 @@ public sealed class SlackOptions : IValidatableObject
             || uri.UserInfo.Length > 0)
         {
             yield return new ValidationResult("Advisor:Slack:ApiBaseUrl must be an absolute http(s) URL without user info.", [nameof(ApiBaseUrl)]);
+        }
+
+        foreach (var result in (Commands ?? new SlackCommandNames()).Validate())
+        {
+            yield return result;
         }
 
         if (QueueCapacityPerChannel > QueueCapacity)
