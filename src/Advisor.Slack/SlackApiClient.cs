@@ -91,6 +91,7 @@ public sealed partial class SlackApiClient(
         CancellationToken cancellationToken, int? attempts = null)
     {
         ArgumentNullException.ThrowIfNull(message);
+        SlackApiMethods.Require("chat.postMessage");
         var body = message.ToJson();
         body["channel"] = channel;
         if (threadTs is not null)
@@ -531,6 +532,11 @@ public sealed partial class SlackApiClient(
     private async Task<T> CallAsync<T>(string method, JsonObject arguments, string token, CallKind delivery, Func<JsonElement, T> read,
         CancellationToken cancellationToken, bool form = false, int? maxAttempts = null)
     {
+        if (method != "apps.connections.open")
+        {
+            SlackApiMethods.Require(method);
+        }
+
         var uri = new Uri(_options.ApiBase, method);
         using var response = await SendWithRetriesAsync(
             http,

@@ -28,7 +28,7 @@ public sealed partial class SlackCommandNames
     /// Slack's rules for a command name, as its manifest schema states them: a leading slash, 2 to 32 characters,
     /// lowercase, no spaces; and the five must differ.
     /// </summary>
-    internal IEnumerable<ValidationResult> Validate()
+    public IEnumerable<ValidationResult> Validate()
     {
         foreach (var (key, name) in All)
         {
