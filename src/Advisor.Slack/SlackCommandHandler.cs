@@ -26,6 +26,7 @@ public sealed partial class SlackCommandHandler(
     IAdvisor advisor,
     TurnPipeline pipeline,
     IConversationStore store,
+    SlackSharedAnswers shared,
     SlackApiClient api,
     [FromKeyedServices(SlackPlatform.PlatformName)] PlatformWorkQueue queue,
     QuestionGate gate,
@@ -138,7 +139,9 @@ public sealed partial class SlackCommandHandler(
             return Notice(command, (admission.Notice ?? TurnNotice.Apology).Text);
         }
 
-        var reply = new SlackCommandReply(api, command.ResponseUrl!, "ask", logger);
+        var reply = options.Value.AskEphemeral
+            ? new SlackCommandReply(api, command.ResponseUrl!, "ask", logger, shared, command.UserId)
+            : new SlackCommandReply(api, command.ResponseUrl!, "ask", logger);
         return Enqueue(command, ct => pipeline.AnswerAsync(message, reply, ct));
     }
 

@@ -35,6 +35,7 @@ public sealed partial class SlackInteractionHandler(
     [FromKeyedServices(SlackPlatform.PlatformName)] PlatformWorkQueue queue,
     QuestionGate gate,
     SlackStatusSupport statusSupport,
+    SlackSharedAnswers shared,
     RejectionLog rejections,
     IOptions<SlackOptions> options,
     TimeProvider time,
@@ -109,6 +110,10 @@ public sealed partial class SlackInteractionHandler(
             {
                 Feedback(payload, value);
             }
+            else if (actionId == SlackRenderer.ShareActionId && user is not null)
+            {
+                Share(payload, value, user);
+            }
             else if (actionId.StartsWith(SlackRenderer.FollowUpActionPrefix, StringComparison.Ordinal) && user is not null)
             {
                 FollowUp(payload, action, value, user);
@@ -151,6 +156,54 @@ public sealed partial class SlackInteractionHandler(
 
             var outcome = await pipeline.RecordFeedbackAsync(SlackPlatform.PlatformName, turnId, r, null, ct).ConfigureAwait(false);
             Log.Feedback(logger, r, outcome);
+        });
+    }
+
+    /// <summary>The ephemeral text when an answer can no longer be shared (expired, already shared, or the bot restarted).</summary>
+    public const string ShareGone = "This answer can no longer be shared (it was shared already, or it is older than 30 minutes). Ask again to share a new one.";
+
+    /// <summary>
+    /// "Share in channel" under an ephemeral /ask answer: the same answer posted in the channel through the click's
+    /// response_url (in_channel, not replacing anything) with "Shared by @user" under it, then the ephemeral copy deleted.
+    /// </summary>
+    private void Share(JsonElement payload, string shareId, string user)
+    {
+        var responseUrl = Str(payload, "response_url");
+        if (!SlackResponseUrl.IsAllowed(responseUrl, options.Value.ApiBase, out _))
+        {
+            rejections.Rejected(Endpoint, "a share click without a Slack response_url");
+            return;
+        }
+
+        Beside(async ct =>
+        {
+            var messages = shared.Take(shareId, user);
+            if (messages is null)
+            {
+                var gone = SlackRenderer.Notice(ShareGone)[0].ToJson();
+                gone["response_type"] = "ephemeral";
+                gone["replace_original"] = false;
+                await api.RespondAsync(responseUrl!, gone, ct).ConfigureAwait(false);
+                return;
+            }
+
+            // A response_url takes five posts: up to four messages of the answer, then the deletion of the ephemeral copy.
+            var posts = SlackRenderer.SharedBy(messages, user);
+            if (posts.Count > SlackCommandReply.MaxResponses - 1)
+            {
+                Log.ShareTooLong(logger, posts.Count);
+                posts = [.. posts.Take(SlackCommandReply.MaxResponses - 2), posts[^1]];
+            }
+
+            foreach (var post in posts)
+            {
+                post["response_type"] = "in_channel";
+                post["replace_original"] = false;
+                await api.RespondAsync(responseUrl!, post, ct).ConfigureAwait(false);
+            }
+
+            await api.RespondAsync(responseUrl!, new JsonObject { ["delete_original"] = true }, ct).ConfigureAwait(false);
+            Log.Shared(logger, user);
         });
     }
 
@@ -286,6 +339,12 @@ public sealed partial class SlackInteractionHandler(
 
         [LoggerMessage(1613, LogLevel.Information, "The 'What was missing?' modal could not be opened ({Error})")]
         public static partial void ModalNotOpened(ILogger logger, string error);
+
+        [LoggerMessage(1615, LogLevel.Information, "Slack /ask answer shared in its channel by {UserId}")]
+        public static partial void Shared(ILogger logger, string userId);
+
+        [LoggerMessage(1616, LogLevel.Warning, "A shared answer had {Count} messages; a response_url takes five posts, the middle ones are left out")]
+        public static partial void ShareTooLong(ILogger logger, int count);
 
         [LoggerMessage(1614, LogLevel.Warning, "A Slack interaction failed")]
         public static partial void Failed(ILogger logger, Exception exception);

@@ -82,6 +82,12 @@ public sealed class SlackOptions : IValidatableObject
     [Range(1, 100_000, ErrorMessage = "Advisor:Slack:QueueCapacityPerChannel must be between 1 and 100000.")]
     public int QueueCapacityPerChannel { get; set; } = 100;
 
+    /// <summary>
+    /// True (default): /ask answers only to the asker (response_type ephemeral) with a "Share in channel" button that
+    /// posts the same answer in the channel; false: /ask answers in the channel at once. Mentions are not affected.
+    /// </summary>
+    public bool AskEphemeral { get; set; } = true;
+
     /// <summary>The slash commands' names (Advisor:Slack:Commands:Ask, …; defaults /ask, /compare, /roles, /reload, /gaps).</summary>
     public SlackCommandNames Commands { get; set; } = new();
 

@@ -48,6 +48,64 @@ public static class SlackRenderer
 
     private const int MaxButtonText = 75;
 
+    /// <summary>The action_id of the "Share in channel" button under an ephemeral /ask answer; its value is the share id.</summary>
+    public const string ShareActionId = "share_answer";
+
+    /// <summary>The block_id of the block holding the share button.</summary>
+    public const string ShareBlockId = "advisor_share";
+
+    /// <summary>
+    /// The ephemeral copy of an answer: its messages with a "Share in channel" button under the last one (in a message
+    /// of its own when the last one has no room for another block).
+    /// </summary>
+    public static IReadOnlyList<JsonObject> WithShareButton(IReadOnlyList<JsonObject> messages, string shareId)
+    {
+        ArgumentNullException.ThrowIfNull(messages);
+        var share = new JsonObject
+        {
+            ["type"] = "actions",
+            ["block_id"] = ShareBlockId,
+            ["elements"] = new JsonArray(new JsonObject
+            {
+                ["type"] = "button",
+                ["action_id"] = ShareActionId,
+                ["text"] = PlainText("Share in channel"),
+                ["value"] = shareId,
+                ["accessibility_label"] = "Post this answer in the channel for everyone",
+            }),
+        };
+        var copies = messages.Select(m => m.DeepClone().AsObject()).ToList();
+        if (copies.Count > 0 && copies[^1]["blocks"] is JsonArray blocks && blocks.Count < MaxBlocksPerMessage)
+        {
+            blocks.Add(share);
+        }
+        else
+        {
+            copies.Add(new JsonObject { ["text"] = "Share this answer in the channel", ["blocks"] = new JsonArray(share) });
+        }
+
+        return copies;
+    }
+
+    /// <summary>The shared copy: the answer's messages with "Shared by @user" under the last one.</summary>
+    public static IReadOnlyList<JsonObject> SharedBy(IReadOnlyList<JsonObject> messages, string userId)
+    {
+        ArgumentNullException.ThrowIfNull(messages);
+        var who = userId.Length is > 0 and <= 32 && userId.All(char.IsAsciiLetterOrDigit) ? $"<@{userId}>" : "someone";
+        var by = Context([$"Shared by {who}"]);
+        var copies = messages.Select(m => m.DeepClone().AsObject()).ToList();
+        if (copies.Count > 0 && copies[^1]["blocks"] is JsonArray blocks && blocks.Count < MaxBlocksPerMessage)
+        {
+            blocks.Add(by);
+        }
+        else
+        {
+            copies.Add(new JsonObject { ["text"] = $"Shared by {who}", ["blocks"] = new JsonArray(by) });
+        }
+
+        return copies;
+    }
+
     /// <summary>Escapes the three characters Slack's mrkdwn treats as control characters.</summary>
     public static string Escape(string text) =>
         text.Replace("&", "&amp;", StringComparison.Ordinal)

@@ -135,7 +135,7 @@ public sealed class SlackHttpTests
     public async Task Ask_compare_and_roles_answer_through_the_response_url()
     {
         await using var slack = await SlackEmulator.StartAsync();
-        await using var app = await AdvisorSlackApp.StartAsync(slack, socketMode: false, http: true);
+        await using var app = await AdvisorSlackApp.StartAsync(slack, socketMode: false, http: true, s => s["Advisor:Slack:AskEphemeral"] = "false");
 
         (await app.PostSignedAsync("slack/commands", Command(slack, "/ask", "What skills does an AI Architect need?", "U1", out var askUrl), "application/x-www-form-urlencoded")).Dispose();
         (await app.PostSignedAsync("slack/commands", Command(slack, "/compare", "AI Architect vs AI Scientist skills", "U1", out var compareUrl), "application/x-www-form-urlencoded")).Dispose();
