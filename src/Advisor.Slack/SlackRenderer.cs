@@ -204,7 +204,115 @@ public static class SlackRenderer
     /// A comparison side by side: one section per aspect with the two roles as two fields, or, when one section
     /// answers for both roles, that text once under "Both".
     /// </summary>
-    public static IReadOnlyList<SlackMessage> Comparison(RoleComparison comparison)
+    public static IReadOnlyList<SlackMessage> Comparison(RoleComparison comparison) =>
+        ComparisonTable(comparison) is { } table ? [table] : ComparisonSections(comparison);
+
+    /// <summary>Rows a table block takes at most (Block Kit: 100), the header row included.</summary>
+    public const int MaxTableRows = 100;
+
+    /// <summary>Characters one table cell is given at most (Block Kit documents no cell limit; this keeps a row readable).</summary>
+    public const int MaxTableCellText = 2000;
+
+    /// <summary>
+    /// A comparison as one message with a <c>table</c> block: a header row (aspect, role A, role B), then one row per
+    /// aspect, each cell the role's points with its citation number ("[2]"), a shared cell in both columns; the
+    /// citations in context blocks below. Null when it does not fit Block Kit's limits in one message (more than 99
+    /// aspects, a cell longer than <see cref="MaxTableCellText"/>, more text than a message holds): the caller falls
+    /// back to <see cref="ComparisonSections"/>. Slack shows one table per message.
+    /// </summary>
+    public static SlackMessage? ComparisonTable(RoleComparison comparison)
+    {
+        ArgumentNullException.ThrowIfNull(comparison);
+        if (comparison.Rows.Count + 1 > MaxTableRows)
+        {
+            return null;
+        }
+
+        var citations = new List<Citation>();
+        var rows = new JsonArray(TableRow("Aspect", comparison.RoleA, comparison.RoleB));
+        var total = 0;
+        foreach (var row in comparison.Rows)
+        {
+            string a, b;
+            if (row.Both is { } both)
+            {
+                a = b = TableCell(both, citations);
+            }
+            else
+            {
+                a = TableCell(row.A, citations);
+                b = TableCell(row.B, citations);
+            }
+
+            if (a.Length > MaxTableCellText || b.Length > MaxTableCellText)
+            {
+                return null;
+            }
+
+            total += row.AspectTitle.Length + a.Length + b.Length;
+            rows.Add(TableRow(row.AspectTitle, a, b));
+        }
+
+        if (total > MaxCharsPerMessage)
+        {
+            return null;
+        }
+
+        var blocks = new List<JsonObject>
+        {
+            new()
+            {
+                ["type"] = "header",
+                ["text"] = new JsonObject { ["type"] = "plain_text", ["text"] = Truncate($"{comparison.RoleA} vs {comparison.RoleB}", 150) },
+            },
+            new()
+            {
+                ["type"] = "table",
+                ["column_settings"] = new JsonArray(
+                    new JsonObject { ["is_wrapped"] = true },
+                    new JsonObject { ["is_wrapped"] = true },
+                    new JsonObject { ["is_wrapped"] = true }),
+                ["rows"] = rows,
+            },
+        };
+        blocks.AddRange(CitationBlocks(citations));
+        if (blocks.Count > MaxBlocksPerMessage)
+        {
+            return null;
+        }
+
+        return new SlackMessage(Truncate($"{comparison.RoleA} vs {comparison.RoleB}", MaxFallbackText), blocks);
+    }
+
+    private static JsonArray TableRow(params string[] cells) =>
+        new([.. cells.Select(c => (JsonNode)new JsonObject { ["type"] = "raw_text", ["text"] = c })]);
+
+    /// <summary>A table cell: the points as lines ("• …"), then the citation number; raw text (no escaping: Slack shows it as is).</summary>
+    private static string TableCell(ComparisonCell? cell, List<Citation> citations)
+    {
+        if (cell is null)
+        {
+            return "The knowledge says nothing about this.";
+        }
+
+        var existing = citations.IndexOf(cell.Citation);
+        if (existing < 0)
+        {
+            citations.Add(cell.Citation);
+            existing = citations.Count - 1;
+        }
+
+        var text = new StringBuilder();
+        foreach (var point in cell.Points)
+        {
+            text.Append("• ").Append(MentionGuard.Neutralize(point)).Append('\n');
+        }
+
+        return text.Append('[').Append(existing + 1).Append(']').ToString();
+    }
+
+    /// <summary>The comparison as sections (one per aspect, the two roles as two fields): the layout when a table does not fit.</summary>
+    public static IReadOnlyList<SlackMessage> ComparisonSections(RoleComparison comparison)
     {
         var blocks = new List<JsonObject>
         {

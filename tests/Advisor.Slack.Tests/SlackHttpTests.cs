@@ -157,10 +157,10 @@ public sealed class SlackHttpTests
         Assert.True("in_channel" == (string?)compare["response_type"], compare.ToJsonString());
         var blocks = compare["blocks"]!.AsArray();
         Assert.Equal("header", (string?)blocks[0]!["type"]);
-        var sideBySide = blocks.First(b => b!["fields"] is not null)!["fields"]!.AsArray();
-        Assert.Equal(2, sideBySide.Count);
-        Assert.Contains("AI Architect", (string?)sideBySide[0]!["text"], StringComparison.Ordinal);
-        Assert.Contains("AI Scientist", (string?)sideBySide[1]!["text"], StringComparison.Ordinal);
+        var header = blocks.First(b => (string?)b!["type"] == "table")!["rows"]![0]!.AsArray();
+        Assert.Equal(3, header.Count);
+        Assert.Contains("AI Architect", (string?)header[1]!["text"], StringComparison.Ordinal);
+        Assert.Contains("AI Scientist", (string?)header[2]!["text"], StringComparison.Ordinal);
 
         var unknown = slack.Responses(unknownUrl)[0];
         Assert.Equal("ephemeral", (string?)unknown["response_type"]);
