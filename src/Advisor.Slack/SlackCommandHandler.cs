@@ -147,6 +147,11 @@ public sealed partial class SlackCommandHandler(
 
     private JsonObject? Compare(SlashCommand command)
     {
+        if (string.IsNullOrWhiteSpace(command.Text) && !string.IsNullOrEmpty(command.TriggerId))
+        {
+            return CompareModal(command);
+        }
+
         if (!CompareRequest.TryParse(command.Text, out var roleA, out var roleB, out var aspect))
         {
             return Notice(command, CompareUsage);
@@ -159,6 +164,34 @@ public sealed partial class SlackCommandHandler(
                 ? InChannel(SlackRenderer.Comparison(outcome.Comparison!))
                 : Ephemeral(SlackRenderer.Notice(outcome.Error ?? "I could not compare those roles.")));
         });
+    }
+
+    /// <summary>
+    /// /compare with no arguments: a modal with two role selects (from the catalog), opened at once beside the queue
+    /// (the trigger_id lives 3 s); its submission (<see cref="SlackCompareModal"/>) answers through this command's
+    /// response_url. When the modal cannot be opened the usage is sent instead.
+    /// </summary>
+    private JsonObject? CompareModal(SlashCommand command)
+    {
+        var view = SlackCompareModal.View(advisor.Roles(), command.ResponseUrl!);
+        var hold = gate.Hold();
+        if (queue.TryNotice(hold, async ct =>
+            {
+                try
+                {
+                    await api.OpenViewAsync(command.TriggerId!, view, ct).ConfigureAwait(false);
+                }
+                catch (SlackApiException ex)
+                {
+                    Log.CompareModalNotOpened(logger, ex.Error);
+                    await new SlackCommandReply(api, command.ResponseUrl!, "compare", logger).SendAsync(Ephemeral(SlackRenderer.Notice(CompareUsage)), ct).ConfigureAwait(false);
+                }
+            }))
+        {
+            return null;
+        }
+
+        return Notice(command, CompareUsage);
     }
 
     private async Task<IReadOnlyList<JsonObject>> ReloadAsync(SlashCommand command, CancellationToken cancellationToken)
@@ -314,6 +347,9 @@ public sealed partial class SlackCommandHandler(
 
         [LoggerMessage(1403, LogLevel.Information, "Slack /reload by {UserId}: succeeded={Succeeded}, version {Version}")]
         public static partial void Reloaded(ILogger logger, string userId, bool succeeded, string version);
+
+        [LoggerMessage(1408, LogLevel.Information, "The /compare modal could not be opened ({Error}); the usage was sent instead")]
+        public static partial void CompareModalNotOpened(ILogger logger, string error);
 
         [LoggerMessage(1407, LogLevel.Warning, "Slack /gaps refused for {UserId}: not an admin")]
         public static partial void GapsRefused(ILogger logger, string userId);

@@ -83,6 +83,8 @@ public sealed partial class SlackInteractionHandler(
             case "block_actions":
                 BlockActions(payload);
                 break;
+            case "view_submission" when payload.TryGetProperty("view", out var submitted) && Str(submitted, "callback_id") == SlackCompareModal.CallbackId:
+                return CompareSubmission(submitted);
             case "view_submission":
                 ViewSubmission(payload);
                 break;
@@ -205,6 +207,48 @@ public sealed partial class SlackInteractionHandler(
             await api.RespondAsync(responseUrl!, new JsonObject { ["delete_original"] = true }, ct).ConfigureAwait(false);
             Log.Shared(logger, user);
         });
+    }
+
+    /// <summary>
+    /// The /compare modal's submission: the same role twice is refused under the second select (the modal stays open);
+    /// otherwise the modal closes and the comparison is posted in the channel through the command's response_url (kept
+    /// in private_metadata), or, when a role is unknown, the reason only to the user.
+    /// </summary>
+    private JsonObject? CompareSubmission(JsonElement view)
+    {
+        var (roleA, roleB, aspect) = SlackCompareModal.Read(view);
+        if (roleA is null || roleB is null)
+        {
+            return Errors(roleA is null ? SlackCompareModal.RoleABlockId : SlackCompareModal.RoleBBlockId, "Choose a role.");
+        }
+
+        if (string.Equals(roleA, roleB, StringComparison.OrdinalIgnoreCase))
+        {
+            return Errors(SlackCompareModal.RoleBBlockId, SlackCompareModal.SameRoleError);
+        }
+
+        var responseUrl = Str(view, "private_metadata");
+        if (!SlackResponseUrl.IsAllowed(responseUrl, options.Value.ApiBase, out _))
+        {
+            rejections.Rejected(Endpoint, "a /compare modal whose private_metadata is not a Slack response_url");
+            return null;
+        }
+
+        Beside(async ct =>
+        {
+            var outcome = advisor.Compare(roleA, roleB, aspect);
+            var results = outcome.Succeeded
+                ? SlackCommandReply.InChannel(SlackRenderer.Comparison(outcome.Comparison!))
+                : SlackCommandReply.Ephemeral(SlackRenderer.Notice(outcome.Error ?? "I could not compare those roles."));
+            await new SlackCommandReply(api, responseUrl!, "compare", logger).SendAsync(results, ct).ConfigureAwait(false);
+        });
+        return null;
+
+        static JsonObject Errors(string blockId, string message) => new()
+        {
+            ["response_action"] = "errors",
+            ["errors"] = new JsonObject { [blockId] = message },
+        };
     }
 
     private void ViewSubmission(JsonElement payload)
