@@ -276,6 +276,42 @@ public sealed partial class SlackApiClient(
     }
 
     /// <summary>
+    /// assistant.threads.setSuggestedPrompts, best effort: one attempt. Returns null when set, else Slack's error
+    /// (e.g. <c>not_agent_app</c>, <c>missing_scope</c>).
+    /// </summary>
+    public async Task<string?> TrySetSuggestedPromptsAsync(JsonObject body, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await CallAsync("assistant.threads.setSuggestedPrompts", body, _options.BotToken, CallKind.BestEffort, _ => true, cancellationToken).ConfigureAwait(false);
+            return null;
+        }
+        catch (SlackApiException ex)
+        {
+            return ex.Error;
+        }
+    }
+
+    /// <summary>
+    /// agents.sessions.setStatus (processing, active, …) on a thread session, best effort: one attempt. Returns null
+    /// when set, else Slack's error (<c>unknown_method</c>, <c>missing_scope</c>, <c>feature_disabled</c>, … when the app
+    /// is not an agent app).
+    /// </summary>
+    public async Task<string?> TrySetAgentSessionStatusAsync(string channel, string threadTs, string status, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await CallAsync("agents.sessions.setStatus", new JsonObject { ["channel_id"] = channel, ["thread_ts"] = threadTs, ["status"] = status },
+                _options.BotToken, CallKind.BestEffort, _ => true, cancellationToken).ConfigureAwait(false);
+            return null;
+        }
+        catch (SlackApiException ex)
+        {
+            return ex.Error;
+        }
+    }
+
+    /// <summary>
     /// chat.startStream in a thread with the first markdown; returns the streaming message's ts. One attempt, none
     /// while the method is rate limited (the caller then posts and updates instead).
     /// </summary>

@@ -27,6 +27,8 @@ public static class SlackApiMethods
         new("chat.appendStream", ["chat:write"], "append to a streaming answer"),
         new("chat.stopStream", ["chat:write"], "finish a streaming answer with its citations and feedback buttons"),
         new("assistant.threads.setStatus", ["chat:write"], "the \"is thinking…\" status in an assistant thread while an answer is composed"),
+        new("assistant.threads.setSuggestedPrompts", ["assistant:write"], "suggested prompts in the Messages tab when a user opens it (agent apps)"),
+        new("agents.sessions.setStatus", ["chat:write"], "the agent session's status (processing while an answer is composed, then active)"),
         new("reactions.add", ["reactions:write"], "the thinking reaction while an answer is composed (where the status is not available)"),
         new("reactions.remove", ["reactions:write"], "remove the thinking reaction when the answer is posted"),
         new("conversations.history", ["channels:history", "groups:history", "im:history", "mpim:history"],
@@ -44,6 +46,7 @@ public static class SlackApiMethods
         new("message.channels", ["channels:history"], "follow-ups in public-channel threads without a new mention"),
         new("message.groups", ["groups:history"], "follow-ups in private-channel threads without a new mention"),
         new("message.im", ["im:history"], "answer direct messages"),
+        new("app_home_opened", [], "welcome a user who opens the Messages tab with suggested prompts"),
     ];
 
     /// <summary>Manifest features that need a scope of their own.</summary>

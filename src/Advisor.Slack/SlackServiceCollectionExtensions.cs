@@ -70,6 +70,7 @@ public static class SlackServiceCollectionExtensions
         services.AddHostedService(sp => sp.GetRequiredKeyedService<PlatformWorkQueue>(SlackPlatform.PlatformName));
         services.TryAddSingleton<SlackBusyNotices>();
         services.TryAddSingleton<SlackSharedAnswers>();
+        services.TryAddSingleton<SlackAgentHome>();
         services.TryAddSingleton<SlackStatusSupport>();
         services.TryAddSingleton<SlackInteractionHandler>();
         services.TryAddSingleton<SlackBotIdentityProvider>();
