@@ -47,6 +47,7 @@ public static class SlackApiMethods
         new("message.groups", ["groups:history"], "follow-ups in private-channel threads without a new mention"),
         new("message.im", ["im:history"], "answer direct messages"),
         new("app_home_opened", [], "welcome a user who opens the Messages tab with suggested prompts"),
+        new("agent_session_stopped", ["chat:write"], "the user pressed Stop: stop composing and say so"),
     ];
 
     /// <summary>Manifest features that need a scope of their own.</summary>

@@ -25,6 +25,7 @@ public sealed partial class SlackEventDispatcher(
     SlackBusyNotices busy,
     SlackBotIdentityProvider identity,
     SlackAgentHome home,
+    SlackAgentSessions sessions,
     TurnPipeline pipeline,
     AdvisorMetrics metrics,
     RejectionLog rejections,
@@ -63,6 +64,7 @@ public sealed partial class SlackEventDispatcher(
             "app_mention" when AppMention.From(envelope.Event) is { } mention => Queue(_mentionHandlers, mention, envelope),
             "message" when MessageEvent.From(envelope.Event) is { } message => Queue(_messageHandlers, message, envelope),
             "app_home_opened" => Beside(ct => home.HandleAsync(envelope, ct)),
+            "agent_session_stopped" => Beside(ct => sessions.StopAsync(envelope, ct)),
             _ => Unhandled(envelope),
         };
         if (!taken && envelope.EventId is { } refusedId)

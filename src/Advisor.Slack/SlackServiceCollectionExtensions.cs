@@ -71,6 +71,7 @@ public static class SlackServiceCollectionExtensions
         services.TryAddSingleton<SlackBusyNotices>();
         services.TryAddSingleton<SlackSharedAnswers>();
         services.TryAddSingleton<SlackAgentHome>();
+        services.TryAddSingleton<SlackAgentSessions>();
         services.TryAddSingleton<SlackStatusSupport>();
         services.TryAddSingleton<SlackInteractionHandler>();
         services.TryAddSingleton<SlackBotIdentityProvider>();

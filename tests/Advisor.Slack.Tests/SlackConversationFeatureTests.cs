@@ -179,6 +179,28 @@ public sealed class SlackConversationFeatureTests
     }
 
     [Fact]
+    public async Task Agent_session_stopped_stops_composing_says_so_and_leaves_processing()
+    {
+        var (slack, app) = await StartAsync(Slow, s => Customize(s, b => new SlowAdvisor(b)));
+        await using var _ = slack;
+        await using var __ = app;
+        const string thread = "1700700470.000100";
+
+        await slack.SendEventAsync(SlackEmulator.Mention(Question, thread, "EvStop1"));
+        await Eventually.TrueAsync(() => slack.AgentSessionStatus("C111", thread) == "processing", "the answer being composed");
+        await slack.SendEventAsync(SlackEmulator.AgentSessionStopped("C111", thread, "U222", "EvStop2"));
+
+        await Eventually.TrueAsync(() => RepliesIn(slack, thread).Count == 1, "the stop notice");
+        Assert.Equal(SlackAgentSessions.StoppedText, (string?)RepliesIn(slack, thread)[0].Message["text"]);
+        await Eventually.TrueAsync(() => slack.AgentSessionStatus("C111", thread) == "active", "the session no longer processing");
+
+        // The answer is not posted afterwards: a sentinel in another thread is answered, this thread keeps the notice only.
+        await slack.SendEventAsync(SlackEmulator.Mention(Question, "1700700480.000100", "EvStop3"));
+        await Eventually.TrueAsync(() => RepliesIn(slack, "1700700480.000100").Count == 1, "the sentinel answer");
+        Assert.Single(RepliesIn(slack, thread));
+    }
+
+    [Fact]
     public async Task Where_the_status_is_refused_the_reaction_shows_progress_and_the_refusal_is_remembered()
     {
         var (slack, app) = await StartAsync(Slow, s => Customize(s, b => new SlowAdvisor(b)));
