@@ -60,6 +60,8 @@ public sealed class CliApp(TextReader input, TextWriter output, TextWriter error
                                               topics it lacks, refused questions, answers that got a thumbs-down),
                                               grouped, largest first, from the question log; nothing identifies a user
           advisor manifest discord            the Discord command set (bulk-overwrite JSON) and the install link
+          advisor manifest slack [--http URL] print the Slack app manifest (JSON for "Create New App → From a
+                                              manifest"): Socket Mode, or Request URLs under URL/slack/… with --http
           advisor serve                       run the Discord and Slack connections that are configured
 
         Options:
@@ -96,7 +98,7 @@ public sealed class CliApp(TextReader input, TextWriter output, TextWriter error
             return UsageError(invalid);
         }
 
-        if (parsed.Command == "manifest")
+        if (parsed.Command == "manifest" && parsed.Positional is [var platform] && platform != "slack")
         {
             return parsed.Positional.Count == 1 && Manifests.TryGetValue(parsed.Positional[0], out var manifest)
                 ? await manifest(baseConfiguration, output).ConfigureAwait(false)
@@ -166,6 +168,7 @@ public sealed class CliApp(TextReader input, TextWriter output, TextWriter error
             "sections" => await SectionsAsync(advisor, parsed.Has("--json")).ConfigureAwait(false),
             "eval" => await EvalAsync(advisor, parsed).ConfigureAwait(false),
             "gaps" => await GapsAsync(provider, advisor, parsed, cancellationToken).ConfigureAwait(false),
+            "manifest" => await ManifestAsync(advisor, configuration, parsed.Get("--http")).ConfigureAwait(false),
             "chat" => await new ConsoleChat(advisor, ConsolePipeline(provider, advisor), provider.GetRequiredService<TimeProvider>(), input, output)
                 .RunAsync(cancellationToken).ConfigureAwait(false),
             _ => UsageError($"unknown command '{parsed.Command}'"),
@@ -204,6 +207,11 @@ public sealed class CliApp(TextReader input, TextWriter output, TextWriter error
         "gaps" when a.Get("--since") is { } since && Since(since) is null => "--since takes a number of days, hours or weeks, e.g. --since 7d, 12h, 2w",
         "gaps" when a.Get("--max") is { } max && !(int.TryParse(max, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) && n is >= 1 and <= 500) => "--max takes a number of groups from 1 to 500",
         _ when a.Command != "gaps" && (a.Has("--since") || a.Has("--max")) => "--since and --max go with gaps",
+        "manifest" when a.Positional is not (["slack"] or ["discord"]) => "manifest needs the platform: advisor manifest slack [--http https://advisor.example.com] or advisor manifest discord",
+        "manifest" when a.Positional is ["discord"] && a.Has("--http") => "--http goes with manifest slack",
+        "manifest" when a.Get("--http") is { } http && !(Uri.TryCreate(http, UriKind.Absolute, out var url) && url.Scheme == Uri.UriSchemeHttps && url.Query.Length == 0)
+            => "--http takes the https base URL Slack reaches the bot at, e.g. --http https://advisor.example.com",
+        _ when a.Command != "manifest" && a.Has("--http") => "--http goes with manifest",
         "forget" when a.Positional.Count > 0 => "forget takes no arguments; name the user with --user platform:id",
         "forget" when a.Get("--user") is null => "forget needs --user platform:id, e.g. advisor forget --user slack:U0123ABCD",
         "forget" when !UserHasher.TryParse(a.Get("--user"), out _, out _) => "--user takes platform:id, e.g. slack:U0123ABCD or discord:80351110224678912",
@@ -266,6 +274,26 @@ public sealed class CliApp(TextReader input, TextWriter output, TextWriter error
         }
 
         await output.WriteLineAsync(TextRendering.Gaps(gaps, entries.Count, parsed.Get("--since") ?? "7d")).ConfigureAwait(false);
+        return Ok;
+    }
+
+    /// <summary>
+    /// <c>manifest slack [--http URL]</c>: the Slack app manifest with the configured command names
+    /// (Advisor:Slack:Commands) and prompts from the knowledge's roles; no token is needed to print it.
+    /// </summary>
+    private async Task<int> ManifestAsync(IAdvisor advisor, IConfiguration configuration, string? http)
+    {
+        var names = new Advisor.Slack.SlackCommandNames();
+        configuration.GetSection(Advisor.Slack.SlackOptions.SectionName).GetSection("Commands").Bind(names);
+        var problems = names.Validate().Select(r => r.ErrorMessage).ToList();
+        if (problems.Count > 0)
+        {
+            await error.WriteLineAsync($"error: invalid settings: {string.Join("; ", problems)}").ConfigureAwait(false);
+            return Failure;
+        }
+
+        var manifest = Advisor.Slack.SlackManifest.Build(names, advisor.Roles(), http is null ? null : new Uri(http));
+        await output.WriteLineAsync(manifest.ToJsonString(new JsonSerializerOptions { WriteIndented = true })).ConfigureAwait(false);
         return Ok;
     }
 

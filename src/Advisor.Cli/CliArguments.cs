@@ -17,6 +17,7 @@ internal sealed record CliArguments(string Command, IReadOnlyList<string> Positi
         ["--user"] = true,
         ["--since"] = true,
         ["--max"] = true,
+        ["--http"] = true,
         ["--help"] = false,
         ["-h"] = false,
     };

@@ -91,6 +91,7 @@ public sealed partial class SlackApiClient(
         CancellationToken cancellationToken, int? attempts = null)
     {
         ArgumentNullException.ThrowIfNull(message);
+        SlackApiMethods.Require("chat.postMessage");
         var body = message.ToJson();
         body["channel"] = channel;
         if (threadTs is not null)
@@ -271,6 +272,42 @@ public sealed partial class SlackApiClient(
         catch (SlackApiException ex)
         {
             return ex.Error; // logged by the call
+        }
+    }
+
+    /// <summary>
+    /// assistant.threads.setSuggestedPrompts, best effort: one attempt. Returns null when set, else Slack's error
+    /// (e.g. <c>not_agent_app</c>, <c>missing_scope</c>).
+    /// </summary>
+    public async Task<string?> TrySetSuggestedPromptsAsync(JsonObject body, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await CallAsync("assistant.threads.setSuggestedPrompts", body, _options.BotToken, CallKind.BestEffort, _ => true, cancellationToken).ConfigureAwait(false);
+            return null;
+        }
+        catch (SlackApiException ex)
+        {
+            return ex.Error;
+        }
+    }
+
+    /// <summary>
+    /// agents.sessions.setStatus (processing, active, …) on a thread session, best effort: one attempt. Returns null
+    /// when set, else Slack's error (<c>unknown_method</c>, <c>missing_scope</c>, <c>feature_disabled</c>, … when the app
+    /// is not an agent app).
+    /// </summary>
+    public async Task<string?> TrySetAgentSessionStatusAsync(string channel, string threadTs, string status, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await CallAsync("agents.sessions.setStatus", new JsonObject { ["channel_id"] = channel, ["thread_ts"] = threadTs, ["status"] = status },
+                _options.BotToken, CallKind.BestEffort, _ => true, cancellationToken).ConfigureAwait(false);
+            return null;
+        }
+        catch (SlackApiException ex)
+        {
+            return ex.Error;
         }
     }
 
@@ -531,6 +568,11 @@ public sealed partial class SlackApiClient(
     private async Task<T> CallAsync<T>(string method, JsonObject arguments, string token, CallKind delivery, Func<JsonElement, T> read,
         CancellationToken cancellationToken, bool form = false, int? maxAttempts = null)
     {
+        if (method != "apps.connections.open")
+        {
+            SlackApiMethods.Require(method);
+        }
+
         var uri = new Uri(_options.ApiBase, method);
         using var response = await SendWithRetriesAsync(
             http,

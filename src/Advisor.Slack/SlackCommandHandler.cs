@@ -2,7 +2,9 @@ using System.Text.Json.Nodes;
 using Advisor.Core;
 using Advisor.Core.Answers;
 using Advisor.Core.Comparison;
+using Advisor.Core.Conversations;
 using Advisor.Core.Hosting;
+using Advisor.Core.Insights;
 using Advisor.Core.Turns;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -23,6 +25,8 @@ namespace Advisor.Slack;
 public sealed partial class SlackCommandHandler(
     IAdvisor advisor,
     TurnPipeline pipeline,
+    IConversationStore store,
+    SlackSharedAnswers shared,
     SlackApiClient api,
     [FromKeyedServices(SlackPlatform.PlatformName)] PlatformWorkQueue queue,
     QuestionGate gate,
@@ -34,14 +38,22 @@ public sealed partial class SlackCommandHandler(
 {
     public const string ReloadRefusal = "Sorry, /reload is for workspace admins and owners only.";
 
+    /// <summary>The span /gaps reads back when no argument is given.</summary>
+    public const string DefaultGapsSince = "7d";
+
+    /// <summary>The refusal of an admin command (/reload, /gaps) to a user who is not an admin.</summary>
+    public static string AdminRefusal(string commandName) => $"Sorry, {commandName} is for workspace admins and owners only.";
+
     /// <summary>The acknowledgement of a command whose response_url is not Slack's.</summary>
     public const string ForeignResponseUrl = "This command came with a response_url that is not Slack's, so I cannot answer it.";
 
-    private const string Usage =
-        "Commands: `/ask <question>`, `/compare <role A> vs <role B> [aspect]`, `/roles`, `/reload` (admins).";
+    private readonly SlackCommandNames _names = options.Value.Commands;
 
-    private const string CompareUsage =
-        "Usage: `/compare <role A> vs <role B> [aspect]`, e.g. `/compare AI Architect vs AI Scientist skills`.";
+    private string Usage =>
+        $"Commands: `{_names.Ask} <question>`, `{_names.Compare} <role A> vs <role B> [aspect]`, `{_names.Roles}`, `{_names.Reload}` (admins), `{_names.Gaps} [7d]` (admins).";
+
+    private string CompareUsage =>
+        $"Usage: `{_names.Compare} <role A> vs <role B> [aspect]`, e.g. `{_names.Compare} AI Architect vs AI Scientist skills`.";
 
     private readonly HashSet<string> _admins = new(options.Value.AdminUserIds, StringComparer.Ordinal);
     private readonly Uri _apiBase = options.Value.ApiBase;
@@ -49,7 +61,7 @@ public sealed partial class SlackCommandHandler(
     public JsonObject? Handle(SlashCommand command)
     {
         ArgumentNullException.ThrowIfNull(command);
-        var name = command.Command.Trim().TrimStart('/').ToUpperInvariant();
+        var name = command.Command.Trim();
         Log.Command(logger, command.Command, command.UserId, command.ChannelId);
 
         // Held until the command's work is queued (the work then holds the gate itself until its result is posted).
@@ -71,20 +83,36 @@ public sealed partial class SlackCommandHandler(
             return Ephemeral(SlackRenderer.Notice(ForeignResponseUrl))[0];
         }
 
-        switch (name)
+        // Dispatched by the configured names (Advisor:Slack:Commands); Slack sends the name as registered, lowercase.
+        if (Is(name, _names.Ask))
         {
-            case "ASK":
-                return Ask(command);
-            case "COMPARE":
-                return Compare(command);
-            case "ROLES":
-                return Later(command, "roles", _ => Task.FromResult(InChannel(SlackRenderer.Roles(advisor.Roles()))));
-            case "RELOAD":
-                return Later(command, "reload", ct => ReloadAsync(command, ct));
-            default:
-                return Notice(command, $"I don't know the command {command.Command}. {Usage}");
+            return Ask(command);
         }
+
+        if (Is(name, _names.Compare))
+        {
+            return Compare(command);
+        }
+
+        if (Is(name, _names.Roles))
+        {
+            return Later(command, "roles", _ => Task.FromResult(InChannel(SlackRenderer.Roles(advisor.Roles()))));
+        }
+
+        if (Is(name, _names.Reload))
+        {
+            return Later(command, "reload", ct => ReloadAsync(command, ct));
+        }
+
+        if (Is(name, _names.Gaps))
+        {
+            return Gaps(command);
+        }
+
+        return Notice(command, $"I don't know the command {command.Command}. {Usage}");
     }
+
+    private static bool Is(string received, string configured) => string.Equals(received, configured, StringComparison.OrdinalIgnoreCase);
 
     private JsonObject? Ask(SlashCommand command)
     {
@@ -111,12 +139,19 @@ public sealed partial class SlackCommandHandler(
             return Notice(command, (admission.Notice ?? TurnNotice.Apology).Text);
         }
 
-        var reply = new SlackCommandReply(api, command.ResponseUrl!, "ask", logger);
+        var reply = options.Value.AskEphemeral
+            ? new SlackCommandReply(api, command.ResponseUrl!, "ask", logger, shared, command.UserId)
+            : new SlackCommandReply(api, command.ResponseUrl!, "ask", logger);
         return Enqueue(command, ct => pipeline.AnswerAsync(message, reply, ct));
     }
 
     private JsonObject? Compare(SlashCommand command)
     {
+        if (string.IsNullOrWhiteSpace(command.Text) && !string.IsNullOrEmpty(command.TriggerId))
+        {
+            return CompareModal(command);
+        }
+
         if (!CompareRequest.TryParse(command.Text, out var roleA, out var roleB, out var aspect))
         {
             return Notice(command, CompareUsage);
@@ -131,17 +166,95 @@ public sealed partial class SlackCommandHandler(
         });
     }
 
+    /// <summary>
+    /// /compare with no arguments: a modal with two role selects (from the catalog), opened at once beside the queue
+    /// (the trigger_id lives 3 s); its submission (<see cref="SlackCompareModal"/>) answers through this command's
+    /// response_url. When the modal cannot be opened the usage is sent instead.
+    /// </summary>
+    private JsonObject? CompareModal(SlashCommand command)
+    {
+        var view = SlackCompareModal.View(advisor.Roles(), command.ResponseUrl!);
+        var hold = gate.Hold();
+        if (queue.TryNotice(hold, async ct =>
+            {
+                try
+                {
+                    await api.OpenViewAsync(command.TriggerId!, view, ct).ConfigureAwait(false);
+                }
+                catch (SlackApiException ex)
+                {
+                    Log.CompareModalNotOpened(logger, ex.Error);
+                    await new SlackCommandReply(api, command.ResponseUrl!, "compare", logger).SendAsync(Ephemeral(SlackRenderer.Notice(CompareUsage)), ct).ConfigureAwait(false);
+                }
+            }))
+        {
+            return null;
+        }
+
+        return Notice(command, CompareUsage);
+    }
+
     private async Task<IReadOnlyList<JsonObject>> ReloadAsync(SlashCommand command, CancellationToken cancellationToken)
     {
         if (!await IsAdminAsync(command.UserId, cancellationToken).ConfigureAwait(false))
         {
             Log.ReloadRefused(logger, command.UserId);
-            return Ephemeral(SlackRenderer.Notice(ReloadRefusal));
+            return Ephemeral(SlackRenderer.Notice(AdminRefusal(_names.Reload)));
         }
 
         var report = await advisor.ReloadAsync(cancellationToken).ConfigureAwait(false);
         Log.Reloaded(logger, command.UserId, report.Succeeded, report.Version);
         return Ephemeral(SlackRenderer.Notice(report.Summary()));
+    }
+
+    private JsonObject? Gaps(SlashCommand command)
+    {
+        var text = command.Text.Trim();
+        var since = text.Length == 0 ? DefaultGapsSince : text.ToLowerInvariant();
+        if (ParseSince(since) is not { } span)
+        {
+            return Notice(command, $"Usage: `{_names.Gaps} [24h|7d|2w]` (default {DefaultGapsSince}): the questions of that span the knowledge could not answer.");
+        }
+
+        return Later(command, "gaps", async ct =>
+        {
+            if (!await IsAdminAsync(command.UserId, ct).ConfigureAwait(false))
+            {
+                Log.GapsRefused(logger, command.UserId);
+                return Ephemeral(SlackRenderer.Notice(AdminRefusal(_names.Gaps)));
+            }
+
+            var entries = await store.ReadLogAsync(new QuestionLogQuery { Since = time.GetUtcNow() - span, Limit = 100_000 }, ct).ConfigureAwait(false);
+            var gaps = GapReport.Build(entries, advisor.Knowledge);
+            var report = GapReport.ToText(gaps, entries.Count, since);
+            var messages = Ephemeral(SlackRenderer.Notice(report));
+            if (messages.Count > SlackCommandReply.MaxResponses)
+            {
+                // A response_url takes five messages: the largest groups come first, so the tail is what is left out.
+                messages = [.. messages.Take(SlackCommandReply.MaxResponses - 1),
+                    .. Ephemeral(SlackRenderer.Notice($"… {messages.Count - SlackCommandReply.MaxResponses + 1} more message(s) of smaller groups left out; `advisor gaps --since {since}` shows them all."))];
+            }
+
+            return messages;
+        });
+    }
+
+    /// <summary>"24h", "7d", "2w" as a span back from now (1 to 3650 units); null for anything else.</summary>
+    internal static TimeSpan? ParseSince(string text)
+    {
+        if (text.Length < 2 || !int.TryParse(text.AsSpan(0, text.Length - 1), System.Globalization.NumberStyles.None,
+            System.Globalization.CultureInfo.InvariantCulture, out var n) || n is < 1 or > 3650)
+        {
+            return null;
+        }
+
+        return text[^1] switch
+        {
+            'h' => TimeSpan.FromHours(n),
+            'd' => TimeSpan.FromDays(n),
+            'w' => TimeSpan.FromDays(7 * n),
+            _ => null,
+        };
     }
 
     private async Task<bool> IsAdminAsync(string userId, CancellationToken cancellationToken)
@@ -234,6 +347,12 @@ public sealed partial class SlackCommandHandler(
 
         [LoggerMessage(1403, LogLevel.Information, "Slack /reload by {UserId}: succeeded={Succeeded}, version {Version}")]
         public static partial void Reloaded(ILogger logger, string userId, bool succeeded, string version);
+
+        [LoggerMessage(1408, LogLevel.Information, "The /compare modal could not be opened ({Error}); the usage was sent instead")]
+        public static partial void CompareModalNotOpened(ILogger logger, string error);
+
+        [LoggerMessage(1407, LogLevel.Warning, "Slack /gaps refused for {UserId}: not an admin")]
+        public static partial void GapsRefused(ILogger logger, string userId);
 
         [LoggerMessage(1404, LogLevel.Error, "Slack command {Name} failed")]
         public static partial void CommandFailed(ILogger logger, Exception exception, string name);

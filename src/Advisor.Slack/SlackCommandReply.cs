@@ -9,7 +9,12 @@ namespace Advisor.Slack;
 /// the question (Slack does not show a slash command's invocation); a notice only to the asker. A response_url
 /// cannot be read back, so a post whose outcome is unknown is not repeated, and no message can be updated later.
 /// </summary>
-internal sealed partial class SlackCommandReply(SlackApiClient api, string responseUrl, string name, ILogger logger) : IReplyChannel
+/// <remarks>
+/// With <paramref name="share"/> (Advisor:Slack:AskEphemeral), an answer goes only to <paramref name="asker"/> with a
+/// "Share in channel" button; the answer is kept in <see cref="SlackSharedAnswers"/> until the click posts it.
+/// </remarks>
+internal sealed partial class SlackCommandReply(SlackApiClient api, string responseUrl, string name, ILogger logger,
+    SlackSharedAnswers? share = null, string? asker = null) : IReplyChannel
 {
     /// <summary>Messages a response_url takes, at most.</summary>
     public const int MaxResponses = 5;
@@ -22,8 +27,24 @@ internal sealed partial class SlackCommandReply(SlackApiClient api, string respo
     /// <summary>False: Slack does not send a slash command again.</summary>
     public ValueTask<bool> AnsweredBeforeAsync(CancellationToken cancellationToken) => ValueTask.FromResult(false);
 
-    public Task<DeliveryResult> SendAnswerAsync(TurnReply reply, CancellationToken cancellationToken) =>
-        SendAsync(InChannel(SlackRenderer.Answer(reply, question: reply.Question)), cancellationToken);
+    public Task<DeliveryResult> SendAnswerAsync(TurnReply reply, CancellationToken cancellationToken)
+    {
+        var inChannel = InChannel(SlackRenderer.Answer(reply, question: reply.Question));
+        if (share is null || asker is null)
+        {
+            return SendAsync(inChannel, cancellationToken);
+        }
+
+        var id = share.Keep(inChannel, asker);
+        var ephemeral = SlackRenderer.WithShareButton(inChannel, id);
+        foreach (var message in ephemeral)
+        {
+            message["response_type"] = "ephemeral";
+            message.Remove("replace_original");
+        }
+
+        return SendAsync(ephemeral, cancellationToken);
+    }
 
     public Task<DeliveryResult> SendNoticeAsync(TurnNotice notice, CancellationToken cancellationToken) =>
         SendAsync(Ephemeral(SlackRenderer.Notice(notice.Text)), cancellationToken);

@@ -19,6 +19,7 @@ public sealed partial class SlackConversationHandler(
     SlackBotIdentityProvider identity,
     IOptions<SlackOptions> options,
     SlackStatusSupport statusSupport,
+    SlackAgentSessions sessions,
     TimeProvider time,
     ILogger<SlackConversationHandler> logger)
     : ISlackEventHandler<AppMention>, ISlackEventHandler<MessageEvent>
@@ -65,7 +66,7 @@ public sealed partial class SlackConversationHandler(
         return false;
     }
 
-    private Task<TurnOutcome> AnswerAsync(SlackMessageEvent e, SlackEventEnvelope envelope, SlackBotIdentity me, bool addressed, CancellationToken cancellationToken)
+    private async Task AnswerAsync(SlackMessageEvent e, SlackEventEnvelope envelope, SlackBotIdentity me, bool addressed, CancellationToken cancellationToken)
     {
         // Direct messages outside a thread are answered in the channel; everything else in the thread.
         var threadTs = e.ThreadTs ?? (e.ChannelType == "im" ? null : e.Ts);
@@ -81,7 +82,22 @@ public sealed partial class SlackConversationHandler(
             Addressed = addressed,
             ReceivedAt = envelope.ReceivedAt == default ? time.GetUtcNow() : envelope.ReceivedAt,
         };
-        return pipeline.HandleAsync(message, reply, cancellationToken);
+        if (threadTs is null)
+        {
+            await pipeline.HandleAsync(message, reply, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        // A thread is an agent session: the user's Stop (agent_session_stopped) cancels this answer.
+        using var session = sessions.Begin(e.Channel, threadTs, cancellationToken);
+        try
+        {
+            await pipeline.HandleAsync(message, reply, session.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (session.Stopped && !cancellationToken.IsCancellationRequested)
+        {
+            // Stopped by the user: SlackAgentSessions said so in the thread.
+        }
     }
 
     internal static string StripMention(string text, string botUserId)

@@ -24,6 +24,8 @@ public sealed partial class SlackEventDispatcher(
     QuestionGate gate,
     SlackBusyNotices busy,
     SlackBotIdentityProvider identity,
+    SlackAgentHome home,
+    SlackAgentSessions sessions,
     TurnPipeline pipeline,
     AdvisorMetrics metrics,
     RejectionLog rejections,
@@ -61,6 +63,8 @@ public sealed partial class SlackEventDispatcher(
         {
             "app_mention" when AppMention.From(envelope.Event) is { } mention => Queue(_mentionHandlers, mention, envelope),
             "message" when MessageEvent.From(envelope.Event) is { } message => Queue(_messageHandlers, message, envelope),
+            "app_home_opened" => Beside(ct => home.HandleAsync(envelope, ct)),
+            "agent_session_stopped" => Beside(ct => sessions.StopAsync(envelope, ct)),
             _ => Unhandled(envelope),
         };
         if (!taken && envelope.EventId is { } refusedId)
@@ -69,6 +73,28 @@ public sealed partial class SlackEventDispatcher(
         }
 
         return taken;
+    }
+
+    /// <summary>Cosmetic work beside the queue (a welcome); acknowledged even when it cannot run.</summary>
+    private bool Beside(Func<CancellationToken, Task> work)
+    {
+        var hold = gate.Hold();
+        if (!queue.TryNotice(hold, async ct =>
+            {
+                try
+                {
+                    await work(ct).ConfigureAwait(false);
+                }
+                catch (SlackApiException)
+                {
+                    // cosmetic; logged by the client
+                }
+            }))
+        {
+            rejections.Rejected("slack events", "too many notices at once: a welcome is dropped");
+        }
+
+        return true;
     }
 
     private bool Unhandled(SlackEventEnvelope envelope)

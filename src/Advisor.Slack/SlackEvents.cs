@@ -98,13 +98,19 @@ public interface ISlackEventHandler<in TEvent>
 /// <summary>A slash command invocation (HTTP form fields or the Socket Mode payload).</summary>
 public sealed record SlashCommand(string Command, string Text, string UserId, string ChannelId, string? TeamId, string? ResponseUrl)
 {
+    /// <summary>The trigger_id that opens a modal (valid 3 s, once), or null.</summary>
+    public string? TriggerId { get; init; }
+
     public static SlashCommand From(Func<string, string?> field) => new(
         field("command") ?? "",
         field("text") ?? "",
         field("user_id") ?? "",
         field("channel_id") ?? "",
         field("team_id"),
-        field("response_url"));
+        field("response_url"))
+    {
+        TriggerId = field("trigger_id"),
+    };
 }
 
 /// <summary>

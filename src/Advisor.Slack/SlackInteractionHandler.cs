@@ -35,6 +35,7 @@ public sealed partial class SlackInteractionHandler(
     [FromKeyedServices(SlackPlatform.PlatformName)] PlatformWorkQueue queue,
     QuestionGate gate,
     SlackStatusSupport statusSupport,
+    SlackSharedAnswers shared,
     RejectionLog rejections,
     IOptions<SlackOptions> options,
     TimeProvider time,
@@ -82,6 +83,8 @@ public sealed partial class SlackInteractionHandler(
             case "block_actions":
                 BlockActions(payload);
                 break;
+            case "view_submission" when payload.TryGetProperty("view", out var submitted) && Str(submitted, "callback_id") == SlackCompareModal.CallbackId:
+                return CompareSubmission(submitted);
             case "view_submission":
                 ViewSubmission(payload);
                 break;
@@ -108,6 +111,10 @@ public sealed partial class SlackInteractionHandler(
             if (actionId == SlackRenderer.FeedbackActionId)
             {
                 Feedback(payload, value);
+            }
+            else if (actionId == SlackRenderer.ShareActionId && user is not null)
+            {
+                Share(payload, value, user);
             }
             else if (actionId.StartsWith(SlackRenderer.FollowUpActionPrefix, StringComparison.Ordinal) && user is not null)
             {
@@ -152,6 +159,96 @@ public sealed partial class SlackInteractionHandler(
             var outcome = await pipeline.RecordFeedbackAsync(SlackPlatform.PlatformName, turnId, r, null, ct).ConfigureAwait(false);
             Log.Feedback(logger, r, outcome);
         });
+    }
+
+    /// <summary>The ephemeral text when an answer can no longer be shared (expired, already shared, or the bot restarted).</summary>
+    public const string ShareGone = "This answer can no longer be shared (it was shared already, or it is older than 30 minutes). Ask again to share a new one.";
+
+    /// <summary>
+    /// "Share in channel" under an ephemeral /ask answer: the same answer posted in the channel through the click's
+    /// response_url (in_channel, not replacing anything) with "Shared by @user" under it, then the ephemeral copy deleted.
+    /// </summary>
+    private void Share(JsonElement payload, string shareId, string user)
+    {
+        var responseUrl = Str(payload, "response_url");
+        if (!SlackResponseUrl.IsAllowed(responseUrl, options.Value.ApiBase, out _))
+        {
+            rejections.Rejected(Endpoint, "a share click without a Slack response_url");
+            return;
+        }
+
+        Beside(async ct =>
+        {
+            var messages = shared.Take(shareId, user);
+            if (messages is null)
+            {
+                var gone = SlackRenderer.Notice(ShareGone)[0].ToJson();
+                gone["response_type"] = "ephemeral";
+                gone["replace_original"] = false;
+                await api.RespondAsync(responseUrl!, gone, ct).ConfigureAwait(false);
+                return;
+            }
+
+            // A response_url takes five posts: up to four messages of the answer, then the deletion of the ephemeral copy.
+            var posts = SlackRenderer.SharedBy(messages, user);
+            if (posts.Count > SlackCommandReply.MaxResponses - 1)
+            {
+                Log.ShareTooLong(logger, posts.Count);
+                posts = [.. posts.Take(SlackCommandReply.MaxResponses - 2), posts[^1]];
+            }
+
+            foreach (var post in posts)
+            {
+                post["response_type"] = "in_channel";
+                post["replace_original"] = false;
+                await api.RespondAsync(responseUrl!, post, ct).ConfigureAwait(false);
+            }
+
+            await api.RespondAsync(responseUrl!, new JsonObject { ["delete_original"] = true }, ct).ConfigureAwait(false);
+            Log.Shared(logger, user);
+        });
+    }
+
+    /// <summary>
+    /// The /compare modal's submission: the same role twice is refused under the second select (the modal stays open);
+    /// otherwise the modal closes and the comparison is posted in the channel through the command's response_url (kept
+    /// in private_metadata), or, when a role is unknown, the reason only to the user.
+    /// </summary>
+    private JsonObject? CompareSubmission(JsonElement view)
+    {
+        var (roleA, roleB, aspect) = SlackCompareModal.Read(view);
+        if (roleA is null || roleB is null)
+        {
+            return Errors(roleA is null ? SlackCompareModal.RoleABlockId : SlackCompareModal.RoleBBlockId, "Choose a role.");
+        }
+
+        if (string.Equals(roleA, roleB, StringComparison.OrdinalIgnoreCase))
+        {
+            return Errors(SlackCompareModal.RoleBBlockId, SlackCompareModal.SameRoleError);
+        }
+
+        var responseUrl = Str(view, "private_metadata");
+        if (!SlackResponseUrl.IsAllowed(responseUrl, options.Value.ApiBase, out _))
+        {
+            rejections.Rejected(Endpoint, "a /compare modal whose private_metadata is not a Slack response_url");
+            return null;
+        }
+
+        Beside(async ct =>
+        {
+            var outcome = advisor.Compare(roleA, roleB, aspect);
+            var results = outcome.Succeeded
+                ? SlackCommandReply.InChannel(SlackRenderer.Comparison(outcome.Comparison!))
+                : SlackCommandReply.Ephemeral(SlackRenderer.Notice(outcome.Error ?? "I could not compare those roles."));
+            await new SlackCommandReply(api, responseUrl!, "compare", logger).SendAsync(results, ct).ConfigureAwait(false);
+        });
+        return null;
+
+        static JsonObject Errors(string blockId, string message) => new()
+        {
+            ["response_action"] = "errors",
+            ["errors"] = new JsonObject { [blockId] = message },
+        };
     }
 
     private void ViewSubmission(JsonElement payload)
@@ -286,6 +383,12 @@ public sealed partial class SlackInteractionHandler(
 
         [LoggerMessage(1613, LogLevel.Information, "The 'What was missing?' modal could not be opened ({Error})")]
         public static partial void ModalNotOpened(ILogger logger, string error);
+
+        [LoggerMessage(1615, LogLevel.Information, "Slack /ask answer shared in its channel by {UserId}")]
+        public static partial void Shared(ILogger logger, string userId);
+
+        [LoggerMessage(1616, LogLevel.Warning, "A shared answer had {Count} messages; a response_url takes five posts, the middle ones are left out")]
+        public static partial void ShareTooLong(ILogger logger, int count);
 
         [LoggerMessage(1614, LogLevel.Warning, "A Slack interaction failed")]
         public static partial void Failed(ILogger logger, Exception exception);

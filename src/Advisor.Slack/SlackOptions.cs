@@ -83,6 +83,15 @@ public sealed class SlackOptions : IValidatableObject
     public int QueueCapacityPerChannel { get; set; } = 100;
 
     /// <summary>
+    /// True (default): /ask answers only to the asker (response_type ephemeral) with a "Share in channel" button that
+    /// posts the same answer in the channel; false: /ask answers in the channel at once. Mentions are not affected.
+    /// </summary>
+    public bool AskEphemeral { get; set; } = true;
+
+    /// <summary>The slash commands' names (Advisor:Slack:Commands:Ask, …; defaults /ask, /compare, /roles, /reload, /gaps).</summary>
+    public SlackCommandNames Commands { get; set; } = new();
+
+    /// <summary>
     /// True when the "Advisor:Slack" section has any value: the adapter is then added, and its start-up validation
     /// reports whatever is missing (e.g. Advisor:Slack:BotToken) instead of the section being silently ignored.
     /// </summary>
@@ -115,6 +124,11 @@ public sealed class SlackOptions : IValidatableObject
             || uri.UserInfo.Length > 0)
         {
             yield return new ValidationResult("Advisor:Slack:ApiBaseUrl must be an absolute http(s) URL without user info.", [nameof(ApiBaseUrl)]);
+        }
+
+        foreach (var result in (Commands ?? new SlackCommandNames()).Validate())
+        {
+            yield return result;
         }
 
         if (QueueCapacityPerChannel > QueueCapacity)

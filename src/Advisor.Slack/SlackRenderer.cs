@@ -48,6 +48,64 @@ public static class SlackRenderer
 
     private const int MaxButtonText = 75;
 
+    /// <summary>The action_id of the "Share in channel" button under an ephemeral /ask answer; its value is the share id.</summary>
+    public const string ShareActionId = "share_answer";
+
+    /// <summary>The block_id of the block holding the share button.</summary>
+    public const string ShareBlockId = "advisor_share";
+
+    /// <summary>
+    /// The ephemeral copy of an answer: its messages with a "Share in channel" button under the last one (in a message
+    /// of its own when the last one has no room for another block).
+    /// </summary>
+    public static IReadOnlyList<JsonObject> WithShareButton(IReadOnlyList<JsonObject> messages, string shareId)
+    {
+        ArgumentNullException.ThrowIfNull(messages);
+        var share = new JsonObject
+        {
+            ["type"] = "actions",
+            ["block_id"] = ShareBlockId,
+            ["elements"] = new JsonArray(new JsonObject
+            {
+                ["type"] = "button",
+                ["action_id"] = ShareActionId,
+                ["text"] = PlainText("Share in channel"),
+                ["value"] = shareId,
+                ["accessibility_label"] = "Post this answer in the channel for everyone",
+            }),
+        };
+        var copies = messages.Select(m => m.DeepClone().AsObject()).ToList();
+        if (copies.Count > 0 && copies[^1]["blocks"] is JsonArray blocks && blocks.Count < MaxBlocksPerMessage)
+        {
+            blocks.Add(share);
+        }
+        else
+        {
+            copies.Add(new JsonObject { ["text"] = "Share this answer in the channel", ["blocks"] = new JsonArray(share) });
+        }
+
+        return copies;
+    }
+
+    /// <summary>The shared copy: the answer's messages with "Shared by @user" under the last one.</summary>
+    public static IReadOnlyList<JsonObject> SharedBy(IReadOnlyList<JsonObject> messages, string userId)
+    {
+        ArgumentNullException.ThrowIfNull(messages);
+        var who = userId.Length is > 0 and <= 32 && userId.All(char.IsAsciiLetterOrDigit) ? $"<@{userId}>" : "someone";
+        var by = Context([$"Shared by {who}"]);
+        var copies = messages.Select(m => m.DeepClone().AsObject()).ToList();
+        if (copies.Count > 0 && copies[^1]["blocks"] is JsonArray blocks && blocks.Count < MaxBlocksPerMessage)
+        {
+            blocks.Add(by);
+        }
+        else
+        {
+            copies.Add(new JsonObject { ["text"] = $"Shared by {who}", ["blocks"] = new JsonArray(by) });
+        }
+
+        return copies;
+    }
+
     /// <summary>Escapes the three characters Slack's mrkdwn treats as control characters.</summary>
     public static string Escape(string text) =>
         text.Replace("&", "&amp;", StringComparison.Ordinal)
@@ -146,7 +204,115 @@ public static class SlackRenderer
     /// A comparison side by side: one section per aspect with the two roles as two fields, or, when one section
     /// answers for both roles, that text once under "Both".
     /// </summary>
-    public static IReadOnlyList<SlackMessage> Comparison(RoleComparison comparison)
+    public static IReadOnlyList<SlackMessage> Comparison(RoleComparison comparison) =>
+        ComparisonTable(comparison) is { } table ? [table] : ComparisonSections(comparison);
+
+    /// <summary>Rows a table block takes at most (Block Kit: 100), the header row included.</summary>
+    public const int MaxTableRows = 100;
+
+    /// <summary>Characters one table cell is given at most (Block Kit documents no cell limit; this keeps a row readable).</summary>
+    public const int MaxTableCellText = 2000;
+
+    /// <summary>
+    /// A comparison as one message with a <c>table</c> block: a header row (aspect, role A, role B), then one row per
+    /// aspect, each cell the role's points with its citation number ("[2]"), a shared cell in both columns; the
+    /// citations in context blocks below. Null when it does not fit Block Kit's limits in one message (more than 99
+    /// aspects, a cell longer than <see cref="MaxTableCellText"/>, more text than a message holds): the caller falls
+    /// back to <see cref="ComparisonSections"/>. Slack shows one table per message.
+    /// </summary>
+    public static SlackMessage? ComparisonTable(RoleComparison comparison)
+    {
+        ArgumentNullException.ThrowIfNull(comparison);
+        if (comparison.Rows.Count + 1 > MaxTableRows)
+        {
+            return null;
+        }
+
+        var citations = new List<Citation>();
+        var rows = new JsonArray(TableRow("Aspect", comparison.RoleA, comparison.RoleB));
+        var total = 0;
+        foreach (var row in comparison.Rows)
+        {
+            string a, b;
+            if (row.Both is { } both)
+            {
+                a = b = TableCell(both, citations);
+            }
+            else
+            {
+                a = TableCell(row.A, citations);
+                b = TableCell(row.B, citations);
+            }
+
+            if (a.Length > MaxTableCellText || b.Length > MaxTableCellText)
+            {
+                return null;
+            }
+
+            total += row.AspectTitle.Length + a.Length + b.Length;
+            rows.Add(TableRow(row.AspectTitle, a, b));
+        }
+
+        if (total > MaxCharsPerMessage)
+        {
+            return null;
+        }
+
+        var blocks = new List<JsonObject>
+        {
+            new()
+            {
+                ["type"] = "header",
+                ["text"] = new JsonObject { ["type"] = "plain_text", ["text"] = Truncate($"{comparison.RoleA} vs {comparison.RoleB}", 150) },
+            },
+            new()
+            {
+                ["type"] = "table",
+                ["column_settings"] = new JsonArray(
+                    new JsonObject { ["is_wrapped"] = true },
+                    new JsonObject { ["is_wrapped"] = true },
+                    new JsonObject { ["is_wrapped"] = true }),
+                ["rows"] = rows,
+            },
+        };
+        blocks.AddRange(CitationBlocks(citations));
+        if (blocks.Count > MaxBlocksPerMessage)
+        {
+            return null;
+        }
+
+        return new SlackMessage(Truncate($"{comparison.RoleA} vs {comparison.RoleB}", MaxFallbackText), blocks);
+    }
+
+    private static JsonArray TableRow(params string[] cells) =>
+        new([.. cells.Select(c => (JsonNode)new JsonObject { ["type"] = "raw_text", ["text"] = c })]);
+
+    /// <summary>A table cell: the points as lines ("• …"), then the citation number; raw text (no escaping: Slack shows it as is).</summary>
+    private static string TableCell(ComparisonCell? cell, List<Citation> citations)
+    {
+        if (cell is null)
+        {
+            return "The knowledge says nothing about this.";
+        }
+
+        var existing = citations.IndexOf(cell.Citation);
+        if (existing < 0)
+        {
+            citations.Add(cell.Citation);
+            existing = citations.Count - 1;
+        }
+
+        var text = new StringBuilder();
+        foreach (var point in cell.Points)
+        {
+            text.Append("• ").Append(MentionGuard.Neutralize(point)).Append('\n');
+        }
+
+        return text.Append('[').Append(existing + 1).Append(']').ToString();
+    }
+
+    /// <summary>The comparison as sections (one per aspect, the two roles as two fields): the layout when a table does not fit.</summary>
+    public static IReadOnlyList<SlackMessage> ComparisonSections(RoleComparison comparison)
     {
         var blocks = new List<JsonObject>
         {

@@ -69,6 +69,9 @@ public static class SlackServiceCollectionExtensions
         });
         services.AddHostedService(sp => sp.GetRequiredKeyedService<PlatformWorkQueue>(SlackPlatform.PlatformName));
         services.TryAddSingleton<SlackBusyNotices>();
+        services.TryAddSingleton<SlackSharedAnswers>();
+        services.TryAddSingleton<SlackAgentHome>();
+        services.TryAddSingleton<SlackAgentSessions>();
         services.TryAddSingleton<SlackStatusSupport>();
         services.TryAddSingleton<SlackInteractionHandler>();
         services.TryAddSingleton<SlackBotIdentityProvider>();

@@ -5,11 +5,32 @@ namespace Advisor.Slack;
 /// <summary>
 /// Whether this app may set a thread's assistant status (assistant.threads.setStatus), learnt from Slack's own answer
 /// and remembered for the life of the process: once Slack says the app lacks the scope, is not allowed, or does not
-/// know the method, progress is the thinking reaction from then on, without asking again.
+/// know the method, progress is the thinking reaction from then on, without asking again. The same for the agent
+/// session status (agents.sessions.setStatus): once refused, the assistant status (then the reaction) is used.
 /// </summary>
 public sealed partial class SlackStatusSupport
 {
     private int _refused;
+    private int _agentRefused;
+
+    /// <summary>True once Slack refused agents.sessions.setStatus for good (the app is not an agent app).</summary>
+    public bool AgentRefused => Volatile.Read(ref _agentRefused) == 1;
+
+    /// <summary>Takes Slack's error for an agents.sessions.setStatus call; remembers (and logs once) a refusal. True when it was one.</summary>
+    public bool LearnAgent(string error, ILogger logger)
+    {
+        if (!IsRefusal(error) && error is not "not_authorized")
+        {
+            return false;
+        }
+
+        if (Interlocked.Exchange(ref _agentRefused, 1) == 0)
+        {
+            Log.AgentRefused(logger, error);
+        }
+
+        return true;
+    }
 
     /// <summary>True once Slack refused the method for good.</summary>
     public bool Refused => Volatile.Read(ref _refused) == 1;
@@ -36,6 +57,9 @@ public sealed partial class SlackStatusSupport
 
     private static partial class Log
     {
+        [LoggerMessage(1321, LogLevel.Information, "Slack refused agents.sessions.setStatus ({Error}); progress is the assistant status or the reaction from now on")]
+        public static partial void AgentRefused(ILogger logger, string error);
+
         [LoggerMessage(1320, LogLevel.Information, "Slack refused assistant.threads.setStatus ({Error}); progress is the thinking reaction from now on")]
         public static partial void Refused(ILogger logger, string error);
     }

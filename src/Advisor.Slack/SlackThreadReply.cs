@@ -325,6 +325,7 @@ internal sealed partial class SlackThreadReply(
         private readonly CancellationTokenSource _stop = new();
         private Task _shown = Task.CompletedTask;
         private bool _statusSet;
+        private bool _agentSet;
         private bool _statusAfterReply;
         private bool _reacted;
 
@@ -350,6 +351,20 @@ internal sealed partial class SlackThreadReply(
                 {
                     return; // answered in time: nothing to show
                 }
+            }
+
+            // An agent app: the thread is an agent session, processing while the answer is composed, active afterwards.
+            if (status && !owner._settings.Status.AgentRefused)
+            {
+                var agentError = await owner._api.TrySetAgentSessionStatusAsync(owner._channel, owner._threadTs!, "processing", CancellationToken.None)
+                    .ConfigureAwait(false);
+                if (agentError is null)
+                {
+                    _agentSet = true;
+                    return;
+                }
+
+                owner._settings.Status.LearnAgent(agentError, owner._logger);
             }
 
             if (status && !owner._settings.Status.Refused)
@@ -380,6 +395,11 @@ internal sealed partial class SlackThreadReply(
                 if (_reacted)
                 {
                     await owner._api.RemoveReactionAsync(owner._channel, owner._reactionTs ?? owner._questionTs, owner._reaction, CancellationToken.None).ConfigureAwait(false);
+                }
+
+                if (_agentSet)
+                {
+                    await owner._api.TrySetAgentSessionStatusAsync(owner._channel, owner._threadTs!, "active", CancellationToken.None).ConfigureAwait(false);
                 }
 
                 // A reply clears the status; without one (or when the status landed after it) it is cleared here.

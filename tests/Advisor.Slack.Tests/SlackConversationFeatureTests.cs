@@ -150,6 +150,7 @@ public sealed class SlackConversationFeatureTests
         await using var _ = slack;
         await using var __ = app;
         const string thread = "1700700400.000100";
+        slack.AgentSessions = AgentSessionsSupport.UnknownMethod; // not an agent app: the assistant status is the fallback
 
         await slack.SendEventAsync(SlackEmulator.Mention(Question, thread, "EvSlow1"));
         await Eventually.TrueAsync(() => slack.AssistantStatus("C111", thread) == "is thinking…", "the assistant status while the answer is slow");
@@ -161,12 +162,52 @@ public sealed class SlackConversationFeatureTests
     }
 
     [Fact]
+    public async Task In_an_agent_app_a_slow_answer_sets_the_session_processing_then_active_and_no_other_progress()
+    {
+        var (slack, app) = await StartAsync(Slow, s => Customize(s, b => new SlowAdvisor(b)));
+        await using var _ = slack;
+        await using var __ = app;
+        const string thread = "1700700450.000100";
+
+        await slack.SendEventAsync(SlackEmulator.Mention(Question, thread, "EvAgent1"));
+        await Eventually.TrueAsync(() => slack.AgentSessionStatus("C111", thread) == "processing", "the session processing while the answer is slow");
+        Assert.Empty(RepliesIn(slack, thread));
+        await Eventually.TrueAsync(() => RepliesIn(slack, thread).Count == 1, "the answer");
+        await Eventually.TrueAsync(() => slack.AgentSessionStatus("C111", thread) == "active", "the session active again");
+
+        Assert.DoesNotContain(slack.Calls, c => c.Method is "assistant.threads.setStatus" or "reactions.add");
+    }
+
+    [Fact]
+    public async Task Agent_session_stopped_stops_composing_says_so_and_leaves_processing()
+    {
+        var (slack, app) = await StartAsync(Slow, s => Customize(s, b => new SlowAdvisor(b)));
+        await using var _ = slack;
+        await using var __ = app;
+        const string thread = "1700700470.000100";
+
+        await slack.SendEventAsync(SlackEmulator.Mention(Question, thread, "EvStop1"));
+        await Eventually.TrueAsync(() => slack.AgentSessionStatus("C111", thread) == "processing", "the answer being composed");
+        await slack.SendEventAsync(SlackEmulator.AgentSessionStopped("C111", thread, "U222", "EvStop2"));
+
+        await Eventually.TrueAsync(() => RepliesIn(slack, thread).Count == 1, "the stop notice");
+        Assert.Equal(SlackAgentSessions.StoppedText, (string?)RepliesIn(slack, thread)[0].Message["text"]);
+        await Eventually.TrueAsync(() => slack.AgentSessionStatus("C111", thread) == "active", "the session no longer processing");
+
+        // The answer is not posted afterwards: a sentinel in another thread is answered, this thread keeps the notice only.
+        await slack.SendEventAsync(SlackEmulator.Mention(Question, "1700700480.000100", "EvStop3"));
+        await Eventually.TrueAsync(() => RepliesIn(slack, "1700700480.000100").Count == 1, "the sentinel answer");
+        Assert.Single(RepliesIn(slack, thread));
+    }
+
+    [Fact]
     public async Task Where_the_status_is_refused_the_reaction_shows_progress_and_the_refusal_is_remembered()
     {
         var (slack, app) = await StartAsync(Slow, s => Customize(s, b => new SlowAdvisor(b)));
         await using var _ = slack;
         await using var __ = app;
         slack.Refuse("assistant.threads.setStatus", "missing_scope");
+        slack.AgentSessions = AgentSessionsSupport.MissingScope;
 
         foreach (var (ts, id) in new[] { ("1700700500.000100", "EvSlow2"), ("1700700600.000100", "EvSlow3") })
         {
@@ -176,6 +217,7 @@ public sealed class SlackConversationFeatureTests
         }
 
         Assert.Single(slack.Calls, c => c.Method == "assistant.threads.setStatus"); // asked once, then remembered
+        Assert.Single(slack.Calls, c => c.Method == "agents.sessions.setStatus");
         Assert.Equal(2, slack.Calls.Count(c => c.Method == "reactions.add"));
     }
 

@@ -19,7 +19,7 @@ public sealed class SlackConversationTests
     private static async Task<(SlackEmulator Slack, AdvisorSlackApp App)> StartAsync()
     {
         var slack = await SlackEmulator.StartAsync();
-        var app = await AdvisorSlackApp.StartAsync(slack, socketMode: true, http: false);
+        var app = await AdvisorSlackApp.StartAsync(slack, socketMode: true, http: false, s => s["Advisor:Slack:AskEphemeral"] = "false"); // these look at the answers in the channel
         await Eventually.TrueAsync(() => slack.OpenConnections == 1, "the Socket Mode connection");
         return (slack, app);
     }

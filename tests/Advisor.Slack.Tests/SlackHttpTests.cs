@@ -135,7 +135,7 @@ public sealed class SlackHttpTests
     public async Task Ask_compare_and_roles_answer_through_the_response_url()
     {
         await using var slack = await SlackEmulator.StartAsync();
-        await using var app = await AdvisorSlackApp.StartAsync(slack, socketMode: false, http: true);
+        await using var app = await AdvisorSlackApp.StartAsync(slack, socketMode: false, http: true, s => s["Advisor:Slack:AskEphemeral"] = "false");
 
         (await app.PostSignedAsync("slack/commands", Command(slack, "/ask", "What skills does an AI Architect need?", "U1", out var askUrl), "application/x-www-form-urlencoded")).Dispose();
         (await app.PostSignedAsync("slack/commands", Command(slack, "/compare", "AI Architect vs AI Scientist skills", "U1", out var compareUrl), "application/x-www-form-urlencoded")).Dispose();
@@ -157,10 +157,10 @@ public sealed class SlackHttpTests
         Assert.True("in_channel" == (string?)compare["response_type"], compare.ToJsonString());
         var blocks = compare["blocks"]!.AsArray();
         Assert.Equal("header", (string?)blocks[0]!["type"]);
-        var sideBySide = blocks.First(b => b!["fields"] is not null)!["fields"]!.AsArray();
-        Assert.Equal(2, sideBySide.Count);
-        Assert.Contains("AI Architect", (string?)sideBySide[0]!["text"], StringComparison.Ordinal);
-        Assert.Contains("AI Scientist", (string?)sideBySide[1]!["text"], StringComparison.Ordinal);
+        var header = blocks.First(b => (string?)b!["type"] == "table")!["rows"]![0]!.AsArray();
+        Assert.Equal(3, header.Count);
+        Assert.Contains("AI Architect", (string?)header[1]!["text"], StringComparison.Ordinal);
+        Assert.Contains("AI Scientist", (string?)header[2]!["text"], StringComparison.Ordinal);
 
         var unknown = slack.Responses(unknownUrl)[0];
         Assert.Equal("ephemeral", (string?)unknown["response_type"]);

@@ -296,6 +296,18 @@ internal static class BlockKit
             {
                 return $"[ERROR] no more than 20 items allowed [json-pointer:{at}/rows/{r}]";
             }
+
+            // Cells are raw_text or rich_text (docs.slack.dev/reference/block-kit/blocks/table-block).
+            if (rows[r] is JsonArray cells)
+            {
+                for (var c = 0; c < cells.Count; c++)
+                {
+                    if (cells[c] is not JsonObject cell || Str(cell, "type") is not ("raw_text" or "rich_text"))
+                    {
+                        return $"[ERROR] must be a raw_text or rich_text cell [json-pointer:{at}/rows/{r}/{c}]";
+                    }
+                }
+            }
         }
 
         return block["column_settings"] is JsonArray { Count: > 20 }

@@ -466,6 +466,10 @@ public sealed partial class SlackEmulator : IAsyncDisposable
                 return SetAssistantStatus(body);
             case "agents.sessions.setStatus":
                 return SetAgentStatus(body);
+            case "assistant.threads.setSuggestedPrompts":
+                return SetSuggestedPrompts(body);
+            case "agents.sessions.rename":
+                return RenameSession(body);
             case "views.open":
                 return OpenView(body);
             case "views.update":

@@ -1,0 +1,93 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Logging;
+
+namespace Advisor.Slack;
+
+/// <summary>
+/// The answers being composed per thread, so that <c>agent_session_stopped</c> (the user pressed Stop in an agent
+/// session) can be honoured: the answer's work is cancelled, the session is set active again, and the thread is told
+/// "Stopped." (BRIEF-2 S1: leaving <c>processing</c> is not automatic).
+/// </summary>
+public sealed partial class SlackAgentSessions(SlackApiClient api, SlackStatusSupport statusSupport, ILogger<SlackAgentSessions> logger)
+{
+    /// <summary>What the thread is told when the user stopped an answer.</summary>
+    public const string StoppedText = "Stopped. Ask again whenever you like.";
+
+    private readonly ConcurrentDictionary<(string Channel, string ThreadTs), Lease> _running = new();
+
+    /// <summary>Registers an answer being composed in a thread; its token is cancelled when the user stops the session.</summary>
+    public Lease Begin(string channel, string threadTs, CancellationToken cancellationToken)
+    {
+        var lease = new Lease(this, (channel, threadTs), CancellationTokenSource.CreateLinkedTokenSource(cancellationToken));
+        _running[(channel, threadTs)] = lease;
+        return lease;
+    }
+
+    /// <summary>Handles agent_session_stopped: cancels the thread's answer (if one is being composed) and says so.</summary>
+    public async Task StopAsync(SlackEventEnvelope envelope, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(envelope);
+        var channel = SlackEventEnvelope.Str(envelope.Event, "channel");
+        var threadTs = SlackEventEnvelope.Str(envelope.Event, "thread_ts");
+        if (channel is null || threadTs is null)
+        {
+            return;
+        }
+
+        var stopped = _running.TryGetValue((channel, threadTs), out var lease) && lease.Stop();
+        Log.Stopped(logger, channel, threadTs, stopped);
+        if (!statusSupport.AgentRefused)
+        {
+            await api.TrySetAgentSessionStatusAsync(channel, threadTs, "active", cancellationToken).ConfigureAwait(false);
+        }
+
+        if (stopped)
+        {
+            await api.PostMessageAsync(new SlackMessage(StoppedText, [SlackRenderer.Section(StoppedText)]), channel, threadTs, mark: null, cancellationToken, attempts: 1)
+                .ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>One answer being composed in a thread.</summary>
+    public sealed class Lease(SlackAgentSessions owner, (string, string) key, CancellationTokenSource source) : IDisposable
+    {
+        private int _stopped;
+
+        /// <summary>Cancelled when the host stops or the user stops the session.</summary>
+        public CancellationToken Token => source.Token;
+
+        /// <summary>True when the user stopped the session.</summary>
+        public bool Stopped => Volatile.Read(ref _stopped) == 1;
+
+        internal bool Stop()
+        {
+            if (Interlocked.Exchange(ref _stopped, 1) == 1)
+            {
+                return false;
+            }
+
+            try
+            {
+                source.Cancel();
+            }
+            catch (ObjectDisposedException)
+            {
+                return false; // finished meanwhile
+            }
+
+            return true;
+        }
+
+        public void Dispose()
+        {
+            owner._running.TryRemove(new KeyValuePair<(string, string), Lease>(key, this));
+            source.Dispose();
+        }
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(1331, LogLevel.Information, "Slack agent session {Channel}/{ThreadTs} stopped by the user (an answer was being composed: {Cancelled})")]
+        public static partial void Stopped(ILogger logger, string channel, string threadTs, bool cancelled);
+    }
+}
