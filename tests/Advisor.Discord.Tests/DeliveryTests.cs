@@ -163,7 +163,8 @@ public sealed class DeliveryTests
         adapter.Gate.Release(Scientist);
         await Eventually.TrueAsync(() => Enumerable.Range(0, 3).All(i => emulator.Requests.Any(r => DiscordEmulator.IsReplyTo(r, $"920{i}"))), "channel A's answers");
 
-        // In order within the channel.
+        // In order within the channel (the emulator stores a message just after it records the request: wait for all three).
+        await Eventually.TrueAsync(() => emulator.MessagesIn(ChannelA).Count() == 3, "channel A's messages stored");
         var order = emulator.MessagesIn(ChannelA).Select(m => m["message_reference"]!["message_id"]!.GetValue<string>()).ToList();
         Assert.Equal(new[] { "9200", "9201", "9202" }, order);
     }

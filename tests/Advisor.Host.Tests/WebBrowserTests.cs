@@ -82,8 +82,9 @@ public sealed class WebBrowserTests
         await page.GotoAsync(new Uri(worker.BaseAddress, "/knowledge").ToString());
         Assert.EndsWith("/login?return=%2Fknowledge", page.Url, StringComparison.Ordinal);
         await page.GetByLabel("Admin token").FillAsync(TestWorker.AdminToken);
+        // Submitted with the keyboard; wait for the redirect's document, not for every resource's load event.
         await page.Keyboard.PressAsync("Enter");
-        await page.WaitForURLAsync("**/knowledge");
+        await page.WaitForURLAsync("**/knowledge", new() { WaitUntil = WaitUntilState.DOMContentLoaded });
         await page.Locator("#sections tbody tr").First.WaitForAsync();
 
         await page.GetByRole(AriaRole.Button, new() { Name = "Reload the knowledge folder" }).ClickAsync();
@@ -99,7 +100,7 @@ public sealed class WebBrowserTests
         Assert.True(await FitsAsync(page), "the Insights page is wider than a phone");
 
         await page.GetByRole(AriaRole.Button, new() { Name = "Log out" }).ClickAsync();
-        await page.WaitForURLAsync("**/login?error=out");
+        await page.WaitForURLAsync("**/login?error=out", new() { WaitUntil = WaitUntilState.DOMContentLoaded });
         await page.GotoAsync(new Uri(worker.BaseAddress, "/insights").ToString());
         Assert.Contains("/login", page.Url, StringComparison.Ordinal);
         Assert.Empty(errors);
