@@ -88,6 +88,10 @@ public sealed class ConversationTests
         await c.DispatchNextAsync("MESSAGE_CREATE", DiscordEmulator.MessageCreate("7401", ChannelId, GuildId, UserId, "What does an AI Architect do?", BotId));
         await Eventually.TrueAsync(() => emulator.MessagesIn("7401").Count == 1, "the answer in the thread opened from the question");
 
+        // The turn is kept once Discord has answered the post, a moment after the emulator shows it: a person's follow-up
+        // comes later than that; the test waits for it instead of racing it.
+        await Eventually.TrueAsync(async () => (await adapter.Services.GetRequiredService<IConversationStore>().RecentTurnsAsync("discord:7401")).Count == 1, "the first turn kept in the thread");
+
         // Discord gives the thread the question's id; a follow-up there needs no mention.
         await c.DispatchNextAsync("MESSAGE_CREATE", DiscordEmulator.MessageCreate("7402", "7401", GuildId, UserId, "and their education?", null, channelType: 11));
         var reply = await ReplyAsync(emulator, "7402");
