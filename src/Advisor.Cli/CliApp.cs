@@ -25,7 +25,7 @@ public sealed class CliApp(TextReader input, TextWriter output, TextWriter error
     public const int Usage = 2;
 
     /// <summary>The commands this front end handles.</summary>
-    public static readonly IReadOnlySet<string> Commands = new HashSet<string>(StringComparer.Ordinal) { "ask", "compare", "roles", "sections", "chat", "eval", "forget", "gaps", "help", "manifest" };
+    public static readonly IReadOnlySet<string> Commands = new HashSet<string>(StringComparer.Ordinal) { "ask", "compare", "roles", "sections", "chat", "eval", "forget", "gaps", "help", "manifest", "doctor" };
 
     /// <summary>
     /// <c>advisor manifest PLATFORM</c>: what each platform prints (set by the host, which knows the adapters), by the
@@ -33,6 +33,12 @@ public sealed class CliApp(TextReader input, TextWriter output, TextWriter error
     /// </summary>
     public IReadOnlyDictionary<string, Func<IConfiguration, TextWriter, Task<int>>> Manifests { get; init; } =
         new Dictionary<string, Func<IConfiguration, TextWriter, Task<int>>>(StringComparer.Ordinal);
+
+    /// <summary>
+    /// <c>advisor doctor</c>: each platform's checks of the configuration against its live API (set by the host, which
+    /// knows the adapters), run in order.
+    /// </summary>
+    public IReadOnlyList<Advisor.Core.Hosting.IDoctorCheck> Doctors { get; init; } = [];
 
     /// <summary>The platforms whose user ids <c>forget --user</c> takes.</summary>
     public static readonly IReadOnlyList<string> ForgetPlatforms = ["slack", "discord"];
@@ -62,6 +68,9 @@ public sealed class CliApp(TextReader input, TextWriter output, TextWriter error
           advisor manifest discord            the Discord command set (bulk-overwrite JSON) and the install link
           advisor manifest slack [--http URL] print the Slack app manifest (JSON for "Create New App → From a
                                               manifest"): Socket Mode, or Request URLs under URL/slack/… with --http
+          advisor doctor [--http URL]         check the configuration against the live Slack and Discord APIs: tokens,
+                                              scopes, Socket Mode, registered commands, public key; with --http, that
+                                              URL/healthz answers from here. One ✔/✘ line per check; exit 1 on a ✘
           advisor serve                       run the Discord and Slack connections that are configured
 
         Options:
@@ -103,6 +112,12 @@ public sealed class CliApp(TextReader input, TextWriter output, TextWriter error
             return parsed.Positional.Count == 1 && Manifests.TryGetValue(parsed.Positional[0], out var manifest)
                 ? await manifest(baseConfiguration, output).ConfigureAwait(false)
                 : UsageError($"manifest takes one platform: {string.Join(", ", Manifests.Keys.Order(StringComparer.Ordinal))}");
+        }
+
+        if (parsed.Command == "doctor")
+        {
+            var context = new Advisor.Core.Hosting.DoctorContext(baseConfiguration, parsed.Get("--http") is { } url ? new Uri(url) : null);
+            return await Advisor.Core.Hosting.DoctorReport.RunAsync(Doctors, context, output, cancellationToken).ConfigureAwait(false);
         }
 
         var overrides = new Dictionary<string, string?>();
@@ -211,7 +226,10 @@ public sealed class CliApp(TextReader input, TextWriter output, TextWriter error
         "manifest" when a.Positional is ["discord"] && a.Has("--http") => "--http goes with manifest slack",
         "manifest" when a.Get("--http") is { } http && !(Uri.TryCreate(http, UriKind.Absolute, out var url) && url.Scheme == Uri.UriSchemeHttps && url.Query.Length == 0)
             => "--http takes the https base URL Slack reaches the bot at, e.g. --http https://advisor.example.com",
-        _ when a.Command != "manifest" && a.Has("--http") => "--http goes with manifest",
+        "doctor" when a.Positional.Count > 0 => "doctor takes no arguments, e.g. advisor doctor [--http https://advisor.example.com]",
+        "doctor" when a.Get("--http") is { } http && !(Uri.TryCreate(http, UriKind.Absolute, out var url) && (url.Scheme == Uri.UriSchemeHttps || url.Scheme == Uri.UriSchemeHttp) && url.Query.Length == 0)
+            => "--http takes the base URL Slack reaches the bot at, e.g. --http https://advisor.example.com",
+        _ when a.Command is not ("manifest" or "doctor") && a.Has("--http") => "--http goes with manifest or doctor",
         "forget" when a.Positional.Count > 0 => "forget takes no arguments; name the user with --user platform:id",
         "forget" when a.Get("--user") is null => "forget needs --user platform:id, e.g. advisor forget --user slack:U0123ABCD",
         "forget" when !UserHasher.TryParse(a.Get("--user"), out _, out _) => "--user takes platform:id, e.g. slack:U0123ABCD or discord:80351110224678912",

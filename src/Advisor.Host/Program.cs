@@ -60,6 +60,7 @@ try
     var app = new CliApp(stdin, stdout, Console.Error)
     {
         Manifests = new Dictionary<string, Func<IConfiguration, TextWriter, Task<int>>> { ["discord"] = Advisor.Discord.DiscordManifest.WriteAsync },
+        Doctors = [new Advisor.Slack.SlackDoctor(), new Advisor.Discord.DiscordDoctor()],
     };
     return await app.RunAsync(args, configuration, static (services, configuration) =>
     {

@@ -22,6 +22,9 @@ public sealed class SlackApiException(string method, string error) : Exception($
 /// <summary>Who the bot is (from auth.test).</summary>
 public sealed record SlackBotIdentity(string UserId, string? BotId, string? TeamId);
 
+/// <summary>What auth.test says of the bot token: the workspace, the bot user, and the granted scopes (x-oauth-scopes).</summary>
+public sealed record SlackAuthTest(string Team, string? TeamId, string User, string UserId, IReadOnlyList<string>? Scopes);
+
 /// <summary>The parts of users.info the bot uses.</summary>
 public sealed record SlackUser(string Id, bool IsAdmin, bool IsOwner, bool IsPrimaryOwner, bool IsBot);
 
@@ -392,6 +395,22 @@ public sealed partial class SlackApiClient(
         CallAsync("auth.test", [], _options.BotToken, CallKind.Idempotent,
             r => new SlackBotIdentity(Str(r, "user_id") ?? "", Str(r, "bot_id"), Str(r, "team_id")), cancellationToken);
 
+    /// <summary>
+    /// auth.test with the bot token, once (no retries), for <c>advisor doctor</c>: who the token is, and the scopes Slack
+    /// granted it (the <c>x-oauth-scopes</c> response header; null when Slack sent none).
+    /// </summary>
+    public async Task<SlackAuthTest> AuthTestOnceAsync(CancellationToken cancellationToken)
+    {
+        IReadOnlyList<string>? scopes = null;
+        var test = await CallAsync("auth.test", [], _options.BotToken, CallKind.Idempotent,
+            r => new SlackAuthTest(Str(r, "team") ?? "", Str(r, "team_id"), Str(r, "user") ?? "", Str(r, "user_id") ?? "", null),
+            cancellationToken, maxAttempts: 1,
+            onResponse: r => scopes = r.Headers.TryGetValues("x-oauth-scopes", out var values)
+                ? values.SelectMany(v => v.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToList()
+                : null).ConfigureAwait(false);
+        return test with { Scopes = scopes };
+    }
+
     /// <summary>apps.connections.open with the app-level token: a fresh Socket Mode URL.</summary>
     public async Task<Uri> OpenConnectionAsync(CancellationToken cancellationToken)
     {
@@ -566,7 +585,7 @@ public sealed partial class SlackApiClient(
 
     /// <summary>Calls a Web API method with a JSON (or form) body; reads the response when ok:true, else throws.</summary>
     private async Task<T> CallAsync<T>(string method, JsonObject arguments, string token, CallKind delivery, Func<JsonElement, T> read,
-        CancellationToken cancellationToken, bool form = false, int? maxAttempts = null)
+        CancellationToken cancellationToken, bool form = false, int? maxAttempts = null, Action<HttpResponseMessage>? onResponse = null)
     {
         if (method != "apps.connections.open")
         {
@@ -581,6 +600,7 @@ public sealed partial class SlackApiClient(
             delivery,
             maxAttempts ?? (delivery == CallKind.BestEffort ? 1 : _options.MaxAttempts),
             cancellationToken).ConfigureAwait(false);
+        onResponse?.Invoke(response);
         var content = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
         JsonDocument document;
         try

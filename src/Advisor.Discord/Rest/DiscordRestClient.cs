@@ -130,6 +130,10 @@ internal sealed partial class DiscordRestClient
         return e?.Str("id");
     }
 
+    /// <summary>GET /users/@me: the bot user the token belongs to (401 when the token is not valid).</summary>
+    public async Task<JsonElement> GetCurrentUserAsync(CancellationToken ct) =>
+        await SendAsync(HttpMethod.Get, "/users/@me", "GET /users/@me", "", null, true, ct) ?? default;
+
     public async Task<JsonElement> GetCommandsAsync(string? guildId, CancellationToken ct) =>
         await SendAsync(HttpMethod.Get, CommandsPath(guildId), "GET commands", guildId ?? "", null, true, ct) ?? default;
 

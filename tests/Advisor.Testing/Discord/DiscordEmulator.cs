@@ -404,6 +404,9 @@ public sealed partial class DiscordEmulator : IAsyncDisposable
                 }
 
                 break;
+            case ("GET", ["users", "@me"]):
+                result = new JsonObject { ["id"] = EmulatorSettings.DiscordBotUserId, ["username"] = "Advisor", ["bot"] = true };
+                break;
             case ("GET", ["applications", _, "commands"]) or ("GET", ["applications", _, "guilds", _, "commands"]):
                 result = Commands.TryGetValue(path, out var stored) && stored is not null ? stored.DeepClone() : new JsonArray();
                 break;

@@ -67,6 +67,12 @@ public sealed partial class SlackEmulator : IAsyncDisposable
 
     public Uri ApiBase { get; private set; } = null!;
 
+    /// <summary>
+    /// The bot scopes Slack says the token has: when set, every call with a bot token answers with them in the
+    /// <c>x-oauth-scopes</c> header (as Slack does); null (default) sends no header.
+    /// </summary>
+    public IReadOnlyList<string>? GrantedScopes { get; set; }
+
     public Uri Root { get; private set; } = null!;
 
     public int RetryAfterSeconds { get; set; } = 1;
@@ -349,6 +355,11 @@ public sealed partial class SlackEmulator : IAsyncDisposable
     private async Task<IResult> ApiAsync(HttpContext context, string method)
     {
         var auth = context.Request.Headers.Authorization.ToString();
+        if (GrantedScopes is { } scopes && auth.StartsWith("Bearer xoxb-", StringComparison.Ordinal))
+        {
+            context.Response.Headers["x-oauth-scopes"] = string.Join(",", scopes);
+        }
+
         JsonObject body;
         if (context.Request.HasFormContentType)
         {
@@ -407,6 +418,11 @@ public sealed partial class SlackEmulator : IAsyncDisposable
             if (!auth.StartsWith("Bearer xapp-", StringComparison.Ordinal))
             {
                 return Fail("not_allowed_token_type");
+            }
+
+            if (Refusal(method) is { } refusedOpen)
+            {
+                return refusedOpen;
             }
 
             var ws = new UriBuilder(Root) { Scheme = "ws", Path = "/link/", Query = "ticket=" + Interlocked.Increment(ref _ticket) };
