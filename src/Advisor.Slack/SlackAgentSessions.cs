@@ -6,14 +6,59 @@ namespace Advisor.Slack;
 /// <summary>
 /// The answers being composed per thread, so that <c>agent_session_stopped</c> (the user pressed Stop in an agent
 /// session) can be honoured: the answer's work is cancelled, the session is set active again, and the thread is told
-/// "Stopped." (BRIEF-2 S1: leaving <c>processing</c> is not automatic).
+/// "Stopped." (BRIEF-2 S1: leaving <c>processing</c> is not automatic). Also the roles of each thread's last answer
+/// (a bounded in-memory map, <see cref="MaxTopics"/> threads), so that a session is renamed when its topic changes.
 /// </summary>
 public sealed partial class SlackAgentSessions(SlackApiClient api, SlackStatusSupport statusSupport, ILogger<SlackAgentSessions> logger)
 {
     /// <summary>What the thread is told when the user stopped an answer.</summary>
     public const string StoppedText = "Stopped. Ask again whenever you like.";
 
+    /// <summary>The most threads whose last roles are remembered; past it an arbitrary one is forgotten (its next answer counts as its first).</summary>
+    public const int MaxTopics = 2000;
+
     private readonly ConcurrentDictionary<(string Channel, string ThreadTs), Lease> _running = new();
+    private readonly ConcurrentDictionary<(string Channel, string ThreadTs), IReadOnlyList<string>> _topics = new();
+
+    /// <summary>
+    /// Records the roles of an answer delivered in a thread; true when the thread's previous answer was about other
+    /// roles (the topic changed). An answer about no role (small talk, off-topic) changes nothing.
+    /// </summary>
+    public bool TopicChanged(string channel, string threadTs, IReadOnlyList<string> roles)
+    {
+        ArgumentNullException.ThrowIfNull(roles);
+        if (roles.Count == 0)
+        {
+            return false;
+        }
+
+        var key = (channel, threadTs);
+        var changed = false;
+        _topics.AddOrUpdate(key, _ => roles, (_, previous) =>
+        {
+            changed = !SlackAgentTitles.SameRoles(previous, roles);
+            return roles;
+        });
+        if (_topics.Count > MaxTopics)
+        {
+            foreach (var old in _topics.Keys)
+            {
+                if (old != key && _topics.TryRemove(old, out _))
+                {
+                    break;
+                }
+            }
+        }
+
+        return changed;
+    }
+
+    /// <summary>Renames the thread's session to <paramref name="title"/> (best effort, logged).</summary>
+    public async Task RenameAsync(string channel, string threadTs, string title, CancellationToken cancellationToken)
+    {
+        var error = await api.TryRenameAgentSessionAsync(channel, threadTs, title, cancellationToken).ConfigureAwait(false);
+        Log.Renamed(logger, channel, threadTs, error ?? "ok");
+    }
 
     /// <summary>Registers an answer being composed in a thread; its token is cancelled when the user stops the session.</summary>
     public Lease Begin(string channel, string threadTs, CancellationToken cancellationToken)
@@ -87,6 +132,9 @@ public sealed partial class SlackAgentSessions(SlackApiClient api, SlackStatusSu
 
     private static partial class Log
     {
+        [LoggerMessage(1332, LogLevel.Debug, "Slack agent session {Channel}/{ThreadTs} renamed on a topic change: {Result}")]
+        public static partial void Renamed(ILogger logger, string channel, string threadTs, string result);
+
         [LoggerMessage(1331, LogLevel.Information, "Slack agent session {Channel}/{ThreadTs} stopped by the user (an answer was being composed: {Cancelled})")]
         public static partial void Stopped(ILogger logger, string channel, string threadTs, bool cancelled);
     }

@@ -300,11 +300,39 @@ public sealed partial class SlackApiClient(
     /// when set, else Slack's error (<c>unknown_method</c>, <c>missing_scope</c>, <c>feature_disabled</c>, … when the app
     /// is not an agent app).
     /// </summary>
-    public async Task<string?> TrySetAgentSessionStatusAsync(string channel, string threadTs, string status, CancellationToken cancellationToken)
+    public Task<string?> TrySetAgentSessionStatusAsync(string channel, string threadTs, string status, CancellationToken cancellationToken) =>
+        TrySetAgentSessionStatusAsync(channel, threadTs, status, null, cancellationToken);
+
+    /// <inheritdoc cref="TrySetAgentSessionStatusAsync(string, string, string, CancellationToken)"/>
+    /// <param name="title">The session's title (at most 200 characters), used by Slack only when the call creates the session.</param>
+    public async Task<string?> TrySetAgentSessionStatusAsync(string channel, string threadTs, string status, string? title, CancellationToken cancellationToken)
+    {
+        var body = new JsonObject { ["channel_id"] = channel, ["thread_ts"] = threadTs, ["status"] = status };
+        if (!string.IsNullOrEmpty(title))
+        {
+            body["title"] = title;
+        }
+
+        try
+        {
+            await CallAsync("agents.sessions.setStatus", body, _options.BotToken, CallKind.BestEffort, _ => true, cancellationToken).ConfigureAwait(false);
+            return null;
+        }
+        catch (SlackApiException ex)
+        {
+            return ex.Error;
+        }
+    }
+
+    /// <summary>
+    /// agents.sessions.rename of a thread session (title 1–200 characters), best effort: one attempt. Returns null when
+    /// renamed, else Slack's error (<c>session_not_found</c>, <c>invalid_name</c>, …).
+    /// </summary>
+    public async Task<string?> TryRenameAgentSessionAsync(string channel, string threadTs, string title, CancellationToken cancellationToken)
     {
         try
         {
-            await CallAsync("agents.sessions.setStatus", new JsonObject { ["channel_id"] = channel, ["thread_ts"] = threadTs, ["status"] = status },
+            await CallAsync("agents.sessions.rename", new JsonObject { ["channel_id"] = channel, ["thread_ts"] = threadTs, ["title"] = title },
                 _options.BotToken, CallKind.BestEffort, _ => true, cancellationToken).ConfigureAwait(false);
             return null;
         }

@@ -25,7 +25,7 @@ public sealed partial class SlackConversationHandler(
     : ISlackEventHandler<AppMention>, ISlackEventHandler<MessageEvent>
 {
     private readonly string _reaction = options.Value.ThinkingReaction;
-    private readonly SlackReplySettings _settings = SlackReplySettings.From(options, statusSupport, time);
+    private readonly SlackReplySettings _settings = SlackReplySettings.From(options, statusSupport, time) with { Sessions = sessions };
 
     public async Task HandleAsync(AppMention slackEvent, SlackEventEnvelope envelope, CancellationToken cancellationToken)
     {
@@ -71,7 +71,7 @@ public sealed partial class SlackConversationHandler(
         // Direct messages outside a thread are answered in the channel; everything else in the thread.
         var threadTs = e.ThreadTs ?? (e.ChannelType == "im" ? null : e.Ts);
         var reply = new SlackThreadReply(api, e.Channel, threadTs, e.Ts, me.BotId, _reaction, envelope.RetryAttempt, logger, _settings, e.User,
-            e.Team ?? envelope.TeamId ?? me.TeamId);
+            e.Team ?? envelope.TeamId ?? me.TeamId, question: StripMention(e.Text, me.UserId));
         var message = new IncomingMessage
         {
             Platform = SlackPlatform.PlatformName,

@@ -35,6 +35,7 @@ public sealed partial class SlackInteractionHandler(
     [FromKeyedServices(SlackPlatform.PlatformName)] PlatformWorkQueue queue,
     QuestionGate gate,
     SlackStatusSupport statusSupport,
+    SlackAgentSessions sessions,
     SlackSharedAnswers shared,
     RejectionLog rejections,
     IOptions<SlackOptions> options,
@@ -53,7 +54,7 @@ public sealed partial class SlackInteractionHandler(
     private const string Endpoint = "slack interactivity";
     private readonly RecentKeys _seen = new(time, TimeSpan.FromHours(1));
     private readonly string _reaction = options.Value.ThinkingReaction;
-    private readonly SlackReplySettings _settings = SlackReplySettings.From(options, statusSupport, time);
+    private readonly SlackReplySettings _settings = SlackReplySettings.From(options, statusSupport, time) with { Sessions = sessions };
 
     /// <summary>Takes an interaction payload; returns the acknowledgement's payload (always null: an empty acknowledgement).</summary>
     public JsonObject? Handle(JsonElement payload)
@@ -315,7 +316,8 @@ public sealed partial class SlackInteractionHandler(
         if (!queue.TryEnqueue(SlackKeys.Channel(team, channel), hold, async ct =>
             {
                 var me = await identity.GetAsync(ct).ConfigureAwait(false);
-                var reply = new SlackThreadReply(api, channel, replyThread, clickTs, me.BotId, _reaction, 0, logger, _settings, user, team, reactionTs: messageTs);
+                var reply = new SlackThreadReply(api, channel, replyThread, clickTs, me.BotId, _reaction, 0, logger, _settings, user, team, reactionTs: messageTs,
+                    question: question);
                 await pipeline.HandleAsync(message, reply, ct).ConfigureAwait(false);
             }))
         {

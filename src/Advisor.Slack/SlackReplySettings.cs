@@ -18,6 +18,9 @@ internal sealed record SlackReplySettings(
     /// <summary>The least time between two chat.update calls of the post-and-update fallback (chat.update is Tier 3, ~50 a minute).</summary>
     public static readonly TimeSpan MinUpdateInterval = TimeSpan.FromMilliseconds(1200);
 
+    /// <summary>The agent sessions (for renaming one when its topic changes); none: no renames.</summary>
+    public SlackAgentSessions? Sessions { get; init; }
+
     /// <summary>Progress as before this feature (the reaction at once), no streaming: for callers that give no settings.</summary>
     public static SlackReplySettings Default { get; } = new(SlackProgressMode.Reaction, TimeSpan.Zero, "is thinking…", false,
         TimeSpan.FromSeconds(1), new SlackStatusSupport(), TimeProvider.System);

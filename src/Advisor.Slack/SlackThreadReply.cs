@@ -13,7 +13,9 @@ namespace Advisor.Slack;
 /// outcome is unknown is looked for before it is sent again, and an event Slack delivers again after a restart is found
 /// answered. An answer carries its suggested follow-ups and 👍/👎 (<see cref="SlackRenderer.Controls"/>).
 /// <para>
-/// Progress: once the answer takes longer than <see cref="SlackReplySettings.ProgressDelay"/>, the thread's assistant
+/// Progress: in an agent app, the thread's agent session is processing (titled from the question) from the start of
+/// every answer and active once it is delivered, and renamed when the answer's roles differ from the thread's previous
+/// answer's. Elsewhere, once the answer takes longer than <see cref="SlackReplySettings.ProgressDelay"/>, the thread's assistant
 /// status ("is thinking…") where the app may set it, else the thinking reaction on the question; never awaited by the
 /// answer. Slack clears the status when the reply is posted; it is cleared here only when no reply came, or when the
 /// status landed after the reply.
@@ -40,8 +42,10 @@ internal sealed partial class SlackThreadReply(
     SlackReplySettings? settings = null,
     string? userId = null,
     string? teamId = null,
-    string? reactionTs = null) : IStreamingReplyChannel
+    string? reactionTs = null,
+    string? question = null) : IStreamingReplyChannel
 {
+    private readonly string? _question = question;
     private readonly SlackApiClient _api = api;
     private readonly string _channel = channel;
     private readonly string? _threadTs = threadTs;
@@ -61,6 +65,7 @@ internal sealed partial class SlackThreadReply(
 
     private readonly SlackReplySettings _settings = settings ?? SlackReplySettings.Default;
     private int _replied;
+    private Answer? _delivered;
 
     public ReplyCapabilities Capabilities => _settings.StreamAnswers ? ReplyCapabilities.Update | ReplyCapabilities.Streaming : ReplyCapabilities.Update;
 
@@ -69,15 +74,17 @@ internal sealed partial class SlackThreadReply(
 
     public IAsyncDisposable ShowProgress(CancellationToken cancellationToken)
     {
-        var status = _settings.Progress == SlackProgressMode.Auto && _threadTs is not null && !_settings.Status.Refused;
+        var auto = _settings.Progress == SlackProgressMode.Auto && _threadTs is not null;
+        var agent = auto && !_settings.Status.AgentRefused;
+        var status = auto && !_settings.Status.Refused;
         var react = _settings.Progress != SlackProgressMode.None && !string.IsNullOrWhiteSpace(_reaction);
-        if (_settings.Progress == SlackProgressMode.None || (!status && !react))
+        if (_settings.Progress == SlackProgressMode.None || (!agent && !status && !react))
         {
             return ReplyProgress.None;
         }
 
         // Cosmetic, so not awaited: a slow or rate-limited status or _reaction never delays the answer.
-        var progress = new Progress(this, status, react);
+        var progress = new Progress(this, agent, status, react);
         progress.Start();
         return progress;
     }
@@ -89,8 +96,21 @@ internal sealed partial class SlackThreadReply(
     public async ValueTask<bool> AnsweredBeforeAsync(CancellationToken cancellationToken) =>
         _retryAttempt > 0 && (await _api.FindReplyAsync(_channel, _threadTs, Mark(1), cancellationToken).ConfigureAwait(false)).Found == true;
 
-    public Task<DeliveryResult> SendAnswerAsync(TurnReply reply, CancellationToken cancellationToken) =>
-        PostAsync(SlackRenderer.Answer(reply), 1, cancellationToken);
+    public async Task<DeliveryResult> SendAnswerAsync(TurnReply reply, CancellationToken cancellationToken)
+    {
+        var delivery = await PostAsync(SlackRenderer.Answer(reply), 1, cancellationToken).ConfigureAwait(false);
+        Delivered(delivery, reply.Answer);
+        return delivery;
+    }
+
+    /// <summary>Remembers a delivered answer: its roles may rename the agent session (<see cref="Progress"/>).</summary>
+    private void Delivered(DeliveryResult delivery, Answer answer)
+    {
+        if (delivery.Delivered)
+        {
+            Volatile.Write(ref _delivered, answer);
+        }
+    }
 
     public Task<DeliveryResult> SendNoticeAsync(TurnNotice notice, CancellationToken cancellationToken) =>
         PostAsync(SlackRenderer.Notice(notice.Text), 1, cancellationToken);
@@ -151,7 +171,9 @@ internal sealed partial class SlackThreadReply(
                     return (DeliveryResult.NotDelivered, null);
                 }
 
-                return (await shown.FinishAsync(finish(final), cancellationToken).ConfigureAwait(false), final);
+                var delivery = await shown.FinishAsync(finish(final), cancellationToken).ConfigureAwait(false);
+                Delivered(delivery, final);
+                return (delivery, final);
             }
             catch
             {
@@ -319,8 +341,13 @@ internal sealed partial class SlackThreadReply(
         private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
     }
 
-    /// <summary>The status or _reaction shown once the answer takes long enough, and taken back afterwards.</summary>
-    private sealed class Progress(SlackThreadReply owner, bool status, bool react) : IAsyncDisposable
+    /// <summary>
+    /// Progress. In an agent app (agents.sessions.setStatus not refused yet) the thread's session is set processing,
+    /// titled with the question's first words, as soon as the answer starts, and active once it is delivered (or the
+    /// apology is); the session is renamed when the answer's roles differ from the thread's previous answer's. Elsewhere
+    /// the assistant status or the reaction, shown once the answer takes long enough, and taken back afterwards.
+    /// </summary>
+    private sealed class Progress(SlackThreadReply owner, bool agent, bool status, bool react) : IAsyncDisposable
     {
         private readonly CancellationTokenSource _stop = new();
         private Task _shown = Task.CompletedTask;
@@ -329,7 +356,7 @@ internal sealed partial class SlackThreadReply(
         private bool _statusAfterReply;
         private bool _reacted;
 
-        public void Start() => _shown = ShowAsync();
+        public void Start() => _shown = Task.Run(ShowAsync);
 
         public ValueTask DisposeAsync()
         {
@@ -340,6 +367,21 @@ internal sealed partial class SlackThreadReply(
 
         private async Task ShowAsync()
         {
+            // An agent app: the thread is an agent session, processing while the answer is composed (every answer, at once).
+            if (agent)
+            {
+                var agentError = await owner._api.TrySetAgentSessionStatusAsync(owner._channel, owner._threadTs!, "processing",
+                    SlackAgentTitles.FromQuestion(owner._question), CancellationToken.None).ConfigureAwait(false);
+                if (agentError is null)
+                {
+                    _agentSet = true;
+                    return;
+                }
+
+                // Not an agent app (remembered), or this call failed: today's progress, after the delay.
+                owner._settings.Status.LearnAgent(agentError, owner._logger);
+            }
+
             var delay = owner._settings.ProgressDelay;
             if (delay > TimeSpan.Zero)
             {
@@ -351,20 +393,6 @@ internal sealed partial class SlackThreadReply(
                 {
                     return; // answered in time: nothing to show
                 }
-            }
-
-            // An agent app: the thread is an agent session, processing while the answer is composed, active afterwards.
-            if (status && !owner._settings.Status.AgentRefused)
-            {
-                var agentError = await owner._api.TrySetAgentSessionStatusAsync(owner._channel, owner._threadTs!, "processing", CancellationToken.None)
-                    .ConfigureAwait(false);
-                if (agentError is null)
-                {
-                    _agentSet = true;
-                    return;
-                }
-
-                owner._settings.Status.LearnAgent(agentError, owner._logger);
             }
 
             if (status && !owner._settings.Status.Refused)
@@ -400,6 +428,11 @@ internal sealed partial class SlackThreadReply(
                 if (_agentSet)
                 {
                     await owner._api.TrySetAgentSessionStatusAsync(owner._channel, owner._threadTs!, "active", CancellationToken.None).ConfigureAwait(false);
+                    if (owner._settings.Sessions is { } sessions && Volatile.Read(ref owner._delivered) is { } answer
+                        && SlackAgentTitles.FromAnswer(answer) is { } title && sessions.TopicChanged(owner._channel, owner._threadTs!, answer.Roles))
+                    {
+                        await sessions.RenameAsync(owner._channel, owner._threadTs!, title, CancellationToken.None).ConfigureAwait(false);
+                    }
                 }
 
                 // A reply clears the status; without one (or when the status landed after it) it is cleared here.
