@@ -130,7 +130,9 @@ public sealed class SlackConversationFeatureTests
         Assert.NotNull(await slack.SendInteractiveAsync(click));
         await Eventually.TrueAsync(() => RepliesIn(slack, thread).Count == 2, "the follow-up's answer in the thread");
 
-        var turns = await app.Services.GetRequiredService<IConversationStore>().RecentTurnsAsync($"slack:{SlackEmulator.TeamId}:C111:{thread}");
+        var store = app.Services.GetRequiredService<IConversationStore>();
+        await Eventually.TrueAsync(async () => (await store.RecentTurnsAsync($"slack:{SlackEmulator.TeamId}:C111:{thread}")).Count == 2, "the follow-up's turn kept");
+        var turns = await store.RecentTurnsAsync($"slack:{SlackEmulator.TeamId}:C111:{thread}");
         Assert.Equal([Question, expected], turns.Select(t => t.Question));
         var hasher = app.Services.GetRequiredService<UserHasher>();
         var entry = await TurnAsync(app, expected!);

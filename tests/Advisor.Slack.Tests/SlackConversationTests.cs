@@ -60,6 +60,9 @@ public sealed class SlackConversationTests
         var citations = Citations(PostsIn(slack, thread)[0].Body);
         Assert.NotEmpty(citations);
         Assert.All(citations, c => Assert.Contains("AI Architect", c, StringComparison.Ordinal));
+
+        // The turn is kept once Slack has answered the post, a moment after the emulator shows it: wait for it.
+        await Eventually.TrueAsync(async () => (await store.RecentTurnsAsync(key)).Count == 2, "the follow-up's turn kept");
         var turns = await store.RecentTurnsAsync(key);
         Assert.Equal(["What skills does an AI Architect need?", "and their education?"], turns.Select(t => t.Question));
         Assert.Equal("education", turns[1].Answer.Aspect);
@@ -94,7 +97,7 @@ public sealed class SlackConversationTests
         Assert.NotEmpty(citations);
         Assert.All(citations, c => Assert.Contains("AI Architect", c, StringComparison.Ordinal));
         var hasher = app.Services.GetRequiredService<UserHasher>();
-        Assert.Equal(2, (await store.RecentTurnsAsync($"slack:{SlackEmulator.TeamId}:C111:ask:{hasher.Hash("slack", "UASK1")}")).Count);
+        await Eventually.TrueAsync(async () => (await store.RecentTurnsAsync($"slack:{SlackEmulator.TeamId}:C111:ask:{hasher.Hash("slack", "UASK1")}")).Count == 2, "the follow-up's turn kept");
         Assert.Single(await store.RecentTurnsAsync($"slack:{SlackEmulator.TeamId}:C111:ask:{hasher.Hash("slack", "UASK2")}"));
     }
 
