@@ -202,15 +202,52 @@ public sealed class NativeDiscordTests
     }
 
     [Fact]
-    public async Task A_full_comparison_over_V2_limits_falls_back_to_embeds_with_Share()
+    public async Task A_full_comparison_arrives_as_several_private_V2_messages_within_limits_with_Share_on_each()
     {
         await using var emulator = await DiscordEmulator.StartAsync();
         await using var host = await InteractionHost.StartAsync(emulator);
+        var comparison = host.App.Services.GetRequiredService<IAdvisor>().Compare("AI Architect", "AI Scientist", null).Comparison!;
+        var parts = Advisor.Discord.Messages.DiscordFormatter.ComparisonV2(comparison)!;
+        Assert.True(parts.Count > 1, $"a full comparison should need several V2 messages, got {parts.Count}");
 
+        const string token = "tok-850000000000000001";
         await PostAsync(emulator, host, Compare("850000000000000001"));
-        var answer = await OriginalAsync(emulator, "tok-850000000000000001", o => o["embeds"] is JsonArray, "the embed comparison");
-        Assert.Equal(0, (int)answer["flags"]! & 32768);
-        Assert.Contains(All(answer["components"]), c => (string?)c["custom_id"] == "share");
+        var first = await OriginalAsync(emulator, token, o => o["components"] is JsonArray { Count: > 0 }, "the first V2 part");
+        await Eventually.TrueAsync(
+            () => emulator.Followups.TryGetValue(token, out var q) && q.Count == parts.Count - 1, "the other V2 parts as follow-ups");
+        var messages = new[] { first }.Concat(emulator.Followups[token]).ToList();
+
+        var covered = new List<string>();
+        foreach (var (message, i) in messages.Select((m, i) => (m, i)))
+        {
+            Assert.Equal(32768, (int)message["flags"]! & 32768);
+            Assert.Equal(64, (int)message["flags"]! & 64); // private, like the deferral
+            Assert.Null(message["embeds"] is JsonArray { Count: > 0 } ? message["embeds"] : null);
+            Assert.InRange(All(message["components"]).Count(), 1, 40);
+            var container = message["components"]![0]!.AsObject();
+            Assert.Equal(17, (int)container["type"]!);
+            var texts = All(container["components"]).Where(c => (int)c["type"]! == 10).Select(c => (string)c["content"]!).ToList();
+            Assert.InRange(texts.Sum(t => t.Length), 1, 4000);
+            Assert.StartsWith($"## AI Architect vs AI Scientist ({i + 1}/{messages.Count})", texts[0], StringComparison.Ordinal);
+            Assert.Contains(All(message["components"]), c => (string?)c["custom_id"] == "share");
+
+            // Every citation number used in this message has its source listed in this message.
+            var sources = texts[^1];
+            Assert.StartsWith("-# Sources", sources, StringComparison.Ordinal);
+            var listed = sources.Split('\n').Skip(1).Select(l => l[..(l.IndexOf(']') + 1)]).ToHashSet();
+            var aspects = texts.Skip(1).SkipLast(1).ToList();
+            Assert.NotEmpty(aspects);
+            foreach (var aspect in aspects)
+            {
+                var cited = System.Text.RegularExpressions.Regex.Matches(aspect, @"\[\d+\]").Select(m => m.Value).ToList();
+                Assert.NotEmpty(cited);
+                Assert.All(cited, n => Assert.Contains(n, listed));
+                covered.Add(aspect.Split('\n')[0]);
+            }
+        }
+
+        // Together the parts hold every aspect once, in order, none cut.
+        Assert.Equal(comparison.Rows.Select(r => "### " + r.AspectTitle), covered);
         Assert.Empty(emulator.Violations);
     }
 
@@ -235,11 +272,22 @@ public sealed class NativeDiscordTests
     [Fact]
     public void A_comparison_over_V2_limits_is_not_sent_as_V2()
     {
-        var cell = new Core.Comparison.ComparisonCell([new string('x', 900)], new Core.Answers.Citation("A", "S", null, "a.md", ""));
+        var citation = new Core.Answers.Citation("A", "S", null, "a.md", "");
+        var cell = new Core.Comparison.ComparisonCell([new string('x', 900)], citation);
         var rows = Enumerable.Range(0, 5).Select(i => new Core.Comparison.ComparisonRow("k" + i, "Aspect " + i, cell, cell)).ToList();
         var big = new Core.Comparison.RoleComparison("A", "B", rows, ["a.md"]);
-        Assert.Null(Advisor.Discord.Messages.DiscordFormatter.ComparisonV2(big));
-        Assert.NotNull(Advisor.Discord.Messages.DiscordFormatter.ComparisonV2(big with { Rows = rows.Take(1).ToList() }));
+
+        // Over 4,000 characters in all: split between messages, each aspect whole.
+        var parts = Advisor.Discord.Messages.DiscordFormatter.ComparisonV2(big)!;
+        Assert.Equal(3, parts.Count);
+        Assert.All(parts, p => Assert.InRange(p.Components![0].Components!.Sum(c => c.Content?.Length ?? 0), 1, 4000));
+        Assert.Single(Advisor.Discord.Messages.DiscordFormatter.ComparisonV2(big with { Rows = rows.Take(1).ToList() })!);
+
+        // One aspect whose text alone passes 4,000 characters (or ~10 kB) cannot be V2 without cutting it: the embeds.
+        var huge = new Core.Comparison.ComparisonCell([new string('x', 4100)], citation);
+        Assert.Null(Advisor.Discord.Messages.DiscordFormatter.ComparisonV2(big with { Rows = [.. rows.Take(2), rows[2] with { A = huge }] }));
+        var wide = new Core.Comparison.ComparisonCell([new string('€', 1800)], citation); // 1,800 characters, 5,400 bytes
+        Assert.Null(Advisor.Discord.Messages.DiscordFormatter.ComparisonV2(big with { Rows = [rows[0] with { A = wide, B = wide }] }));
     }
 }
 

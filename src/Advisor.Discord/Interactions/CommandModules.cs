@@ -78,8 +78,9 @@ internal sealed class CompareModule(IAdvisor advisor, IOptions<DiscordOptions> o
             throw new CommandFailedException(outcome.Error ?? "Those roles cannot be compared.");
         }
 
-        // Components V2 (one block per aspect) when it fits Discord's limits and is on; else the embeds.
-        var message = _v2 && DiscordFormatter.ComparisonV2(outcome.Comparison) is { } v2 ? [v2] : DiscordFormatter.Comparison(outcome.Comparison);
+        // Components V2 (one block per aspect, split over as many messages as the limits need) when it is on and no
+        // single aspect is too long for a message; else the embeds.
+        var message = _v2 && DiscordFormatter.ComparisonV2(outcome.Comparison) is { } v2 ? v2 : DiscordFormatter.Comparison(outcome.Comparison);
         return reply.SendAsync(message, cancellationToken);
     }
 

@@ -83,15 +83,27 @@ internal static class DiscordFormatter
     }
 
     /// <summary>
-    /// A comparison as one Components V2 message (flag 32768): a container with a heading, one text display per aspect
-    /// (both roles' points, or one "Both", each with its citation number), a separator and the sources. Null when it
-    /// would pass 40 components (<see cref="V2Reserved"/> kept for the Share row) or 4,000 characters of text: the
-    /// caller then sends the embeds (<see cref="Comparison"/>).
+    /// Components V2: UTF-8 bytes of Text Display content (plus 12 per display) kept under this; webhook sends past
+    /// about 10,170 return 500 (BRIEF-2 D8).
     /// </summary>
-    public static DiscordMessagePayload? ComparisonV2(RoleComparison comparison)
+    public const int V2ByteLimit = 10_000;
+
+    /// <summary>Text kept free in every V2 comparison part for the "-# Shared by &lt;@id&gt;" line a Share adds.</summary>
+    public const int V2ShareTextReserve = 48;
+
+    /// <summary>
+    /// A comparison as Components V2 messages (flag 32768), as many as its aspects need: each a container with a
+    /// heading ("(i/n)" when split), one text display per aspect (both roles' points, or one "Both", each with its
+    /// citation number), a separator and the sources that part cites. Citation numbers are the same in every part.
+    /// Every part stays within 40 components (<see cref="V2Reserved"/> kept for the Share row), 4,000 characters of
+    /// text (<see cref="V2ShareTextReserve"/> kept for the Share byline) and <see cref="V2ByteLimit"/> bytes. Aspects
+    /// are never cut: null when one aspect alone cannot fit a part, and the caller then sends the embeds
+    /// (<see cref="Comparison"/>).
+    /// </summary>
+    public static IReadOnlyList<DiscordMessagePayload>? ComparisonV2(RoleComparison comparison)
     {
         var citations = new List<string>();
-        string Cite(Citation c)
+        int Cite(Citation c)
         {
             var index = citations.IndexOf(c.Label);
             if (index < 0)
@@ -100,35 +112,94 @@ internal static class DiscordFormatter
                 index = citations.Count - 1;
             }
 
-            return $"[{index + 1}]";
+            return index;
         }
 
-        string Side(string label, ComparisonCell? cell) =>
-            cell is null ? $"**{label}**: the knowledge says nothing about this." : $"**{label}**: {string.Join("; ", cell.Points)} {Cite(cell.Citation)}";
+        (string Text, List<int> Cited) Side(string label, ComparisonCell? cell)
+        {
+            if (cell is null)
+            {
+                return ($"**{label}**: the knowledge says nothing about this.", []);
+            }
 
-        var blocks = new List<DiscordComponent> { TextDisplay($"## {comparison.RoleA} vs {comparison.RoleB}") };
+            var n = Cite(cell.Citation);
+            return ($"**{label}**: {string.Join("; ", cell.Points)} [{n + 1}]", [n]);
+        }
+
+        // Every aspect's block with the citations it uses, numbered once across all parts.
+        var aspects = new List<(string Content, List<int> Cited)>();
         foreach (var row in comparison.Rows)
         {
-            var cells = row.Both is { } both ? Side("Both", both) : Side(comparison.RoleA, row.A) + "\n" + Side(comparison.RoleB, row.B);
-            blocks.Add(TextDisplay($"### {row.AspectTitle}\n{cells}"));
+            string cells;
+            List<int> cited;
+            if (row.Both is { } both)
+            {
+                (cells, cited) = Side("Both", both);
+            }
+            else
+            {
+                var (a, ca) = Side(comparison.RoleA, row.A);
+                var (b, cb) = Side(comparison.RoleB, row.B);
+                cells = a + "\n" + b;
+                cited = [.. ca, .. cb];
+            }
+
+            aspects.Add((MentionGuard.Neutralize($"### {row.AspectTitle}\n{cells}"), cited));
         }
 
-        blocks.Add(new DiscordComponent { Type = DiscordComponent.Separator, Divider = true, Spacing = 1 });
-        blocks.Add(TextDisplay("-# Sources\n" + string.Join('\n', citations.Select((l, i) => $"[{i + 1}] {l}"))));
+        var heading = $"## {comparison.RoleA} vs {comparison.RoleB}";
+        string Heading(int part, int parts) => MentionGuard.Neutralize(parts == 1 ? heading : $"{heading} ({part}/{parts})");
+        string Sources(IEnumerable<int> cited) =>
+            MentionGuard.Neutralize("-# Sources\n" + string.Join('\n', cited.Distinct().Order().Select(i => $"[{i + 1}] {citations[i]}")));
 
-        var text = blocks.Sum(b => b.Content?.Length ?? 0);
-        if (1 + blocks.Count + V2Reserved > V2ComponentLimit || text > V2TextLimit)
+        // Sized with the longest heading a split could have ("(99/99)"), so numbering the parts never breaks a limit.
+        var widest = Heading(99, 99);
+        bool Fits(IReadOnlyList<(string Content, List<int> Cited)> part)
         {
-            return null;
+            string[] texts = [widest, .. part.Select(p => p.Content), Sources(part.SelectMany(p => p.Cited))];
+            var components = 1 + texts.Length + 1 + V2Reserved; // container, text displays, separator, Share row
+            var chars = texts.Sum(t => t.Length) + V2ShareTextReserve;
+            var bytes = texts.Sum(t => Encoding.UTF8.GetByteCount(t) + 12) + V2ShareTextReserve * 4 + 12;
+            return components <= V2ComponentLimit && chars <= V2TextLimit && bytes <= V2ByteLimit;
         }
 
-        return new DiscordMessagePayload
+        var parts = new List<List<(string Content, List<int> Cited)>>();
+        foreach (var aspect in aspects)
         {
-            Flags = DiscordMessagePayload.ComponentsV2Flag,
-            Components = [new DiscordComponent { Type = DiscordComponent.Container, AccentColor = AnswerColor, Components = blocks }],
-        };
+            if (parts.Count > 0 && Fits([.. parts[^1], aspect]))
+            {
+                parts[^1].Add(aspect);
+                continue;
+            }
 
-        static DiscordComponent TextDisplay(string markdown) => new() { Type = DiscordComponent.TextDisplay, Content = MentionGuard.Neutralize(markdown) };
+            if (!Fits([aspect]))
+            {
+                return null;
+            }
+
+            parts.Add([aspect]);
+        }
+
+        if (parts.Count == 0)
+        {
+            parts.Add([]);
+        }
+
+        return parts.Select((part, i) =>
+        {
+            var blocks = new List<DiscordComponent> { TextDisplay(Heading(i + 1, parts.Count)) };
+            blocks.AddRange(part.Select(p => TextDisplay(p.Content)));
+            blocks.Add(new DiscordComponent { Type = DiscordComponent.Separator, Divider = true, Spacing = 1 });
+            blocks.Add(TextDisplay(Sources(part.SelectMany(p => p.Cited))));
+            return new DiscordMessagePayload
+            {
+                Flags = DiscordMessagePayload.ComponentsV2Flag,
+                Components = [new DiscordComponent { Type = DiscordComponent.Container, AccentColor = AnswerColor, Components = blocks }],
+            };
+        }).ToList();
+
+        // Content is neutralized by the caller, so its measured length is the sent length.
+        static DiscordComponent TextDisplay(string markdown) => new() { Type = DiscordComponent.TextDisplay, Content = markdown };
     }
 
     public static IReadOnlyList<DiscordMessagePayload> Roles(IReadOnlyList<RoleInfo> roles)
