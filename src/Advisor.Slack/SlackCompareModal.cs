@@ -7,7 +7,9 @@ namespace Advisor.Slack;
 /// <summary>
 /// The modal /compare opens when it is sent without arguments: two role selects with the catalog's roles as static
 /// options (Block Kit: at most 100, text ≤75, value ≤150) and an optional aspect. Its private_metadata is the command's
-/// response_url (valid 30 minutes), through which the submission's comparison is posted.
+/// response_url (valid 30 minutes), through which the submission's comparison is posted. A catalog of more than 100
+/// roles gets two <c>external_select</c>s (<c>min_query_length</c> 1) instead: Slack then asks for the options with
+/// <c>block_suggestion</c> payloads, answered by <see cref="Suggestions"/>.
 /// </summary>
 public static class SlackCompareModal
 {
@@ -29,6 +31,9 @@ public static class SlackCompareModal
     /// <summary>Options a static_select takes at most.</summary>
     public const int MaxOptions = 100;
 
+    /// <summary>Characters an option's text takes at most.</summary>
+    public const int MaxOptionText = 75;
+
     /// <summary>The error shown under the second select when both name the same role.</summary>
     public const string SameRoleError = "Pick a different role from the first one.";
 
@@ -36,7 +41,9 @@ public static class SlackCompareModal
     public static JsonObject View(IReadOnlyList<RoleInfo> roles, string responseUrl)
     {
         ArgumentNullException.ThrowIfNull(roles);
-        var options = roles.Select(r => r.Name).Where(n => n.Length is > 0 and <= 75).Distinct(StringComparer.Ordinal).Take(MaxOptions).ToList();
+        var names = Names(roles).ToList();
+        var external = names.Count > MaxOptions;
+        var options = external ? null : names;
         return new JsonObject
         {
             ["type"] = "modal",
@@ -90,19 +97,48 @@ public static class SlackCompareModal
         return (Value(RoleABlockId, select: true), Value(RoleBBlockId, select: true), Value(AspectBlockId, select: false));
     }
 
-    private static JsonObject Select(string blockId, string label, IReadOnlyList<string> roles) => new()
+    /// <summary>
+    /// The answer to a <c>block_suggestion</c> from one of the modal's external_selects: <c>{"options":[…]}</c>, at most
+    /// 100, each the role's name as text and value.
+    /// </summary>
+    public static JsonObject Suggestions(IReadOnlyList<RoleInfo> roles)
     {
-        ["type"] = "input",
-        ["block_id"] = blockId,
-        ["label"] = PlainText(label),
-        ["element"] = new JsonObject
+        ArgumentNullException.ThrowIfNull(roles);
+        return new JsonObject { ["options"] = Options(Names(roles).Take(MaxOptions)) };
+    }
+
+    private static IEnumerable<string> Names(IEnumerable<RoleInfo> roles) =>
+        roles.Select(r => r.Name).Where(n => n.Length is > 0 and <= MaxOptionText).Distinct(StringComparer.Ordinal);
+
+    private static JsonArray Options(IEnumerable<string> roles) =>
+        new([.. roles.Select(r => (JsonNode)new JsonObject { ["text"] = PlainText(r), ["value"] = r })]);
+
+    /// <summary>A role select: static with <paramref name="roles"/> as its options, or external when null.</summary>
+    private static JsonObject Select(string blockId, string label, IReadOnlyList<string>? roles)
+    {
+        var element = new JsonObject
         {
-            ["type"] = "static_select",
+            ["type"] = roles is null ? "external_select" : "static_select",
             ["action_id"] = ActionId,
-            ["placeholder"] = PlainText("Choose a role"),
-            ["options"] = new JsonArray([.. roles.Select(r => (JsonNode)new JsonObject { ["text"] = PlainText(r), ["value"] = r })]),
-        },
-    };
+            ["placeholder"] = PlainText(roles is null ? "Type to search the roles" : "Choose a role"),
+        };
+        if (roles is null)
+        {
+            element["min_query_length"] = 1;
+        }
+        else
+        {
+            element["options"] = Options(roles);
+        }
+
+        return new JsonObject
+        {
+            ["type"] = "input",
+            ["block_id"] = blockId,
+            ["label"] = PlainText(label),
+            ["element"] = element,
+        };
+    }
 
     private static JsonObject PlainText(string text) => new() { ["type"] = "plain_text", ["text"] = text };
 }

@@ -23,6 +23,8 @@ namespace Advisor.Slack;
 /// <item>a suggested follow-up (<see cref="SlackRenderer.FollowUpActionPrefix"/>): its key turned back into its question
 /// (<see cref="FollowUps.Question"/>) and asked, by the clicker, in the answer's thread, on the same pipeline. A key that
 /// is not one (tampered, outdated) is acknowledged and dropped (logged through the <see cref="RejectionLog"/>).</item>
+/// <item>a <c>block_suggestion</c> from the /compare modal's external_selects (more than 100 roles): answered in the
+/// acknowledgement itself with up to 100 matching roles as <c>{"options":[…]}</c>.</item>
 /// </list>
 /// A payload delivered twice (the same trigger_id) is handled once; the follow-up's question also has a dedupe key of
 /// its own for the pipeline.
@@ -56,7 +58,7 @@ public sealed partial class SlackInteractionHandler(
     private readonly string _reaction = options.Value.ThinkingReaction;
     private readonly SlackReplySettings _settings = SlackReplySettings.From(options, statusSupport, time) with { Sessions = sessions };
 
-    /// <summary>Takes an interaction payload; returns the acknowledgement's payload (always null: an empty acknowledgement).</summary>
+    /// <summary>Takes an interaction payload; returns the acknowledgement's payload (null: an empty acknowledgement).</summary>
     public JsonObject? Handle(JsonElement payload)
     {
         if (payload.ValueKind != JsonValueKind.Object)
@@ -65,6 +67,12 @@ public sealed partial class SlackInteractionHandler(
         }
 
         var type = Str(payload, "type") ?? "-";
+        if (type == "block_suggestion")
+        {
+            // Answered in the acknowledgement itself (no trigger_id, and the same view asks again as the user types).
+            return Suggestions(payload);
+        }
+
         var key = Str(payload, "trigger_id") ?? (payload.TryGetProperty("view", out var v) ? Str(v, "id") + "/" + Str(v, "hash") : null);
         if (key is not null && !_seen.TryClaim(type + ":" + key))
         {
@@ -95,6 +103,23 @@ public sealed partial class SlackInteractionHandler(
         }
 
         return null;
+    }
+
+    /// <summary>
+    /// A <c>block_suggestion</c> from the /compare modal's external_selects (a catalog of more than 100 roles): up to
+    /// 100 roles matching what the user typed, as <c>{"options":[…]}</c>. Another select's request gets no options.
+    /// </summary>
+    private JsonObject Suggestions(JsonElement payload)
+    {
+        var callbackId = payload.TryGetProperty("view", out var view) ? Str(view, "callback_id") : null;
+        var blockId = Str(payload, "block_id");
+        if (callbackId != SlackCompareModal.CallbackId || blockId is not (SlackCompareModal.RoleABlockId or SlackCompareModal.RoleBBlockId))
+        {
+            Log.Ignored(logger, "block_suggestion " + (blockId ?? "-"));
+            return new JsonObject { ["options"] = new JsonArray() };
+        }
+
+        return SlackCompareModal.Suggestions(advisor.SuggestRoles(Str(payload, "value") ?? "", SlackCompareModal.MaxOptions));
     }
 
     private void BlockActions(JsonElement payload)

@@ -61,7 +61,7 @@ public static class SlackManifest
         {
             ["event_subscriptions"] = EventSubscriptions(Url("events")),
             ["interactivity"] = Url("interactivity") is { } interactivity
-                ? new JsonObject { ["is_enabled"] = true, ["request_url"] = interactivity }
+                ? new JsonObject { ["is_enabled"] = true, ["request_url"] = interactivity, ["message_menu_options_url"] = interactivity }
                 : new JsonObject { ["is_enabled"] = true },
             ["org_deploy_enabled"] = false,
             ["socket_mode_enabled"] = httpBase is null,

@@ -66,6 +66,7 @@ public sealed class SlackManifestTests
         Assert.False((bool)settings["socket_mode_enabled"]!);
         Assert.Equal("https://advisor.example.com/slack/events", (string?)settings["event_subscriptions"]!["request_url"]);
         Assert.Equal("https://advisor.example.com/slack/interactivity", (string?)settings["interactivity"]!["request_url"]);
+        Assert.Equal("https://advisor.example.com/slack/interactivity", (string?)settings["interactivity"]!["message_menu_options_url"]);
         var commands = manifest["features"]!["slash_commands"]!.AsArray();
         Assert.Equal(["/advisor-ask", "/advisor-compare", "/advisor-roles", "/advisor-reload", "/advisor-gaps"], commands.Select(c => (string?)c!["command"]));
         Assert.All(commands, c => Assert.Equal("https://advisor.example.com/slack/commands", (string?)c!["url"]));

@@ -175,6 +175,49 @@ public sealed partial class SlackEmulator
     }
 
     /// <summary>
+    /// A <c>block_suggestion</c> payload (BRIEF-2 S4; docs.slack.dev/reference/interaction-payloads/block_suggestion-payload):
+    /// <paramref name="user"/> types <paramref name="value"/> into an <c>external_select</c> of a modal the app opened.
+    /// The input block and its element must be there and be an external_select, and the text at least its
+    /// <c>min_query_length</c> (default 3), else <see cref="InvalidOperationException"/> (Slack would not ask).
+    /// </summary>
+    public JsonObject BlockSuggestion(SlackView view, string blockId, string actionId, string value, string user = "U222")
+    {
+        ArgumentNullException.ThrowIfNull(view);
+        ArgumentNullException.ThrowIfNull(value);
+        var shown = view.View;
+        var element = (shown["blocks"] as JsonArray ?? []).OfType<JsonObject>()
+            .Where(b => (string?)b["block_id"] == blockId).Select(b => b["element"] as JsonObject)
+            .FirstOrDefault(e => (string?)e?["action_id"] == actionId)
+            ?? throw new InvalidOperationException($"view {view.Id} has no block '{blockId}' with an element '{actionId}'");
+        if ((string?)element["type"] != "external_select")
+        {
+            throw new InvalidOperationException($"'{blockId}'/'{actionId}' is a {(string?)element["type"]}, not an external_select: Slack sends no block_suggestion for it");
+        }
+
+        var min = (int?)element["min_query_length"] ?? 3;
+        if (value.Length < min)
+        {
+            throw new InvalidOperationException($"'{value}' is shorter than the select's min_query_length {min}: Slack would not ask yet");
+        }
+
+        return new JsonObject
+        {
+            ["type"] = "block_suggestion",
+            ["user"] = User(user),
+            ["team"] = new JsonObject { ["id"] = TeamId, ["domain"] = "example" },
+            ["api_app_id"] = AppId,
+            ["token"] = "verification-token",
+            ["container"] = new JsonObject { ["type"] = "view", ["view_id"] = view.Id },
+            ["view"] = shown,
+            ["block_id"] = blockId,
+            ["action_id"] = actionId,
+            ["value"] = value,
+            ["enterprise"] = null,
+            ["is_enterprise_install"] = false,
+        };
+    }
+
+    /// <summary>
     /// POSTs an interaction payload as Slack does: <c>application/x-www-form-urlencoded</c>, body <c>payload=&lt;JSON&gt;</c>,
     /// signed with <paramref name="signingSecret"/> (<c>X-Slack-Signature</c>, <c>X-Slack-Request-Timestamp</c> = now unless given).
     /// </summary>
