@@ -219,7 +219,7 @@ public sealed class CliApp(TextReader input, TextWriter output, TextWriter error
         "eval" when a.Positional.Count != 1 => "eval needs one file, e.g. advisor eval questions.jsonl [--min 0.95]",
         "eval" when a.Get("--min") is { } min && !(double.TryParse(min, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var m) && m is >= 0 and <= 1) => "--min takes a share between 0 and 1, e.g. --min 0.95",
         "gaps" when a.Positional.Count > 0 => "gaps takes no arguments, e.g. advisor gaps --since 7d",
-        "gaps" when a.Get("--since") is { } since && Since(since) is null => "--since takes a number of days, hours or weeks, e.g. --since 7d, 12h, 2w",
+        "gaps" when a.Get("--since") is { } since && GapReport.ParseSince(since) is null => "--since takes a number of days, hours or weeks, e.g. --since 7d, 12h, 2w",
         "gaps" when a.Get("--max") is { } max && !(int.TryParse(max, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) && n is >= 1 and <= 500) => "--max takes a number of groups from 1 to 500",
         _ when a.Command != "gaps" && (a.Has("--since") || a.Has("--max")) => "--since and --max go with gaps",
         "manifest" when a.Positional is not (["slack"] or ["discord"]) => "manifest needs the platform: advisor manifest slack [--http https://advisor.example.com] or advisor manifest discord",
@@ -245,23 +245,6 @@ public sealed class CliApp(TextReader input, TextWriter output, TextWriter error
     /// <c>forget --user platform:id</c>: deletes the user's question log entries and conversation turns from the
     /// configured store, found by the same salted hash the bot stores, and says how many went.
     /// </summary>
-    /// <summary>"7d", "12h", "2w" as a span back from now; null for anything else.</summary>
-    internal static TimeSpan? Since(string text)
-    {
-        if (text.Length < 2 || !int.TryParse(text.AsSpan(0, text.Length - 1), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) || n is < 1 or > 3650)
-        {
-            return null;
-        }
-
-        return text[^1] switch
-        {
-            'h' => TimeSpan.FromHours(n),
-            'd' => TimeSpan.FromDays(n),
-            'w' => TimeSpan.FromDays(7 * n),
-            _ => null,
-        };
-    }
-
     private async Task<int> GapsAsync(IServiceProvider provider, IAdvisor advisor, CliArguments parsed, CancellationToken ct)
     {
         var store = provider.GetRequiredService<IConversationStore>();
@@ -271,7 +254,7 @@ public sealed class CliApp(TextReader input, TextWriter output, TextWriter error
             return Failure;
         }
 
-        var since = Since(parsed.Get("--since") ?? "7d")!.Value;
+        var since = GapReport.ParseSince(parsed.Get("--since") ?? "7d")!.Value;
         var max = parsed.Get("--max") is { } m ? int.Parse(m, System.Globalization.CultureInfo.InvariantCulture) : 20;
         IReadOnlyList<QuestionLogEntry> entries;
         try

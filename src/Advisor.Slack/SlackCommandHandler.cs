@@ -211,7 +211,7 @@ public sealed partial class SlackCommandHandler(
     {
         var text = command.Text.Trim();
         var since = text.Length == 0 ? DefaultGapsSince : text.ToLowerInvariant();
-        if (ParseSince(since) is not { } span)
+        if (Advisor.Core.Insights.GapReport.ParseSince(since) is not { } span)
         {
             return Notice(command, $"Usage: `{_names.Gaps} [24h|7d|2w]` (default {DefaultGapsSince}): the questions of that span the knowledge could not answer.");
         }
@@ -237,24 +237,6 @@ public sealed partial class SlackCommandHandler(
 
             return messages;
         });
-    }
-
-    /// <summary>"24h", "7d", "2w" as a span back from now (1 to 3650 units); null for anything else.</summary>
-    internal static TimeSpan? ParseSince(string text)
-    {
-        if (text.Length < 2 || !int.TryParse(text.AsSpan(0, text.Length - 1), System.Globalization.NumberStyles.None,
-            System.Globalization.CultureInfo.InvariantCulture, out var n) || n is < 1 or > 3650)
-        {
-            return null;
-        }
-
-        return text[^1] switch
-        {
-            'h' => TimeSpan.FromHours(n),
-            'd' => TimeSpan.FromDays(n),
-            'w' => TimeSpan.FromDays(7 * n),
-            _ => null,
-        };
     }
 
     private async Task<bool> IsAdminAsync(string userId, CancellationToken cancellationToken)

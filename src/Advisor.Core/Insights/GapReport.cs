@@ -41,6 +41,25 @@ public static class GapReport
     // Two unanswered questions are one group when they share at least this share of their content words.
     private const double SameWording = 0.5;
 
+    /// <summary>"24h", "7d", "2w" (1 to 3650 units, any case, trimmed) as a span back from now; null for anything else.
+    /// The one reading of a period for <c>advisor gaps --since</c> and the platforms' <c>/gaps</c>.</summary>
+    public static TimeSpan? ParseSince(string? text)
+    {
+        text = text?.Trim().ToLowerInvariant() ?? "";
+        if (text.Length < 2 || !int.TryParse(text.AsSpan(0, text.Length - 1), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) || n is < 1 or > 3650)
+        {
+            return null;
+        }
+
+        return text[^1] switch
+        {
+            'h' => TimeSpan.FromHours(n),
+            'd' => TimeSpan.FromDays(n),
+            'w' => TimeSpan.FromDays(7 * n),
+            _ => null,
+        };
+    }
+
     /// <summary>Groups the log's gaps; at most <paramref name="max"/> groups, largest first.</summary>
     public static IReadOnlyList<Gap> Build(IEnumerable<QuestionLogEntry> entries, KnowledgeSnapshot knowledge, int max = 20)
     {

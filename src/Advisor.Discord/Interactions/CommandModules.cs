@@ -155,7 +155,7 @@ internal sealed class GapsModule(IAdvisor advisor, IConversationStore store, Tim
             return "Only server admins (Administrator or Manage Server permission, or a configured admin role) can see the knowledge gaps.";
         }
 
-        return Since(context.Option("since") ?? DefaultSince) is null
+        return Advisor.Core.Insights.GapReport.ParseSince(context.Option("since") ?? DefaultSince) is null
             ? "`since` takes a number of hours, days or weeks, e.g. 24h, 7d or 2w."
             : null;
     }
@@ -163,28 +163,11 @@ internal sealed class GapsModule(IAdvisor advisor, IConversationStore store, Tim
     public async Task ExecuteAsync(InteractionContext context, InteractionReply reply, CancellationToken cancellationToken)
     {
         var since = context.Option("since")?.Trim() is { Length: > 0 } s ? s : DefaultSince;
-        var entries = await store.ReadLogAsync(new QuestionLogQuery { Since = time.GetUtcNow() - Since(since)!.Value, Limit = 100_000 }, cancellationToken);
+        var entries = await store.ReadLogAsync(new QuestionLogQuery { Since = time.GetUtcNow() - Advisor.Core.Insights.GapReport.ParseSince(since)!.Value, Limit = 100_000 }, cancellationToken);
         var gaps = GapReport.Build(entries, advisor.Knowledge);
         await reply.SendAsync(DiscordFormatter.Text(GapReport.ToText(gaps, entries.Count, since), ephemeral: true), cancellationToken);
     }
 
     public IReadOnlyList<AutocompleteChoice> Autocomplete(InteractionContext context, string option, string value) => [];
 
-    /// <summary>"24h", "7d", "2w" (1–3650 units) as a span back from now; null for anything else (as <c>advisor gaps --since</c>).</summary>
-    internal static TimeSpan? Since(string text)
-    {
-        text = text.Trim().ToLowerInvariant();
-        if (text.Length < 2 || !int.TryParse(text.AsSpan(0, text.Length - 1), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) || n is < 1 or > 3650)
-        {
-            return null;
-        }
-
-        return text[^1] switch
-        {
-            'h' => TimeSpan.FromHours(n),
-            'd' => TimeSpan.FromDays(n),
-            'w' => TimeSpan.FromDays(7 * n),
-            _ => null,
-        };
-    }
 }
