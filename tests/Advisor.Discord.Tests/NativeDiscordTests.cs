@@ -118,8 +118,14 @@ public sealed class NativeDiscordTests
         // Public answers configured: the user install is still answered privately, as the bot cannot post there.
         await using var host = await InteractionHost.StartAsync(emulator, new() { ["Advisor:Discord:EphemeralAnswers"] = "false" });
 
-        // The shape of BRIEF-2 D10's example (v2_interaction_user_install_in_guild.json): only the user install authorized it.
-        var ask = JsonNode.Parse(File.ReadAllText(Path.Combine(RepoPaths.RepoRoot(), "..", "shared", "protocol", "specs", "examples", "discord", "v2_interaction_user_install_in_guild.json")))!["example"]!.AsObject();
+        // The documented shape of a user-install interaction in a server the bot is not in (BRIEF-2 D10): only the user
+        // install authorized it ("1" in authorizing_integration_owners, no "0"), and the app has no permissions there.
+        var ask = JsonNode.Parse("""
+            {"id": "1160000000000000003", "application_id": "777", "type": 2, "token": "t", "version": 1, "guild_id": "333",
+             "channel_id": "1170000000000000000", "member": {"user": {"id": "222", "username": "alice"}, "permissions": "1049600"},
+             "app_permissions": "0", "authorizing_integration_owners": {"1": "222"}, "context": 0,
+             "data": {"id": "771825006014889984", "name": "ask", "type": 1, "options": [{"name": "question", "type": 3, "value": "x"}]}}
+            """)!.AsObject();
         ask["application_id"] = DiscordEmulator.ApplicationId;
         ask["token"] = "tok-user-install";
         ask["data"]!["options"]![0]!["value"] = "What skills does an AI Architect need?";
