@@ -193,8 +193,12 @@ public sealed class EndToEndTests
         lock (reports)
         {
             Assert.All(reports, r => Assert.True(r.Succeeded));
-            Assert.True(reports.Count(r => r.Changed) >= 2, $"expected the article revisions to reload; got {reports.Count(r => r.Changed)} changed reloads");
+            Assert.True(reports.Count(r => r.Changed) >= 1, "expected the article revisions to reload");
         }
+
+        // However the file events and admin reloads coalesced (their number depends on timing), the last revision is served:
+        // the last admin reload was asked for after it was written and has answered.
+        Assert.Contains(e2e.Worker.Store.Current.Sections, s => s.Text.Contains("Revision 4 of this article.", StringComparison.Ordinal));
 
         Assert.NotEqual(startVersion, e2e.Worker.Store.Current.Version);
         Assert.Empty(e2e.Discord.Violations);
