@@ -79,11 +79,13 @@ public sealed class HostingTests
     public async Task Draining_cancels_what_is_left_after_the_timeout()
     {
         await using var queue = new FairWorkQueue(workers: 1, capacity: 10, perKeyCapacity: 10, NullLogger.Instance);
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var cancelled = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         queue.TryEnqueue("k", async ct =>
         {
             try
             {
+                started.SetResult();
                 await Task.Delay(Timeout.Infinite, ct);
             }
             catch (OperationCanceledException)
@@ -94,6 +96,7 @@ public sealed class HostingTests
         });
         var skipped = true;
         queue.TryEnqueue("k", _ => { skipped = false; return Task.CompletedTask; });
+        await started.Task.WaitAsync(TimeSpan.FromSeconds(10)); // the drain's 200 ms count from here, not from a worker's start
 
         Assert.False(await queue.DrainAsync(TimeSpan.FromMilliseconds(200)));
         await cancelled.Task.WaitAsync(TimeSpan.FromSeconds(5));

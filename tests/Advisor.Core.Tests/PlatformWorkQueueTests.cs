@@ -29,12 +29,14 @@ public sealed class PlatformWorkQueueTests
     {
         var gate = new QuestionGate();
         await using var queue = new PlatformWorkQueue("test", workers: 1, capacity: 10, perKeyCapacity: 10, TimeSpan.FromMilliseconds(200), NullLogger.Instance);
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var cancelled = new TaskCompletionSource();
 
         queue.TryEnqueue("c1", gate.Hold(), async ct =>
         {
             try
             {
+                started.SetResult();
                 await Task.Delay(Timeout.Infinite, ct);
             }
             catch (OperationCanceledException)
@@ -44,6 +46,10 @@ public sealed class PlatformWorkQueueTests
             }
         });
         queue.TryEnqueue("c1", gate.Hold(), _ => Task.CompletedTask); // never gets to run
+
+        // The drain is timed from its start: on a busy machine a worker may not have picked up the first item within
+        // 200 ms, and then that item is dropped unstarted (also correct, but not what this test looks at).
+        await started.Task.WaitAsync(TimeSpan.FromSeconds(10));
         await queue.DrainAsync();
 
         await cancelled.Task.WaitAsync(TimeSpan.FromSeconds(5));
