@@ -55,6 +55,8 @@ public static class ServiceCollectionExtensions
         services.TryAddSingleton<Hosting.RejectionLog>();
         services.TryAddSingleton<UserRateLimiter>();
         services.TryAddSingleton<Turns.TurnPipeline>();
+        services.TryAddSingleton(_ => Coordination.ReplicaIdentity.ForThisProcess());
+        services.TryAddSingleton<Coordination.ILeaseStore, Coordination.InMemoryLeaseStore>(); // AddAdvisorRedis shares them
         return services;
     }
 }
