@@ -68,7 +68,11 @@ public sealed partial class SlackAgentSessions(SlackApiClient api, SlackStatusSu
         return lease;
     }
 
-    /// <summary>Handles agent_session_stopped: cancels the thread's answer (if one is being composed) and says so.</summary>
+    /// <summary>
+    /// Handles agent_session_stopped: cancels the thread's answer if one is being composed here (the answer's handler
+    /// then says so: <see cref="SayStoppedAsync"/>), and sets the session active again. Streams the event lists that no
+    /// answer here is writing (one begun before a restart, say) are stopped, so none is left spinning.
+    /// </summary>
     public async Task StopAsync(SlackEventEnvelope envelope, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(envelope);
@@ -81,15 +85,38 @@ public sealed partial class SlackAgentSessions(SlackApiClient api, SlackStatusSu
 
         var stopped = _running.TryGetValue((channel, threadTs), out var lease) && lease.Stop();
         Log.Stopped(logger, channel, threadTs, stopped);
+        if (!stopped && envelope.Event.TryGetProperty("streaming_message_ts", out var streams) && streams.ValueKind == System.Text.Json.JsonValueKind.Array)
+        {
+            foreach (var ts in streams.EnumerateArray().Where(t => t.ValueKind == System.Text.Json.JsonValueKind.String).Select(t => t.GetString()!))
+            {
+                try
+                {
+                    await api.StopStreamAsync(channel, ts, null, null, null, cancellationToken).ConfigureAwait(false);
+                }
+                catch (SlackApiException ex)
+                {
+                    Log.OrphanStreamNotStopped(logger, channel, ts, ex.Error);
+                }
+            }
+        }
+
         if (!statusSupport.AgentRefused)
         {
             await api.TrySetAgentSessionStatusAsync(channel, threadTs, "active", cancellationToken).ConfigureAwait(false);
         }
+    }
 
-        if (stopped)
+    /// <summary>Tells the thread its answer was stopped (one attempt: a lost notice is no loss).</summary>
+    public async Task SayStoppedAsync(string channel, string threadTs, CancellationToken cancellationToken)
+    {
+        try
         {
             await api.PostMessageAsync(new SlackMessage(StoppedText, [SlackRenderer.Section(StoppedText)]), channel, threadTs, mark: null, cancellationToken, attempts: 1)
                 .ConfigureAwait(false);
+        }
+        catch (SlackApiException ex)
+        {
+            Log.StopNoticeFailed(logger, channel, threadTs, ex.Error);
         }
     }
 
@@ -134,6 +161,12 @@ public sealed partial class SlackAgentSessions(SlackApiClient api, SlackStatusSu
     {
         [LoggerMessage(1332, LogLevel.Debug, "Slack agent session {Channel}/{ThreadTs} renamed on a topic change: {Result}")]
         public static partial void Renamed(ILogger logger, string channel, string threadTs, string result);
+
+        [LoggerMessage(1333, LogLevel.Warning, "Slack agent session {Channel}: the stream {Ts} the user stopped could not be ended: {Error}")]
+        public static partial void OrphanStreamNotStopped(ILogger logger, string channel, string ts, string error);
+
+        [LoggerMessage(1334, LogLevel.Warning, "Slack agent session {Channel}/{ThreadTs}: the stop notice was not posted: {Error}")]
+        public static partial void StopNoticeFailed(ILogger logger, string channel, string threadTs, string error);
 
         [LoggerMessage(1331, LogLevel.Information, "Slack agent session {Channel}/{ThreadTs} stopped by the user (an answer was being composed: {Cancelled})")]
         public static partial void Stopped(ILogger logger, string channel, string threadTs, bool cancelled);

@@ -70,8 +70,13 @@ public sealed partial class SlackConversationHandler(
     {
         // Direct messages outside a thread are answered in the channel; everything else in the thread.
         var threadTs = e.ThreadTs ?? (e.ChannelType == "im" ? null : e.Ts);
+        // A thread is an agent session: the user's Stop (agent_session_stopped) cancels this answer.
+        using var session = threadTs is null ? null : sessions.Begin(e.Channel, threadTs, cancellationToken);
         var reply = new SlackThreadReply(api, e.Channel, threadTs, e.Ts, me.BotId, _reaction, envelope.RetryAttempt, logger, _settings, e.User,
-            e.Team ?? envelope.TeamId ?? me.TeamId, question: StripMention(e.Text, me.UserId));
+            e.Team ?? envelope.TeamId ?? me.TeamId, question: StripMention(e.Text, me.UserId))
+        {
+            StoppedByUser = session is null ? null : () => session.Stopped,
+        };
         var message = new IncomingMessage
         {
             Platform = SlackPlatform.PlatformName,
@@ -82,21 +87,23 @@ public sealed partial class SlackConversationHandler(
             Addressed = addressed,
             ReceivedAt = envelope.ReceivedAt == default ? time.GetUtcNow() : envelope.ReceivedAt,
         };
-        if (threadTs is null)
+        if (session is null)
         {
             await pipeline.HandleAsync(message, reply, cancellationToken).ConfigureAwait(false);
             return;
         }
 
-        // A thread is an agent session: the user's Stop (agent_session_stopped) cancels this answer.
-        using var session = sessions.Begin(e.Channel, threadTs, cancellationToken);
         try
         {
             await pipeline.HandleAsync(message, reply, session.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (session.Stopped && !cancellationToken.IsCancellationRequested)
         {
-            // Stopped by the user: SlackAgentSessions said so in the thread.
+            // Stopped by the user. A streamed answer already ends with the stop mark; otherwise say so in the thread.
+            if (!reply.StoppedInPlace && !reply.AnswerDelivered)
+            {
+                await sessions.SayStoppedAsync(e.Channel, threadTs!, cancellationToken).ConfigureAwait(false);
+            }
         }
     }
 

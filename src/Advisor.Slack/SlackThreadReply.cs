@@ -60,12 +60,28 @@ internal sealed partial class SlackThreadReply(
     /// <summary>What replaces a streamed text whose answer failed midway (the pipeline then sends its one apology).</summary>
     public const string InterruptedText = "_This answer was interrupted._";
 
+    /// <summary>What ends the text shown so far when the user pressed Stop while the answer was streaming.</summary>
+    public const string StoppedMark = "_Stopped by you._";
+
     /// <summary>Most text shown while streaming with chat.update (Slack refuses an update over 4,000 characters).</summary>
     private const int MaxUpdateText = 3900;
 
     private readonly SlackReplySettings _settings = settings ?? SlackReplySettings.Default;
     private int _replied;
+    private int _stoppedInPlace;
     private Answer? _delivered;
+
+    /// <summary>
+    /// True when the user stopped this answer (an agent session's Stop): a stream that was showing it then ends with
+    /// what was shown and <see cref="StoppedMark"/> instead of being replaced by <see cref="InterruptedText"/>.
+    /// </summary>
+    public Func<bool>? StoppedByUser { get; init; }
+
+    /// <summary>True when a stopped answer's partial text was kept and marked stopped (so nothing more needs saying).</summary>
+    public bool StoppedInPlace => Volatile.Read(ref _stoppedInPlace) == 1;
+
+    /// <summary>True once an answer was delivered.</summary>
+    public bool AnswerDelivered => Volatile.Read(ref _delivered) is not null;
 
     public ReplyCapabilities Capabilities => _settings.StreamAnswers ? ReplyCapabilities.Update | ReplyCapabilities.Streaming : ReplyCapabilities.Update;
 
@@ -167,7 +183,7 @@ internal sealed partial class SlackThreadReply(
 
                 if (final is null)
                 {
-                    await shown.AbandonAsync().ConfigureAwait(false);
+                    await shown.AbandonAsync(byUser: false).ConfigureAwait(false);
                     return (DeliveryResult.NotDelivered, null);
                 }
 
@@ -177,8 +193,9 @@ internal sealed partial class SlackThreadReply(
             }
             catch
             {
-                // The advisor failed midway (or the turn was cancelled): take back what was shown; the pipeline sends the one apology.
-                await shown.AbandonAsync().ConfigureAwait(false);
+                // The user pressed Stop: what was shown stays, marked stopped. The advisor failed midway (or the host is
+                // stopping): take back what was shown; the pipeline sends the one apology.
+                await shown.AbandonAsync(byUser: StoppedByUser?.Invoke() == true).ConfigureAwait(false);
                 throw;
             }
         }
@@ -312,23 +329,36 @@ internal sealed partial class SlackThreadReply(
             return DeliveryResult.Sent(_ts);
         }
 
-        /// <summary>Stops the stream and replaces the partial text (best effort).</summary>
-        public async Task AbandonAsync()
+        /// <summary>
+        /// Stops the stream (best effort). Stopped by the user: the text shown so far stays, ended with
+        /// <see cref="StoppedMark"/>. Otherwise the partial text is replaced by <see cref="InterruptedText"/>.
+        /// </summary>
+        public async Task AbandonAsync(bool byUser)
         {
             if (_ts is null)
             {
                 return;
             }
 
+            // The partial text is no answer: it gets no buttons and no reply metadata, so a redelivery answers afresh.
+            var shownText = Safe(_all.ToString()).TrimEnd();
+            var last = byUser
+                ? (shownText.Length + StoppedMark.Length + 2 > MaxUpdateText ? shownText[..(MaxUpdateText - StoppedMark.Length - 3)] + "…" : shownText) + "\n\n" + StoppedMark
+                : InterruptedText;
             try
             {
                 if (_streaming)
                 {
-                    await owner._api.StopStreamAsync(owner._channel, _ts, null, null, null, CancellationToken.None).ConfigureAwait(false);
+                    var rest = byUser && _appending && _pending.Length > 0 ? Safe(_pending.ToString()) + "\n\n" + StoppedMark : byUser ? "\n\n" + StoppedMark : null;
+                    await owner._api.StopStreamAsync(owner._channel, _ts, rest, null, null, CancellationToken.None).ConfigureAwait(false);
                 }
 
-                await owner._api.UpdateMessageAsync(new SlackMessage(InterruptedText, [SlackRenderer.Section(InterruptedText)]), owner._channel, _ts, CancellationToken.None)
+                await owner._api.UpdateMessageAsync(new SlackMessage(last, [SlackRenderer.Section(last)]), owner._channel, _ts, CancellationToken.None)
                     .ConfigureAwait(false);
+                if (byUser)
+                {
+                    Volatile.Write(ref owner._stoppedInPlace, 1);
+                }
             }
             catch (SlackApiException ex)
             {

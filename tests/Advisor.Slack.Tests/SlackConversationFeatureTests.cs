@@ -293,6 +293,54 @@ public sealed class SlackConversationFeatureTests
     }
 
     [Fact]
+    public async Task Stop_while_an_answer_streams_ends_the_stream_keeps_what_was_shown_marked_stopped_and_keeps_no_turn()
+    {
+        var (slack, app) = await StartAsync(s => s["Advisor:Slack:StreamIntervalMilliseconds"] = "250", s => Customize(s, b => new EndlessStreamAdvisor(b)));
+        await using var _ = slack;
+        await using var __ = app;
+        const string thread = "1700701100.000100";
+
+        await slack.SendEventAsync(SlackEmulator.Mention(Question, thread, "EvStopStream1"));
+        await Eventually.TrueAsync(() => slack.Streams.Any(s => s.ThreadTs == thread && s.Text.Contains(EndlessStreamAdvisor.Piece + EndlessStreamAdvisor.Piece, StringComparison.Ordinal)),
+            "the answer streaming with at least two pieces shown");
+        var stream = slack.Streams.Single(s => s.ThreadTs == thread);
+        await slack.SendEventAsync(slack.StopStreamByUser(stream.Ts));
+
+        await Eventually.TrueAsync(() => stream.State == SlackStreamState.Stopped, "the stream ended by the app");
+        await Eventually.TrueAsync(() => ((string?)slack.Find("C111", stream.Ts)!.Message["text"])?.EndsWith(SlackThreadReply.StoppedMark, StringComparison.Ordinal) == true,
+            "the streamed message ending with the stop mark");
+        await Eventually.TrueAsync(() => slack.AgentSessionStatus("C111", thread) == "active", "the session no longer processing");
+        var shown = slack.Find("C111", stream.Ts)!.Message;
+        Assert.StartsWith(EndlessStreamAdvisor.Piece, (string?)shown["text"], StringComparison.Ordinal); // what was shown stays
+        Assert.DoesNotContain(shown["blocks"]!.AsArray(), b => (string?)b!["type"] is "context_actions" or "actions"); // no buttons on a partial answer
+
+        // Nothing else is said (the message says it), and nothing is kept or posted later: a sentinel thread is answered meanwhile.
+        await slack.SendEventAsync(SlackEmulator.Mention("thanks!", "1700701110.000100", "EvStopStream2"));
+        await Eventually.TrueAsync(() => RepliesIn(slack, "1700701110.000100").Count == 1, "the sentinel answer");
+        Assert.Single(RepliesIn(slack, thread));
+        Assert.DoesNotContain(slack.Calls, c => c.Method == "chat.postMessage" && ((string?)c.Body["text"])?.Contains(SlackAgentSessions.StoppedText, StringComparison.Ordinal) == true);
+        var log = await app.Services.GetRequiredService<IConversationStore>().ReadLogAsync(QuestionLogQuery.All);
+        Assert.DoesNotContain(log, e => e.Question == Question);
+    }
+
+    [Fact]
+    public async Task Stop_for_a_stream_no_answer_here_is_writing_ends_that_stream()
+    {
+        var (slack, app) = await StartAsync();
+        await using var _ = slack;
+        await using var __ = app;
+        const string thread = "1700701200.000100";
+
+        // A stream begun before a restart: Slack still shows it as streaming; this process is composing nothing there.
+        var ts = await slack.StartOrphanStreamAsync("C111", thread, "Half an ans");
+        await slack.SendEventAsync(slack.StopStreamByUser(ts));
+
+        await Eventually.TrueAsync(() => slack.Stream(ts)!.State == SlackStreamState.Stopped, "the orphan stream stopped");
+        await Eventually.TrueAsync(() => slack.AgentSessionStatus("C111", thread) == "active", "the session active");
+        Assert.DoesNotContain(RepliesIn(slack, thread), m => m.Ts != ts);
+    }
+
+    [Fact]
     public async Task The_extractive_answer_is_posted_at_once_without_a_stream()
     {
         var (slack, app) = await StartAsync();
@@ -357,6 +405,31 @@ public sealed class SlackConversationFeatureTests
             }
 
             yield return new AnswerUpdate("", answer);
+        }
+    }
+
+    /// <summary>A scripted model that writes the same piece every 200 ms until it is cancelled.</summary>
+    private sealed class EndlessStreamAdvisor(IAdvisor inner) : Delegating(inner)
+    {
+        public const string Piece = "An AI Architect designs systems. ";
+
+        public override async IAsyncEnumerable<AnswerUpdate> AskStreamingAsync(AdvisorQuestion question, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+        {
+            if (!question.Text.Contains("AI Architect", StringComparison.Ordinal))
+            {
+                await foreach (var update in Inner.AskStreamingAsync(question, cancellationToken))
+                {
+                    yield return update;
+                }
+
+                yield break;
+            }
+
+            while (true)
+            {
+                yield return new AnswerUpdate(Piece);
+                await Task.Delay(200, cancellationToken);
+            }
         }
     }
 

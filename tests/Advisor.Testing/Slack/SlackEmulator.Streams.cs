@@ -56,6 +56,25 @@ public sealed partial class SlackEmulator
     }
 
     /// <summary>
+    /// A stream some earlier process started (as if it had called chat.startStream and then gone away): the test can then
+    /// stop it as the user would. Returns its ts.
+    /// </summary>
+    public Task<string> StartOrphanStreamAsync(string channel, string threadTs, string markdown, string user = "U222")
+    {
+        var answer = StartStream(new JsonObject
+        {
+            ["channel"] = channel,
+            ["thread_ts"] = threadTs,
+            ["recipient_user_id"] = user,
+            ["recipient_team_id"] = TeamId,
+            ["markdown_text"] = markdown,
+        });
+        return (bool?)answer["ok"] == true
+            ? Task.FromResult((string)answer["ts"]!)
+            : throw new InvalidOperationException("chat.startStream refused: " + answer.ToJsonString());
+    }
+
+    /// <summary>
     /// chat.startStream: <c>channel</c> (<c>channel_not_found</c>); outside a DM (C…, G…) <c>recipient_user_id</c> and
     /// <c>recipient_team_id</c> (<c>missing_recipient_user_id</c> / <c>_team_id</c>); optional markdown_text ≤12,000,
     /// chunks (<c>invalid_chunks</c>), task_display_mode timeline|plan. Answers <c>{ok, channel, ts}</c>.
