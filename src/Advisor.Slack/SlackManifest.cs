@@ -103,11 +103,12 @@ public static class SlackManifest
     public static IReadOnlyList<(string Title, string Message)> SuggestedPrompts(IReadOnlyList<RoleInfo> roles)
     {
         ArgumentNullException.ThrowIfNull(roles);
-        var names = roles.Select(r => r.Name).Where(n => !string.IsNullOrWhiteSpace(n)).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+        // Sentences about someone name the person ("an AI Researcher"), not the field ("an AI Research").
+        var names = roles.Where(r => !string.IsNullOrWhiteSpace(r.Name)).Select(r => r.PersonName).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
         var prompts = new List<(string, string)>();
         if (names.Count >= 2)
         {
-            prompts.Add(($"Compare {names[0]} and {names[1]}", $"How does the {names[0]} role compare with the {names[1]} role?"));
+            prompts.Add(($"Compare {names[0]} and {names[1]}", $"How does an {names[0]} compare with an {names[1]}?"));
         }
 
         foreach (var name in names.Take(2))

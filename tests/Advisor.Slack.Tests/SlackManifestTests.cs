@@ -102,6 +102,19 @@ public sealed class SlackManifestTests
     }
 
     [Fact]
+    public void Prompts_about_someone_name_the_person_not_the_field()
+    {
+        // A field's name ("AI Research") in a sentence about someone reads "an AI Research does": the person is named.
+        var roles = new[] { new RoleInfo("Data Research", [], ["a"], 3), new RoleInfo("Data Engineering", [], ["a"], 3), new RoleInfo("Data Architect", [], ["a"], 3) };
+        var prompts = SlackManifest.SuggestedPrompts(roles);
+
+        Assert.Contains(prompts, p => p.Message == "What skills does a Data Researcher need?");
+        Assert.Contains(prompts, p => p.Message == "What skills does a Data Engineer need?");
+        Assert.Contains(prompts, p => p.Message == "What does a Data Architect do day to day?");
+        Assert.DoesNotContain(prompts, p => p.Message.Contains("Research need", StringComparison.Ordinal) || p.Message.Contains("Engineering need", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void The_manifest_asks_for_exactly_the_scopes_the_methods_events_and_features_need()
     {
         var manifest = SlackManifest.Build(new SlackCommandNames(), KnowledgeRoles());
