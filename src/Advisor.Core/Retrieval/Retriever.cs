@@ -38,6 +38,11 @@ public static class Retriever
         var index = knowledge.Index;
         var reading = QuestionReader.Read(knowledge, question);
         var words = reading.Words;
+        if (history.Count > 0 && QuestionReader.StartsNewTopic(words))
+        {
+            history = []; // "unrelated but…": the earlier turns' roles and aspect are not this question's
+        }
+
         var roles = reading.Mentions.Select(m => m.Role).DistinctBy(r => r.Name).ToList();
         var aspect = reading.Aspect;
         var subjectTitles = reading.Uncovered.Where(t => !t.IsContext).ToList();

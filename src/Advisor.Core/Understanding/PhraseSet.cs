@@ -47,6 +47,26 @@ public sealed class PhraseSet
         return (weight, first, positions);
     }
 
+    /// <summary>
+    /// <see cref="Match(IReadOnlyList{string}, ISet{int}?)"/> as if the words at <paramref name="gaps"/> were not there:
+    /// "what is the job like" is found in "what is the AI Scientist job like" when the role's name is a gap. Positions
+    /// are those of <paramref name="words"/>.
+    /// </summary>
+    public (double Weight, int First, List<int> Positions) MatchAcross(IReadOnlyList<string> words, ISet<int> gaps, ISet<int>? skip = null)
+    {
+        ArgumentNullException.ThrowIfNull(words);
+        ArgumentNullException.ThrowIfNull(gaps);
+        if (gaps.Count == 0)
+        {
+            return Match(words, skip);
+        }
+
+        var kept = Enumerable.Range(0, words.Count).Where(i => !gaps.Contains(i)).ToList();
+        var keptSkip = skip is null ? null : new HashSet<int>(kept.Select((original, k) => (original, k)).Where(p => skip.Contains(p.original)).Select(p => p.k));
+        var (weight, first, positions) = Match([.. kept.Select(i => words[i])], keptSkip);
+        return (weight, first == int.MaxValue ? first : kept[first], [.. positions.Select(k => kept[k])]);
+    }
+
     /// <summary>Each phrase found (once, at its first place), longest first; a phrase inside a longer one found is left out.</summary>
     public List<(int Start, int Length, double Weight)> Matches(IReadOnlyList<string> words, ISet<int>? skip = null)
     {

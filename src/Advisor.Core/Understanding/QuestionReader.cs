@@ -118,8 +118,20 @@ internal static class QuestionReader
         "tell me about", "tell me more", "all about", "intro", "introduce", "introduction to", "what is it like",
         "what is the job like", "what is the role like", "describe the role", "describe the job", "explain the role",
         "explain the job", "info on", "information on", "information about", "details on", "more about", "learn about",
-        "know about", "about the role", "about the job", "what is the deal",
+        "know about", "about the role", "about the job", "what is the deal", "job like", "role like", "life like",
+        "what is that like", "career in", "describe the", "describe what", "describe a", "describe an", "describe role", "describe job",
+        "describe career", "describe their job", "describe their role",
     ]);
+
+    // The asker leaves the conversation's subject ("unrelated but…"): the earlier turns do not supply a role or aspect.
+    private static readonly PhraseSet NewTopicCues = new(
+    [
+        "unrelated", "off topic", "different topic", "new topic", "other topic", "change of topic", "changing topic*",
+        "switching topic*", "change the subject", "changing the subject", "different question", "separate question",
+    ]);
+
+    /// <summary>True when the question says it leaves the conversation's subject ("unrelated but…", "off topic:").</summary>
+    public static bool StartsNewTopic(IReadOnlyList<string> words) => NewTopicCues.Any(words);
 
     // Words in front of a title that are doing, not naming a job ("hire ML engineers", "wait AI engineers…").
     private static readonly HashSet<string> Verbs = new(StringComparer.Ordinal)
@@ -192,8 +204,9 @@ internal static class QuestionReader
             .Concat(uncovered.SelectMany(t => Enumerable.Range(t.Start, t.Length)))
             .Concat(uncovered.Where(t => t.IsContext).SelectMany(t => Enumerable.Range(t.ContextStart, (t.ContextEnd >= 0 ? t.ContextEnd : ClauseEnd(clauses, t.Start, words.Count)) - t.ContextStart))));
         // "an AI engineering team ships…": the career noun after a role's name is part of the subject, not teamwork asked about.
-        consumed.UnionWith(mentions.Select(m => m.Start + m.Length)
-            .Where(k => k < words.Count && CareerNouns.Contains(words[k]) && !(k + 1 < words.Count && words[k + 1] is "up" or "with")));
+        var careerNouns = mentions.Select(m => m.Start + m.Length)
+            .Where(k => k < words.Count && CareerNouns.Contains(words[k]) && !(k + 1 < words.Count && words[k + 1] is "up" or "with")).ToHashSet();
+        consumed.UnionWith(careerNouns);
 
         // "an information technology degree": the field studied is not an aspect asked about (not "tools").
         var field = StudyFields(words, consumed);
@@ -238,15 +251,33 @@ internal static class QuestionReader
         {
             aspectWeight = 1; // "what's an MLRE?" asks for the definition, whatever else follows
         }
+        else if (aspects.Aspect is null or "responsibilities" && mentions.FirstOrDefault(m => AsksWhatTheyDo(words, m.Start, m.Length)) is { Length: > 0 } doer)
+        {
+            // "what does a prompt engineer do besides…": the work, whatever words follow.
+            aspects = aspects with { Aspect = "responsibilities", Weight = Math.Max(1, aspects.Weight), Positions = [.. aspects.Positions, doer.Start + doer.Length], AllPositions = [.. aspects.AllPositions, doer.Start + doer.Length] };
+            aspectWeight = aspects.Weight;
+        }
 
-        var strongProfile = StrongProfileCues.Match(words, consumed);
+        // A role's name inside a cue is read past: "what is the AI Scientist job like" is "what is the job like".
+        // With the little words that lead into it ("a career as an MLRE like" is "a career like").
+        var named = new HashSet<int>(mentions.SelectMany(m => Enumerable.Range(m.Start, m.Length)));
+        foreach (var m in mentions)
+        {
+            for (var k = m.Start - 1; k >= 0 && k >= m.Start - 2 && words[k] is "a" or "an" or "the" or "as" or "in" or "of" or "for"; k--)
+            {
+                named.Add(k);
+            }
+        }
+
+        var profileSkip = consumed.Except(named).Except(careerNouns).ToHashSet(); // "the AI Scientist job like": "job" is the cue's
+        var strongProfile = StrongProfileCues.MatchAcross(words, named, profileSkip);
         if (strongProfile.Weight == 0 && aspects.StrongAspects >= 3 && clauses.Count > 1 && !uncovered.Any(t => t.IsContext))
         {
             // "what they do, what it takes, where they end up": several aspects at once ask for the whole role.
             strongProfile = (1, 0, []);
         }
 
-        var profile = ProfileCues.Match(words, consumed);
+        var profile = ProfileCues.MatchAcross(words, named, profileSkip);
         var compare = CompareCues.Match(words, consumed);
         var joined = uncovered.Any(t => mentions.Any(m => Joined(words, t.Start, t.Length, m.Start, m.Length)));
         var secondary = aspects.AllPositions.Except(aspects.Positions).ToHashSet();
@@ -571,6 +602,24 @@ internal static class QuestionReader
         }
 
         return i >= 1 && words[i - 1] == "what" && words[i] is "is" or "are";
+    }
+
+    /// <summary>"what does an AI Architect do", "what do ML engineers actually do": the role between "do(es)" and "do".</summary>
+    private static bool AsksWhatTheyDo(List<string> words, int roleStart, int roleLength)
+    {
+        var i = roleStart - 1;
+        if (i >= 0 && words[i] is "a" or "an" or "the")
+        {
+            i--;
+        }
+
+        var after = roleStart + roleLength;
+        if (after < words.Count && words[after] is "actually" or "really" or "even" or "usually" or "typically")
+        {
+            after++;
+        }
+
+        return i >= 1 && words[i - 1] is "what" or "whatd" && words[i] is "does" or "do" or "did" && after < words.Count && words[after] == "do";
     }
 
     private static string? SmallTalkOf(List<string> words)

@@ -6,7 +6,8 @@ namespace Advisor.Core.Understanding;
 /// Corrects a misspelt word of a question ("eduction", "sceintist", "industy") to the closest word a reader of the
 /// knowledge knows: the articles' own words, the role names, and the words the question reader listens for. A word
 /// is corrected only when it is unknown, at least six letters long (shorter words are too often other real words), starts with the same letter and is within the
-/// typo budget of its length (one edit up to eight letters, two beyond).
+/// typo budget of its length (one edit up to eight letters, two beyond). A five-letter word is corrected only when doubling
+/// one of its letters gives exactly one known word ("skils" → "skills").
 /// </summary>
 internal sealed class Spelling
 {
@@ -53,6 +54,11 @@ internal sealed class Spelling
     /// <summary>The word, or the known word it is a typo of.</summary>
     public string Correct(string word)
     {
+        if (word.Length == MinLength - 1 && !_known.Contains(word) && !ChatText.IsNumber(word) && Doubled(word) is { } doubled)
+        {
+            return doubled; // "skils": a short word is corrected only for the commonest slip, one letter of a pair left out
+        }
+
         if (word.Length < MinLength || _known.Contains(word) || ChatText.IsNumber(word) || _prefixes.Any(p => word.StartsWith(p, StringComparison.Ordinal)))
         {
             return word;
@@ -80,5 +86,31 @@ internal sealed class Spelling
         }
 
         return best ?? word;
+    }
+
+    /// <summary>The one known word the word becomes with one of its letters doubled, or null (none, or several).</summary>
+    private string? Doubled(string word)
+    {
+        string? found = null;
+        for (var i = 0; i < word.Length; i++)
+        {
+            if (!char.IsLetter(word[i]))
+            {
+                return null;
+            }
+
+            var candidate = word.Insert(i, word[i].ToString());
+            if (_known.Contains(candidate) && candidate != found)
+            {
+                if (found is not null)
+                {
+                    return null;
+                }
+
+                found = candidate;
+            }
+        }
+
+        return found;
     }
 }
