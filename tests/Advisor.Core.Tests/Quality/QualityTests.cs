@@ -4,34 +4,38 @@ using Xunit.Abstractions;
 namespace Advisor.Core.Tests.Quality;
 
 /// <summary>
-/// The chat-style question sets (Quality/*.jsonl, docs/quality.md): heldout-2.jsonl was written before the change it
-/// judges and is never tuned on; the dev sets are tuned on, and heldout.jsonl joined them once its misses were
-/// published. Each test prints its scorecard with the misses.
+/// The chat-style question sets (Quality/*.jsonl, docs/quality.md): a held-out set is written before the change it
+/// judges and never tuned on; once a round is judged its misses are published and it becomes a guarded set. The dev
+/// sets are tuned on. Each test prints its scorecard with the misses.
 /// </summary>
 public sealed class QualityTests(ITestOutputHelper output)
 {
-    private const string HeldOut = "heldout-2.jsonl";
-
     /// <summary>
-    /// The held-out figure last measured and published in docs/quality.md: a guard against regressions. It is below the
-    /// issue's 95% target, which stays open until a change judged by a held-out set reaches it.
+    /// Judged round 3 (89.6% before and after it, 1 answered as if covered); its misses are now published. Guarded at that
+    /// figure, below the 95% target, which stays open until a change judged by a held-out set reaches it.
     /// </summary>
-    private const double HeldOutFloor = 0.90;
+    private const string HeldOut = "heldout-3.jsonl";
 
-    /// <summary>Off-topic or unknown-role held-out questions answered as if covered, last measured (the target is 0).</summary>
+    private const double HeldOutFloor = 0.89;
+
     private const int HeldOutAnsweredAsCovered = 1;
 
     /// <summary>
-    /// Written after round 2, before the round that will be judged by it; measured once (89.6%, 1 answered as if covered),
-    /// only its score read. Guarded at that figure.
+    /// Written blind before round 3 (commit a3f48ff), to judge round 4; measured once, after round 3 (80.7%, 2 answered
+    /// as if covered), only its score read. Guarded at that figure.
     /// </summary>
-    private const string NextHeldOut = "heldout-3.jsonl";
+    private const string NextHeldOut = "heldout-4.jsonl";
 
-    private const double NextHeldOutFloor = 0.89;
+    private const double NextHeldOutFloor = 0.80;
 
-    private const int NextHeldOutAnsweredAsCovered = 1;
+    private const int NextHeldOutAnsweredAsCovered = 2;
 
-    private static readonly string[] DevSets = ["dev.jsonl", "dev-b.jsonl", "dev-c.jsonl", "dev-d.jsonl", "dev-e.jsonl", "dev-f.jsonl", "dev-g.jsonl", "heldout.jsonl"];
+    /// <summary>Tuned on in round 3: 85.6% fresh, 91.1% after (docs/quality.md); guarded at that figure.</summary>
+    private const string NewestDevSet = "dev-h.jsonl";
+
+    private const double NewestDevSetFloor = 0.91;
+
+    private static readonly string[] DevSets = ["dev.jsonl", "dev-b.jsonl", "dev-c.jsonl", "dev-d.jsonl", "dev-e.jsonl", "dev-f.jsonl", "dev-g.jsonl", "heldout.jsonl", "heldout-2.jsonl"];
 
     private Scorecard Run(string file)
     {
@@ -45,7 +49,8 @@ public sealed class QualityTests(ITestOutputHelper output)
     [Theory]
     [InlineData(HeldOut, HeldOutFloor, HeldOutAnsweredAsCovered)]
     [InlineData(NextHeldOut, NextHeldOutFloor, NextHeldOutAnsweredAsCovered)]
-    public void The_held_out_sets_do_not_fall_below_their_published_figures(string file, double floor, int answeredAsCovered)
+    [InlineData(NewestDevSet, NewestDevSetFloor, 1)]
+    public void The_held_out_and_newest_sets_do_not_fall_below_their_published_figures(string file, double floor, int answeredAsCovered)
     {
         var card = Run(file);
         Assert.True(card.Score >= floor, $"{file} {card.Right}/{card.Total} = {card.Score:P1}, below the published {floor:P0}\n{card.Describe()}");
@@ -61,6 +66,7 @@ public sealed class QualityTests(ITestOutputHelper output)
     [InlineData("dev-f.jsonl")]
     [InlineData("dev-g.jsonl")]
     [InlineData("heldout.jsonl")]
+    [InlineData("heldout-2.jsonl")]
     public void A_dev_set_scores_at_least_95_percent_a_guard_against_regressions(string file)
     {
         var card = Run(file);
