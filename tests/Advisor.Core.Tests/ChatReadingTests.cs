@@ -19,6 +19,8 @@ public sealed class ChatReadingTests
     [InlineData("what do ai scientists actually do", "responsibilities")]
     [InlineData("is ai architect gonna be dead in 5 years", "outlook")]
     [InlineData("is being an ai scientist a growing career or has it peaked", "outlook")]
+    [InlineData("where do ai scientists usually get hired apart from universities", "industries")]
+    [InlineData("do ai architects get to pick the frameworks or is that the devs", "responsibilities")]
     public void Chat_wordings_reach_the_aspect_asked(string question, string aspect)
     {
         var answer = Ask(question);
@@ -32,6 +34,31 @@ public sealed class ChatReadingTests
     [InlineData("describe the ai architect role for me")]
     public void Asking_what_a_role_is_like_with_its_name_inside_the_phrase_gets_a_profile(string question) =>
         Assert.Equal(AnswerKind.Profile, Ask(question).Kind);
+
+    [Fact]
+    public void What_a_role_makes_is_pay_and_pay_the_articles_lack_is_said_so()
+    {
+        var answer = Ask("what does an ai architect make in the us");
+        Assert.Equal(AnswerKind.UncoveredTopic, answer.Kind);
+        Assert.Equal("Pay", answer.Uncovered, ignoreCase: true);
+    }
+
+    [Theory]
+    [InlineData("good morning advisor!")]
+    [InlineData("brb coffee ☕")]
+    [InlineData("thanks bot")]
+    public void Greetings_addressed_to_the_bot_are_small_talk(string text) => Assert.Equal(AnswerKind.SmallTalk, Ask(text).Kind);
+
+    [Fact]
+    public void Deep_dive_asks_for_a_profile() => Assert.Equal(AnswerKind.Profile, Ask("deep dive on ai architects pls").Kind);
+
+    [Fact]
+    public void The_askers_own_uncovered_job_is_the_subject_of_my_job()
+    {
+        var answer = Ask("im a cloud architect (not ai), whats the outlook for my job");
+        Assert.Equal(AnswerKind.UncoveredRole, answer.Kind);
+        Assert.Equal("cloud architect", answer.Uncovered, ignoreCase: true);
+    }
 
     [Fact]
     public void Unrelated_but_leaves_the_conversations_subject()

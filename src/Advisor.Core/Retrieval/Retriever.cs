@@ -46,6 +46,12 @@ public static class Retriever
         var roles = reading.Mentions.Select(m => m.Role).DistinctBy(r => r.Name).ToList();
         var aspect = reading.Aspect;
         var subjectTitles = reading.Uncovered.Where(t => !t.IsContext).ToList();
+        if (subjectTitles.Count == 0 && roles.Count == 0 && reading.Uncovered.Count > 0 && QuestionReader.AsksAboutOwnJob(words))
+        {
+            // "im a cloud architect (not ai), whats the outlook for my job": the asker's own title is the subject.
+            subjectTitles = [reading.Uncovered[0]];
+        }
+
 
         // The words that name neither a role, a title, the aspect nor a cue, and are not chat filler, are the content.
         var contentPositions = Enumerable.Range(0, words.Count).Where(i => !reading.Consumed.Contains(i) && !QuestionReader.IsNoise(words[i])).ToList();

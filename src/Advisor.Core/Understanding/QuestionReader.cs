@@ -84,7 +84,7 @@ internal static class QuestionReader
         "walk me thru", "career like", "like overall", "what is being", "what is it like being", "what it takes",
         "start to end", "start to finish", "beginning to end", "a to z", "complete picture", "entire picture", "full rundown",
         "complete rundown", "full breakdown", "everything about", "paint me a picture", "paint a picture", "picture of what",
-        "whole deal", "all there is",
+        "whole deal", "all there is", "deep dive", "deepdive", "in depth", "in-depth", "everything i need to know",
     ]);
 
     // Asking for work done, not career advice: code, a fix, a derivation, a calculation, trivia. Off-topic when no role is named.
@@ -130,6 +130,16 @@ internal static class QuestionReader
         "switching topic*", "change the subject", "changing the subject", "different question", "separate question",
     ]);
 
+    // The asker's own job, described before ("im a cloud architect … whats the outlook for my job").
+    private static readonly PhraseSet OwnJobCues = new(
+    [
+        "my job", "my role", "my field", "my career", "my title", "my position", "my line of work", "my kind of job", "people like me",
+        "someone like me", "my profession", "my work",
+    ]);
+
+    /// <summary>True when the question asks about the asker's own job ("the outlook for my job").</summary>
+    public static bool AsksAboutOwnJob(IReadOnlyList<string> words) => OwnJobCues.Any(words);
+
     /// <summary>True when the question says it leaves the conversation's subject ("unrelated but…", "off topic:").</summary>
     public static bool StartsNewTopic(IReadOnlyList<string> words) => NewTopicCues.Any(words);
 
@@ -166,10 +176,18 @@ internal static class QuestionReader
         ("greeting", new(["hi", "hello", "hey", "heya", "hiya", "yo", "sup", "howdy", "good morning", "good afternoon", "good evening",
             "morning", "gm", "greetings", "what is up", "how are you", "how is it going", "you there", "are you there", "anyone there",
             "anybody there", "still there", "anyone home", "you around", "are you up", "ping"])),
-        ("bye", new(["bye", "goodbye", "good night", "see you", "see ya", "cya", "later", "ttyl", "have to go"])),
+        ("bye", new(["bye", "goodbye", "good night", "see you", "see ya", "cya", "later", "ttyl", "have to go", "brb", "afk", "be right back",
+            "back in a bit", "back soon", "gotta go", "got to go", "gtg", "g2g", "coffee break", "lunch break"])),
         ("ack", new(["okay", "cool", "nice", "great", "awesome", "got it", "makes sense", "perfect", "sounds good", "neat", "lol", "haha",
             "wow", "interesting", "fair", "true", "yes", "no", "yep", "nope", "sure", "alright", "understood", "good", "noted"])),
     ];
+
+    // Who a greeting or thanks is addressed to.
+    private static readonly HashSet<string> Addressees = new(StringComparer.Ordinal)
+    {
+        "advisor", "bot", "buddy", "friend", "friends", "all", "everyone", "everybody", "folks", "team", "guys", "yall", "pal", "mate",
+        "again", "coffee", "lunch", "quick", "real", "back",
+    };
 
     // Words before a title that make it the asker's own background ("I'm a data analyst", "as a nurse", "from QA").
     private static readonly HashSet<string> SelfDescription = new(StringComparer.Ordinal)
@@ -251,6 +269,19 @@ internal static class QuestionReader
         {
             aspectWeight = 1; // "what's an MLRE?" asks for the definition, whatever else follows
         }
+        else if (mentions.FirstOrDefault(m => AfterRole(words, m, "make", "makes", "earn", "earns")) is { Length: > 0 } earner && aspects.Aspect is null or "responsibilities" or "pay" or "deliverables")
+        {
+            // "what does a prompt engineer make", "how much do MLREs earn": pay, not what they make at work.
+            var at = earner.Start + earner.Length + (words[earner.Start + earner.Length] is "actually" or "really" or "usually" or "typically" ? 1 : 0);
+            aspects = aspects with { Aspect = "pay", Weight = Math.Max(1, aspects.Weight), Positions = [.. aspects.Positions, at], AllPositions = [.. aspects.AllPositions, at] };
+            aspectWeight = aspects.Weight;
+        }
+        else if (mentions.FirstOrDefault(m => AsksWhereTheyWork(words, m)) is { Length: > 0 } worker && aspects.Aspect is null or "getting-started" or "education" or "industries")
+        {
+            // "where do AI scientists get hired besides universities": who employs them.
+            aspects = aspects with { Aspect = "industries", Weight = Math.Max(1, aspects.Weight) };
+            aspectWeight = aspects.Weight;
+        }
         else if (aspects.Aspect is null or "responsibilities" && mentions.FirstOrDefault(m => AsksWhatTheyDo(words, m.Start, m.Length)) is { Length: > 0 } doer)
         {
             // "what does a prompt engineer do besides…": the work, whatever words follow.
@@ -322,6 +353,12 @@ internal static class QuestionReader
             if (words[i] == "who" && DecisionVerbs.Contains(words[i + 1]))
             {
                 return i;
+            }
+
+            // "do architects get to pick the frameworks": whether it is theirs to decide.
+            if (i + 2 < words.Count && words[i] is "get" or "gets" && words[i + 1] == "to" && DecisionVerbs.Contains(words[i + 2]))
+            {
+                return i + 1;
             }
         }
 
@@ -604,6 +641,42 @@ internal static class QuestionReader
         return i >= 1 && words[i - 1] == "what" && words[i] is "is" or "are";
     }
 
+    /// <summary>The role's name followed (after an adverb or none) by one of <paramref name="verbs"/>, asked with "what"/"how much".</summary>
+    private static bool AfterRole(List<string> words, (RoleInfo Role, int Start, int Length) m, params string[] verbs)
+    {
+        var after = m.Start + m.Length;
+        if (after < words.Count && words[after] is "actually" or "really" or "usually" or "typically")
+        {
+            after++;
+        }
+
+        return after < words.Count && verbs.Contains(words[after])
+            && Enumerable.Range(0, m.Start).Any(k => words[k] == "what" || (words[k] == "how" && k + 1 < m.Start && words[k + 1] is "much" or "many"));
+    }
+
+    /// <summary>"where do AI scientists get hired", "where does an MLRE usually work".</summary>
+    private static bool AsksWhereTheyWork(List<string> words, (RoleInfo Role, int Start, int Length) m)
+    {
+        var i = m.Start - 1;
+        if (i >= 0 && words[i] is "a" or "an" or "the")
+        {
+            i--;
+        }
+
+        if (i < 1 || words[i - 1] != "where" || words[i] is not ("do" or "does" or "can" or "could"))
+        {
+            return false;
+        }
+
+        var after = m.Start + m.Length;
+        if (after < words.Count && words[after] is "usually" or "typically" or "normally" or "mostly" or "actually" or "even")
+        {
+            after++;
+        }
+
+        return after < words.Count && (words[after] is "work" or "go" or "end" or "land" or "find" || (words[after] == "get" && after + 1 < words.Count && words[after + 1] is "hired" or "jobs" or "a" or "work"));
+    }
+
     /// <summary>"what does an AI Architect do", "what do ML engineers actually do": the role between "do(es)" and "do".</summary>
     private static bool AsksWhatTheyDo(List<string> words, int roleStart, int roleLength)
     {
@@ -641,7 +714,8 @@ internal static class QuestionReader
             return "ack"; // only emoji or punctuation
         }
 
-        var rest = words.Where((w, i) => !covered.Contains(i) && !IsNoise(w)).ToList();
+        // Words that only address someone ("good morning advisor!", "thanks bot", "hi all") leave it small talk.
+        var rest = words.Where((w, i) => !covered.Contains(i) && !IsNoise(w) && !Addressees.Contains(w)).ToList();
         return kind is not null && rest.Count == 0 ? kind : null;
     }
 }
