@@ -11,31 +11,22 @@ namespace Advisor.Core.Tests.Quality;
 public sealed class QualityTests(ITestOutputHelper output)
 {
     /// <summary>
-    /// Judged round 3 (89.6% before and after it, 1 answered as if covered); its misses are now published. Guarded at that
-    /// figure, below the 95% target, which stays open until a change judged by a held-out set reaches it.
+    /// Written blind before round 3 (commit a3f48ff); judged round 4: 80.7% after round 3 and after round 4 (2 answered as
+    /// if covered), only its score read. Guarded at that figure, below the 95% target, which stays open until a
+    /// change judged by a held-out set reaches it.
     /// </summary>
-    private const string HeldOut = "heldout-3.jsonl";
+    private const string HeldOut = "heldout-4.jsonl";
 
-    private const double HeldOutFloor = 0.89;
+    private const double HeldOutFloor = 0.80;
 
-    private const int HeldOutAnsweredAsCovered = 1;
+    private const int HeldOutAnsweredAsCovered = 2;
 
-    /// <summary>
-    /// Written blind before round 3 (commit a3f48ff), to judge round 4; measured once, after round 3 (80.7%, 2 answered
-    /// as if covered), only its score read. Guarded at that figure.
-    /// </summary>
-    private const string NextHeldOut = "heldout-4.jsonl";
-
-    private const double NextHeldOutFloor = 0.80;
-
-    private const int NextHeldOutAnsweredAsCovered = 2;
-
-    /// <summary>Tuned on in round 3: 85.6% fresh, 91.1% after (docs/quality.md); guarded at that figure.</summary>
+    /// <summary>Tuned on in rounds 3 and 4: 85.6% fresh, 91.6% after (docs/quality.md); guarded at 91%.</summary>
     private const string NewestDevSet = "dev-h.jsonl";
 
     private const double NewestDevSetFloor = 0.91;
 
-    private static readonly string[] DevSets = ["dev.jsonl", "dev-b.jsonl", "dev-c.jsonl", "dev-d.jsonl", "dev-e.jsonl", "dev-f.jsonl", "dev-g.jsonl", "heldout.jsonl", "heldout-2.jsonl"];
+    private static readonly string[] DevSets = ["dev.jsonl", "dev-b.jsonl", "dev-c.jsonl", "dev-d.jsonl", "dev-e.jsonl", "dev-f.jsonl", "dev-g.jsonl", "heldout.jsonl", "heldout-2.jsonl", "heldout-3.jsonl"];
 
     private Scorecard Run(string file)
     {
@@ -48,7 +39,6 @@ public sealed class QualityTests(ITestOutputHelper output)
 
     [Theory]
     [InlineData(HeldOut, HeldOutFloor, HeldOutAnsweredAsCovered)]
-    [InlineData(NextHeldOut, NextHeldOutFloor, NextHeldOutAnsweredAsCovered)]
     [InlineData(NewestDevSet, NewestDevSetFloor, 1)]
     public void The_held_out_and_newest_sets_do_not_fall_below_their_published_figures(string file, double floor, int answeredAsCovered)
     {
@@ -67,6 +57,7 @@ public sealed class QualityTests(ITestOutputHelper output)
     [InlineData("dev-g.jsonl")]
     [InlineData("heldout.jsonl")]
     [InlineData("heldout-2.jsonl")]
+    [InlineData("heldout-3.jsonl")]
     public void A_dev_set_scores_at_least_95_percent_a_guard_against_regressions(string file)
     {
         var card = Run(file);
