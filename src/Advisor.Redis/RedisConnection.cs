@@ -14,6 +14,7 @@ namespace Advisor.Redis;
 /// </summary>
 internal sealed partial class RedisConnection : IAsyncDisposable
 {
+    private const string Connected = "connected";
     private static readonly TimeSpan WarnEvery = TimeSpan.FromMinutes(1);
 
     private readonly ConfigurationOptions _configuration;
@@ -102,16 +103,16 @@ internal sealed partial class RedisConnection : IAsyncDisposable
             };
             multiplexer.ConnectionRestored += (_, e) =>
             {
-                if (e.ConnectionType == ConnectionType.Interactive && Succeeded())
+                if (e.ConnectionType == ConnectionType.Interactive)
                 {
-                    Restored?.Invoke(this, EventArgs.Empty);
+                    Succeeded();
                 }
             };
             if (multiplexer.IsConnected)
             {
                 lock (_gate)
                 {
-                    _state = "connected";
+                    _state = Connected;
                 }
 
                 Log.Connected(_logger, Description, Replica.Id);
@@ -136,25 +137,29 @@ internal sealed partial class RedisConnection : IAsyncDisposable
     /// <summary>A key under the prefix.</summary>
     public RedisKey Key(string name) => Prefix + name;
 
-    /// <summary>Records a command that succeeded; true when Redis had been failing until now.</summary>
-    public bool Succeeded()
+    /// <summary>
+    /// Records a command (or a reconnection) that succeeded; when Redis had been failing until now, logs that it is
+    /// back and raises <see cref="Restored"/> (whichever noticed first: a command or the client's reconnection).
+    /// </summary>
+    public void Succeeded()
     {
+        bool wasFailing;
         lock (_gate)
         {
-            if (_healthy && _state == "connected")
+            if (_healthy && ReferenceEquals(_state, Connected))
             {
-                return false;
+                return;
             }
 
-            var wasFailing = !_healthy;
+            wasFailing = !_healthy;
             _healthy = true;
-            _state = "connected";
-            if (wasFailing)
-            {
-                Log.Restored(_logger, Description);
-            }
+            _state = Connected;
+        }
 
-            return wasFailing;
+        if (wasFailing)
+        {
+            Log.Restored(_logger, Description);
+            Restored?.Invoke(this, EventArgs.Empty);
         }
     }
 

@@ -32,6 +32,7 @@ internal sealed partial class RedisReloadBroadcast(
     private Announcement? _announced;
     private (string Version, string Reason)? _problem;
     private ChannelMessageQueue? _subscription;
+    private Announcement? _unannounced;
     private int _disposed;
 
     private RedisChannel Channel => RedisChannel.Literal(redis.Prefix + "reload");
@@ -114,6 +115,7 @@ internal sealed partial class RedisReloadBroadcast(
         {
             _announced = announcement;
             _problem = null;
+            _unannounced = null;
         }
 
         _ = AnnounceAsync(announcement);
@@ -132,8 +134,22 @@ internal sealed partial class RedisReloadBroadcast(
         }
         catch (Exception ex) when (RedisConnection.IsRedisFailure(ex))
         {
+            lock (_gate)
+            {
+                _unannounced = announcement; // announced when Redis is back, unless a newer reload comes first
+            }
+
             redis.Failed("reload announcement", ex.Message);
             Log.AnnounceFailed(logger, announcement.Version, ex.Message);
+            return;
+        }
+
+        lock (_gate)
+        {
+            if (ReferenceEquals(_unannounced, announcement))
+            {
+                _unannounced = null;
+            }
         }
     }
 
@@ -290,9 +306,25 @@ internal sealed partial class RedisReloadBroadcast(
         }
     }
 
+    /// <summary>
+    /// Redis is back: subscribe if that failed, then either announce what this replica reloaded while Redis was away
+    /// (the latest reload wins) or catch up with what was announced meanwhile.
+    /// </summary>
     private void OnRestored(object? sender, EventArgs e) => _ = Task.Run(async () =>
     {
         await SubscribeAsync().ConfigureAwait(false);
+        Announcement? pending;
+        lock (_gate)
+        {
+            pending = _unannounced;
+        }
+
+        if (pending is not null)
+        {
+            await AnnounceAsync(pending).ConfigureAwait(false);
+            return;
+        }
+
         await CatchUpAsync(reload: true).ConfigureAwait(false);
     });
 

@@ -39,13 +39,13 @@ public sealed class ReloadBroadcastTests(RedisServer server, ITestOutputHelper o
     private static void Edit(string folder, string sentence) =>
         File.AppendAllText(Path.Combine(folder, Article), "\n" + sentence + "\n");
 
-    private async Task<Replica> StartAsync(string knowledge)
+    private async Task<Replica> StartAsync(string knowledge, string? redis = null)
     {
         server.SkipUnlessAvailable(output);
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["Advisor:KnowledgePath"] = knowledge,
-            ["Advisor:Redis:ConnectionString"] = server.ConnectionString,
+            ["Advisor:Redis:ConnectionString"] = (redis ?? server.ConnectionString) + ",connectTimeout=2000",
             ["Advisor:Redis:KeyPrefix"] = _prefix,
         }).Build();
         var services = new ServiceCollection();
@@ -118,6 +118,32 @@ public sealed class ReloadBroadcastTests(RedisServer server, ITestOutputHelper o
 
         Assert.Equal(report.Version, late.Status.AnnouncedKnowledgeVersion);
         Assert.Contains(report.Version, late.Status.NotReadyReason, StringComparison.Ordinal);
+    }
+
+    [SkippableFact]
+    public async Task A_reload_while_Redis_is_away_is_announced_when_it_is_back()
+    {
+        server.SkipUnlessAvailable(output);
+        await using var proxy = new CuttableProxy(server.ConnectionString);
+        var shared = NewKnowledgeFolder();
+        var a = await StartAsync(shared, proxy.Address); // only A loses Redis
+        var b = await StartAsync(shared);
+        Assert.True(a.Status.Connected);
+
+        proxy.Cut();
+        Edit(shared, "In short, an AI Architect plans AI systems from end to end.");
+        var report = await a.Advisor.ReloadAsync();
+        await Eventually.TrueAsync(() => !a.Status.Connected, "A to see Redis gone", timeoutSeconds: 30);
+        Assert.StartsWith("unreachable since", a.Status.State, StringComparison.Ordinal);
+        Assert.NotEqual(report.Version, b.Knowledge.Current.Version); // nobody told B
+        Assert.Null(b.Status.NotReadyReason);
+
+        proxy.Restore();
+        await Eventually.TrueAsync(() => b.Knowledge.Current.Version == report.Version, "B to reload once A's announcement goes out", timeoutSeconds: 60);
+        Assert.True(a.Status.Connected);
+        Assert.Equal(report.Version, b.Status.AnnouncedKnowledgeVersion);
+        Assert.Null(a.Status.NotReadyReason);
+        Assert.Null(b.Status.NotReadyReason);
     }
 
     [SkippableFact]
