@@ -54,6 +54,8 @@ public static class ServiceCollectionExtensions
         services.TryAddSingleton<Hosting.QuestionGate>();
         services.TryAddSingleton<Hosting.RejectionLog>();
         services.TryAddSingleton<UserRateLimiter>();
+        services.TryAddSingleton<IUserRateLimit>(sp => sp.GetRequiredService<UserRateLimiter>()); // AddAdvisorRedis counts across replicas
+        services.TryAddSingleton<Coordination.IEventDedupe, Coordination.InMemoryEventDedupe>(); // and shares the dedupe
         services.TryAddSingleton<Turns.TurnPipeline>();
         services.TryAddSingleton(_ => Coordination.ReplicaIdentity.ForThisProcess());
         services.TryAddSingleton<Coordination.ILeaseStore, Coordination.InMemoryLeaseStore>(); // AddAdvisorRedis shares them

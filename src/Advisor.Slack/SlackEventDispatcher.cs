@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 using Advisor.Core;
-using Advisor.Core.Conversations;
+using Advisor.Core.Coordination;
 using Advisor.Core.Hosting;
 using Advisor.Core.Turns;
 using Microsoft.Extensions.DependencyInjection;
@@ -15,7 +15,9 @@ namespace Advisor.Slack;
 /// Once shutdown began it takes nothing new: the transport then leaves the event for Slack to deliver again. When the
 /// queue is full a question to the bot is not taken on either — Slack delivers it again in a while (503 with
 /// Retry-After over HTTP, no acknowledgement over Socket Mode) — and the channel hears once a minute that the bot is
-/// busy: everything acknowledged is answered.
+/// busy: everything acknowledged is answered. Repeats are told apart by <see cref="IEventDedupe"/>: at intake in this
+/// replica's memory, and — with several replicas — across them when the queued work starts (Slack hands each event to
+/// one of up to ten Socket Mode connections, and a retry may reach another replica).
 /// </summary>
 public sealed partial class SlackEventDispatcher(
     IEnumerable<ISlackEventHandler<AppMention>> mentionHandlers,
@@ -27,13 +29,16 @@ public sealed partial class SlackEventDispatcher(
     SlackAgentHome home,
     SlackAgentSessions sessions,
     TurnPipeline pipeline,
+    IEventDedupe dedupe,
     AdvisorMetrics metrics,
     RejectionLog rejections,
     TimeProvider time,
     ILogger<SlackEventDispatcher> logger)
 {
+    /// <summary>Slack event ids, remembered two hours (Slack retries within minutes; a replay after a reconnect is sooner).</summary>
+    public static readonly DedupeScope EventIds = new("slack-event", TimeSpan.FromHours(2));
+
     private const int MaxRefusedIds = 100_000;
-    private readonly RecentKeys _eventIds = new(time, TimeSpan.FromHours(2));
     private readonly ConcurrentDictionary<string, byte> _refusedIds = new(StringComparer.Ordinal);
     private readonly ISlackEventHandler<AppMention>[] _mentionHandlers = [.. mentionHandlers];
     private readonly ISlackEventHandler<MessageEvent>[] _messageHandlers = [.. messageHandlers];
@@ -52,7 +57,7 @@ public sealed partial class SlackEventDispatcher(
             return RefuseWhileStopping(envelope);
         }
 
-        if (envelope.EventId is { } id && !_eventIds.TryClaim(id))
+        if (envelope.EventId is { } id && !dedupe.TryClaim(EventIds, id))
         {
             Log.Repeat(logger, id, envelope.RetryAttempt, envelope.RetryReason ?? "");
             return true;
@@ -63,13 +68,13 @@ public sealed partial class SlackEventDispatcher(
         {
             "app_mention" when AppMention.From(envelope.Event) is { } mention => Queue(_mentionHandlers, mention, envelope),
             "message" when MessageEvent.From(envelope.Event) is { } message => Queue(_messageHandlers, message, envelope),
-            "app_home_opened" => Beside(ct => home.HandleAsync(envelope, ct)),
-            "agent_session_stopped" => Beside(ct => sessions.StopAsync(envelope, ct)),
+            "app_home_opened" => Beside(Claimed(envelope.EventId, ct => home.HandleAsync(envelope, ct))),
+            "agent_session_stopped" => Beside(Claimed(envelope.EventId, ct => sessions.StopAsync(envelope, ct))),
             _ => Unhandled(envelope),
         };
         if (!taken && envelope.EventId is { } refusedId)
         {
-            _eventIds.Release(refusedId); // its redelivery is a new chance, not a repeat
+            dedupe.Release(EventIds, refusedId); // its redelivery is a new chance, not a repeat
         }
 
         return taken;
@@ -97,6 +102,23 @@ public sealed partial class SlackEventDispatcher(
         return true;
     }
 
+    /// <summary>
+    /// The work, run only when no other replica took the event on (a second look across replicas, off the intake path;
+    /// in one process it always runs). Each handler of an event claims its own key, so each runs once.
+    /// </summary>
+    private Func<CancellationToken, Task> Claimed(string? claim, Func<CancellationToken, Task> work) => claim is null
+        ? work
+        : async ct =>
+        {
+            if (!await dedupe.TryClaimAcrossReplicasAsync(EventIds, claim, ct).ConfigureAwait(false))
+            {
+                Log.RepeatElsewhere(logger, claim);
+                return;
+            }
+
+            await work(ct).ConfigureAwait(false);
+        };
+
     private bool Unhandled(SlackEventEnvelope envelope)
     {
         Log.Unhandled(logger, envelope.EventType);
@@ -111,7 +133,7 @@ public sealed partial class SlackEventDispatcher(
     {
         if (envelope.EventId is { } id && !_refusedIds.ContainsKey(id))
         {
-            if (!_eventIds.TryClaim(id))
+            if (!dedupe.TryClaim(EventIds, id))
             {
                 return true;
             }
@@ -138,10 +160,12 @@ public sealed partial class SlackEventDispatcher(
 
         var key = SlackKeys.Channel(slackEvent.Team ?? envelope.TeamId, slackEvent.Channel);
         var refused = false;
-        foreach (var handler in handlers)
+        for (var i = 0; i < handlers.Length; i++)
         {
+            var handler = handlers[i];
+            var claim = envelope.EventId is { } id ? (handlers.Length == 1 ? id : $"{id}#{i}") : null;
             var hold = gate.Hold();
-            if (!queue.TryEnqueue(key, hold, ct => handler.HandleAsync(slackEvent, envelope, ct)))
+            if (!queue.TryEnqueue(key, hold, Claimed(claim, ct => handler.HandleAsync(slackEvent, envelope, ct))))
             {
                 hold.Dispose();
                 refused = true;
@@ -186,6 +210,9 @@ public sealed partial class SlackEventDispatcher(
     {
         [LoggerMessage(1201, LogLevel.Debug, "Slack event {EventId} already seen (retry {RetryAttempt} {RetryReason}); ignored")]
         public static partial void Repeat(ILogger logger, string eventId, int retryAttempt, string retryReason);
+
+        [LoggerMessage(1204, LogLevel.Debug, "Slack event {EventId} taken on by another replica; ignored here")]
+        public static partial void RepeatElsewhere(ILogger logger, string eventId);
 
         [LoggerMessage(1202, LogLevel.Debug, "Slack event type {EventType} has no handler; ignored")]
         public static partial void Unhandled(ILogger logger, string eventType);

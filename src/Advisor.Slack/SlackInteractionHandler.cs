@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Advisor.Core;
 using Advisor.Core.Answers;
 using Advisor.Core.Conversations;
+using Advisor.Core.Coordination;
 using Advisor.Core.Hosting;
 using Advisor.Core.Turns;
 using Microsoft.Extensions.DependencyInjection;
@@ -26,11 +27,13 @@ namespace Advisor.Slack;
 /// <item>a <c>block_suggestion</c> from the /compare modal's external_selects (more than 100 roles): answered in the
 /// acknowledgement itself with up to 100 matching roles as <c>{"options":[…]}</c>.</item>
 /// </list>
-/// A payload delivered twice (the same trigger_id) is handled once; the follow-up's question also has a dedupe key of
-/// its own for the pipeline.
+/// A payload delivered twice (the same trigger_id) is handled once — at intake in this replica's memory, and across
+/// replicas when its work starts (<see cref="IEventDedupe"/>); the follow-up's question also has a dedupe key of its own
+/// for the pipeline.
 /// </summary>
 public sealed partial class SlackInteractionHandler(
     TurnPipeline pipeline,
+    IEventDedupe dedupe,
     IAdvisor advisor,
     SlackApiClient api,
     SlackBotIdentityProvider identity,
@@ -53,8 +56,10 @@ public sealed partial class SlackInteractionHandler(
     /// <inheritdoc cref="MissingBlockId"/>
     public const string MissingActionId = "text";
 
+    /// <summary>Interaction payloads (by type and trigger_id, or a view's id and hash), remembered an hour.</summary>
+    public static readonly DedupeScope Interactions = new("slack-interaction", TimeSpan.FromHours(1));
+
     private const string Endpoint = "slack interactivity";
-    private readonly RecentKeys _seen = new(time, TimeSpan.FromHours(1));
     private readonly string _reaction = options.Value.ThinkingReaction;
     private readonly SlackReplySettings _settings = SlackReplySettings.From(options, statusSupport, time) with { Sessions = sessions };
 
@@ -73,8 +78,8 @@ public sealed partial class SlackInteractionHandler(
             return Suggestions(payload);
         }
 
-        var key = Str(payload, "trigger_id") ?? (payload.TryGetProperty("view", out var v) ? Str(v, "id") + "/" + Str(v, "hash") : null);
-        if (key is not null && !_seen.TryClaim(type + ":" + key))
+        var key = ClaimKey(payload);
+        if (key is not null && !dedupe.TryClaim(Interactions, key))
         {
             Log.Repeat(logger, type);
             return null;
@@ -93,7 +98,7 @@ public sealed partial class SlackInteractionHandler(
                 BlockActions(payload);
                 break;
             case "view_submission" when payload.TryGetProperty("view", out var submitted) && Str(submitted, "callback_id") == SlackCompareModal.CallbackId:
-                return CompareSubmission(submitted);
+                return CompareSubmission(payload, submitted);
             case "view_submission":
                 ViewSubmission(payload);
                 break;
@@ -103,6 +108,13 @@ public sealed partial class SlackInteractionHandler(
         }
 
         return null;
+    }
+
+    /// <summary>The payload's dedupe key: its type and trigger_id, or for a view without one, the view's id and hash.</summary>
+    private static string? ClaimKey(JsonElement payload)
+    {
+        var key = Str(payload, "trigger_id") ?? (payload.TryGetProperty("view", out var v) ? Str(v, "id") + "/" + Str(v, "hash") : null);
+        return key is null ? null : (Str(payload, "type") ?? "-") + ":" + key;
     }
 
     /// <summary>
@@ -167,7 +179,7 @@ public sealed partial class SlackInteractionHandler(
         }
 
         var trigger = Str(payload, "trigger_id");
-        Beside(async ct =>
+        Beside(payload, async ct =>
         {
             if (r == FeedbackRating.Down && trigger is not null && TurnId.TryParse(turnId, out _))
             {
@@ -203,7 +215,7 @@ public sealed partial class SlackInteractionHandler(
             return;
         }
 
-        Beside(async ct =>
+        Beside(payload, async ct =>
         {
             var messages = shared.Take(shareId, user);
             if (messages is null)
@@ -240,7 +252,7 @@ public sealed partial class SlackInteractionHandler(
     /// otherwise the modal closes and the comparison is posted in the channel through the command's response_url (kept
     /// in private_metadata), or, when a role is unknown, the reason only to the user.
     /// </summary>
-    private JsonObject? CompareSubmission(JsonElement view)
+    private JsonObject? CompareSubmission(JsonElement payload, JsonElement view)
     {
         var (roleA, roleB, aspect) = SlackCompareModal.Read(view);
         if (roleA is null || roleB is null)
@@ -260,7 +272,7 @@ public sealed partial class SlackInteractionHandler(
             return null;
         }
 
-        Beside(async ct =>
+        Beside(payload, async ct =>
         {
             var outcome = advisor.Compare(roleA, roleB, aspect);
             var results = outcome.Succeeded
@@ -294,7 +306,7 @@ public sealed partial class SlackInteractionHandler(
             text = Str(input, "value");
         }
 
-        Beside(async ct =>
+        Beside(payload, async ct =>
         {
             var outcome = await pipeline.RecordFeedbackAsync(SlackPlatform.PlatformName, turnId, FeedbackRating.Down, string.IsNullOrWhiteSpace(text) ? null : text.Trim(), ct)
                 .ConfigureAwait(false);
@@ -351,14 +363,24 @@ public sealed partial class SlackInteractionHandler(
         }
     }
 
-    /// <summary>Runs short work beside the queue (a modal must open within the trigger's 3 s), holding the gate.</summary>
-    private void Beside(Func<CancellationToken, Task> work)
+    /// <summary>
+    /// Runs short work beside the queue (a modal must open within the trigger's 3 s), holding the gate — unless another
+    /// replica took the same payload on.
+    /// </summary>
+    private void Beside(JsonElement payload, Func<CancellationToken, Task> work)
     {
+        var claim = ClaimKey(payload);
         var hold = gate.Hold();
         if (!queue.TryNotice(hold, async ct =>
             {
                 try
                 {
+                    if (claim is not null && !await dedupe.TryClaimAcrossReplicasAsync(Interactions, claim, ct).ConfigureAwait(false))
+                    {
+                        Log.Repeat(logger, "taken on by another replica");
+                        return;
+                    }
+
                     await work(ct).ConfigureAwait(false);
                 }
                 catch (Exception ex) when (!ct.IsCancellationRequested)

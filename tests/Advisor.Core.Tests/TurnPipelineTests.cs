@@ -3,6 +3,7 @@ using System.Diagnostics.Metrics;
 using Advisor.Core.Answers;
 using Advisor.Core.Comparison;
 using Advisor.Core.Conversations;
+using Advisor.Core.Coordination;
 using Advisor.Core.Knowledge;
 using Advisor.Core.Roles;
 using Advisor.Core.Turns;
@@ -381,6 +382,92 @@ public sealed class TurnPipelineTests
         {
             Assert.True(pipeline.Admit(Message($"m{i}", "What does an AI Architect do?")).Accepted);
         }
+    }
+
+    [Fact]
+    public async Task A_message_another_replica_took_on_is_neither_answered_nor_refused_here()
+    {
+        var options = Options.Create(new ConversationOptions());
+        var dedupe = new ElsewhereDedupe(_time) { TakenElsewhere = { "m1" } };
+        var pipeline = new TurnPipeline(_advisor, new InMemoryConversationStore(options, _time), _hasher, new UserRateLimiter(options, _time), new AdvisorMetrics(),
+            options, _time, NullLogger<TurnPipeline>.Instance, dedupe);
+        var channel = new RecordingChannel();
+
+        var elsewhere = await pipeline.HandleAsync(Message("m1", "What does an AI Architect do?"), channel, CancellationToken.None);
+        var here = await pipeline.HandleAsync(Message("m2", "What does an AI Architect do?"), channel, CancellationToken.None);
+
+        Assert.Equal(TurnStatus.Repeat, elsewhere.Status);
+        Assert.Equal(TurnStatus.Answered, here.Status);
+        Assert.Single(_advisor.Asked);
+        Assert.Single(channel.Answers);
+        Assert.Empty(channel.Notices);
+        Assert.Equal(["m1", "m2"], dedupe.AskedAcross); // intake claimed both here; the second look asked about both
+    }
+
+    [Fact]
+    public async Task Over_the_limit_counted_across_replicas_a_chat_message_is_told_once_and_a_command_every_time()
+    {
+        var options = Options.Create(new ConversationOptions());
+        var limit = new SharedLimit(); // every replica together: over the limit, the first refusal tells
+        var pipeline = new TurnPipeline(_advisor, new InMemoryConversationStore(options, _time), _hasher, limit, new AdvisorMetrics(),
+            options, _time, NullLogger<TurnPipeline>.Instance);
+        var chat = new RecordingChannel();
+        var command = new RecordingChannel();
+
+        var first = await pipeline.HandleAsync(Message("m1", "What does an AI Architect do?"), chat, CancellationToken.None);
+        var second = await pipeline.HandleAsync(Message("m2", "What does an AI Architect do?"), chat, CancellationToken.None);
+        var third = await pipeline.HandleAsync(Message("m3", "What does an AI Architect do?", command: true), command, CancellationToken.None);
+
+        Assert.All([first, second, third], o => Assert.Equal(TurnStatus.Refused, o.Status));
+        Assert.Equal(NoticeKind.RateLimited, Assert.Single(chat.Notices).Kind);
+        Assert.Contains("try again in 42 seconds", Assert.Single(command.Notices).Text, StringComparison.Ordinal);
+        Assert.Empty(_advisor.Asked);
+        Assert.Equal(["test:U123", "test:U123", "test:U123"], limit.Asked);
+    }
+
+    /// <summary>A dedupe whose other replicas took some keys on; intake is this process's memory.</summary>
+    private sealed class ElsewhereDedupe(TimeProvider time) : IEventDedupe
+    {
+        private readonly InMemoryEventDedupe _here = new(time);
+
+        public HashSet<string> TakenElsewhere { get; } = [];
+
+        public List<string> AskedAcross { get; } = [];
+
+        public bool Shared => true;
+
+        public bool TryClaim(DedupeScope scope, string key) => _here.TryClaim(scope, key);
+
+        public void Release(DedupeScope scope, string key) => _here.Release(scope, key);
+
+        public ValueTask<bool> TryClaimAcrossReplicasAsync(DedupeScope scope, string key, CancellationToken cancellationToken = default)
+        {
+            AskedAcross.Add(key);
+            return ValueTask.FromResult(!TakenElsewhere.Contains(key));
+        }
+    }
+
+    /// <summary>A limit this replica never reaches but all replicas together are over: told on the first refusal only.</summary>
+    private sealed class SharedLimit : IUserRateLimit
+    {
+        public List<string> Asked { get; } = [];
+
+        public int Limit => 10;
+
+        public bool TryAcquire(string userKey, out TimeSpan retryAfter, out bool notify)
+        {
+            retryAfter = TimeSpan.Zero;
+            notify = false;
+            return true;
+        }
+
+        public ValueTask<RateLimitDecision> TryAcquireAcrossReplicasAsync(string userKey, CancellationToken cancellationToken = default)
+        {
+            Asked.Add(userKey);
+            return ValueTask.FromResult(new RateLimitDecision(false, TimeSpan.FromSeconds(42), Notify: Asked.Count == 1));
+        }
+
+        public string Refusal(TimeSpan retryAfter) => $"Slow down: try again in {retryAfter.TotalSeconds:0} seconds.";
     }
 
     /// <summary>An advisor that answers every question about the AI Architect, citing one section; can fail or take time.</summary>

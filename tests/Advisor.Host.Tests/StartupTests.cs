@@ -19,6 +19,9 @@ public sealed class StartupTests : IDisposable
     [InlineData("Advisor:Data:RetentionDays", "0")]
     [InlineData("Advisor:Data:UserHashSalt", "short")]
     [InlineData("Advisor:Data:PostgresConnectionString", "Hostx=1")]
+    [InlineData("Advisor:Redis:ConnectionString", "localhost:6379,nonsense=1")]
+    [InlineData("Advisor:Redis:ConnectionString", ",")]
+    [InlineData("Advisor:Redis:KeyPrefix", "has space")]
     public async Task An_invalid_setting_fails_at_start_up_naming_the_key(string key, string value)
     {
         var builder = AdvisorServer.CreateBuilder([], new Dictionary<string, string?>

@@ -102,6 +102,32 @@ public sealed class SlackHttpTests
     }
 
     [Fact]
+    public async Task A_retry_that_reaches_another_replica_is_not_worked_on_there()
+    {
+        await using var slack = await SlackEmulator.StartAsync();
+        var shared = new SharedDedupe();
+        await using var a = await AdvisorSlackApp.StartAsync(slack, socketMode: false, http: true, customize: b => b.Services.AddSingleton(shared.For("a")));
+        await using var b = await AdvisorSlackApp.StartAsync(slack, socketMode: false, http: true, customize: b => b.Services.AddSingleton(shared.For("b")));
+
+        var body = SlackEmulator.Mention("What skills does an AI Architect need?", "1700000700.000100", "EvTwoReplicas").ToJsonString();
+        (await a.PostSignedAsync("slack/events", body, "application/json")).Dispose();
+        await Eventually.TrueAsync(() => slack.Posts.Count == 1, "the answer from replica a");
+        using (var retry = await b.PostSignedAsync("slack/events", body, "application/json", retryNum: 1))
+        {
+            Assert.Equal(HttpStatusCode.OK, retry.StatusCode); // acknowledged: another replica has it
+        }
+
+        await Eventually.TrueAsync(() => shared.Asked.Any(x => x is ("b", "slack-event:EvTwoReplicas", false)), "replica b to find the event taken");
+        var sentinel = SlackEmulator.Mention("What tools does an AI Scientist use?", "1700000701.000100", "EvSentinel2").ToJsonString();
+        (await b.PostSignedAsync("slack/events", sentinel, "application/json")).Dispose();
+        await Eventually.TrueAsync(() => slack.Posts.Count == 2, "the sentinel answer from replica b");
+        Assert.Single(slack.Posts, p => (string?)p.Body["thread_ts"] == "1700000700.000100");
+        static bool ThatMessage((string Replica, string Key, bool Granted) x) => x.Key.StartsWith("message:slack:", StringComparison.Ordinal) && x.Key.Contains("1700000700.000100", StringComparison.Ordinal);
+        Assert.Contains(shared.Asked, x => x.Replica == "a" && ThatMessage(x) && x.Granted);
+        Assert.DoesNotContain(shared.Asked, x => x.Replica == "b" && ThatMessage(x)); // b never reached the pipeline
+    }
+
+    [Fact]
     public async Task Reload_by_a_non_admin_is_refused_ephemerally_and_an_admin_gets_the_summary()
     {
         await using var slack = await SlackEmulator.StartAsync();

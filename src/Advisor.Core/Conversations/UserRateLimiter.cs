@@ -2,14 +2,21 @@ using Microsoft.Extensions.Options;
 
 namespace Advisor.Core.Conversations;
 
-/// <summary>A sliding one-minute window of questions per user; thread-safe.</summary>
-public sealed class UserRateLimiter(IOptions<ConversationOptions> options, TimeProvider time)
+/// <summary>A sliding one-minute window of questions per user, in this process's memory; thread-safe.</summary>
+public sealed class UserRateLimiter(IOptions<ConversationOptions> options, TimeProvider time) : IUserRateLimit
 {
     private static readonly TimeSpan Window = TimeSpan.FromMinutes(1);
     private readonly int _limit = options.Value.QuestionsPerUserPerMinute;
     private readonly Dictionary<string, Queue<DateTimeOffset>> _asked = new(StringComparer.Ordinal);
     private readonly Dictionary<string, DateTimeOffset> _notifiedUntil = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();
+
+    /// <inheritdoc/>
+    public int Limit => _limit;
+
+    /// <summary>One process: <see cref="TryAcquire(string, out TimeSpan, out bool)"/> counted the question, and there is no other count.</summary>
+    public ValueTask<RateLimitDecision> TryAcquireAcrossReplicasAsync(string userKey, CancellationToken cancellationToken = default) =>
+        ValueTask.FromResult(RateLimitDecision.Allow);
 
     /// <summary>Counts a question; false (with the wait) when the user is over the limit.</summary>
     public bool TryAcquire(string userKey, out TimeSpan retryAfter) => TryAcquire(userKey, out retryAfter, out _);

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Advisor.Core.Answers;
 using Advisor.Core.Conversations;
+using Advisor.Core.Coordination;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -15,7 +16,7 @@ namespace Advisor.Core.Turns;
 /// (<see cref="IConversationStore.KnowsAsync"/>), else it is left alone;</item>
 /// <item>dedupe: a message taken on before (the platform delivered it again) is not answered again;</item>
 /// <item>validation (<see cref="QuestionValidation"/>): an empty or too long question gets the problem as a notice;</item>
-/// <item>the per-user limit (<see cref="UserRateLimiter"/>): a chat message over it is told once per window, a command each time;</item>
+/// <item>the per-user limit (<see cref="IUserRateLimit"/>): a chat message over it is told once per window, a command each time;</item>
 /// <item>a reply already on the platform (an event redelivered after a restart) is not sent again;</item>
 /// <item>progress shown while the answer is worked out;</item>
 /// <item>the conversation's recent turns from the store, and the call to <see cref="IAdvisor"/> with them;</item>
@@ -25,7 +26,11 @@ namespace Advisor.Core.Turns;
 /// </list>
 /// Steps 2–4 are <see cref="Admit"/>: synchronous and without I/O, so an adapter that must decide on intake (a slash
 /// command's acknowledgement, a gateway's receive loop) calls it there and <see cref="AnswerAsync"/> later from its
-/// work queue; everything else calls <see cref="HandleAsync"/>. Thread-safe; one instance serves every platform.
+/// work queue; everything else calls <see cref="HandleAsync"/>. With several replicas (Redis), <see cref="AnswerAsync"/>
+/// first asks what only the others know — whether another replica took the message on
+/// (<see cref="IEventDedupe.TryClaimAcrossReplicasAsync"/>) and the asker's limit counted on every replica
+/// (<see cref="IUserRateLimit.TryAcquireAcrossReplicasAsync"/>) — so intake stays fast and free of I/O.
+/// Thread-safe; one instance serves every platform.
 /// </summary>
 public sealed partial class TurnPipeline
 {
@@ -37,29 +42,33 @@ public sealed partial class TurnPipeline
     private readonly IAdvisor _advisor;
     private readonly IConversationStore _store;
     private readonly UserHasher _hasher;
-    private readonly UserRateLimiter? _limiter;
+    private readonly IUserRateLimit? _limiter;
+    private readonly IEventDedupe _dedupe;
     private readonly AdvisorMetrics _metrics;
     private readonly TimeProvider _time;
     private readonly ILogger<TurnPipeline> _logger;
-    private readonly ConcurrentDictionary<string, RecentKeys> _seen = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, DedupeScope> _scopes = new(StringComparer.Ordinal);
     private readonly KnownConversations _known;
 
     /// <param name="limiter">The per-user limit; null for none (the console, where the one user is the operator).</param>
+    /// <param name="dedupe">The dedupe of message keys; null: this process's memory (<see cref="InMemoryEventDedupe"/>).</param>
     public TurnPipeline(
         IAdvisor advisor,
         IConversationStore store,
         UserHasher hasher,
-        UserRateLimiter? limiter,
+        IUserRateLimit? limiter,
         AdvisorMetrics metrics,
         IOptions<ConversationOptions> options,
         TimeProvider time,
-        ILogger<TurnPipeline> logger)
+        ILogger<TurnPipeline> logger,
+        IEventDedupe? dedupe = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         _advisor = advisor;
         _store = store;
         _hasher = hasher;
         _limiter = limiter;
+        _dedupe = dedupe ?? new InMemoryEventDedupe(time);
         _metrics = metrics;
         _time = time;
         _logger = logger;
@@ -120,8 +129,7 @@ public sealed partial class TurnPipeline
     public TurnAdmission Admit(IncomingMessage message)
     {
         ArgumentNullException.ThrowIfNull(message);
-        if (message.DedupeKey.Length > 0
-            && !_seen.GetOrAdd(message.Platform, static (_, time) => new RecentKeys(time, DedupeWindow, DedupeCapacity), _time).TryClaim(message.DedupeKey))
+        if (message.DedupeKey.Length > 0 && !_dedupe.TryClaim(Scope(message.Platform), message.DedupeKey))
         {
             Log.Repeat(_logger, message.Platform, message.DedupeKey);
             return new TurnAdmission(AdmissionStatus.Repeat);
@@ -153,6 +161,11 @@ public sealed partial class TurnPipeline
     {
         ArgumentNullException.ThrowIfNull(message);
         ArgumentNullException.ThrowIfNull(channel);
+        if (await AdmitAcrossReplicasAsync(message, channel, cancellationToken).ConfigureAwait(false) is { } notHere)
+        {
+            return notHere;
+        }
+
         if (await channel.AnsweredBeforeAsync(cancellationToken).ConfigureAwait(false))
         {
             Log.AnsweredBefore(_logger, message.Platform, message.DedupeKey);
@@ -224,6 +237,44 @@ public sealed partial class TurnPipeline
             await progress.DisposeAsync().ConfigureAwait(false);
         }
     }
+
+    /// <summary>
+    /// The part of admission that needs the other replicas, asked off the intake path (so <see cref="Admit"/> stays
+    /// synchronous): whether another replica took the message on already, and the asker's limit counted across every
+    /// replica. In one process both let the turn go on at once. Null when it goes on; else the outcome.
+    /// </summary>
+    private async ValueTask<TurnOutcome?> AdmitAcrossReplicasAsync(IncomingMessage message, IReplyChannel channel, CancellationToken cancellationToken)
+    {
+        if (message.DedupeKey.Length > 0
+            && !await _dedupe.TryClaimAcrossReplicasAsync(Scope(message.Platform), message.DedupeKey, cancellationToken).ConfigureAwait(false))
+        {
+            Log.RepeatElsewhere(_logger, message.Platform, message.DedupeKey);
+            return new TurnOutcome(TurnStatus.Repeat);
+        }
+
+        if (_limiter is null)
+        {
+            return null;
+        }
+
+        var decision = await _limiter.TryAcquireAcrossReplicasAsync(string.Concat(message.Platform, ":", message.UserKey), cancellationToken).ConfigureAwait(false);
+        if (decision.Allowed)
+        {
+            return null;
+        }
+
+        _metrics.Refused(message.Platform, "rate_limited");
+        var tell = decision.Notify || message.IsCommand;
+        Log.RateLimited(_logger, message.Platform, message.DedupeKey, tell);
+        var delivery = tell
+            ? await SendNoticeAsync(channel, message, new TurnNotice(NoticeKind.RateLimited, _limiter.Refusal(decision.RetryAfter)), cancellationToken).ConfigureAwait(false)
+            : default;
+        return new TurnOutcome(TurnStatus.Refused, Delivery: delivery);
+    }
+
+    /// <summary>The dedupe scope of a platform's message keys.</summary>
+    private DedupeScope Scope(string platform) =>
+        _scopes.GetOrAdd(platform, static p => new DedupeScope("message:" + p, DedupeWindow, DedupeCapacity));
 
     /// <summary>The reply a renderer gets: the answer, its turn id and the follow-ups drawn from the knowledge.</summary>
     private TurnReply Reply(TurnId id, IncomingMessage message, Answer answer) =>
@@ -335,6 +386,9 @@ public sealed partial class TurnPipeline
 
         [LoggerMessage(90, LogLevel.Debug, "{Platform} message {Key} taken on before; not answered again")]
         public static partial void Repeat(ILogger logger, string platform, string key);
+
+        [LoggerMessage(89, LogLevel.Debug, "{Platform} message {Key} taken on by another replica; not answered here")]
+        public static partial void RepeatElsewhere(ILogger logger, string platform, string key);
 
         [LoggerMessage(91, LogLevel.Debug, "{Platform} message {Key}: the user is over the per-user limit (told: {Told})")]
         public static partial void RateLimited(ILogger logger, string platform, string key, bool told);

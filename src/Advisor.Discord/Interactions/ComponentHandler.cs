@@ -38,6 +38,7 @@ internal sealed partial class ComponentHandler(
     StreamingSettings streaming,
     [FromKeyedServices(DiscordPlatform.PlatformName)] PlatformWorkQueue work,
     QuestionGate gate,
+    Advisor.Core.Coordination.IEventDedupe dedupe,
     AdvisorMetrics metrics,
     RejectionLog rejections,
     TimeProvider time,
@@ -174,9 +175,10 @@ internal sealed partial class ComponentHandler(
         var marked = new DiscordMessagePayload { Components = AnswerComponents.MarkShared(Components(source)) };
         if (!work.TryNotice(gate.Hold(), async ct =>
             {
-                if (!await acknowledged.WaitAsync(ct).ConfigureAwait(false))
+                if (!await acknowledged.WaitAsync(ct).ConfigureAwait(false)
+                    || !await dedupe.TryClaimAcrossReplicasAsync(InteractionHandler.Interactions, context.Id, ct).ConfigureAwait(false))
                 {
-                    return;
+                    return; // not acknowledged, or another replica shares it
                 }
 
                 var posted = await delivery.PostAsync(context.ChannelId, copy.WithNonce("share:" + context.Id), "a shared answer", ct).ConfigureAwait(false);

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Advisor.Core;
+using Advisor.Core.Coordination;
 using Advisor.Core.Hosting;
 using Advisor.Core.Turns;
 using Advisor.Discord.Gateway;
@@ -31,7 +32,9 @@ internal sealed record InteractionOutcome
 /// and its work queued on the channel's lane of the work queue — or, when it cannot be taken, an
 /// ephemeral refusal (restarting, busy, over the limit, not allowed). The queued work starts once Discord has the
 /// deferral, and edits the deferred message with the result; errors go to the caller only. Each interaction is worked
-/// on once: a repeat gets the response the first one got.
+/// on once: a repeat gets the response the first one got (this replica's memory, <see cref="RecentInteractions"/>, since
+/// the response must be decided at once), and the queued work runs only when no other replica took the same
+/// interaction on (<see cref="IEventDedupe"/>, when it starts).
 /// </summary>
 internal sealed partial class InteractionHandler(
     IEnumerable<IDiscordCommandModule> modules,
@@ -41,11 +44,15 @@ internal sealed partial class InteractionHandler(
     StreamingSettings streaming,
     [FromKeyedServices(DiscordPlatform.PlatformName)] PlatformWorkQueue work,
     QuestionGate gate,
+    IEventDedupe dedupe,
     AdvisorMetrics metrics,
     RejectionLog rejections,
     TimeProvider time,
     ILogger<InteractionHandler> logger) : IGatewayDispatchHandler
 {
+    /// <summary>Interaction ids across replicas, for as long as an interaction's token lives.</summary>
+    internal static readonly DedupeScope Interactions = new("discord-interaction", TimeSpan.FromMinutes(15), 10_000);
+
     /// <summary>How the gateway's rejections are named in the rejection log.</summary>
     public const string GatewayEndpoint = "the Discord gateway (INTERACTION_CREATE)";
 
@@ -191,6 +198,12 @@ internal sealed partial class InteractionHandler(
         if (!await acknowledged.WaitAsync(ct))
         {
             Log.NotAcknowledged(logger, context.CommandName, context.Id);
+            return;
+        }
+
+        if (!await dedupe.TryClaimAcrossReplicasAsync(Interactions, context.Id, ct))
+        {
+            Log.Repeat(logger, context.Id);
             return;
         }
 

@@ -3,6 +3,7 @@ using Advisor.Core.Hosting;
 using Advisor.Host.Platforms;
 using Advisor.Host.Web;
 using Advisor.Models;
+using Advisor.Redis;
 using Advisor.Storage;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -22,7 +23,8 @@ public static class AdvisorServer
     /// <summary>
     /// A builder with every setting source in place (appsettings.json beside the binary, then in the current directory,
     /// environment, command line, then <paramref name="overrides"/>), logging, the core, operations, the durable
-    /// conversation store (migrated before anything else starts) and platforms.
+    /// conversation store (migrated before anything else starts), the state shared with other replicas (only when
+    /// <c>Advisor:Redis</c> is configured) and platforms.
     /// Add or replace services on it, then call <see cref="Build"/>.
     /// </summary>
     public static WebApplicationBuilder CreateBuilder(string[] args, IReadOnlyDictionary<string, string?>? overrides = null)
@@ -45,6 +47,11 @@ public static class AdvisorServer
         builder.Services.AddAdvisorOperations(builder.Configuration);
         builder.Services.AddAdvisorModels(builder.Configuration);
         builder.Services.AddAdvisorStorage(builder.Configuration);
+        if (RedisOptions.IsConfigured(builder.Configuration))
+        {
+            builder.Services.AddAdvisorRedis(builder.Configuration); // several replicas: docs/replicas.md
+        }
+
         builder.Services.AddAdvisorWeb(builder.Configuration);
         builder.AddPlatforms(AdvisorPlatforms.Shipped);
         return builder;

@@ -9,8 +9,11 @@ namespace Advisor.Testing;
 /// </summary>
 public abstract class LeaseStoreContract
 {
-    /// <summary>Long enough for a real server's round trips, short enough to wait out.</summary>
-    protected static readonly TimeSpan Ttl = TimeSpan.FromMilliseconds(400);
+    /// <summary>
+    /// The leases' time-to-live: long enough for a real server's round trips, short enough to wait out. A store on
+    /// real time lengthens it so a stall of a loaded machine between two renewals cannot end a lease.
+    /// </summary>
+    protected virtual TimeSpan Ttl => TimeSpan.FromMilliseconds(400);
 
     /// <summary>A store with no leases of this test's names (use <see cref="Name"/>).</summary>
     protected abstract Task<ILeaseStore> CreateAsync();
@@ -21,7 +24,7 @@ public abstract class LeaseStoreContract
     /// <summary>A lease name unique to this run, so tests sharing a server do not meet.</summary>
     protected string Name { get; } = "test:lease:" + Guid.NewGuid().ToString("N");
 
-    [Fact]
+    [SkippableFact]
     public async Task One_owner_at_a_time_and_the_holder_may_take_it_again()
     {
         var store = await CreateAsync();
@@ -31,7 +34,7 @@ public abstract class LeaseStoreContract
         Assert.Equal("a", await store.GetOwnerAsync(Name));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task A_lease_nobody_renews_ends_and_another_owner_takes_it()
     {
         var store = await CreateAsync();
@@ -43,7 +46,7 @@ public abstract class LeaseStoreContract
         Assert.Equal("b", await store.GetOwnerAsync(Name));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Renewing_keeps_a_lease_past_its_first_expiry()
     {
         var store = await CreateAsync();
@@ -58,7 +61,7 @@ public abstract class LeaseStoreContract
         Assert.Equal("a", await store.GetOwnerAsync(Name));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Only_the_owner_can_release_or_renew()
     {
         var store = await CreateAsync();
@@ -72,7 +75,7 @@ public abstract class LeaseStoreContract
         Assert.True(await store.TryAcquireAsync(Name, "b", Ttl));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Racing_owners_end_with_exactly_one_holder()
     {
         var store = await CreateAsync();
