@@ -29,6 +29,7 @@ public sealed class StartupTests : IDisposable
             ["Advisor:KnowledgePath"] = Paths.RepositoryKnowledge,
             ["Logging:LogLevel:Default"] = "None",
             ["Advisor:Data:Folder"] = _data,
+            ["Advisor:Data:UserHashSalt"] = "a-salt-of-sixteen-or-more",
             [key] = value,
         });
         builder.WebHost.UseUrls("http://127.0.0.1:0");
@@ -43,6 +44,29 @@ public sealed class StartupTests : IDisposable
         var problem = ServeCommand.StartupProblem(ex);
         Assert.NotNull(problem);
         Assert.Contains(key, problem, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Replicas_without_a_shared_user_hash_salt_fail_at_start_up_naming_the_setting()
+    {
+        var builder = AdvisorServer.CreateBuilder([], new Dictionary<string, string?>
+        {
+            ["Advisor:KnowledgePath"] = Paths.RepositoryKnowledge,
+            ["Logging:LogLevel:Default"] = "None",
+            ["Advisor:Data:Folder"] = _data,
+            ["Advisor:Redis:ConnectionString"] = "127.0.0.1:1,connectTimeout=200",
+        });
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+
+        var ex = await Assert.ThrowsAnyAsync<Exception>(async () =>
+        {
+            await using var app = AdvisorServer.Build(builder);
+            await app.StartAsync();
+        });
+
+        var problem = ServeCommand.StartupProblem(ex);
+        Assert.NotNull(problem);
+        Assert.Contains("Advisor:Data:UserHashSalt must be set to the same secret on every replica", problem, StringComparison.Ordinal);
     }
 
     [Fact]

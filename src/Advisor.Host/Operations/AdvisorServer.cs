@@ -50,6 +50,7 @@ public static class AdvisorServer
         if (RedisOptions.IsConfigured(builder.Configuration))
         {
             builder.Services.AddAdvisorRedis(builder.Configuration); // several replicas: docs/replicas.md
+            builder.Services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<Advisor.Storage.DataOptions>, ReplicaDataValidator>();
         }
 
         builder.Services.AddAdvisorWeb(builder.Configuration);
