@@ -47,6 +47,7 @@ internal sealed partial class ShardCoordinator(
     private readonly Dictionary<int, DateTimeOffset> _freeSince = [];
     private volatile int[] _held = [];
     private volatile bool _stopping;
+    private volatile bool _started;
     private int? _total;
     private int? _slot;
     private int _live = 1;
@@ -59,11 +60,17 @@ internal sealed partial class ShardCoordinator(
     /// <summary>The shard ids this replica runs now.</summary>
     public IReadOnlyList<int> Held => _held;
 
+    /// <summary>True once <see cref="RunAsync"/> has begun.</summary>
+    public bool Started => _started;
+
     /// <summary>The shard total in force, once agreed.</summary>
     public int? Total => _total;
 
     /// <summary>True when everything timed (claim tick, renewals, guards, identify turns) due at <paramref name="now"/> has run.</summary>
     public bool IdleAt(DateTimeOffset now) => schedule.IdleAt(now);
+
+    /// <summary>The earliest moment after <paramref name="now"/> something timed is due, or null.</summary>
+    public DateTimeOffset? NextDueAfter(DateTimeOffset now) => schedule.NextAfter(now);
 
     /// <summary>What is due and not yet done at <paramref name="now"/>.</summary>
     public IReadOnlyList<string> DueAt(DateTimeOffset now) => schedule.DueAt(now);
@@ -77,6 +84,8 @@ internal sealed partial class ShardCoordinator(
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, status.Stopped);
         var ct = linked.Token;
         _startedAt = time.GetUtcNow();
+        schedule.Due(ClaimKey, _startedAt); // the first claim tick is under way from the start
+        _started = true;
         try
         {
             await FetchGatewayBotAsync(ct);
@@ -199,6 +208,7 @@ internal sealed partial class ShardCoordinator(
             {
                 Log.GatewayBotFailed(logger, ex.Message, backoff.TotalSeconds);
                 status.Set(false, "waiting for GET /gateway/bot: " + ex.Message);
+                schedule.Due(ClaimKey, time.GetUtcNow() + backoff);
                 await Task.Delay(backoff, time, ct);
                 backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, settings.MaxReconnectDelay.Ticks));
             }

@@ -111,6 +111,7 @@ internal sealed partial class ShardRunner
                 _ending = true;
                 _shard.StopAccepting();
                 _guard?.Dispose();
+                _schedule.Due(_guardKey, _time.GetUtcNow()); // under way until the connection is closed
             }
         }
 

@@ -21,6 +21,21 @@ internal sealed class ShardSchedule
     /// <summary>True when nothing is due at <paramref name="now"/> or before (everything due has run).</summary>
     public bool IdleAt(DateTimeOffset now) => _due.Values.All(at => at > now);
 
+    /// <summary>The earliest moment after <paramref name="now"/> something is due, or null.</summary>
+    public DateTimeOffset? NextAfter(DateTimeOffset now)
+    {
+        DateTimeOffset? next = null;
+        foreach (var at in _due.Values)
+        {
+            if (at > now && (next is null || at < next))
+            {
+                next = at;
+            }
+        }
+
+        return next;
+    }
+
     /// <summary>What is due at <paramref name="now"/> or before, for a test's timeout message.</summary>
     public IReadOnlyList<string> DueAt(DateTimeOffset now) => _due.Where(p => p.Value <= now).Select(p => p.Key).Order(StringComparer.Ordinal).ToList();
 }
