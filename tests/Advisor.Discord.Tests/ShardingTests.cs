@@ -119,6 +119,20 @@ public sealed class ShardingTests
     }
 
     [Fact]
+    public async Task A_fixed_total_without_pinned_shards_in_one_process_runs_them_all_and_warns_about_the_old_meaning()
+    {
+        await using var emulator = await DiscordEmulator.StartAsync();
+        emulator.AutoGateway = true;
+        emulator.MaxConcurrency = 2;
+        await using var adapter = new AdapterHarness(emulator, new() { ["Advisor:Discord:ShardCount"] = "2" });
+        adapter.StartGateway();
+
+        await Eventually.TrueAsync(() => adapter.Status.Connected && adapter.Status.Shards.Count == 2, "both shards connected");
+        Assert.All(emulator.Identifies, i => Assert.Equal(2, i.Total)); // the configured total (the emulator recommends 1)
+        Assert.Contains(adapter.Logs.GetSnapshot(), l => l.Level == LogLevel.Warning && l.Message.Contains("ShardId=0 too", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Replicas_spread_the_shards_each_held_once_and_identifies_keep_to_their_bucket_across_replicas()
     {
         await using var set = await ShardReplicas.StartAsync(recommendedShards: 4, maxConcurrency: 2);

@@ -448,6 +448,7 @@ internal sealed partial class DiscordGatewayClient(
                         },
                     });
                     turn.Identified();
+                    gatewayBot.NoteIdentify();
                 }
 
                 return null;

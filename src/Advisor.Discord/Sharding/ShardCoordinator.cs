@@ -86,6 +86,11 @@ internal sealed partial class ShardCoordinator(
         _startedAt = time.GetUtcNow();
         schedule.Due(ClaimKey, _startedAt); // the first claim tick is under way from the start
         _started = true;
+        if (_configuredTotal is { } fixedTotal && _pinned.Count == 0 && leases is InMemoryLeaseStore)
+        {
+            // Before shards were claimed, ShardCount alone meant "shard 0 of ShardCount" (ShardId defaulted to 0).
+            Log.FixedTotalAlone(logger, fixedTotal);
+        }
         try
         {
             await FetchGatewayBotAsync(ct);
@@ -117,6 +122,9 @@ internal sealed partial class ShardCoordinator(
                         _storeFailing = true;
                         Log.TickFailed(logger, ex.Message, _timings.ClaimInterval.TotalSeconds);
                     }
+
+                    // Shown while no shard runs here (the shards' own states show otherwise).
+                    status.Set(false, "lease store unavailable: " + ex.Message);
                 }
                 finally
                 {
@@ -473,6 +481,10 @@ internal sealed partial class ShardCoordinator(
 
         [LoggerMessage(259, LogLevel.Information, "Discord shards: the lease store answers again")]
         public static partial void StoreBack(ILogger logger);
+
+        [LoggerMessage(261, LogLevel.Warning, "Discord shards: Advisor:Discord:ShardCount is {Total} with no ShardIds and no shared lease store, so this process runs all {Total} shards. "
+            + "If other processes run some of them (one process per shard, without Redis), pin each process's shards with Advisor:Discord:ShardId or ShardIds — ShardId=0 too, which used to be the default")]
+        public static partial void FixedTotalAlone(ILogger logger, int total);
 
         [LoggerMessage(260, LogLevel.Warning, "Discord shards: leaving the replica heartbeat failed ({Error}); it lapses by itself")]
         public static partial void LeaveFailed(ILogger logger, string error);
