@@ -3,9 +3,6 @@ using Advisor.Core.Hosting;
 
 namespace Advisor.Discord;
 
-/// <summary>One gateway shard this replica runs, as /readyz shows it.</summary>
-public sealed record DiscordShardState(int Id, int Total, bool Connected, string State);
-
 /// <summary>
 /// The Discord adapter's health, and the switch that stops it for good (invalid token, disallowed intents). While the
 /// replica runs shards, <see cref="Connected"/> and <see cref="State"/> are theirs ("connected: shards 0, 2 of 4");
