@@ -2,6 +2,7 @@ using Advisor.Core.Hosting;
 using Advisor.Discord.Gateway;
 using Advisor.Discord.Interactions;
 using Advisor.Discord.Rest;
+using Advisor.Discord.Sharding;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -10,16 +11,18 @@ using Microsoft.Extensions.Options;
 namespace Advisor.Discord;
 
 /// <summary>
-/// The Discord connection as a hosted service: registers the commands, then runs the gateway (unless interactions-only).
-/// On stop, the work queue (shared with the HTTP interactions endpoint) is drained after the gateway has closed.
+/// The Discord connection as a hosted service: registers the commands, then runs the gateway shards this replica
+/// claims (unless interactions-only). On stop, the work queue (shared with the HTTP interactions endpoint) is drained
+/// after the shards have closed. When other replicas are live, the shards are handed over as soon as the host begins
+/// stopping (<see cref="StoppingAsync"/>), so they answer the shards' new events while this replica drains.
 /// </summary>
 internal sealed partial class DiscordBotService(
     CommandRegistrar registrar,
-    DiscordGatewayClient gateway,
+    ShardCoordinator shards,
     [FromKeyedServices(DiscordPlatform.PlatformName)] PlatformWorkQueue work,
     DiscordStatus status,
     IOptions<DiscordOptions> options,
-    ILogger<DiscordBotService> logger) : BackgroundService
+    ILogger<DiscordBotService> logger) : BackgroundService, IHostedLifecycleService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -52,8 +55,18 @@ internal sealed partial class DiscordBotService(
             return;
         }
 
-        await gateway.RunAsync(stoppingToken);
+        await shards.RunAsync(stoppingToken);
     }
+
+    public Task StartingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>The host begins stopping: hand the shards over now when another replica is live to take them.</summary>
+    public Task StoppingAsync(CancellationToken cancellationToken) =>
+        options.Value.UseGateway ? shards.HandOverIfOthersLiveAsync().WaitAsync(cancellationToken) : Task.CompletedTask;
+
+    public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     public override async Task StopAsync(CancellationToken cancellationToken)
     {

@@ -46,13 +46,40 @@ public sealed class DiscordOptions : IValidatableObject
     /// <summary>Open a thread for the answer to each question asked in a (non-thread) channel.</summary>
     public bool CreateThreads { get; set; }
 
-    /// <summary>This process's shard id.</summary>
-    [Range(0, 65535, ErrorMessage = "Advisor:Discord:ShardId must be between 0 and 65535.")]
-    public int ShardId { get; set; }
+    /// <summary>
+    /// The number of shards every replica runs. Unset (the default): Discord's recommendation, <c>shards</c> from
+    /// <c>GET /gateway/bot</c>, agreed among the replicas (the first replica to start fixes it for the others, see
+    /// docs/discord.md). Set it for a fixed layout; required with <see cref="ShardIds"/> or <see cref="ShardId"/>.
+    /// </summary>
+    [Range(1, 65536, ErrorMessage = "Advisor:Discord:ShardCount must be between 1 and 65536 (or unset: the total from GET /gateway/bot).")]
+    public int? ShardCount { get; set; }
 
-    /// <summary>The number of shards.</summary>
-    [Range(1, 65536, ErrorMessage = "Advisor:Discord:ShardCount must be at least 1.")]
-    public int ShardCount { get; set; } = 1;
+    /// <summary>
+    /// A pinned shard set: this replica runs only these shard ids (still claimed through the lease store, so two
+    /// replicas pinned to the same id never run it at once; the second is its standby). Empty (the default): any shard,
+    /// spread over the live replicas.
+    /// </summary>
+    public List<int> ShardIds { get; set; } = [];
+
+    /// <summary>One pinned shard id, kept from the one-shard-per-process layout: the same as <c>ShardIds</c> = [ShardId].</summary>
+    [Range(0, 65535, ErrorMessage = "Advisor:Discord:ShardId must be between 0 and 65535.")]
+    public int? ShardId { get; set; }
+
+    /// <summary>
+    /// How long a shard lease lasts without renewal, in seconds (default 20). A replica renews every third of it and
+    /// closes a shard it could not renew a quarter of it before the lease could end; a dead replica's shards are taken
+    /// over within this plus <see cref="ShardClaimSeconds"/>.
+    /// </summary>
+    [Range(2.0, 3600.0, ErrorMessage = "Advisor:Discord:ShardLeaseSeconds must be between 2 and 3600.")]
+    public double ShardLeaseSeconds { get; set; } = 20;
+
+    /// <summary>How often a replica looks for shards to claim and renews its replica heartbeat, in seconds (default 5).</summary>
+    [Range(0.1, 600.0, ErrorMessage = "Advisor:Discord:ShardClaimSeconds must be between 0.1 and 600.")]
+    public double ShardClaimSeconds { get; set; } = 5;
+
+    /// <summary>The pinned shard ids (<see cref="ShardIds"/> and <see cref="ShardId"/>), sorted; empty when not pinned.</summary>
+    internal IReadOnlyList<int> PinnedShards =>
+        (ShardId is { } one ? ShardIds.Append(one) : ShardIds).Distinct().Order().ToList();
 
     /// <summary>Questions and commands worked on at once (at most one per channel).</summary>
     [Range(1, 256, ErrorMessage = "Advisor:Discord:Workers must be between 1 and 256.")]
@@ -104,9 +131,23 @@ public sealed class DiscordOptions : IValidatableObject
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
-        if (ShardId >= ShardCount)
+        var pinned = PinnedShards;
+        if (pinned.Count > 0 && ShardCount is null)
         {
-            yield return new ValidationResult($"Advisor:Discord:ShardId ({ShardId}) must be less than Advisor:Discord:ShardCount ({ShardCount}).", [nameof(ShardId)]);
+            yield return new ValidationResult("Advisor:Discord:ShardIds (or ShardId) pins this replica to fixed shards, so Advisor:Discord:ShardCount must be set too: the shard total every replica uses.", [nameof(ShardCount)]);
+        }
+
+        foreach (var id in pinned)
+        {
+            if (id < 0 || (ShardCount is { } count && id >= count))
+            {
+                yield return new ValidationResult($"Advisor:Discord:ShardIds holds {id}, which is not a shard id below Advisor:Discord:ShardCount ({ShardCount?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "unset"}).", [nameof(ShardIds)]);
+            }
+        }
+
+        if (ShardClaimSeconds * 3 > ShardLeaseSeconds)
+        {
+            yield return new ValidationResult($"Advisor:Discord:ShardClaimSeconds ({ShardClaimSeconds:0.###}) must be at most a third of Advisor:Discord:ShardLeaseSeconds ({ShardLeaseSeconds:0.###}): the replica heartbeat is renewed every claim interval and must not lapse.", [nameof(ShardClaimSeconds)]);
         }
 
         if (!UseGateway && string.IsNullOrEmpty(PublicKey))

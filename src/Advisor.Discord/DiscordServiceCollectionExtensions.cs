@@ -4,6 +4,7 @@ using Advisor.Discord.Gateway;
 using Advisor.Discord.Interactions;
 using Advisor.Discord.Messages;
 using Advisor.Discord.Rest;
+using Advisor.Discord.Sharding;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -20,7 +21,7 @@ public static class DiscordServiceCollectionExtensions
     /// <summary>
     /// Adds the Discord adapter (gateway, REST client, slash commands, hosted service, readiness status) when the
     /// configuration has an "Advisor:Discord" section; otherwise adds nothing. Needs <c>AddAdvisorCore</c> (its
-    /// TurnPipeline, QuestionGate, RejectionLog and AdvisorMetrics).
+    /// TurnPipeline, QuestionGate, RejectionLog, AdvisorMetrics, and the ILeaseStore and ReplicaIdentity shards are claimed with).
     /// </summary>
     public static IServiceCollection AddDiscordAdapter(this IServiceCollection services, IConfiguration configuration)
     {
@@ -68,7 +69,12 @@ public static class DiscordServiceCollectionExtensions
         services.TryAddSingleton(sp => Ed25519Verifier.FromHex(sp.GetRequiredService<IOptions<DiscordOptions>>().Value.PublicKey));
         services.AddSingleton<IGatewayDispatchHandler>(sp => sp.GetRequiredService<MessageCreateHandler>());
         services.AddSingleton<IGatewayDispatchHandler>(sp => sp.GetRequiredService<InteractionHandler>());
-        services.TryAddSingleton<DiscordGatewayClient>();
+        // Shards: claimed through the core's lease store (in memory by default; shared when Redis is configured).
+        services.TryAddSingleton<ShardSchedule>();
+        services.TryAddSingleton<GatewayBotSource>();
+        services.TryAddSingleton<IdentifyPacer>();
+        services.TryAddSingleton<GatewayClientFactory>();
+        services.TryAddSingleton<ShardCoordinator>();
         services.TryAddSingleton<CommandRegistrar>();
         services.AddHostedService<DiscordBotService>();
         return services;

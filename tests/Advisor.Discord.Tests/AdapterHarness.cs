@@ -3,6 +3,7 @@ using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using Advisor.Core;
 using Advisor.Discord.Gateway;
 using Advisor.Discord.Rest;
+using Advisor.Discord.Sharding;
 using Advisor.Testing;
 using Advisor.Testing.Discord;
 using Microsoft.Extensions.Configuration;
@@ -77,7 +78,8 @@ internal sealed class AdapterHarness : IAsyncDisposable
         return new ConfigurationBuilder().AddInMemoryCollection(values).Build();
     }
 
-    public DiscordGatewayClient Gateway => Services.GetRequiredService<DiscordGatewayClient>();
+    /// <summary>The shard coordinator: claims the shards (all of them, alone) and runs their gateway connections.</summary>
+    public ShardCoordinator Shards => Services.GetRequiredService<ShardCoordinator>();
 
     public DiscordRestClient Rest => Services.GetRequiredService<DiscordRestClient>();
 
@@ -91,7 +93,7 @@ internal sealed class AdapterHarness : IAsyncDisposable
     public MetricCollector<T> Metric<T>(string instrument) where T : struct =>
         new(Services.GetRequiredService<IMeterFactory>(), AdvisorMetrics.MeterName, instrument);
 
-    public void StartGateway() => Running = Task.Run(() => Gateway.RunAsync(_cts.Token));
+    public void StartGateway() => Running = Task.Run(() => Shards.RunAsync(_cts.Token));
 
     /// <summary>Cancels the gateway's token as host shutdown does (Running completes once its work has drained).</summary>
     public Task StopGatewayAsync() => _cts.CancelAsync();

@@ -342,7 +342,7 @@ public sealed class GatewayTests(ITestOutputHelper output)
             Assert.Equal(2, emulator.Requests.Count(r => r.Path == "/api/v10/gateway/bot"));
             var logs = adapter.Logs.GetSnapshot();
             Assert.Contains(logs, l => l.Level == LogLevel.Error && l.Message.Contains("registration failed", StringComparison.Ordinal) && l.Message.Contains("in time", StringComparison.Ordinal));
-            Assert.Contains(logs, l => l.Message.Contains("connection failed", StringComparison.Ordinal) && l.Message.Contains("GET /gateway/bot", StringComparison.Ordinal));
+            Assert.Contains(logs, l => l.Level == LogLevel.Warning && l.Message.Contains("GET /gateway/bot failed", StringComparison.Ordinal) && l.Message.Contains("retrying", StringComparison.Ordinal));
         }
         finally
         {

@@ -4,25 +4,28 @@ using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json;
 using Advisor.Core;
-using Advisor.Core.Hosting;
 using Advisor.Discord.Rest;
-using Microsoft.Extensions.DependencyInjection;
+using Advisor.Discord.Sharding;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace Advisor.Discord.Gateway;
 
 /// <summary>
-/// A Discord Gateway v10 connection: HELLO, jittered heartbeats with zombie detection, IDENTIFY / RESUME,
-/// op 7 / op 9 handling, fatal close codes, fragment reassembly and an outbound rate below 120 per 60 s.
+/// The Discord Gateway v10 connection of one shard: HELLO, jittered heartbeats with zombie detection, IDENTIFY (paced
+/// by the <see cref="IdentifyPacer"/>) / RESUME, op 7 / op 9 handling, fatal close codes, fragment reassembly and an
+/// outbound rate below 120 per 60 s. The <see cref="ShardCoordinator"/> creates one per shard this replica holds and
+/// closes it (<see cref="CloseAsync"/>) when the shard is handed over or its lease is lost; from then on no event of the
+/// shard is taken in (<see cref="ShardContext.Accepting"/>).
 /// </summary>
 internal sealed partial class DiscordGatewayClient(
-    DiscordRestClient rest,
+    ShardContext shard,
+    GatewayBotSource gatewayBot,
+    IdentifyPacer pacer,
     IWebSocketFactory sockets,
-    IEnumerable<IGatewayDispatchHandler> handlers,
-    [FromKeyedServices(DiscordPlatform.PlatformName)] PlatformWorkQueue work,
+    IReadOnlyList<IGatewayDispatchHandler> handlers,
     DiscordIdentity identity,
-    DiscordStatus status,
+    DiscordStatus adapter,
     IOptions<DiscordOptions> options,
     GatewaySettings settings,
     TimeProvider time,
@@ -36,13 +39,22 @@ internal sealed partial class DiscordGatewayClient(
 
     /// <summary>A session was established before: a later READY is a reconnect with a new session.</summary>
     private bool _everReady;
-    private readonly IGatewayDispatchHandler[] _handlers = handlers.ToArray();
+    private readonly ShardStatus _status = shard.Status;
     private string? _sessionId;
     private string? _resumeUrl;
     private long? _sequence;
 
     /// <summary>Whether the current connection reached READY or RESUMED (only that resets the backoff).</summary>
     private volatile bool _established;
+
+    /// <summary>The shard is being closed for good (handed over or lost): no reconnect, no IDENTIFY.</summary>
+    private volatile bool _closing;
+
+    /// <summary>No identify has been sent yet: the first may use the coordinator's fresh GET /gateway/bot.</summary>
+    private bool _firstIdentify = true;
+
+    private Connection? _current;
+    private bool _droppedLogged;
 
     private enum Next
     {
@@ -51,29 +63,41 @@ internal sealed partial class DiscordGatewayClient(
         InvalidSession,
         Retry,
         Fatal,
+        Closed,
     }
 
     /// <summary>
-    /// Runs connections until cancelled or stopped by a fatal close code or a 401. Dispatches are taken in on the
-    /// receive loop and their work queued (the platform's <see cref="PlatformWorkQueue"/>); on shutdown, queued and running work gets
-    /// <see cref="GatewaySettings.DrainTimeout"/> to finish.
+    /// Runs connections until cancelled, closed (<see cref="CloseAsync"/>) or stopped by a fatal close code or a 401.
+    /// Dispatches are taken in on the receive loop and their work queued (the platform's work queue, which the
+    /// coordinator drains on shutdown).
     /// </summary>
     public async Task RunAsync(CancellationToken cancellationToken)
     {
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, status.Stopped);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, adapter.Stopped);
         try
         {
             await ConnectLoopAsync(linked.Token);
         }
         finally
         {
-            if (cancellationToken.IsCancellationRequested)
-            {
-                await work.DrainAsync();
-            }
-
-            status.Set(false, "disconnected");
+            _status.Set(false, "disconnected");
         }
+    }
+
+    /// <summary>
+    /// Closes the shard's connection for good with 1000 (the session ends: the next owner of the shard identifies
+    /// afresh) and stops reconnecting. True when a close was sent on an open connection, whose run then ends once the
+    /// server answers the close; false when none was open (cancel the run).
+    /// </summary>
+    public async Task<bool> CloseAsync(string reason)
+    {
+        _closing = true;
+        if (_current is not { } c)
+        {
+            return false;
+        }
+
+        return await CloseWithAsync(c, WebSocketCloseStatus.NormalClosure, reason);
     }
 
     private async Task ConnectLoopAsync(CancellationToken ct)
@@ -85,13 +109,25 @@ internal sealed partial class DiscordGatewayClient(
             Next next;
             string? fatal = null;
             _established = false;
+            IdentifyTurn? turn = null;
             try
             {
                 var resume = _sessionId is not null && _resumeUrl is not null;
-                var url = resume ? _resumeUrl! : await GatewayUrlForIdentifyAsync(ct);
-                (next, fatal) = await RunConnectionAsync(WithQuery(url), resume, ct);
+                string url;
+                if (resume)
+                {
+                    url = _resumeUrl!;
+                }
+                else
+                {
+                    GatewayBotInfo info;
+                    (url, info) = await GatewayUrlForIdentifyAsync(ct);
+                    turn = await pacer.WaitTurnAsync(shard.Id, info.SessionStartLimit?.MaxConcurrency ?? 1, ct);
+                }
+
+                (next, fatal) = await RunConnectionAsync(WithQuery(url), turn, ct);
             }
-            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            catch (OperationCanceledException) when (ct.IsCancellationRequested || _closing)
             {
                 break;
             }
@@ -102,19 +138,31 @@ internal sealed partial class DiscordGatewayClient(
             catch (OperationCanceledException ex)
             {
                 // Not our token: a timeout (HttpClient.Timeout, a connect timeout). Retry like any failed attempt.
-                Log.ConnectFailed(logger, "timed out: " + ex.Message);
+                Log.ConnectFailed(logger, shard.Id, "timed out: " + ex.Message);
                 next = Next.Retry;
             }
-            catch (Exception ex) when (ex is WebSocketException or HttpRequestException or DiscordApiException or IOException or JsonException)
+            catch (Exception ex) when (ex is WebSocketException or HttpRequestException or DiscordApiException or IOException or JsonException or IdentifyPacingException)
             {
-                Log.ConnectFailed(logger, ex.Message);
+                Log.ConnectFailed(logger, shard.Id, ex.Message);
                 next = Next.Retry;
+            }
+            finally
+            {
+                if (turn is not null)
+                {
+                    await turn.DisposeAsync(); // gives an unused turn back at once
+                }
+            }
+
+            if (next == Next.Closed || _closing)
+            {
+                return;
             }
 
             if (next == Next.Fatal)
             {
-                Log.Fatal(logger, fatal!);
-                status.Stop(fatal!);
+                Log.Fatal(logger, shard.Id, fatal!);
+                adapter.Stop(fatal!);
                 return;
             }
 
@@ -145,13 +193,13 @@ internal sealed partial class DiscordGatewayClient(
                     ForgetSession();
                     break;
                 case Next.Retry:
-                    status.Set(false, "reconnecting");
+                    _status.Set(false, "reconnecting");
                     break;
             }
 
             if (wait > TimeSpan.Zero)
             {
-                Log.Backoff(logger, wait.TotalSeconds);
+                Log.Backoff(logger, shard.Id, wait.TotalSeconds);
             }
 
             await DelayAsync(wait, ct);
@@ -159,21 +207,23 @@ internal sealed partial class DiscordGatewayClient(
     }
 
     /// <summary>
-    /// GET /gateway/bot before every IDENTIFY: the URL to connect to, and the session start limit, which is waited
-    /// out when no identify is left (running out resets the bot token).
+    /// GET /gateway/bot before every IDENTIFY (the first may use the coordinator's answer of a moment ago): the URL to
+    /// connect to, max_concurrency for the identify bucket, and the session start limit, which is waited out when no
+    /// identify is left (running out resets the bot token).
     /// </summary>
-    private async Task<string> GatewayUrlForIdentifyAsync(CancellationToken ct)
+    private async Task<(string Url, GatewayBotInfo Info)> GatewayUrlForIdentifyAsync(CancellationToken ct)
     {
-        var info = await rest.GetGatewayBotAsync(ct);
+        var info = await gatewayBot.GetAsync(_firstIdentify ? settings.GatewayBotReuse : TimeSpan.Zero, ct);
+        _firstIdentify = false;
         if (info.SessionStartLimit is { Remaining: <= 0 } limit)
         {
             var wait = limit.ResetAfter > TimeSpan.FromDays(1) ? TimeSpan.FromDays(1) : limit.ResetAfter;
-            Log.SessionStartLimit(logger, limit.Total, wait.TotalSeconds);
-            status.Set(false, "waiting for Discord's session start limit to reset");
+            Log.SessionStartLimit(logger, shard.Id, limit.Total, wait.TotalSeconds);
+            _status.Set(false, "waiting for Discord's session start limit to reset");
             await Task.Delay(wait, time, ct);
         }
 
-        return info.Url;
+        return (info.Url, info);
     }
 
     private void ForgetSession()
@@ -223,17 +273,25 @@ internal sealed partial class DiscordGatewayClient(
         public volatile bool Zombie;
     }
 
-    private async Task<(Next, string?)> RunConnectionAsync(Uri uri, bool resume, CancellationToken ct)
+    private async Task<(Next, string?)> RunConnectionAsync(Uri uri, IdentifyTurn? turn, CancellationToken ct)
     {
-        status.Set(false, resume ? "resuming" : "connecting");
-        Log.Connecting(logger, uri.GetLeftPart(UriPartial.Path), resume);
+        var resume = turn is null;
+        _status.Set(false, resume ? "resuming" : "connecting");
+        Log.Connecting(logger, shard.Id, uri.GetLeftPart(UriPartial.Path), resume);
         using var socket = await sockets.ConnectAsync(uri, ct);
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
         var c = new Connection(socket, cts);
         Task heartbeat = Task.CompletedTask;
         var buffer = new ArrayBufferWriter<byte>(8192);
+        _current = c;
         try
         {
+            if (_closing)
+            {
+                await CloseWithAsync(c, WebSocketCloseStatus.NormalClosure, "shard closed");
+                return (Next.Closed, null);
+            }
+
             while (true)
             {
                 string? closeDescription;
@@ -243,7 +301,7 @@ internal sealed partial class DiscordGatewayClient(
                     var received = await ReceiveAsync(socket, buffer, cts.Token);
                     if (received)
                     {
-                        var next = await OnPayloadAsync(c, buffer.WrittenMemory, resume, h => heartbeat = h);
+                        var next = await OnPayloadAsync(c, buffer.WrittenMemory, turn, h => heartbeat = h);
                         if (next is { } n)
                         {
                             return (n, null);
@@ -261,9 +319,19 @@ internal sealed partial class DiscordGatewayClient(
                 }
                 catch (WebSocketException ex)
                 {
-                    Log.Dropped(logger, ex.Message);
-                    status.Set(false, "reconnecting: connection dropped");
+                    if (_closing)
+                    {
+                        return (Next.Closed, null);
+                    }
+
+                    Log.Dropped(logger, shard.Id, ex.Message);
+                    _status.Set(false, "reconnecting: connection dropped");
                     return (Next.Resume, null);
+                }
+
+                if (_closing)
+                {
+                    return (Next.Closed, null);
                 }
 
                 if (c.Zombie)
@@ -278,13 +346,14 @@ internal sealed partial class DiscordGatewayClient(
                 }
 
                 var what = GatewayCloseCodes.Describe(closeCode);
-                Log.Closed(logger, what, closeDescription ?? "");
-                status.Set(false, "reconnecting: " + what);
+                Log.Closed(logger, shard.Id, what, closeDescription ?? "");
+                _status.Set(false, "reconnecting: " + what);
                 return closeCode is { } c2 && GatewayCloseCodes.NeedsNewSession(c2) ? (Next.Identify, null) : (Next.Resume, null);
             }
         }
         finally
         {
+            _current = null;
             await cts.CancelAsync();
             try
             {
@@ -341,7 +410,7 @@ internal sealed partial class DiscordGatewayClient(
         }
     }
 
-    private async Task<Next?> OnPayloadAsync(Connection c, ReadOnlyMemory<byte> bytes, bool resume, Action<Task> startedHeartbeat)
+    private async Task<Next?> OnPayloadAsync(Connection c, ReadOnlyMemory<byte> bytes, IdentifyTurn? turn, Action<Task> startedHeartbeat)
     {
         using var doc = JsonDocument.Parse(bytes);
         var root = doc.RootElement;
@@ -351,14 +420,22 @@ internal sealed partial class DiscordGatewayClient(
             case 10:
                 var interval = TimeSpan.FromMilliseconds(root.GetProperty("d").GetProperty("heartbeat_interval").GetDouble());
                 startedHeartbeat(HeartbeatLoopAsync(c, interval));
-                if (resume)
+                if (turn is null)
                 {
-                    Log.Resuming(logger, _sessionId!, _sequence);
+                    Log.Resuming(logger, shard.Id, _sessionId!, _sequence);
                     await SendAsync(c, new { op = 6, d = new { token = _options.Token, session_id = _sessionId, seq = _sequence } });
                 }
                 else
                 {
-                    Log.Identifying(logger, _options.Intents, _options.ShardId, _options.ShardCount);
+                    // The identify bucket (shard_id % max_concurrency) is this connection's for the next 5 s only once
+                    // confirmed here, just before IDENTIFY goes out; a closed shard sends none.
+                    await turn.ConfirmAsync(c.Cts.Token);
+                    if (_closing)
+                    {
+                        return Next.Closed;
+                    }
+
+                    Log.Identifying(logger, shard.Id, shard.Total, _options.Intents);
                     await SendAsync(c, new
                     {
                         op = 2,
@@ -367,9 +444,11 @@ internal sealed partial class DiscordGatewayClient(
                             token = _options.Token,
                             intents = _options.Intents,
                             properties = new { os = Environment.OSVersion.Platform.ToString().ToLowerInvariant(), browser = "advisor", device = "advisor" },
-                            shard = new[] { _options.ShardId, _options.ShardCount },
+                            shard = new[] { shard.Id, shard.Total },
                         },
                     });
+                    turn.Identified();
+                    gatewayBot.NoteIdentify();
                 }
 
                 return null;
@@ -380,12 +459,12 @@ internal sealed partial class DiscordGatewayClient(
                 await SendHeartbeatAsync(c);
                 return null;
             case 7:
-                Log.ReconnectRequested(logger);
+                Log.ReconnectRequested(logger, shard.Id);
                 await CloseResumableAsync(c);
                 return Next.Resume;
             case 9:
                 var resumable = root.TryGetProperty("d", out var d) && d.ValueKind == JsonValueKind.True;
-                Log.InvalidSession(logger, resumable);
+                Log.InvalidSession(logger, shard.Id, resumable);
                 await CloseResumableAsync(c);
                 return resumable && _sessionId is not null ? Next.Resume : Next.InvalidSession;
             case 0:
@@ -402,15 +481,15 @@ internal sealed partial class DiscordGatewayClient(
                     }
 
                     _everReady = _established = true;
-                    Log.Ready(logger, identity.BotUserId ?? "?", _options.ShardId, _options.ShardCount);
-                    status.Set(true, "connected");
+                    Log.Ready(logger, shard.Id, shard.Total, identity.BotUserId ?? "?");
+                    _status.Set(true, "connected");
                 }
                 else if (name == "RESUMED")
                 {
                     _established = true;
                     metrics.PlatformReconnected("discord", "resume");
-                    Log.Resumed(logger);
-                    status.Set(true, "connected");
+                    Log.Resumed(logger, shard.Id);
+                    _status.Set(true, "connected");
                 }
 
                 Dispatch(name, data);
@@ -429,7 +508,19 @@ internal sealed partial class DiscordGatewayClient(
 
     private void Dispatch(string name, JsonElement data)
     {
-        foreach (var handler in _handlers)
+        if (!shard.Accepting)
+        {
+            // The shard was handed over or its lease lost: its events are another replica's now.
+            if (!_droppedLogged)
+            {
+                _droppedLogged = true;
+                Log.NotAccepting(logger, shard.Id, name);
+            }
+
+            return;
+        }
+
+        foreach (var handler in handlers)
         {
             if (!handler.Handles(name))
             {
@@ -444,7 +535,7 @@ internal sealed partial class DiscordGatewayClient(
             catch (Exception ex)
 #pragma warning restore CA1031
             {
-                Log.HandlerFailed(logger, name, ex);
+                Log.HandlerFailed(logger, shard.Id, name, ex);
             }
         }
     }
@@ -459,8 +550,8 @@ internal sealed partial class DiscordGatewayClient(
             {
                 if (!c.Acked)
                 {
-                    Log.Zombie(logger, interval.TotalMilliseconds);
-                    status.Set(false, "reconnecting: no heartbeat ACK");
+                    Log.Zombie(logger, shard.Id, interval.TotalMilliseconds);
+                    _status.Set(false, "reconnecting: no heartbeat ACK");
                     c.Zombie = true;
                     await CloseResumableAsync(c);
                     await c.Cts.CancelAsync();
@@ -477,13 +568,16 @@ internal sealed partial class DiscordGatewayClient(
         }
         catch (Exception ex) when (ex is WebSocketException or ObjectDisposedException or InvalidOperationException)
         {
-            Log.Dropped(logger, ex.Message);
+            Log.Dropped(logger, shard.Id, ex.Message);
         }
     }
 
     private Task SendHeartbeatAsync(Connection c) => SendAsync(c, new { op = 1, d = _sequence });
 
-    private static async Task CloseResumableAsync(Connection c)
+    private static Task CloseResumableAsync(Connection c) => CloseWithAsync(c, ResumableClose, "reconnecting");
+
+    /// <summary>Sends a close frame (the receive loop then gets the server's answer); false when it could not be sent.</summary>
+    private static async Task<bool> CloseWithAsync(Connection c, WebSocketCloseStatus code, string reason)
     {
         try
         {
@@ -493,7 +587,8 @@ internal sealed partial class DiscordGatewayClient(
             {
                 if (c.Socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
                 {
-                    await c.Socket.CloseOutputAsync(ResumableClose, "reconnecting", timeout.Token);
+                    await c.Socket.CloseOutputAsync(code, reason, timeout.Token);
+                    return true;
                 }
             }
             finally
@@ -504,6 +599,8 @@ internal sealed partial class DiscordGatewayClient(
         catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or ObjectDisposedException)
         {
         }
+
+        return false;
     }
 
     private async Task SendAsync(Connection c, object payload)
@@ -532,7 +629,7 @@ internal sealed partial class DiscordGatewayClient(
                 }
 
                 var wait = settings.OutboundWindow - (now - c.Sent.Peek());
-                Log.OutboundThrottled(logger, wait.TotalMilliseconds);
+                Log.OutboundThrottled(logger, shard.Id, wait.TotalMilliseconds);
                 await Task.Delay(wait, time, ct);
             }
 
@@ -547,52 +644,55 @@ internal sealed partial class DiscordGatewayClient(
 
     private static partial class Log
     {
-        [LoggerMessage(200, LogLevel.Information, "Discord gateway: connecting to {Url} (resume: {Resume})")]
-        public static partial void Connecting(ILogger logger, string url, bool resume);
+        [LoggerMessage(200, LogLevel.Information, "Discord gateway shard {ShardId}: connecting to {Url} (resume: {Resume})")]
+        public static partial void Connecting(ILogger logger, int shardId, string url, bool resume);
 
-        [LoggerMessage(201, LogLevel.Information, "Discord gateway: identifying with intents {Intents}, shard {ShardId}/{ShardCount}")]
-        public static partial void Identifying(ILogger logger, int intents, int shardId, int shardCount);
+        [LoggerMessage(201, LogLevel.Information, "Discord gateway shard {ShardId}/{ShardCount}: identifying with intents {Intents}")]
+        public static partial void Identifying(ILogger logger, int shardId, int shardCount, int intents);
 
-        [LoggerMessage(202, LogLevel.Information, "Discord gateway: resuming session {SessionId} at seq {Seq}")]
-        public static partial void Resuming(ILogger logger, string sessionId, long? seq);
+        [LoggerMessage(202, LogLevel.Information, "Discord gateway shard {ShardId}: resuming session {SessionId} at seq {Seq}")]
+        public static partial void Resuming(ILogger logger, int shardId, string sessionId, long? seq);
 
-        [LoggerMessage(203, LogLevel.Information, "Discord gateway: READY as user {UserId} (shard {ShardId}/{ShardCount})")]
-        public static partial void Ready(ILogger logger, string userId, int shardId, int shardCount);
+        [LoggerMessage(203, LogLevel.Information, "Discord gateway shard {ShardId}/{ShardCount}: READY as user {UserId}")]
+        public static partial void Ready(ILogger logger, int shardId, int shardCount, string userId);
 
-        [LoggerMessage(204, LogLevel.Information, "Discord gateway: RESUMED")]
-        public static partial void Resumed(ILogger logger);
+        [LoggerMessage(204, LogLevel.Information, "Discord gateway shard {ShardId}: RESUMED")]
+        public static partial void Resumed(ILogger logger, int shardId);
 
-        [LoggerMessage(205, LogLevel.Warning, "Discord gateway: no heartbeat ACK within {IntervalMs} ms (zombie connection); reconnecting to resume")]
-        public static partial void Zombie(ILogger logger, double intervalMs);
+        [LoggerMessage(205, LogLevel.Warning, "Discord gateway shard {ShardId}: no heartbeat ACK within {IntervalMs} ms (zombie connection); reconnecting to resume")]
+        public static partial void Zombie(ILogger logger, int shardId, double intervalMs);
 
-        [LoggerMessage(206, LogLevel.Information, "Discord gateway: server asked to reconnect (op 7); resuming")]
-        public static partial void ReconnectRequested(ILogger logger);
+        [LoggerMessage(206, LogLevel.Information, "Discord gateway shard {ShardId}: server asked to reconnect (op 7); resuming")]
+        public static partial void ReconnectRequested(ILogger logger, int shardId);
 
-        [LoggerMessage(207, LogLevel.Warning, "Discord gateway: invalid session (op 9, resumable: {Resumable})")]
-        public static partial void InvalidSession(ILogger logger, bool resumable);
+        [LoggerMessage(207, LogLevel.Warning, "Discord gateway shard {ShardId}: invalid session (op 9, resumable: {Resumable})")]
+        public static partial void InvalidSession(ILogger logger, int shardId, bool resumable);
 
-        [LoggerMessage(208, LogLevel.Warning, "Discord gateway: closed with {Code} {Description}; reconnecting")]
-        public static partial void Closed(ILogger logger, string code, string description);
+        [LoggerMessage(208, LogLevel.Warning, "Discord gateway shard {ShardId}: closed with {Code} {Description}; reconnecting")]
+        public static partial void Closed(ILogger logger, int shardId, string code, string description);
 
-        [LoggerMessage(209, LogLevel.Critical, "Discord gateway stopped and will not reconnect: {Cause}")]
-        public static partial void Fatal(ILogger logger, string cause);
+        [LoggerMessage(209, LogLevel.Critical, "Discord gateway stopped and will not reconnect (shard {ShardId}): {Cause}")]
+        public static partial void Fatal(ILogger logger, int shardId, string cause);
 
-        [LoggerMessage(210, LogLevel.Warning, "Discord gateway: connection failed ({Error})")]
-        public static partial void ConnectFailed(ILogger logger, string error);
+        [LoggerMessage(210, LogLevel.Warning, "Discord gateway shard {ShardId}: connection failed ({Error})")]
+        public static partial void ConnectFailed(ILogger logger, int shardId, string error);
 
-        [LoggerMessage(211, LogLevel.Warning, "Discord gateway: connection dropped ({Error})")]
-        public static partial void Dropped(ILogger logger, string error);
+        [LoggerMessage(211, LogLevel.Warning, "Discord gateway shard {ShardId}: connection dropped ({Error})")]
+        public static partial void Dropped(ILogger logger, int shardId, string error);
 
-        [LoggerMessage(212, LogLevel.Error, "Discord gateway: taking in {Event} failed")]
-        public static partial void HandlerFailed(ILogger logger, string @event, Exception exception);
+        [LoggerMessage(212, LogLevel.Error, "Discord gateway shard {ShardId}: taking in {Event} failed")]
+        public static partial void HandlerFailed(ILogger logger, int shardId, string @event, Exception exception);
 
-        [LoggerMessage(213, LogLevel.Warning, "Discord gateway: outbound limit reached; waiting {WaitMs:0} ms")]
-        public static partial void OutboundThrottled(ILogger logger, double waitMs);
+        [LoggerMessage(213, LogLevel.Warning, "Discord gateway shard {ShardId}: outbound limit reached; waiting {WaitMs:0} ms")]
+        public static partial void OutboundThrottled(ILogger logger, int shardId, double waitMs);
 
-        [LoggerMessage(215, LogLevel.Information, "Discord gateway: reconnecting in {Seconds:0.###} s")]
-        public static partial void Backoff(ILogger logger, double seconds);
+        [LoggerMessage(215, LogLevel.Information, "Discord gateway shard {ShardId}: reconnecting in {Seconds:0.###} s")]
+        public static partial void Backoff(ILogger logger, int shardId, double seconds);
 
-        [LoggerMessage(216, LogLevel.Warning, "Discord gateway: no session starts left of {Total} (GET /gateway/bot session_start_limit); waiting {Seconds:0} s before identifying")]
-        public static partial void SessionStartLimit(ILogger logger, int total, double seconds);
+        [LoggerMessage(216, LogLevel.Warning, "Discord gateway shard {ShardId}: no session starts left of {Total} (GET /gateway/bot session_start_limit); waiting {Seconds:0} s before identifying")]
+        public static partial void SessionStartLimit(ILogger logger, int shardId, int total, double seconds);
+
+        [LoggerMessage(217, LogLevel.Information, "Discord gateway shard {ShardId}: the shard is no longer this replica's; {Event} and later events on its closing connection are not taken in")]
+        public static partial void NotAccepting(ILogger logger, int shardId, string @event);
     }
 }

@@ -7,8 +7,8 @@ internal static class GatewayCloseCodes
     public static string? Fatal(int code) => code switch
     {
         4004 => "4004 authentication failed: the bot token (Advisor:Discord:Token) is invalid or was reset",
-        4010 => "4010 invalid shard: Advisor:Discord:ShardId must be lower than Advisor:Discord:ShardCount",
-        4011 => "4011 sharding required: the bot is in too many guilds for one shard; raise Advisor:Discord:ShardCount and run one process per shard",
+        4010 => "4010 invalid shard: Discord refused the shard id or total; check Advisor:Discord:ShardCount and ShardIds (or leave them unset to use the total GET /gateway/bot recommends)",
+        4011 => "4011 sharding required: the bot is in too many guilds for this many shards; raise Advisor:Discord:ShardCount, or leave it unset and restart every replica so they take the total GET /gateway/bot now recommends",
         4012 => "4012 invalid API version",
         4013 => "4013 invalid intents: Advisor:Discord:Intents is not a valid intents bitfield",
         4014 => "4014 disallowed intents: a privileged intent in Advisor:Discord:Intents is not enabled for this application; "

@@ -38,4 +38,28 @@ internal sealed class GatewaySettings
 
     /// <summary>At most one "busy, ask again" reply per channel in this time (the other refused messages get none).</summary>
     public TimeSpan BusyNoticeInterval { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Discord lets each identify bucket (shard_id % max_concurrency) identify once per this time.</summary>
+    public TimeSpan IdentifyWindow { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Added to <see cref="IdentifyWindow"/> so network jitter between two replicas' identifies cannot bring them closer than it.</summary>
+    public TimeSpan IdentifySlack { get; set; } = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>
+    /// How long an identify turn is held while its connection opens and says HELLO; the turn is then confirmed for
+    /// <see cref="IdentifyWindow"/> from the IDENTIFY (or given back when the connection failed).
+    /// </summary>
+    public TimeSpan IdentifyConnectAllowance { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>How often a shard waiting for its identify bucket asks again (one waiter per bucket per replica asks).</summary>
+    public TimeSpan IdentifyPoll { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>How old the coordinator's GET /gateway/bot may be for a shard's first IDENTIFY to use it instead of asking again.</summary>
+    public TimeSpan GatewayBotReuse { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// How long closing a shard's connection may take (the close handshake) before it is cut. Kept well inside the
+    /// lease margin (a quarter of <c>ShardLeaseSeconds</c>; see docs/discord.md).
+    /// </summary>
+    public TimeSpan ShardCloseTimeout { get; set; } = TimeSpan.FromSeconds(2);
 }

@@ -297,7 +297,7 @@ public sealed partial class DiscordEmulator : IAsyncDisposable
         switch (method, segments)
         {
             case ("GET", ["gateway", "bot"]):
-                result = new JsonObject { ["url"] = WsBase + "/gateway", ["shards"] = 1, ["session_start_limit"] = new JsonObject { ["total"] = 1000, ["remaining"] = SessionStartRemaining, ["reset_after"] = SessionStartResetAfterMs, ["max_concurrency"] = 1 } };
+                result = new JsonObject { ["url"] = WsBase + "/gateway", ["shards"] = RecommendedShards, ["session_start_limit"] = new JsonObject { ["total"] = 1000, ["remaining"] = SessionStartRemaining, ["reset_after"] = SessionStartResetAfterMs, ["max_concurrency"] = MaxConcurrency } };
                 break;
             case ("POST", ["channels", var channel, "messages"]):
                 Check("/channels/{channel_id}/messages", "post", body, errors);
@@ -581,8 +581,17 @@ public sealed partial class DiscordEmulator : IAsyncDisposable
         }
 
         using var socket = await http.WebSockets.AcceptWebSocketAsync();
-        Interlocked.Increment(ref _gatewayConnections);
-        var connection = new GatewayConnection(socket, http.Request.Path.Value ?? "", this);
+        var number = Interlocked.Increment(ref _gatewayConnections);
+        var connection = new GatewayConnection(socket, http.Request.Path.Value ?? "", this) { Number = number };
+        if (AutoGateway)
+        {
+            // The emulator plays Discord's side of the handshake itself (see DiscordEmulator.Shards.cs).
+            var pump = connection.PumpAsync();
+            await AutoHandshakeAsync(connection);
+            await pump;
+            return;
+        }
+
         await _connections.Writer.WriteAsync(connection);
         await connection.PumpAsync();
     }

@@ -25,6 +25,59 @@ public sealed class GatewayConnection(WebSocket socket, string path, DiscordEmul
     /// <summary>The close code the client sent (null when the connection dropped without one).</summary>
     public Task<int?> Closed => _closed.Task;
 
+    /// <summary>When the client's close (or the drop) was seen, by <see cref="DiscordEmulator.Clock"/>.</summary>
+    public DateTimeOffset? ClosedAt { get; private set; }
+
+    /// <summary>The emulator's number for this connection (1 for the first it accepted).</summary>
+    public int Number { get; init; }
+
+    /// <summary>False once the client closed it or it dropped.</summary>
+    public bool IsOpen => !_closed.Task.IsCompleted;
+
+    /// <summary>The shard the client identified (or resumed) as on this connection (automatic gateway mode), or null.</summary>
+    public int? Shard { get; internal set; }
+
+    /// <summary>The session id READY gave this connection (automatic gateway mode).</summary>
+    public string? SessionId { get; internal set; }
+
+    /// <summary>
+    /// Answer the client's close frame with one of ours (default). False leaves its close unanswered, as a server that
+    /// is slow to close would, so the client keeps reading the connection until it gives up on the handshake.
+    /// </summary>
+    public bool AnswerClose { get; set; } = true;
+
+    /// <summary>The next payload from the client (heartbeats skipped), or null once the connection closed.</summary>
+    public async Task<JsonObject?> NextPayloadAsync(int seconds = 10)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(seconds));
+        while (true)
+        {
+            var read = _incoming.Reader.ReadAsync(timeout.Token).AsTask();
+            if (await Task.WhenAny(read, _closed.Task) != read && !read.IsCompleted)
+            {
+                return null;
+            }
+
+            var payload = await read;
+            if (payload["op"]!.GetValue<int>() != 1)
+            {
+                return payload;
+            }
+        }
+    }
+
+    /// <summary>READY for <paramref name="shard"/> (<c>"shard": [id, total]</c>) with the next sequence number.</summary>
+    public Task<long> ReadyNextAsync(string botUserId, string sessionId, int shard, int total) => DispatchNextAsync("READY", new JsonObject
+    {
+        ["v"] = 10,
+        ["user"] = new JsonObject { ["id"] = botUserId, ["username"] = "advisor", ["bot"] = true },
+        ["guilds"] = new JsonArray(),
+        ["session_id"] = sessionId,
+        ["resume_gateway_url"] = emulator.WsBase + "/resume",
+        ["shard"] = new JsonArray(shard, total),
+        ["application"] = new JsonObject { ["id"] = DiscordEmulator.ApplicationId, ["flags"] = 0 },
+    });
+
     public Task HelloAsync(int heartbeatIntervalMs) => SendAsync(new JsonObject { ["op"] = 10, ["d"] = new JsonObject { ["heartbeat_interval"] = heartbeatIntervalMs } });
 
     public Task DispatchAsync(string type, long seq, JsonNode data) =>
@@ -159,8 +212,8 @@ public sealed class GatewayConnection(WebSocket socket, string path, DiscordEmul
                     result = await socket.ReceiveAsync(buffer, CancellationToken.None);
                     if (result.MessageType == WebSocketMessageType.Close)
                     {
-                        _closed.TrySetResult((int?)socket.CloseStatus);
-                        if (socket.State == WebSocketState.CloseReceived)
+                        MarkClosed((int?)socket.CloseStatus);
+                        if (socket.State == WebSocketState.CloseReceived && AnswerClose)
                         {
                             await _send.WaitAsync();
                             try
@@ -171,6 +224,11 @@ public sealed class GatewayConnection(WebSocket socket, string path, DiscordEmul
                             {
                                 _send.Release();
                             }
+                        }
+                        else if (!AnswerClose)
+                        {
+                            // Keep the connection up a while (the test may still send on it) until the client cuts it.
+                            await Task.Delay(TimeSpan.FromSeconds(10));
                         }
 
                         return;
@@ -196,7 +254,16 @@ public sealed class GatewayConnection(WebSocket socket, string path, DiscordEmul
         }
         catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or IOException)
         {
-            _closed.TrySetResult(null);
+            MarkClosed(null);
+        }
+    }
+
+    private void MarkClosed(int? code)
+    {
+        if (!_closed.Task.IsCompleted)
+        {
+            ClosedAt = emulator.Clock();
+            _closed.TrySetResult(code);
         }
     }
 }
