@@ -81,9 +81,11 @@ public sealed class WebBrowserTests
 
         await page.GotoAsync(new Uri(worker.BaseAddress, "/knowledge").ToString());
         Assert.EndsWith("/login?return=%2Fknowledge", page.Url, StringComparison.Ordinal);
-        await page.GetByLabel("Admin token").FillAsync(TestWorker.AdminToken);
-        // Submitted with the keyboard; wait for the redirect's document, not for every resource's load event.
-        await page.Keyboard.PressAsync("Enter");
+        var token = page.GetByLabel("Admin token");
+        await token.FillAsync(TestWorker.AdminToken);
+        // Submitted with the keyboard, Enter pressed in the token field itself (not wherever the focus happens to be on a
+        // slow machine); wait for the redirect's document, not for every resource's load event.
+        await token.PressAsync("Enter");
         await page.WaitForURLAsync("**/knowledge", new() { WaitUntil = WaitUntilState.DOMContentLoaded });
         await page.Locator("#sections tbody tr").First.WaitForAsync();
 
