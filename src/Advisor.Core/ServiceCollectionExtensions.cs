@@ -75,9 +75,19 @@ public static class ServiceCollectionExtensions
         services.AddOptions<Outbound.ReloadNoticeOptions>().Bind(configuration.GetSection(Outbound.ReloadNoticeOptions.SectionName)).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<Outbound.ReloadNoticeOptions>, Outbound.ReloadNoticeOptionsValidator>());
         services.TryAddSingleton<Outbound.DigestPublisher>();
-        services.TryAddSingleton<Outbound.DigestScheduler>();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, Outbound.DigestScheduler>(sp => sp.GetRequiredService<Outbound.DigestScheduler>()));
-        services.TryAddSingleton<Outbound.ReloadNotices>();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, Outbound.ReloadNotices>(sp => sp.GetRequiredService<Outbound.ReloadNotices>()));
+        if (services.Any(d => d.ServiceType == typeof(Outbound.DigestScheduler)))
+        {
+            return; // added already
+        }
+
+        // Switched off, each runs as a dormant hosted service: nothing it needs (the knowledge, the store) is built.
+        services.AddSingleton<Outbound.DigestScheduler>();
+        services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<IOptions<Outbound.DigestOptions>>().Value.Enabled
+            ? sp.GetRequiredService<Outbound.DigestScheduler>()
+            : Outbound.Dormant.Instance);
+        services.AddSingleton<Outbound.ReloadNotices>();
+        services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<IOptions<Outbound.ReloadNoticeOptions>>().Value.Enabled
+            ? sp.GetRequiredService<Outbound.ReloadNotices>()
+            : Outbound.Dormant.Instance);
     }
 }

@@ -245,7 +245,10 @@ public sealed partial class ReloadNotices(
 
         if (result.Status == PostStatus.NoPlace)
         {
+            // Nothing was sent, and nothing is kept: such a key can name a user's hash, which the store keeps only with their turns.
+            await ReleaseQuietlyAsync(name).ConfigureAwait(false);
             Log.NoPlace(logger, notice.ConversationKey, result.Problem ?? "no place to post");
+            return Told.NoPlace;
         }
 
         try
@@ -257,7 +260,7 @@ public sealed partial class ReloadNotices(
             Log.NotRecorded(logger, notice.ConversationKey, ex);
         }
 
-        return result.Status == PostStatus.Sent ? Told.Sent : Told.NoPlace;
+        return Told.Sent;
     }
 
     private async Task ReleaseQuietlyAsync(string name)
