@@ -189,9 +189,10 @@ public sealed partial class DigestScheduler(
         return tick;
     }
 
+    /// <summary>Remembers what is settled for the week (the later ticks of the week say so without asking the store).</summary>
     private DigestOutcome Settle(string platform, string week, DigestOutcome outcome)
     {
-        _settled[platform] = (week, outcome);
+        _settled[platform] = (week, outcome == DigestOutcome.Sent ? DigestOutcome.AlreadySent : outcome);
         return outcome;
     }
 
