@@ -52,8 +52,9 @@ public sealed partial class DigestScheduler(
                     missing.Select(p => $"{DigestOptions.SectionName}:Channels:{p} names a platform this worker does not run (running: {DigestPublisher.Names(publisher.Platforms)})"));
             }
 
-            var next = DigestSchedule.LatestDue(time.GetUtcNow(), o.Day, o.Hour).AddDays(7);
-            Log.On(logger, o.Day, o.Hour, string.Join(", ", o.Targets.Select(t => $"{t.Key} {t.Value}")), next, o.WebBase is null ? "no link (Advisor:Digest:WebUrl unset)" : WeeklyDigest.LinkTo(o.WebBase).AbsoluteUri);
+            var latest = DigestSchedule.LatestDue(time.GetUtcNow(), o.Day, o.Hour);
+            Log.On(logger, o.Day, o.Hour, string.Join(", ", o.Targets.Select(t => $"{t.Key} {t.Value}")), latest, latest.AddDays(7), o.CatchUpHours,
+                o.WebBase is null ? "none (Advisor:Digest:WebUrl unset)" : WeeklyDigest.LinkTo(o.WebBase).AbsoluteUri);
         }
 
         return base.StartAsync(cancellationToken);
@@ -210,8 +211,8 @@ public sealed partial class DigestScheduler(
 
     private static partial class Log
     {
-        [LoggerMessage(201, LogLevel.Information, "Weekly digest on: {Day}s at {Hour}:00 UTC to {Targets}; next due {Next:u}; gap report link: {Link}")]
-        public static partial void On(ILogger logger, DayOfWeek day, int hour, string targets, DateTimeOffset next, string link);
+        [LoggerMessage(201, LogLevel.Information, "Weekly digest on: {Day}s at {Hour}:00 UTC to {Targets}; last due {Latest:u} (sent now if it was not, within {CatchUpHours} hours), next {Next:u}; gap report link: {Link}")]
+        public static partial void On(ILogger logger, DayOfWeek day, int hour, string targets, DateTimeOffset latest, DateTimeOffset next, int catchUpHours, string link);
 
         [LoggerMessage(202, LogLevel.Information, "Weekly digest {Week} posted to {Platform} channel {Channel} ({Questions} questions, {Gaps} top gaps)")]
         public static partial void Sent(ILogger logger, string week, string platform, string channel, int questions, int gaps);
