@@ -252,7 +252,7 @@ public sealed class DigestTests
             {
                 _time.Advance(TimeSpan.FromMinutes(1));
                 return !_slack.Posted.IsEmpty;
-            }, "the digest at nine");
+            }, "the digest at nine", timeoutSeconds: 60);
             Assert.True(_time.GetUtcNow() >= MondayEight.AddHours(1));
 
             // Two more hours of ticks: still one post.
@@ -261,7 +261,7 @@ public sealed class DigestTests
             {
                 _time.Advance(TimeSpan.FromMinutes(1));
                 return scheduler.LastTick is { } t && t.At >= until;
-            }, "two more hours of ticks");
+            }, "two more hours of ticks", timeoutSeconds: 120);
             Assert.Equal(DigestOutcome.AlreadySent, scheduler.LastTick!.Outcomes["slack"]);
             Assert.Single(_slack.Posted);
             Assert.Single(_discord.Posted);

@@ -122,7 +122,7 @@ public sealed class ReloadNoticeTests
         {
             _time.Advance(TimeSpan.FromSeconds(20));
             return notifying.IsCompleted;
-        }, "the retries");
+        }, "the retries", timeoutSeconds: 60);
         var summary = await notifying;
 
         Assert.Equal("slack:T1:C1:1.1", Assert.Single(_slack.Sent).ConversationKey);
@@ -147,7 +147,7 @@ public sealed class ReloadNoticeTests
         {
             _time.Advance(TimeSpan.FromSeconds(20));
             return notifying.IsCompleted;
-        }, "the retries");
+        }, "the retries", timeoutSeconds: 60);
 
         Assert.Equal(1, (await notifying).NotDelivered);
         Assert.Empty(_slack.Sent);
@@ -200,6 +200,18 @@ public sealed class ReloadNoticeTests
         await notices.StopAsync(CancellationToken.None);
 
         Assert.Equal(0, _knowledge.Subscribers);
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(10_001)]
+    public void A_cap_out_of_range_is_refused_with_the_key_named(int max)
+    {
+        var result = new ReloadNoticeOptionsValidator().Validate(null, new ReloadNoticeOptions { MaxConversations = max });
+
+        Assert.True(result.Failed);
+        Assert.Contains("Advisor:ReloadNotices:MaxConversations must be between 1 and 10000", result.FailureMessage, StringComparison.Ordinal);
+        Assert.True(new ReloadNoticeOptionsValidator().Validate(null, new ReloadNoticeOptions()).Succeeded);
     }
 
     [Fact]

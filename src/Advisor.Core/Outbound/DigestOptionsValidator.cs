@@ -2,7 +2,7 @@ using Microsoft.Extensions.Options;
 
 namespace Advisor.Core.Outbound;
 
-/// <summary>The checks of <see cref="DigestOptions"/>; each failure names the setting.</summary>
+/// <summary>The checks of <see cref="DigestOptions"/>; each failure names the setting (written out: the generated range check drops a custom message).</summary>
 internal sealed class DigestOptionsValidator : IValidateOptions<DigestOptions>
 {
     public ValidateOptionsResult Validate(string? name, DigestOptions options)

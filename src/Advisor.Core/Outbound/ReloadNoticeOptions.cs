@@ -1,4 +1,3 @@
-using System.ComponentModel.DataAnnotations;
 using Microsoft.Extensions.Options;
 
 namespace Advisor.Core.Outbound;
@@ -18,10 +17,20 @@ public sealed class ReloadNoticeOptions
     /// The most conversations told per reload (1–10000; default 100), the most recently active first; the others are
     /// counted in the log line. Only conversations active within <c>Advisor:Conversations:IdleMinutes</c> are considered.
     /// </summary>
-    [Range(1, 10_000, ErrorMessage = "Advisor:ReloadNotices:MaxConversations must be between 1 and 10000.")]
     public int MaxConversations { get; set; } = 100;
 }
 
-/// <summary>The data annotations of <see cref="ReloadNoticeOptions"/>, checked by generated code.</summary>
-[OptionsValidator]
-internal sealed partial class ReloadNoticeOptionsValidator : IValidateOptions<ReloadNoticeOptions>;
+/// <summary>
+/// The checks of <see cref="ReloadNoticeOptions"/>, each naming the setting (written out: the generated range check
+/// drops a custom message).
+/// </summary>
+internal sealed class ReloadNoticeOptionsValidator : IValidateOptions<ReloadNoticeOptions>
+{
+    public ValidateOptionsResult Validate(string? name, ReloadNoticeOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return options.MaxConversations is < 1 or > 10_000
+            ? ValidateOptionsResult.Fail($"{ReloadNoticeOptions.SectionName}:MaxConversations must be between 1 and 10000 (it is {options.MaxConversations}; default 100).")
+            : ValidateOptionsResult.Success;
+    }
+}
