@@ -50,7 +50,7 @@ internal static class SlackDigestRenderer
         blocks.Add(new JsonObject { ["type"] = "divider" });
         if (digest.TopGaps.Count == 0)
         {
-            blocks.Add(SlackRenderer.Section("*Knowledge gaps:* none this week — every question was answered from the knowledge and none got a 👎."));
+            blocks.Add(SlackRenderer.Section("*Knowledge gaps:* " + Safe(digest.NoGaps)));
         }
         else
         {

@@ -95,6 +95,16 @@ public sealed class DigestTests
     }
 
     [Fact]
+    public async Task A_week_without_questions_says_so()
+    {
+        var digest = await Publisher().ComposeAsync("x", "2026-W21", MondayEight, CancellationToken.None);
+
+        Assert.Equal(QuestionCounts.None, digest.Counts);
+        Assert.Empty(digest.TopGaps);
+        Assert.Contains("Knowledge gaps: none — there were no questions in this period.", digest.ToText(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task It_goes_out_at_its_hour_once_per_channel_and_again_the_next_week()
     {
         await SeedWeekAsync();

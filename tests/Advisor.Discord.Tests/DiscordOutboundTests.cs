@@ -60,6 +60,9 @@ public sealed class DiscordOutboundTests
         Assert.All(fields, f => Assert.True(((string?)f!["value"])!.Length <= 1024));
         Assert.Contains(fields, f => ((string?)f!["value"])!.EndsWith("more groups in the gap report", StringComparison.Ordinal));
         Assert.Equal("Gap report", (string?)fields[^1]!["name"]);
+
+        Assert.Equal(PostResult.Sent, await sender.PostAsync(AdminChannel, Digest(gaps: 0) with { Id = "2026-W22" }, CancellationToken.None)); // and the shortest
+        Assert.Equal(2, emulator.MessagesIn(AdminChannel).Count);
         Assert.Empty(emulator.Violations);
     }
 

@@ -57,6 +57,8 @@ public sealed class SlackOutboundTests
         var post = Assert.Single(slack.Posts).Body;
         Assert.Equal(20 + 6, ((JsonArray)post["blocks"]!).Count);
         Assert.Contains("advisor gaps --since 7d", post.ToJsonString(), StringComparison.Ordinal);
+
+        Assert.Equal(PostResult.Sent, await sender.PostAsync("C0ADMIN", Digest(gaps: 0), CancellationToken.None)); // and the shortest
     }
 
     [Fact]

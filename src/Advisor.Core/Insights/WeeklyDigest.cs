@@ -48,6 +48,11 @@ public sealed record WeeklyDigest
     /// <summary>The period in words ("11 May 2026 09:00 – 18 May 2026 09:00 UTC").</summary>
     public string Period => string.Create(CultureInfo.InvariantCulture, $"{From:d MMM yyyy HH:mm} – {To:d MMM yyyy HH:mm} UTC");
 
+    /// <summary>What the digest says when it has no gap to list.</summary>
+    public string NoGaps => Counts.Questions == 0
+        ? "none — there were no questions in this period."
+        : "none — every question was answered from the knowledge and none got a thumbs-down.";
+
     /// <summary>What to do when there is no link: the command that prints the same report.</summary>
     public const string NoLinkHint = "advisor gaps --since 7d prints the whole gap report (set Advisor:Digest:WebUrl to link the web page here)";
 
@@ -104,7 +109,7 @@ public sealed record WeeklyDigest
         sb.Append("\n\n");
         if (TopGaps.Count == 0)
         {
-            sb.Append("Knowledge gaps: none — every question was answered from the knowledge and none got a thumbs-down.");
+            sb.Append("Knowledge gaps: ").Append(NoGaps);
         }
         else
         {

@@ -31,7 +31,7 @@ internal static class DiscordDigestRenderer
         }
 
         description.Append("\n\n").Append(digest.TopGaps.Count == 0
-            ? "**Knowledge gaps:** none this week — every question was answered from the knowledge and none got a 👎."
+            ? "**Knowledge gaps:** " + digest.NoGaps
             : string.Create(CultureInfo.InvariantCulture, $"**Top knowledge gaps** ({digest.TopGaps.Count} of {digest.GapGroups} {(digest.GapGroups == 1 ? "group" : "groups")}):"));
         var desc = DiscordFormatter.Truncate(MentionGuard.Neutralize(description.ToString()), DiscordFormatter.DescriptionLimit);
 
