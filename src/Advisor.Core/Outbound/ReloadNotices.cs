@@ -88,10 +88,12 @@ public sealed partial class ReloadNotices(
             return;
         }
 
+        string? current = null;
         try
         {
             await foreach (var report in _reports.Reader.ReadAllAsync(stoppingToken).ConfigureAwait(false))
             {
+                current = report.Version;
                 try
                 {
                     await NotifyAsync(report, stoppingToken).ConfigureAwait(false);
@@ -100,11 +102,16 @@ public sealed partial class ReloadNotices(
                 {
                     Log.Failed(logger, report.Version, ex);
                 }
+
+                current = null;
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
-            // shutting down: a reload's notices still in progress are not sent (the log says how far they got)
+            if (current is not null)
+            {
+                Log.StoppedByShutdown(logger, current); // the ones already told are recorded; the others are not told
+            }
         }
     }
 
@@ -333,6 +340,9 @@ public sealed partial class ReloadNotices(
 
         [LoggerMessage(240, LogLevel.Warning, "Reload notices: the claim {Name} could not be given back; it can be taken again in {Minutes} minutes")]
         public static partial void ReleaseFailed(ILogger logger, string name, double minutes, Exception exception);
+
+        [LoggerMessage(242, LogLevel.Warning, "Reload notices for knowledge {Version} stopped by the shutdown: the conversations not told yet are not told")]
+        public static partial void StoppedByShutdown(ILogger logger, string version);
 
         [LoggerMessage(241, LogLevel.Information, "Reload notices for knowledge {Version}: {Count} not delivered yet, tried again in {Seconds} s")]
         public static partial void Retrying(ILogger logger, string version, int count, double seconds);
