@@ -6,6 +6,7 @@ using Advisor.Core.Answers;
 using Advisor.Core.Comparison;
 using Advisor.Core.Conversations;
 using Advisor.Core.Knowledge;
+using Advisor.Core.Outbound;
 using Advisor.Core.Turns;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -15,7 +16,8 @@ using Microsoft.Extensions.Options;
 namespace Advisor.Cli;
 
 /// <summary>
-/// The command-line front end: <c>ask</c>, <c>ask --jsonl</c>, <c>compare</c>, <c>roles</c>, <c>chat</c>, <c>forget</c>.
+/// The command-line front end: <c>ask</c>, <c>ask --jsonl</c>, <c>compare</c>, <c>roles</c>, <c>chat</c>, <c>forget</c>,
+/// <c>gaps</c>, <c>digest</c>.
 /// Exit codes: 0 ok, 2 usage or bad input, 1 failure.
 /// </summary>
 public sealed class CliApp(TextReader input, TextWriter output, TextWriter error)
@@ -25,7 +27,7 @@ public sealed class CliApp(TextReader input, TextWriter output, TextWriter error
     public const int Usage = 2;
 
     /// <summary>The commands this front end handles.</summary>
-    public static readonly IReadOnlySet<string> Commands = new HashSet<string>(StringComparer.Ordinal) { "ask", "compare", "roles", "sections", "chat", "eval", "forget", "gaps", "help", "manifest", "doctor" };
+    public static readonly IReadOnlySet<string> Commands = new HashSet<string>(StringComparer.Ordinal) { "ask", "compare", "roles", "sections", "chat", "eval", "forget", "gaps", "digest", "help", "manifest", "doctor" };
 
     /// <summary>
     /// <c>advisor manifest PLATFORM</c>: what each platform prints (set by the host, which knows the adapters), by the
@@ -39,6 +41,12 @@ public sealed class CliApp(TextReader input, TextWriter output, TextWriter error
     /// knows the adapters), run in order.
     /// </summary>
     public IReadOnlyList<Advisor.Core.Hosting.IDoctorCheck> Doctors { get; init; } = [];
+
+    /// <summary>
+    /// <c>advisor digest</c>: adds the services of the configured chat platforms (set by the host, which knows the
+    /// adapters), so the digest goes out through their own senders. Nothing is started.
+    /// </summary>
+    public Action<IServiceCollection, IConfiguration>? AddPlatformSenders { get; init; }
 
     /// <summary>The platforms whose user ids <c>forget --user</c> takes.</summary>
     public static readonly IReadOnlyList<string> ForgetPlatforms = ["slack", "discord"];
@@ -65,6 +73,9 @@ public sealed class CliApp(TextReader input, TextWriter output, TextWriter error
                                               what users asked that the knowledge could not answer (roles and
                                               topics it lacks, refused questions, answers that got a thumbs-down),
                                               grouped, largest first, from the question log; nothing identifies a user
+          advisor digest [--dry-run]          the weekly digest of the last seven days (counts, top gaps, the gap
+                                              report's link), printed and posted now to the admin channels
+                                              (Advisor:Digest:Channels); --dry-run only prints it
           advisor manifest discord            the Discord command set (bulk-overwrite JSON) and the install link
           advisor manifest slack [--http URL] print the Slack app manifest (JSON for "Create New App → From a
                                               manifest"): Socket Mode, or Request URLs under URL/slack/… with --http
@@ -142,6 +153,11 @@ public sealed class CliApp(TextReader input, TextWriter output, TextWriter error
         services.AddAdvisorCore(configuration);
         configureServices?.Invoke(services, configuration);
 
+        if (parsed.Command == "digest" && !parsed.Has("--dry-run"))
+        {
+            AddPlatformSenders?.Invoke(services, configuration);
+        }
+
         await using var provider = services.BuildServiceProvider();
         if (parsed.Command == "forget")
         {
@@ -183,6 +199,7 @@ public sealed class CliApp(TextReader input, TextWriter output, TextWriter error
             "sections" => await SectionsAsync(advisor, parsed.Has("--json")).ConfigureAwait(false),
             "eval" => await EvalAsync(advisor, parsed).ConfigureAwait(false),
             "gaps" => await GapsAsync(provider, advisor, parsed, cancellationToken).ConfigureAwait(false),
+            "digest" => await DigestAsync(provider, parsed.Has("--dry-run"), cancellationToken).ConfigureAwait(false),
             "manifest" => await ManifestAsync(advisor, configuration, parsed.Get("--http")).ConfigureAwait(false),
             "chat" => await new ConsoleChat(advisor, ConsolePipeline(provider, advisor), provider.GetRequiredService<TimeProvider>(), input, output)
                 .RunAsync(cancellationToken).ConfigureAwait(false),
@@ -222,6 +239,8 @@ public sealed class CliApp(TextReader input, TextWriter output, TextWriter error
         "gaps" when a.Get("--since") is { } since && GapReport.ParseSince(since) is null => "--since takes a number of days, hours or weeks, e.g. --since 7d, 12h, 2w",
         "gaps" when a.Get("--max") is { } max && !(int.TryParse(max, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) && n is >= 1 and <= 500) => "--max takes a number of groups from 1 to 500",
         _ when a.Command != "gaps" && (a.Has("--since") || a.Has("--max")) => "--since and --max go with gaps",
+        "digest" when a.Positional.Count > 0 => "digest takes no arguments, e.g. advisor digest --dry-run",
+        _ when a.Command != "digest" && a.Has("--dry-run") => "--dry-run goes with digest",
         "manifest" when a.Positional is not (["slack"] or ["discord"]) => "manifest needs the platform: advisor manifest slack [--http https://advisor.example.com] or advisor manifest discord",
         "manifest" when a.Positional is ["discord"] && a.Has("--http") => "--http goes with manifest slack",
         "manifest" when a.Get("--http") is { } http && !(Uri.TryCreate(http, UriKind.Absolute, out var url) && url.Scheme == Uri.UriSchemeHttps && url.Query.Length == 0)
@@ -276,6 +295,81 @@ public sealed class CliApp(TextReader input, TextWriter output, TextWriter error
 
         await output.WriteLineAsync(TextRendering.Gaps(gaps, entries.Count, parsed.Get("--since") ?? "7d")).ConfigureAwait(false);
         return Ok;
+    }
+
+    /// <summary>
+    /// <c>digest [--dry-run]</c>: composes the weekly digest of the last seven days from the question log and prints it;
+    /// without <c>--dry-run</c> it also posts it now to every configured admin channel (Advisor:Digest:Channels),
+    /// through the platforms' own senders. A send from here is extra: the weekly schedule is not touched.
+    /// </summary>
+    private async Task<int> DigestAsync(IServiceProvider provider, bool dryRun, CancellationToken ct)
+    {
+        var store = provider.GetRequiredService<IConversationStore>();
+        if (store is InMemoryConversationStore)
+        {
+            await error.WriteLineAsync("error: no durable store is configured, so there is no question log to read (advisor serve keeps one under Advisor:Data:Folder)").ConfigureAwait(false);
+            return Failure;
+        }
+
+        DigestOptions options;
+        DigestPublisher publisher;
+        try
+        {
+            options = provider.GetRequiredService<IOptions<DigestOptions>>().Value;
+            publisher = provider.GetRequiredService<DigestPublisher>();
+        }
+        catch (OptionsValidationException ex)
+        {
+            await error.WriteLineAsync($"error: invalid settings: {string.Join("; ", ex.Failures)}").ConfigureAwait(false);
+            return Failure;
+        }
+
+        var now = provider.GetRequiredService<TimeProvider>().GetUtcNow();
+        var week = DigestSchedule.WeekOf(now);
+        var id = dryRun ? week : $"{week}-cli-{now.ToUnixTimeMilliseconds()}";
+        WeeklyDigest digest;
+        try
+        {
+            digest = await publisher.ComposeAsync(id, week, now, ct).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            await error.WriteLineAsync($"error: {ex.Message}").ConfigureAwait(false);
+            return Failure;
+        }
+
+        await output.WriteLineAsync(digest.ToText()).ConfigureAwait(false);
+        var targets = options.Targets;
+        if (dryRun)
+        {
+            await error.WriteLineAsync(targets.Count == 0
+                ? "dry run: not sent (no channel is set: Advisor:Digest:Channels:<platform>)"
+                : $"dry run: not sent; it would go to {string.Join(", ", targets.Select(t => $"{t.Key} channel {t.Value}"))}").ConfigureAwait(false);
+            return Ok;
+        }
+
+        if (targets.Count == 0)
+        {
+            await error.WriteLineAsync("error: not sent: no channel is set (Advisor:Digest:Channels:<platform>, e.g. Advisor:Digest:Channels:slack=C0123ABCD); --dry-run only prints it").ConfigureAwait(false);
+            return Failure;
+        }
+
+        var failed = 0;
+        foreach (var (platform, channel) in targets)
+        {
+            var result = await publisher.PostAsync(platform, channel, digest, ct).ConfigureAwait(false);
+            if (result.Status == PostStatus.Sent)
+            {
+                await error.WriteLineAsync($"sent to {platform} channel {channel}").ConfigureAwait(false);
+            }
+            else
+            {
+                failed++;
+                await error.WriteLineAsync($"error: not sent to {platform} channel {channel}: {result.Problem}").ConfigureAwait(false);
+            }
+        }
+
+        return failed == 0 ? Ok : Failure;
     }
 
     /// <summary>

@@ -18,6 +18,7 @@ internal sealed record CliArguments(string Command, IReadOnlyList<string> Positi
         ["--since"] = true,
         ["--max"] = true,
         ["--http"] = true,
+        ["--dry-run"] = false,
         ["--help"] = false,
         ["-h"] = false,
     };

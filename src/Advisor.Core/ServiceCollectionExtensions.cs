@@ -5,7 +5,9 @@ using Advisor.Core.Semantic;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Microsoft.SemanticKernel;
 
 namespace Advisor.Core;
@@ -59,6 +61,35 @@ public static class ServiceCollectionExtensions
         services.TryAddSingleton<Turns.TurnPipeline>();
         services.TryAddSingleton(_ => Coordination.ReplicaIdentity.ForThisProcess());
         services.TryAddSingleton<Coordination.ILeaseStore, Coordination.InMemoryLeaseStore>(); // AddAdvisorRedis shares them
+        AddOutbound(services, configuration);
         return services;
+    }
+
+    /// <summary>
+    /// What the bot sends on its own, both off by default: the weekly digest (<see cref="Outbound.DigestScheduler"/>,
+    /// "Advisor:Digest") and the notices after a reload (<see cref="Outbound.ReloadNotices"/>, "Advisor:ReloadNotices").
+    /// Each platform adapter adds its <see cref="Outbound.IDigestSender"/> and <see cref="Outbound.IReloadNoticeSender"/>.
+    /// </summary>
+    private static void AddOutbound(IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<Outbound.DigestOptions>().Bind(configuration.GetSection(Outbound.DigestOptions.SectionName)).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<Outbound.DigestOptions>, Outbound.DigestOptionsValidator>());
+        services.AddOptions<Outbound.ReloadNoticeOptions>().Bind(configuration.GetSection(Outbound.ReloadNoticeOptions.SectionName)).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<Outbound.ReloadNoticeOptions>, Outbound.ReloadNoticeOptionsValidator>());
+        services.TryAddSingleton<Outbound.DigestPublisher>();
+        if (services.Any(d => d.ServiceType == typeof(Outbound.DigestScheduler)))
+        {
+            return; // added already
+        }
+
+        // Switched off, each runs as a dormant hosted service: nothing it needs (the knowledge, the store) is built.
+        services.AddSingleton<Outbound.DigestScheduler>();
+        services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<IOptions<Outbound.DigestOptions>>().Value.Enabled
+            ? sp.GetRequiredService<Outbound.DigestScheduler>()
+            : Outbound.Dormant.Instance);
+        services.AddSingleton<Outbound.ReloadNotices>();
+        services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<IOptions<Outbound.ReloadNoticeOptions>>().Value.Enabled
+            ? sp.GetRequiredService<Outbound.ReloadNotices>()
+            : Outbound.Dormant.Instance);
     }
 }

@@ -1,5 +1,6 @@
 using Advisor.Core;
 using Advisor.Core.Hosting;
+using Advisor.Core.Outbound;
 using Advisor.Discord.Gateway;
 using Advisor.Discord.Interactions;
 using Advisor.Discord.Messages;
@@ -77,6 +78,10 @@ public static class DiscordServiceCollectionExtensions
         services.TryAddSingleton<ShardCoordinator>();
         services.TryAddSingleton<CommandRegistrar>();
         services.AddHostedService<DiscordBotService>();
+
+        // What the core sends on its own (both off by default): the weekly digest and the notices after a reload.
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IDigestSender, DiscordDigestSender>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IReloadNoticeSender, DiscordReloadNoticeSender>());
         return services;
     }
 }

@@ -13,6 +13,7 @@ using Microsoft.Extensions.Logging;
 //   advisor                serve when a platform is configured, else the console chat
 //   advisor ask|compare|roles|sections|chat   command-line use, straight on the core, no web host (fast start)
 //   advisor forget --user slack:U123           deletes a user's question log entries and turns from the store
+//   advisor digest [--dry-run]                 the weekly digest, printed (and posted to the admin channels)
 if (args.Length > 0 && args[0] == "serve")
 {
     return await ServeCommand.RunAsync(args[1..], Console.Error);
@@ -61,6 +62,13 @@ try
     {
         Manifests = new Dictionary<string, Func<IConfiguration, TextWriter, Task<int>>> { ["discord"] = Advisor.Discord.DiscordManifest.WriteAsync },
         Doctors = [new Advisor.Slack.SlackDoctor(), new Advisor.Discord.DiscordDoctor()],
+        AddPlatformSenders = static (services, configuration) =>
+        {
+            foreach (var platform in PlatformRegistration.Configured(configuration, AdvisorPlatforms.Shipped))
+            {
+                platform.AddServices(services, configuration); // registered only: advisor digest posts through their senders
+            }
+        },
     };
     return await app.RunAsync(args, configuration, static (services, configuration) =>
     {

@@ -1,5 +1,6 @@
 using Advisor.Core;
 using Advisor.Core.Hosting;
+using Advisor.Core.Outbound;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -81,6 +82,10 @@ public static class SlackServiceCollectionExtensions
         services.AddSingleton<ISlackEventHandler<MessageEvent>>(sp => sp.GetRequiredService<SlackConversationHandler>());
         services.TryAddSingleton<ISlashCommandHandler, SlackCommandHandler>();
         services.AddHostedService<SlackSocketModeService>();
+
+        // What the core sends on its own (both off by default): the weekly digest and the notices after a reload.
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IDigestSender, SlackDigestSender>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IReloadNoticeSender, SlackReloadNoticeSender>());
         return services;
     }
 }

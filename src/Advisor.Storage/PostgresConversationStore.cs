@@ -49,6 +49,8 @@ public sealed class PostgresConversationStore : SqlConversationStore
 
     private protected override object Time(DateTimeOffset time) => time.ToUniversalTime();
 
+    private protected override string JsonTextElements(string jsonText, string alias) => $"jsonb_array_elements_text(CAST({jsonText} AS jsonb)) AS {alias}(value)";
+
     private protected override DateTimeOffset ReadTime(DbDataReader reader, int ordinal) => reader.GetFieldValue<DateTimeOffset>(ordinal);
 
     private protected override async Task LockForMigrationAsync(DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken)

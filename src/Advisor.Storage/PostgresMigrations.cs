@@ -56,5 +56,19 @@ internal static class PostgresMigrations
             "CREATE INDEX question_log_by_user ON question_log (user_hash)",
             "CREATE INDEX question_log_by_time ON question_log (at)",
         ]),
+        new(2, "one-time sends (weekly digest, reload notices) and conversations by activity",
+        [
+            """
+            CREATE TABLE send_claims (
+                name          text PRIMARY KEY,
+                owner         text NOT NULL,
+                claimed_until timestamptz NOT NULL,
+                created_at    timestamptz NOT NULL,
+                completed_at  timestamptz NULL
+            )
+            """,
+            "CREATE INDEX send_claims_by_time ON send_claims (created_at)",
+            "CREATE INDEX conversations_by_activity ON conversations (last_active_at)",
+        ]),
     ];
 }

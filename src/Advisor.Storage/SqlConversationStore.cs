@@ -14,8 +14,8 @@ namespace Advisor.Storage;
 /// </summary>
 /// <remarks>
 /// Tables: <c>schema_version</c> (applied migrations), <c>conversations</c> (key, last active: what the bot takes part
-/// in), <c>turns</c> (the recent turns of each conversation, at most MaxTurns each) and <c>question_log</c> (one entry
-/// per turn, with feedback). No user id or name is ever stored: only the salted hash given in <see cref="TurnRecord.UserHash"/>.
+/// in), <c>turns</c> (the recent turns of each conversation, at most MaxTurns each), <c>question_log</c> (one entry
+/// per turn, with feedback) and <c>send_claims</c> (one-time sends: a week's digest, a reload's notices). No user id or name is ever stored: only the salted hash given in <see cref="TurnRecord.UserHash"/>.
 /// </remarks>
 public abstract class SqlConversationStore : IConversationStore, IAsyncDisposable
 {
@@ -284,8 +284,108 @@ public abstract class SqlConversationStore : IConversationStore, IAsyncDisposabl
                 OR conversation_key IN (SELECT conversation_key FROM conversations WHERE last_active_at < @gone)
             """, cancellationToken, ("cutoff", cutoff), ("gone", gone)).ConfigureAwait(false);
         var conversations = await ExecuteAsync(connection, transaction, "DELETE FROM conversations WHERE last_active_at < @gone", cancellationToken, ("gone", gone)).ConfigureAwait(false);
+        await ExecuteAsync(connection, transaction, "DELETE FROM send_claims WHERE created_at < @cutoff", cancellationToken, ("cutoff", cutoff)).ConfigureAwait(false);
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         return new PurgeResult(log, turns, conversations);
+    }
+
+    /// <inheritdoc/>
+    public async Task<CitingConversations> FindLastCitingAsync(IReadOnlyCollection<string> sectionIds, string currentVersion, int limit, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(sectionIds);
+        ArgumentNullException.ThrowIfNull(currentVersion);
+        ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
+        if (sectionIds.Count == 0)
+        {
+            return CitingConversations.None;
+        }
+
+        var changed = JsonSerializer.Serialize<IReadOnlyList<string>>([.. sectionIds.Distinct(StringComparer.Ordinal)], StorageJson.Default.IReadOnlyListString);
+        await using var connection = await ReadyAsync(cancellationToken).ConfigureAwait(false);
+
+        // The last kept turn of each conversation active within the idle window; its cited ids (a JSON array) against
+        // the changed ones (another), read by the database's own JSON functions.
+        await using var command = Command(connection, null, $"""
+            SELECT c.conversation_key, t.turn_id, c.last_active_at, t.section_ids, COUNT(*) OVER () AS total
+            FROM conversations c
+            JOIN turns t ON t.conversation_key = c.conversation_key
+            WHERE c.last_active_at >= @active
+              AND t.seq = (SELECT MAX(l.seq) FROM turns l WHERE l.conversation_key = c.conversation_key)
+              AND t.knowledge_version <> @version
+              AND EXISTS (SELECT 1 FROM {JsonTextElements("t.section_ids", "cited")}
+                          WHERE cited.value IN (SELECT w.value FROM {JsonTextElements("@changed", "w")}))
+            ORDER BY c.last_active_at DESC, c.conversation_key
+            LIMIT @limit
+            """, ("active", Time(IdleCutoff())), ("version", currentVersion), ("changed", changed), ("limit", limit));
+        var found = new List<CitingConversation>();
+        var total = 0;
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            found.Add(new CitingConversation(reader.GetString(0), ParseId(reader.GetString(1)), ReadTime(reader, 2), ReadList(reader.GetString(3))));
+            total = Convert.ToInt32(reader.GetValue(4), CultureInfo.InvariantCulture);
+        }
+
+        return new CitingConversations(found, total);
+    }
+
+    /// <inheritdoc/>
+    public async Task<SendClaim> ClaimSendAsync(string name, string owner, TimeSpan ttl, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        ArgumentException.ThrowIfNullOrEmpty(owner);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(ttl, TimeSpan.Zero);
+        var now = _time.GetUtcNow();
+        await using var connection = await ReadyAsync(cancellationToken).ConfigureAwait(false);
+
+        // One statement: a new row, or taking over a row that is not done and whose claim ran out (or is ours already).
+        var taken = await ExecuteAsync(connection, null, """
+            INSERT INTO send_claims (name, owner, claimed_until, created_at) VALUES (@name, @owner, @until, @now)
+            ON CONFLICT (name) DO UPDATE SET owner = excluded.owner, claimed_until = excluded.claimed_until
+            WHERE send_claims.completed_at IS NULL AND (send_claims.claimed_until <= @now OR send_claims.owner = excluded.owner)
+            """, cancellationToken, ("name", name), ("owner", owner), ("until", Time(now + ttl)), ("now", Time(now))).ConfigureAwait(false);
+        if (taken > 0)
+        {
+            return SendClaim.Claimed;
+        }
+
+        return await WasSentAsync(connection, name, cancellationToken).ConfigureAwait(false) ? SendClaim.AlreadySent : SendClaim.Held;
+    }
+
+    /// <inheritdoc/>
+    public async Task CompleteSendAsync(string name, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        var now = Time(_time.GetUtcNow());
+        await using var connection = await ReadyAsync(cancellationToken).ConfigureAwait(false);
+        await ExecuteAsync(connection, null, """
+            INSERT INTO send_claims (name, owner, claimed_until, created_at, completed_at) VALUES (@name, '', @now, @now, @now)
+            ON CONFLICT (name) DO UPDATE SET completed_at = COALESCE(send_claims.completed_at, excluded.completed_at)
+            """, cancellationToken, ("name", name), ("now", now)).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc/>
+    public async Task ReleaseSendAsync(string name, string owner, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        ArgumentNullException.ThrowIfNull(owner);
+        await using var connection = await ReadyAsync(cancellationToken).ConfigureAwait(false);
+        await ExecuteAsync(connection, null, "DELETE FROM send_claims WHERE name = @name AND owner = @owner AND completed_at IS NULL", cancellationToken,
+            ("name", name), ("owner", owner)).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc/>
+    public async Task<bool> WasSentAsync(string name, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        await using var connection = await ReadyAsync(cancellationToken).ConfigureAwait(false);
+        return await WasSentAsync(connection, name, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static async Task<bool> WasSentAsync(DbConnection connection, string name, CancellationToken cancellationToken)
+    {
+        await using var command = Command(connection, null, "SELECT COUNT(*) FROM send_claims WHERE name = @name AND completed_at IS NOT NULL", ("name", name));
+        return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture) > 0;
     }
 
     /// <inheritdoc/>
@@ -309,6 +409,12 @@ public abstract class SqlConversationStore : IConversationStore, IAsyncDisposabl
 
     /// <summary>Keeps other instances from migrating at the same time (held until the transaction ends).</summary>
     private protected abstract Task LockForMigrationAsync(DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// A FROM item that yields the strings of a JSON array (a column, or a parameter holding JSON text) as rows of one
+    /// text column <c>value</c>, under <paramref name="alias"/>.
+    /// </summary>
+    private protected abstract string JsonTextElements(string jsonText, string alias);
 
     /// <summary>The DDL of the <c>schema_version</c> table, with IF NOT EXISTS.</summary>
     private protected abstract string VersionTableDdl { get; }

@@ -75,6 +75,8 @@ public sealed class SqliteConversationStore : SqlConversationStore
 
     private protected override object Time(DateTimeOffset time) => time.ToUnixTimeMilliseconds();
 
+    private protected override string JsonTextElements(string jsonText, string alias) => $"json_each({jsonText}) AS {alias}";
+
     private protected override DateTimeOffset ReadTime(DbDataReader reader, int ordinal) => DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(ordinal));
 
     // BEGIN IMMEDIATE (Microsoft.Data.Sqlite's default) already holds the write lock for the whole transaction.

@@ -56,5 +56,19 @@ internal static class SqliteMigrations
             "CREATE INDEX question_log_by_user ON question_log (user_hash)",
             "CREATE INDEX question_log_by_time ON question_log (at)",
         ]),
+        new(2, "one-time sends (weekly digest, reload notices) and conversations by activity",
+        [
+            """
+            CREATE TABLE send_claims (
+                name          TEXT PRIMARY KEY,
+                owner         TEXT NOT NULL,
+                claimed_until INTEGER NOT NULL,
+                created_at    INTEGER NOT NULL,
+                completed_at  INTEGER NULL
+            )
+            """,
+            "CREATE INDEX send_claims_by_time ON send_claims (created_at)",
+            "CREATE INDEX conversations_by_activity ON conversations (last_active_at)",
+        ]),
     ];
 }

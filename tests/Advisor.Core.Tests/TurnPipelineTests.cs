@@ -611,6 +611,16 @@ public sealed class TurnPipelineTests
         public Task<ForgetResult> ForgetUserAsync(string userHash, CancellationToken cancellationToken = default) => throw Down;
 
         public Task<PurgeResult> PurgeAsync(DateTimeOffset olderThan, CancellationToken cancellationToken = default) => throw Down;
+
+        public Task<CitingConversations> FindLastCitingAsync(IReadOnlyCollection<string> sectionIds, string currentVersion, int limit, CancellationToken cancellationToken = default) => throw Down;
+
+        public Task<SendClaim> ClaimSendAsync(string name, string owner, TimeSpan ttl, CancellationToken cancellationToken = default) => throw Down;
+
+        public Task CompleteSendAsync(string name, CancellationToken cancellationToken = default) => throw Down;
+
+        public Task ReleaseSendAsync(string name, string owner, CancellationToken cancellationToken = default) => throw Down;
+
+        public Task<bool> WasSentAsync(string name, CancellationToken cancellationToken = default) => throw Down;
     }
 
     /// <summary>A store that reads but refuses every write.</summary>
@@ -631,6 +641,17 @@ public sealed class TurnPipelineTests
         public Task<ForgetResult> ForgetUserAsync(string userHash, CancellationToken cancellationToken = default) => inner.ForgetUserAsync(userHash, cancellationToken);
 
         public Task<PurgeResult> PurgeAsync(DateTimeOffset olderThan, CancellationToken cancellationToken = default) => inner.PurgeAsync(olderThan, cancellationToken);
+
+        public Task<CitingConversations> FindLastCitingAsync(IReadOnlyCollection<string> sectionIds, string currentVersion, int limit, CancellationToken cancellationToken = default) =>
+            inner.FindLastCitingAsync(sectionIds, currentVersion, limit, cancellationToken);
+
+        public Task<SendClaim> ClaimSendAsync(string name, string owner, TimeSpan ttl, CancellationToken cancellationToken = default) => throw new IOException("disk full");
+
+        public Task CompleteSendAsync(string name, CancellationToken cancellationToken = default) => throw new IOException("disk full");
+
+        public Task ReleaseSendAsync(string name, string owner, CancellationToken cancellationToken = default) => throw new IOException("disk full");
+
+        public Task<bool> WasSentAsync(string name, CancellationToken cancellationToken = default) => inner.WasSentAsync(name, cancellationToken);
     }
 
     /// <summary>A meter factory of the test's own, with a way to count one instrument's measurements.</summary>

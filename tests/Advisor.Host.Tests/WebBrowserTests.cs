@@ -109,6 +109,35 @@ public sealed class WebBrowserTests
         Assert.Empty(errors);
     }
 
+    [SkippableFact]
+    public async Task The_weekly_digest_s_link_opens_the_last_seven_days_at_the_gap_report_after_logging_in()
+    {
+        Skip.If(Chromium is null, "no Chromium: apt-get install chromium (or set ADVISOR_CHROMIUM)");
+        await using var worker = await TestWorker.StartAsync(settings: new Dictionary<string, string?> { ["Advisor:Admin:Token"] = TestWorker.AdminToken });
+        using (var seed = new HttpRequestMessage(HttpMethod.Post, "/api/ask"))
+        {
+            seed.Content = new StringContent("""{"question":"What does a data analyst do?","session":"browser-seed-session-2"}""", System.Text.Encoding.UTF8, "application/json");
+            using var seeded = await worker.Http.SendAsync(seed);
+        }
+
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await playwright.Chromium.LaunchAsync(new() { ExecutablePath = Chromium, Headless = true });
+        var page = await browser.NewPageAsync();
+        page.SetDefaultTimeout(90_000);
+        var errors = WatchForErrors(page);
+
+        await page.GotoAsync(new Uri(worker.BaseAddress, "/insights?days=7#gaps").ToString());
+        Assert.Contains("/login?return=%2Finsights%3Fdays%3D7", page.Url, StringComparison.Ordinal);
+        await page.GetByLabel("Admin token").FillAsync(TestWorker.AdminToken);
+        await page.Keyboard.PressAsync("Enter");
+        await page.WaitForURLAsync("**/insights?days=7*", new() { WaitUntil = WaitUntilState.DOMContentLoaded });
+        await page.Locator("#gaps .gap").First.WaitForAsync();
+
+        Assert.Equal("7", await page.Locator("#days").InputValueAsync());
+        Assert.Contains("data analyst", await page.Locator("#gaps").InnerTextAsync(), StringComparison.OrdinalIgnoreCase);
+        Assert.Empty(errors);
+    }
+
     private static List<string> WatchForErrors(IPage page)
     {
         var errors = new List<string>();

@@ -213,7 +213,7 @@ public sealed class WebTests
         await using var worker = await TestWorker.StartAsync(settings: WithToken);
         using var http = NoCookies(worker);
 
-        foreach (var page in new[] { "/knowledge", "/insights" })
+        foreach (var page in new[] { "/knowledge", "/insights", "/insights?days=7" })
         {
             using var response = await http.GetAsync(page);
             Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
@@ -487,6 +487,7 @@ public sealed class WebTests
 
     [Theory]
     [InlineData("/knowledge", "/knowledge")]
+    [InlineData("/insights?days=7", "/insights?days=7")] // the weekly digest's link
     [InlineData("//evil.example/x", "/")]
     [InlineData("https://evil.example/", "/")]
     [InlineData("/\\evil.example", "/")]

@@ -333,4 +333,123 @@ public abstract class ConversationStoreContract : IAsyncLifetime
         Assert.Equal(given, Assert.Single(await store.ReadLogAsync(new QuestionLogQuery())).Id);
         Assert.True(await store.RecordFeedbackAsync(given, new TurnFeedback(FeedbackRating.Down, "missing the tools")));
     }
+
+    private const string Skills = "ai-architect-vs-ml-research-engineer.txt#skills/ai-architect";
+
+    private static TurnRecord AnsweredBy(string conversation, string question, string aspect, string version) =>
+        Turns.Answered(conversation, question, aspect: aspect) is var t ? t with { Answer = t.Answer with { KnowledgeVersion = version } } : t;
+
+    [SkippableFact]
+    public async Task The_conversations_whose_last_turn_cited_a_changed_section_are_found_most_recent_first()
+    {
+        var store = await OpenAsync();
+        await store.AppendTurnAsync(Turns.Answered("idle", "skills?"));                      // gone idle below
+        Time.Advance(TimeSpan.FromMinutes(31));
+        await store.AppendTurnAsync(Turns.Answered("older", "skills?"));                     // cites skills
+        Time.Advance(TimeSpan.FromMinutes(1));
+        await store.AppendTurnAsync(Turns.Answered("moved-on", "skills?"));                  // cited skills, then education last
+        await store.AppendTurnAsync(Turns.Answered("moved-on", "and their education?", aspect: "education"));
+        await store.AppendTurnAsync(Turns.Answered("other", "education?", aspect: "education"));
+        await store.AppendTurnAsync(AnsweredBy("answered-by-new", "skills?", "skills", "k-0002")); // the new version answered it
+        await store.AppendTurnAsync(Turns.Abstained("refused", "data analyst?"));
+        Time.Advance(TimeSpan.FromMinutes(1));
+        await store.AppendTurnAsync(Turns.Answered("newer", "skills?"));                     // cites skills, most recent
+
+        var found = await store.FindLastCitingAsync([Skills], "k-0002", 10);
+
+        Assert.Equal(["newer", "older"], found.Conversations.Select(c => c.ConversationKey));
+        Assert.Equal(2, found.Total);
+        Assert.Equal(0, found.OverLimit);
+        var newer = found.Conversations[0];
+        Assert.Equal(Time.GetUtcNow(), newer.LastActive);
+        Assert.Equal([Skills, "ai-architect-vs-ml-research-engineer.txt#introduction"], newer.SectionIds);
+        Assert.Equal(Assert.Single(await store.RecentTurnsAsync("newer")).Id, newer.LastTurn);
+    }
+
+    [SkippableFact]
+    public async Task The_search_is_capped_and_says_how_many_matched_in_all()
+    {
+        var store = await OpenAsync();
+        foreach (var key in new[] { "slack:T1:C1:1.1", "slack:T1:C1:2.2", "discord:555" })
+        {
+            await store.AppendTurnAsync(Turns.Answered(key, "skills?"));
+            Time.Advance(TimeSpan.FromSeconds(10));
+        }
+
+        var found = await store.FindLastCitingAsync([Skills, "no-such.md#x"], "k-0002", 2);
+
+        Assert.Equal(["discord:555", "slack:T1:C1:2.2"], found.Conversations.Select(c => c.ConversationKey));
+        Assert.Equal(["discord", "slack"], found.Conversations.Select(c => c.Platform));
+        Assert.Equal(3, found.Total);
+        Assert.Equal(1, found.OverLimit);
+        Assert.Empty((await store.FindLastCitingAsync(["no-such.md#x"], "k-0002", 2)).Conversations);
+        Assert.Equal(0, (await store.FindLastCitingAsync([], "k-0002", 2)).Total);
+    }
+
+    [SkippableFact]
+    public async Task Section_ids_are_matched_exactly_not_as_patterns()
+    {
+        var store = await OpenAsync();
+        var odd = "notes/100%_done \"quoted\" [x].md#a/b";
+        await store.AppendTurnAsync(Turns.Answered("odd", "q") is var t ? t with { Answer = t.Answer with { SectionIds = [odd] } } : t);
+
+        Assert.Equal("odd", Assert.Single((await store.FindLastCitingAsync([odd], "k-0002", 5)).Conversations).ConversationKey);
+        Assert.Empty((await store.FindLastCitingAsync(["notes/100%_done"], "k-0002", 5)).Conversations);
+        Assert.Empty((await store.FindLastCitingAsync(["notes/1000done \"quoted\" [x].md#a/b"], "k-0002", 5)).Conversations);
+    }
+
+    [SkippableFact]
+    public async Task A_send_is_claimed_by_one_owner_and_once_completed_never_again()
+    {
+        var store = await OpenAsync();
+        const string name = "digest:2025-W09:slack";
+
+        Assert.Equal(SendClaim.Claimed, await store.ClaimSendAsync(name, "replica-a", TimeSpan.FromMinutes(10)));
+        Assert.Equal(SendClaim.Held, await store.ClaimSendAsync(name, "replica-b", TimeSpan.FromMinutes(10)));
+        Assert.Equal(SendClaim.Claimed, await store.ClaimSendAsync(name, "replica-a", TimeSpan.FromMinutes(10))); // its own, extended
+        Assert.False(await store.WasSentAsync(name));
+
+        await store.CompleteSendAsync(name);
+
+        Assert.True(await store.WasSentAsync(name));
+        Assert.Equal(SendClaim.AlreadySent, await store.ClaimSendAsync(name, "replica-b", TimeSpan.FromMinutes(10)));
+        Assert.Equal(SendClaim.AlreadySent, await store.ClaimSendAsync(name, "replica-a", TimeSpan.FromMinutes(10)));
+        await store.ReleaseSendAsync(name, "replica-a"); // a done send stays done
+        Assert.True(await store.WasSentAsync(name));
+        Assert.False(await store.WasSentAsync("digest:2025-W10:slack"));
+
+        var restarted = await OpenAsync();
+        Assert.Equal(SendClaim.AlreadySent, await restarted.ClaimSendAsync(name, "replica-c", TimeSpan.FromMinutes(10)));
+    }
+
+    [SkippableFact]
+    public async Task A_claim_that_ran_out_can_be_taken_over_and_a_released_one_at_once()
+    {
+        var store = await OpenAsync();
+        const string name = "reload-notice:k-0002:slack:T1:C1:1.1";
+        Assert.Equal(SendClaim.Claimed, await store.ClaimSendAsync(name, "a", TimeSpan.FromMinutes(5)));
+
+        Time.Advance(TimeSpan.FromMinutes(6)); // "a" died holding it
+        Assert.Equal(SendClaim.Claimed, await store.ClaimSendAsync(name, "b", TimeSpan.FromMinutes(5)));
+        await store.ReleaseSendAsync(name, "a"); // not a's any more: nothing happens
+        Assert.Equal(SendClaim.Held, await store.ClaimSendAsync(name, "c", TimeSpan.FromMinutes(5)));
+
+        await store.ReleaseSendAsync(name, "b"); // b could not send it
+        Assert.False(await store.WasSentAsync(name));
+        Assert.Equal(SendClaim.Claimed, await store.ClaimSendAsync(name, "c", TimeSpan.FromMinutes(5)));
+    }
+
+    [SkippableFact]
+    public async Task Sends_are_forgotten_with_the_retention_purge()
+    {
+        var store = await OpenAsync();
+        await store.CompleteSendAsync("digest:2025-W09:slack");
+        Time.Advance(TimeSpan.FromDays(2));
+        await store.CompleteSendAsync("digest:2025-W10:slack");
+
+        await store.PurgeAsync(Time.GetUtcNow() - TimeSpan.FromDays(1));
+
+        Assert.False(await store.WasSentAsync("digest:2025-W09:slack"));
+        Assert.True(await store.WasSentAsync("digest:2025-W10:slack"));
+    }
 }

@@ -174,6 +174,24 @@ public abstract class SqlStoreContract : ConversationStoreContract
         Assert.DoesNotContain(values, v => v.Contains("slack:" + rawSlackId, StringComparison.OrdinalIgnoreCase));
     }
 
+    [SkippableFact]
+    public async Task Two_replicas_claiming_the_same_send_at_once_get_it_once()
+    {
+        var first = await OpenAsync();
+        var second = await OpenAsync(); // another process on the same database
+        await first.ClaimSendAsync("warm-up", "x", TimeSpan.FromMinutes(1)); // migrated before the race
+
+        for (var round = 0; round < 5; round++)
+        {
+            var name = $"digest:2025-W{round + 10}:discord";
+            var claims = await Task.WhenAll(Enumerable.Range(0, 8).Select(i =>
+                Task.Run(() => (i % 2 == 0 ? first : second).ClaimSendAsync(name, "replica-" + i, TimeSpan.FromMinutes(10)))));
+
+            Assert.Equal(1, claims.Count(c => c == SendClaim.Claimed));
+            Assert.Equal(7, claims.Count(c => c == SendClaim.Held));
+        }
+    }
+
     /// <summary>Every text value in every column of every table of this test's database.</summary>
     private async Task<List<string>> AllTextAsync()
     {

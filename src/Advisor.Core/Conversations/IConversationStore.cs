@@ -10,7 +10,9 @@ namespace Advisor.Core.Conversations;
 /// Bounds come from <see cref="ConversationOptions"/>: at most <see cref="ConversationOptions.MaxTurns"/> recent turns are
 /// returned (and kept) per conversation, and a conversation idle longer than <see cref="ConversationOptions.IdleMinutes"/>
 /// is forgotten (no history, <see cref="KnowsAsync"/> false; its next turn starts afresh). The question log is not
-/// bounded by these: it is kept until <see cref="PurgeAsync"/> removes it (the retention setting).
+/// bounded by these: it is kept until <see cref="PurgeAsync"/> removes it (the retention setting). The store also
+/// remembers one-time sends (<see cref="ClaimSendAsync"/>): which week's digest went out, which conversations were told
+/// of a reload — so a restart or a second replica on the same database does not send them again.
 /// </remarks>
 public interface IConversationStore
 {
@@ -43,4 +45,30 @@ public interface IConversationStore
     /// turns) idle longer than <see cref="ConversationOptions.IdleMinutes"/> or last active before <paramref name="olderThan"/>.
     /// </summary>
     Task<PurgeResult> PurgeAsync(DateTimeOffset olderThan, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// The conversations, active within <see cref="ConversationOptions.IdleMinutes"/>, whose last kept turn cited any of
+    /// <paramref name="sectionIds"/> and was answered by a knowledge version other than <paramref name="currentVersion"/>
+    /// (a turn the new version answered needs no notice) — the most recently active first, at most
+    /// <paramref name="limit"/>, with how many there are in all.
+    /// </summary>
+    Task<CitingConversations> FindLastCitingAsync(IReadOnlyCollection<string> sectionIds, string currentVersion, int limit, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Claims the one-time send <paramref name="name"/> (a week's digest to a channel, a reload's notice to a
+    /// conversation) for <paramref name="owner"/> for <paramref name="ttl"/>: <see cref="SendClaim.Claimed"/> when it was
+    /// never sent and nobody else holds an unexpired claim on it; <see cref="SendClaim.AlreadySent"/> once
+    /// <see cref="CompleteSendAsync"/> marked it; <see cref="SendClaim.Held"/> while another owner's claim lasts.
+    /// Atomic, so two replicas on one database never both get <see cref="SendClaim.Claimed"/>.
+    /// </summary>
+    Task<SendClaim> ClaimSendAsync(string name, string owner, TimeSpan ttl, CancellationToken cancellationToken = default);
+
+    /// <summary>Marks the send <paramref name="name"/> done: every later claim gets <see cref="SendClaim.AlreadySent"/>.</summary>
+    Task CompleteSendAsync(string name, CancellationToken cancellationToken = default);
+
+    /// <summary>Gives back <paramref name="owner"/>'s claim on a send that did not go out, so it can be claimed (tried) again.</summary>
+    Task ReleaseSendAsync(string name, string owner, CancellationToken cancellationToken = default);
+
+    /// <summary>True when the send <paramref name="name"/> was marked done.</summary>
+    Task<bool> WasSentAsync(string name, CancellationToken cancellationToken = default);
 }

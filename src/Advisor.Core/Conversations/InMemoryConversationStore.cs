@@ -12,6 +12,7 @@ public sealed class InMemoryConversationStore(IOptions<ConversationOptions> opti
     private readonly ConversationOptions _options = options.Value;
     private readonly Dictionary<string, Conversation> _conversations = new(StringComparer.Ordinal);
     private readonly Dictionary<TurnId, LogRow> _log = [];
+    private readonly Dictionary<string, SendRow> _sends = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();
 
     private sealed class Conversation
@@ -22,6 +23,8 @@ public sealed class InMemoryConversationStore(IOptions<ConversationOptions> opti
     }
 
     private sealed record LogRow(QuestionLogEntry Entry);
+
+    private sealed record SendRow(string Owner, DateTimeOffset Until, DateTimeOffset Created, DateTimeOffset? Completed);
 
     /// <inheritdoc/>
     public Task<IReadOnlyList<StoredTurn>> RecentTurnsAsync(string conversationKey, CancellationToken cancellationToken = default)
@@ -157,7 +160,96 @@ public sealed class InMemoryConversationStore(IOptions<ConversationOptions> opti
                 }
             }
 
+            foreach (var (name, _) in _sends.Where(kv => kv.Value.Created < olderThan).ToList())
+            {
+                _sends.Remove(name);
+            }
+
             return Task.FromResult(new PurgeResult(logIds.Count, turns, conversations));
+        }
+    }
+
+    /// <inheritdoc/>
+    public Task<CitingConversations> FindLastCitingAsync(IReadOnlyCollection<string> sectionIds, string currentVersion, int limit, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(sectionIds);
+        ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
+        var wanted = sectionIds.ToHashSet(StringComparer.Ordinal);
+        lock (_gate)
+        {
+            var matches = _conversations
+                .Where(kv => !Idle(kv.Value) && kv.Value.Turns.Count > 0)
+                .Select(kv => (Key: kv.Key, kv.Value.LastActive, Last: kv.Value.Turns[^1].Turn))
+                .Where(c => c.Last.Answer.KnowledgeVersion != currentVersion && c.Last.Answer.SectionIds.Any(wanted.Contains))
+                .OrderByDescending(c => c.LastActive).ThenBy(c => c.Key, StringComparer.Ordinal)
+                .ToList();
+            var found = matches.Take(limit).Select(c => new CitingConversation(c.Key, c.Last.Id, c.LastActive, c.Last.Answer.SectionIds)).ToArray();
+            return Task.FromResult(new CitingConversations(found, matches.Count));
+        }
+    }
+
+    /// <inheritdoc/>
+    public Task<SendClaim> ClaimSendAsync(string name, string owner, TimeSpan ttl, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        ArgumentException.ThrowIfNullOrEmpty(owner);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(ttl, TimeSpan.Zero);
+        var now = time.GetUtcNow();
+        lock (_gate)
+        {
+            if (_sends.TryGetValue(name, out var row))
+            {
+                if (row.Completed is not null)
+                {
+                    return Task.FromResult(SendClaim.AlreadySent);
+                }
+
+                if (row.Until > now && row.Owner != owner)
+                {
+                    return Task.FromResult(SendClaim.Held);
+                }
+            }
+
+            _sends[name] = new SendRow(owner, now + ttl, row?.Created ?? now, null);
+            return Task.FromResult(SendClaim.Claimed);
+        }
+    }
+
+    /// <inheritdoc/>
+    public Task CompleteSendAsync(string name, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        var now = time.GetUtcNow();
+        lock (_gate)
+        {
+            _sends[name] = _sends.TryGetValue(name, out var row) ? row with { Completed = row.Completed ?? now } : new SendRow("", now, now, now);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc/>
+    public Task ReleaseSendAsync(string name, string owner, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        lock (_gate)
+        {
+            if (_sends.TryGetValue(name, out var row) && row.Owner == owner && row.Completed is null)
+            {
+                _sends.Remove(name);
+            }
+        }
+
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc/>
+    public Task<bool> WasSentAsync(string name, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        lock (_gate)
+        {
+            return Task.FromResult(_sends.TryGetValue(name, out var row) && row.Completed is not null);
         }
     }
 

@@ -111,14 +111,7 @@ public static class GapReport
 
         foreach (var gap in gaps)
         {
-            var what = gap.Kind switch
-            {
-                "uncovered-role" => $"a role the articles don't cover: {gap.Subject}",
-                "uncovered-topic" => $"a topic the articles don't cover: {gap.Subject}",
-                "disliked" => $"answers that got a thumbs-down, from {gap.Subject}",
-                _ => $"questions not answered, about: {gap.Subject}",
-            };
-            sb.Append("\n\n").Append(gap.Count).Append(gap.Count == 1 ? " question — " : " questions — ").Append(what);
+            sb.Append("\n\n").Append(gap.Count).Append(gap.Count == 1 ? " question — " : " questions — ").Append(Describe(gap));
             if (gap.Disliked > 0 && gap.Kind != "disliked")
             {
                 sb.Append(" (").Append(gap.Disliked).Append(" thumbs-down)");
@@ -141,6 +134,19 @@ public static class GapReport
         }
 
         return sb.ToString();
+    }
+
+    /// <summary>What a group asked about, in a few words ("a role the articles don't cover: data analyst").</summary>
+    public static string Describe(Gap gap)
+    {
+        ArgumentNullException.ThrowIfNull(gap);
+        return gap.Kind switch
+        {
+            "uncovered-role" => $"a role the articles don't cover: {gap.Subject}",
+            "uncovered-topic" => $"a topic the articles don't cover: {gap.Subject}",
+            "disliked" => $"answers that got a thumbs-down, from {gap.Subject}",
+            _ => $"questions not answered, about: {gap.Subject}",
+        };
     }
 
     private static (string? Kind, string? Subject) Classify(QuestionLogEntry entry)

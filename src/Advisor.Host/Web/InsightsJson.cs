@@ -1,5 +1,4 @@
 using System.Globalization;
-using Advisor.Core.Answers;
 using Advisor.Core.Conversations;
 using Advisor.Core.Insights;
 using Advisor.Core.Knowledge;
@@ -65,29 +64,19 @@ internal sealed record DayFigures(
 {
     public static DayFigures Of(string day, IReadOnlyCollection<QuestionLogEntry> entries)
     {
-        int answered = 0, refused = 0, disliked = 0, liked = 0;
-        var latencies = new List<double>(entries.Count);
-        foreach (var e in entries)
-        {
-            var isAnswer = !e.Abstained && e.Kind is AnswerKind.Answer or AnswerKind.Comparison or AnswerKind.Profile;
-            answered += isAnswer ? 1 : 0;
-            refused += e.Abstained ? 1 : 0;
-            disliked += isAnswer && e.Feedback?.Rating == FeedbackRating.Down ? 1 : 0;
-            liked += e.Feedback?.Rating == FeedbackRating.Up ? 1 : 0;
-            latencies.Add(e.Latency.TotalMilliseconds);
-        }
-
-        var n = entries.Count;
+        var counts = QuestionCounts.Of(entries);
+        var latencies = entries.Select(e => e.Latency.TotalMilliseconds).ToList();
+        var n = counts.Questions;
         return new DayFigures(
             day,
             n,
-            answered,
-            refused,
-            disliked,
-            liked,
-            n == 0 ? null : Math.Round((double)answered / n, 4),
-            n == 0 ? null : Math.Round((double)refused / n, 4),
-            answered == 0 ? null : Math.Round((double)disliked / answered, 4),
+            counts.Answered,
+            counts.Refused,
+            counts.DislikedAnswers,
+            counts.ThumbsUp,
+            n == 0 ? null : Math.Round((double)counts.Answered / n, 4),
+            n == 0 ? null : Math.Round((double)counts.Refused / n, 4),
+            counts.Answered == 0 ? null : Math.Round((double)counts.DislikedAnswers / counts.Answered, 4),
             Median(latencies));
     }
 

@@ -81,7 +81,7 @@ public static class WebEndpoints
         app.MapGet("/", (HttpContext c) => MayAsk(c, options, session) ? Page(c, assets, "ask.html") : AskClosed(c, session));
         app.MapGet("/section", (HttpContext c) => MayAsk(c, options, session) ? Page(c, assets, "section.html") : AskClosed(c, session));
         app.MapGet("/knowledge", (HttpContext c) => AdminPage(c, assets, session, "knowledge.html", "/knowledge"));
-        app.MapGet("/insights", (HttpContext c) => AdminPage(c, assets, session, "insights.html", "/insights"));
+        app.MapGet("/insights", (HttpContext c) => AdminPage(c, assets, session, "insights.html", "/insights" + c.Request.QueryString)); // the digest links ?days=7
         app.MapGet("/assets/{name}", (HttpContext c, string name) => Page(c, assets, name) ?? Results.NotFound());
         app.MapGet("/login", (HttpContext c, string? @return, string? error) => LoginPage(c, assets, session, LocalPath(@return), error));
         app.MapPost("/login", (HttpContext c, RejectionLog log) => LoginAsync(c, session, log));

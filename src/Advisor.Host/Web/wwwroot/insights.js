@@ -103,5 +103,8 @@
   }
 
   document.getElementById("period").addEventListener("submit", e => { e.preventDefault(); load(); });
-  load();
+  // A link can name the period (the weekly digest links ?days=7#gaps): one of the choices, else the default stays.
+  const asked = new URLSearchParams(location.search).get("days");
+  if (asked && Array.from(days.options).some(o => o.value === asked)) days.value = asked;
+  load().then(() => { if (location.hash === "#gaps") gaps.scrollIntoView(); });
 })();
