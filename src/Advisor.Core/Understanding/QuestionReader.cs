@@ -120,7 +120,8 @@ internal static class QuestionReader
         "explain the job", "info on", "information on", "information about", "details on", "more about", "learn about",
         "know about", "about the role", "about the job", "what is the deal", "job like", "role like", "life like",
         "what is that like", "career in", "describe the", "describe what", "describe a", "describe an", "describe role", "describe job",
-        "describe career", "describe their job", "describe their role",
+        "describe career", "describe their job", "describe their role", "explain role", "explain job", "role about", "job about",
+        "about overall", "overall",
     ]);
 
     // The asker leaves the conversation's subject ("unrelated but…"): the earlier turns do not supply a role or aspect.
@@ -169,6 +170,7 @@ internal static class QuestionReader
     private static readonly (string Kind, PhraseSet Set)[] SmallTalkSets =
     [
         ("help", new(["help", "what can you do", "what do you do", "who are you", "what are you", "how do you work", "how does this work",
+            "how do i use", "use this bot", "use this thing", "use you", "how does this bot work",
             "what can i ask", "what should i ask", "can i ask", "kinds of questions", "what to ask", "command*", "menu", "usage",
             "how to use", "what do you know", "bot", "robot", "real person", "human", "are you real", "capabilit*", "what is this",
             "how does it work", "instructions", "options", "who made you", "what do you cover"])),
@@ -540,8 +542,9 @@ internal static class QuestionReader
                 // Covered unless words in front of the name say it is another job ("solutions architect").
                 // Words of covered names in front of a bare head ("research scientist", "ml researcher") make another job too:
                 // had they made a covered name, the catalog would have matched the longer name.
-                isUncovered = mention.Start > start
-                    && (mention.Length == 1 || !Enumerable.Range(start, mention.Start - start).All(k => knowledge.RoleWords.Contains(words[k])));
+                // A whole name of two words or more stays that role whatever is in front ("common AI architect interview
+                // questions", "software AI architects work in"): only a bare head takes another job's modifier.
+                isUncovered = mention.Start > start && mention.Length == 1;
                 if (isUncovered)
                 {
                     start = Enumerable.Range(start, mention.Start - start).Where(k => !knowledge.RoleWords.Contains(words[k])).DefaultIfEmpty(start).First();
