@@ -11,20 +11,25 @@ namespace Advisor.Core.Tests.Quality;
 public sealed class QualityTests(ITestOutputHelper output)
 {
     /// <summary>
-    /// Written blind before round 3 (commit a3f48ff); judged round 4: 80.7% after round 3 and after round 4 (2 answered as
-    /// if covered), only its score read. Guarded at that figure, below the 95% target, which stays open until a
-    /// change judged by a held-out set reaches it.
+    /// Written blind (articles and section list only) during round 5, judged it: 89.4% before (commit 1253575), 90.5%
+    /// after, 1 answered as if covered; only its score read. Guarded at that figure, below the 95% target,
+    /// which stays open until a change judged by a held-out set reaches it.
     /// </summary>
-    private const string HeldOut = "heldout-4.jsonl";
+    private const string HeldOut = "heldout-5.jsonl";
 
-    private const double HeldOutFloor = 0.80;
+    private const double HeldOutFloor = 0.90;
 
-    private const int HeldOutAnsweredAsCovered = 2;
+    private const int HeldOutAnsweredAsCovered = 1;
 
-    /// <summary>Tuned on in rounds 3 and 4: 85.6% fresh, 91.6% after (docs/quality.md); guarded at 91%.</summary>
+    /// <summary>Tuned on (85.6% fresh; 92.6% after rounds 3 to 5); guarded at 92%.</summary>
     private const string NewestDevSet = "dev-h.jsonl";
 
-    private const double NewestDevSetFloor = 0.91;
+    private const double NewestDevSetFloor = 0.92;
+
+    /// <summary>Judged round 4 (80.7% three times), then its misses were published and tuned on in round 5 (87.6%).</summary>
+    private const string SpentHeldOut = "heldout-4.jsonl";
+
+    private const double SpentHeldOutFloor = 0.87;
 
     private static readonly string[] DevSets = ["dev.jsonl", "dev-b.jsonl", "dev-c.jsonl", "dev-d.jsonl", "dev-e.jsonl", "dev-f.jsonl", "dev-g.jsonl", "heldout.jsonl", "heldout-2.jsonl", "heldout-3.jsonl"];
 
@@ -40,6 +45,7 @@ public sealed class QualityTests(ITestOutputHelper output)
     [Theory]
     [InlineData(HeldOut, HeldOutFloor, HeldOutAnsweredAsCovered)]
     [InlineData(NewestDevSet, NewestDevSetFloor, 1)]
+    [InlineData(SpentHeldOut, SpentHeldOutFloor, 2)]
     public void The_held_out_and_newest_sets_do_not_fall_below_their_published_figures(string file, double floor, int answeredAsCovered)
     {
         var card = Run(file);
