@@ -70,6 +70,9 @@ public static class DiscordServiceCollectionExtensions
         services.AddSingleton<IGatewayDispatchHandler>(sp => sp.GetRequiredService<InteractionHandler>());
         services.TryAddSingleton<DiscordGatewayClient>();
         services.TryAddSingleton<CommandRegistrar>();
+
+        // Another replica finishes a Discord answer this one began and could not (docs/replicas.md).
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<Advisor.Core.Coordination.IReplyChannelFactory, DiscordReplyChannelFactory>());
         services.AddHostedService<DiscordBotService>();
         return services;
     }

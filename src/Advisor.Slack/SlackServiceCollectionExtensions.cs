@@ -80,6 +80,9 @@ public static class SlackServiceCollectionExtensions
         services.AddSingleton<ISlackEventHandler<AppMention>>(sp => sp.GetRequiredService<SlackConversationHandler>());
         services.AddSingleton<ISlackEventHandler<MessageEvent>>(sp => sp.GetRequiredService<SlackConversationHandler>());
         services.TryAddSingleton<ISlashCommandHandler, SlackCommandHandler>();
+
+        // Another replica finishes a Slack answer this one began and could not (docs/replicas.md).
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<Advisor.Core.Coordination.IReplyChannelFactory, SlackReplyChannelFactory>());
         services.AddHostedService<SlackSocketModeService>();
         return services;
     }

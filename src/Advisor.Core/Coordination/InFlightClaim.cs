@@ -185,7 +185,8 @@ public sealed partial class InFlightClaim : IAsyncDisposable
         }
     }
 
-    private async Task<bool> RecordedAsync()
+    /// <summary>True when the claim was recorded under this attempt's lease (not when another holds it, nor when the store was away).</summary>
+    public async Task<bool> RecordedAsync()
     {
         try
         {

@@ -132,6 +132,14 @@ public sealed partial class TurnPipeline
     /// <summary>The part of <see cref="HandleAsync(IncomingMessage, IReplyChannel, InFlightClaim?, CancellationToken)"/> before the answer: null when it is to be answered.</summary>
     private async Task<TurnOutcome?> ScreenAsync(IncomingMessage message, IReplyChannel channel, InFlightClaim? claim, CancellationToken cancellationToken)
     {
+        if (claim is not null && !await claim.HeldAsync().ConfigureAwait(false))
+        {
+            // Another delivery of the same message holds it (Slack's app_mention and message events of one mention):
+            // that one answers it, and this one leaves the dedupe to it.
+            Log.HeldElsewhere(_logger, message.Platform, message.DedupeKey);
+            return new TurnOutcome(TurnStatus.Repeat);
+        }
+
         return await RunClaimedAsync<TurnOutcome?>(claim, message, async ct =>
         {
             if (!message.Addressed)

@@ -129,8 +129,11 @@ internal sealed partial class MessageCreateHandler(
             return;
         }
 
-        if (!work.TryEnqueue(channel, hold, ct => pipeline.AnswerAsync(message, reply, ct)))
+        // Held from here (recorded in the background), so that another replica answers it should this one die first.
+        var claim = pipeline.BeginClaim(message, reply);
+        if (!work.TryEnqueue(channel, hold, ct => pipeline.AnswerAsync(message, reply, claim, ct)))
         {
+            _ = claim?.CompleteAsync(); // not taken on: the channel hears the bot is busy
             Busy(message, reply, channel, hold);
         }
     }
