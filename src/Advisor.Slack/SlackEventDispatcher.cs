@@ -122,7 +122,8 @@ public sealed partial class SlackEventDispatcher(
     /// <summary>
     /// The work of an event whose question was claimed at intake: the claim decides across replicas (it is the question's,
     /// whichever of its events or deliveries reaches which replica), so the work runs when this delivery holds it and not
-    /// when another one does. Only a claim the store could not record falls back to the event id's claim.
+    /// when another one does. A claim other replicas cannot see (one process, or the store away) falls back to the event
+    /// id's claim.
     /// </summary>
     private Func<CancellationToken, Task> Held(InFlightClaim inFlight, string? claim, Func<CancellationToken, Task> work) => async ct =>
     {
@@ -132,7 +133,7 @@ public sealed partial class SlackEventDispatcher(
             return;
         }
 
-        if (!await inFlight.RecordedAsync().ConfigureAwait(false) && claim is not null
+        if (!(inFlight.Shared && await inFlight.RecordedAsync().ConfigureAwait(false)) && claim is not null
             && !await dedupe.TryClaimAcrossReplicasAsync(EventIds, claim, ct).ConfigureAwait(false))
         {
             Log.RepeatElsewhere(logger, claim);

@@ -62,6 +62,9 @@ public sealed partial class InFlightClaim : IAsyncDisposable
     /// <summary>The question as it is claimed (after a take-over, with this replica as its owner).</summary>
     public InFlightRecord Record { get; }
 
+    /// <summary>True when other replicas see the claim (<see cref="IInFlightClaims.Shared"/>).</summary>
+    public bool Shared => _store.Shared;
+
     /// <summary>True when this replica took the question over from one that stopped answering it.</summary>
     public bool TakenOver => Record.TakeOvers > 0;
 
