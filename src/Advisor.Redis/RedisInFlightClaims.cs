@@ -22,10 +22,11 @@ internal sealed partial class RedisInFlightClaims(RedisConnection redis, ILogger
     /// <summary>The longest a record is kept, whatever happens to its index entry (the pipeline's dedupe window).</summary>
     internal static readonly TimeSpan RecordLifetime = TurnPipeline.DedupeWindow;
 
-    private const string Now = """
+    // Redis's own clock, in ms (a statement of its own line: scripts are put together around it).
+    private const string Now = "\n" + """
         local t = redis.call('TIME')
         local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-        """;
+        """ + "\n";
 
     // KEYS: record, lease, index. ARGV: owner, lease ms, record ms, id, message, target, replica, dedupe, dedupe ms, since ms.
     private const string BeginScript = """
