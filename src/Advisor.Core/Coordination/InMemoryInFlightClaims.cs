@@ -117,5 +117,17 @@ public sealed class InMemoryInFlightClaims(TimeProvider time) : IInFlightClaims
         }
     }
 
-    public Task DropAsync(InFlightRecord record, CancellationToken cancellationToken = default) => CompleteAsync(record, cancellationToken);
+    public Task DropAsync(InFlightRecord record, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        lock (_gate)
+        {
+            if (_claims.TryGetValue(record.Id, out var held) && held.Record.Owner == record.Owner && held.Until <= time.GetUtcNow())
+            {
+                _claims.Remove(record.Id);
+            }
+        }
+
+        return Task.CompletedTask;
+    }
 }
