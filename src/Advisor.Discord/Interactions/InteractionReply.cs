@@ -37,6 +37,9 @@ internal sealed class InteractionReply(
     /// <summary>Nothing more: the deferral already shows "thinking…" until the result replaces it.</summary>
     public IAsyncDisposable ShowProgress(CancellationToken cancellationToken) => ReplyProgress.None;
 
+    /// <summary>The hold on the question this interaction asks, begun at intake (<see cref="IDiscordCommandModule.TakeIn"/>); null when none.</summary>
+    public Advisor.Core.Coordination.InFlightClaim? InFlight { get; set; }
+
     /// <summary>True when it was rebuilt by another replica to finish an answer (<see cref="DiscordReplyChannelFactory"/>).</summary>
     public bool Resumed { get; init; }
 
