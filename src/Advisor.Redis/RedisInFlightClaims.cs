@@ -137,6 +137,8 @@ internal sealed partial class RedisInFlightClaims(RedisConnection redis, ILogger
 
     public bool Shared => true;
 
+    public bool Reachable => redis.Healthy;
+
     private RedisKey Index => redis.Key("inflight");
 
     public async Task<ClaimBegin> TryBeginAsync(InFlightRecord record, TimeSpan lease, CancellationToken cancellationToken = default)

@@ -240,6 +240,8 @@ public sealed class InFlightTakeOverTests
 
         public bool Shared => true;
 
+        public bool Reachable => !_cut;
+
         public void Cut() => _cut = true;
 
         public void Restore() => _cut = false;

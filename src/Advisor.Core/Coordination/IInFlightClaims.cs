@@ -18,6 +18,12 @@ public interface IInFlightClaims
     bool Shared { get; }
 
     /// <summary>
+    /// True while the store answers, as far as this replica knows without asking (the last call succeeded): whether a
+    /// question can be handed to the other replicas now (<see cref="Turns.TurnPipeline.CanHandOff"/>).
+    /// </summary>
+    bool Reachable { get; }
+
+    /// <summary>
     /// Records the question under a lease of <paramref name="lease"/> for <see cref="InFlightRecord.Owner"/>, unless
     /// another owner holds it already (a record under another owner exists, live or abandoned: an abandoned one is the
     /// sweepers' to take over, not a redelivery's).

@@ -12,6 +12,8 @@ public sealed class InMemoryInFlightClaims(TimeProvider time) : IInFlightClaims
 
     public bool Shared => false;
 
+    public bool Reachable => true;
+
     /// <summary>The questions claimed now (a snapshot).</summary>
     public IReadOnlyList<InFlightRecord> Current
     {

@@ -243,6 +243,57 @@ public sealed partial class TurnPipeline
         return InFlightClaim.Begin(_claims, record, _lease, _time, _logger);
     }
 
+    /// <summary>
+    /// True when a message this replica will not answer (it is stopping) can be handed to the other replicas instead of
+    /// being refused: the claims are shared and their store answers.
+    /// </summary>
+    public bool CanHandOff => _claims is { Shared: true, Reachable: true };
+
+    /// <summary>
+    /// Hands a claimed message to the other replicas (this one is stopping and takes no new work): once the claim is
+    /// recorded — and, for a response that must reach the platform first (an interaction's deferral), once
+    /// <paramref name="acknowledged"/> says it did — its lease is given back, so the next sweep of another replica takes
+    /// it over and answers it. Never waits. A claim that could not be recorded is logged as lost (the caller checked
+    /// <see cref="CanHandOff"/>, so only a store that went away at that moment loses one).
+    /// </summary>
+    public void HandOff(InFlightClaim claim, Task<bool>? acknowledged = null)
+    {
+        ArgumentNullException.ThrowIfNull(claim);
+        _ = HandOverAsync(claim, acknowledged);
+    }
+
+    private async Task HandOverAsync(InFlightClaim claim, Task<bool>? acknowledged)
+    {
+        var message = claim.Record.Message;
+        try
+        {
+            if (acknowledged is not null && !await acknowledged.ConfigureAwait(false))
+            {
+                await claim.CompleteAsync().ConfigureAwait(false); // the platform never had it: nobody can answer it
+                return;
+            }
+
+            if (!await claim.HeldAsync().ConfigureAwait(false))
+            {
+                return; // another delivery holds it already
+            }
+
+            if (!await claim.RecordedAsync().ConfigureAwait(false))
+            {
+                Log.HandOffFailed(_logger, message.Platform, message.DedupeKey);
+                await claim.CompleteAsync().ConfigureAwait(false);
+                return;
+            }
+
+            await claim.ReleaseAsync().ConfigureAwait(false);
+            Log.HandedOff(_logger, message.Platform, message.DedupeKey);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            Log.HandOffCrashed(_logger, ex, message.Platform, message.DedupeKey);
+        }
+    }
+
     /// <summary>A lease owner for one attempt of this replica: its id and a number of its own.</summary>
     public string NewClaimOwner() => string.Concat(_replica, "#", Interlocked.Increment(ref _attempts).ToString(System.Globalization.CultureInfo.InvariantCulture));
 
@@ -636,6 +687,15 @@ public sealed partial class TurnPipeline
 
         [LoggerMessage(164, LogLevel.Warning, "{Platform} message {Key} was taken over by another replica while this one answered it (it missed its renewals); the answer is not sent from here")]
         public static partial void ClaimLost(ILogger logger, string platform, string key);
+
+        [LoggerMessage(165, LogLevel.Information, "{Platform} message {Key} arrived as this replica stops; handed to the other replicas")]
+        public static partial void HandedOff(ILogger logger, string platform, string key);
+
+        [LoggerMessage(166, LogLevel.Error, "{Platform} message {Key} arrived as this replica stops and could not be handed to the other replicas (the shared store went away); it is not answered")]
+        public static partial void HandOffFailed(ILogger logger, string platform, string key);
+
+        [LoggerMessage(167, LogLevel.Error, "{Platform} message {Key}: handing it to the other replicas failed")]
+        public static partial void HandOffCrashed(ILogger logger, Exception exception, string platform, string key);
 
         [LoggerMessage(99, LogLevel.Debug, "{Platform} message {Key} in a conversation the bot takes part in holds no question; left alone")]
         public static partial void NoQuestion(ILogger logger, string platform, string key);

@@ -44,6 +44,7 @@ internal sealed partial class InteractionHandler(
     StreamingSettings streaming,
     [FromKeyedServices(DiscordPlatform.PlatformName)] PlatformWorkQueue work,
     QuestionGate gate,
+    TurnPipeline pipeline,
     IEventDedupe dedupe,
     AdvisorMetrics metrics,
     RejectionLog rejections,
@@ -158,6 +159,11 @@ internal sealed partial class InteractionHandler(
         }
 
         var hold = gate.TryAccept();
+        if (hold is null && HandOff(context, module, acknowledged) is { } handedOff)
+        {
+            return handedOff;
+        }
+
         if (hold is null)
         {
             metrics.Refused(DiscordPlatform.PlatformName, "shutting_down");
@@ -189,6 +195,30 @@ internal sealed partial class InteractionHandler(
         }
 
         return InteractionResponse.Defer(Private(context, module));
+    }
+
+    /// <summary>
+    /// While this replica stops: a question (<c>/ask</c>) is not refused with "restarting" when the other replicas can
+    /// take it — it is deferred as usual, claimed, and handed over once Discord has the deferral (Discord never delivers
+    /// an interaction again, so this is the only way it still gets its answer). Null when it cannot be handed over (no
+    /// replicas to take it, the command asks no question, the pipeline refuses it: the caller says "restarting").
+    /// </summary>
+    private InteractionResponse? HandOff(InteractionContext context, IDiscordCommandModule module, Task<bool> acknowledged)
+    {
+        if (!pipeline.CanHandOff || module.Precheck(context) is not null)
+        {
+            return null;
+        }
+
+        var ephemeral = Private(context, module);
+        var reply = new InteractionReply(delivery, context, ephemeral, streaming, rest, time, logger) { Share = ephemeral && module.Shareable };
+        if (module.TakeIn(context, reply) is not { } claim)
+        {
+            return null;
+        }
+
+        pipeline.HandOff(claim, acknowledged);
+        return InteractionResponse.Defer(ephemeral);
     }
 
     /// <summary>

@@ -107,6 +107,12 @@ internal sealed partial class MessageCreateHandler(
         }
 
         var hold = gate.TryAccept();
+        if (hold is null && admission.Accepted && pipeline.CanHandOff && pipeline.BeginClaim(message, reply) is { } handed)
+        {
+            pipeline.HandOff(handed); // stopping: another replica answers it
+            return;
+        }
+
         if (hold is null)
         {
             metrics.Refused(DiscordPlatform.PlatformName, "shutting_down");

@@ -19,12 +19,16 @@ namespace Advisor.LoadDriver.Attack;
 /// <c>X-Slack-Retry-Num</c>, when a delivery gets no 200, as Slack does) and Discord <c>/ask</c> interactions (which
 /// Discord never delivers twice: one that gets no response is a failure the user sees). Some are delivered twice on
 /// purpose: a Slack event again to another replica, its <c>message</c> twin to another, a Discord interaction again.
-/// Mid-run one replica is killed with SIGKILL, and later another is stopped with SIGTERM and started again. At the end
-/// every acknowledged question must have exactly one answer.
+/// Mid-run one replica is killed with SIGKILL, and later another is stopped with SIGTERM and started again; for a
+/// second after each, deliveries still reach it (as behind a load balancer whose health checks lag): Slack's fail and are
+/// retried elsewhere, Discord's fail for good. At the end every acknowledged question must have exactly one answer.
 /// </summary>
 internal static partial class AttackDriver
 {
     private const string TakeOverLine = "taking it over";
+
+    /// <summary>How long deliveries still go to a replica after it was killed or stopped (a load balancer's health checks lag).</summary>
+    private static readonly TimeSpan LoadBalancerLag = TimeSpan.FromSeconds(1);
 
     private sealed class Replica(string name, WorkerProcess worker)
     {
@@ -109,22 +113,35 @@ internal static partial class AttackDriver
         using var stopGateways = new CancellationTokenSource();
         var gateways = Task.Run(async () =>
         {
-            // Every replica opens the gateway (a bot token is set): complete each handshake so its Discord side is ready.
+            // Every replica opens the gateway (a bot token is set): complete each handshake so its Discord side is ready —
+            // each on its own, since a replica may go away mid-handshake (SIGKILL, or a reconnect as it stops).
             while (!stopGateways.IsCancellationRequested)
             {
+                GatewayConnection connection;
                 try
                 {
-                    var connection = await discord.NextConnectionAsync().WaitAsync(stopGateways.Token).ConfigureAwait(false);
-                    await connection.IdentifyAsync(EmulatorSettings.DiscordBotUserId, "replica-" + Guid.NewGuid().ToString("N")[..8]).ConfigureAwait(false);
+                    connection = await discord.NextConnectionAsync().WaitAsync(stopGateways.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (!stopGateways.IsCancellationRequested)
+                {
+                    continue; // none in the last 15 s
                 }
                 catch (OperationCanceledException)
                 {
                     return;
                 }
-                catch (Exception ex) when (ex is TimeoutException or IOException or System.Net.WebSockets.WebSocketException)
+
+                _ = Task.Run(async () =>
                 {
-                    // a replica that went away mid-handshake
-                }
+                    try
+                    {
+                        await connection.IdentifyAsync(EmulatorSettings.DiscordBotUserId, "replica-" + Guid.NewGuid().ToString("N")[..8]).ConfigureAwait(false);
+                    }
+                    catch (Exception ex) when (ex is OperationCanceledException or InvalidOperationException or IOException or System.Net.WebSockets.WebSocketException)
+                    {
+                        // gone mid-handshake, or a resume (the replica identifies afresh after it)
+                    }
+                });
             }
         });
 
@@ -162,14 +179,26 @@ internal static partial class AttackDriver
 
             var worker = await WorkerProcess.StartAsync(Settings(slack, discord, [.. extra]), TimeSpan.FromSeconds(90), [TakeOverLine]).ConfigureAwait(false);
             using var probe = new HttpClient { BaseAddress = worker.BaseAddress };
-            await Eventually.TrueAsync(
-                async () =>
-                {
-                    using var ready = await probe.GetAsync("/readyz").ConfigureAwait(false);
-                    return ready.IsSuccessStatusCode;
-                },
-                $"replica {name} to be ready",
-                90).ConfigureAwait(false);
+            var said = "";
+            try
+            {
+                await Eventually.TrueAsync(
+                    async () =>
+                    {
+                        using var ready = await probe.GetAsync("/readyz").ConfigureAwait(false);
+                        said = await ready.Content.ReadAsStringAsync().ConfigureAwait(false);
+                        return ready.IsSuccessStatusCode;
+                    },
+                    $"replica {name} to be ready",
+                    90).ConfigureAwait(false);
+            }
+            catch (TimeoutException)
+            {
+                Console.WriteLine($"  {name} is not ready: {said}\n    " + string.Join("\n    ", worker.Output.TakeLast(20)));
+                await worker.DisposeAsync().ConfigureAwait(false);
+                throw;
+            }
+
             return new Replica(name, worker);
         }
 
@@ -236,9 +265,9 @@ internal static partial class AttackDriver
                 ? new Question(n, slack: true, key: FormattableString.Invariant($"1700001000.{n:D6}"))
                 : new Question(n, slack: false, key: FormattableString.Invariant($"tok-56{n:D16}"))).ToArray();
             var live = new Func<IReadOnlyList<Replica>>(() => { lock (replicas) { return [.. replicas.Where(x => x.Alive)]; } });
-            long slackDuplicates = 0, discordDuplicates = 0, discordUnacknowledged = 0, slackGivenUp = 0;
+            long slackDuplicates = 0, discordDuplicates = 0, discordUnacknowledged = 0, discordRefused = 0, slackGivenUp = 0;
 
-            async Task<HttpStatusCode?> TryPostAsync(Replica replica, string path, byte[] body, Action<HttpRequestMessage> sign)
+            async Task<HttpStatusCode?> TryPostAsync(Replica replica, string path, byte[] body, Action<HttpRequestMessage> sign, Action<string>? read = null)
             {
                 try
                 {
@@ -246,6 +275,7 @@ internal static partial class AttackDriver
                     request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
                     sign(request);
                     using var response = await replica.Http.SendAsync(request).ConfigureAwait(false);
+                    read?.Invoke(await response.Content.ReadAsStringAsync().ConfigureAwait(false));
                     return response.StatusCode;
                 }
                 catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
@@ -327,9 +357,28 @@ internal static partial class AttackDriver
 
                 var replica = targets[q.N % targets.Count];
                 Interlocked.Increment(ref q.Deliveries);
-                if (await TryPostAsync(replica, "/discord/interactions", body, r => SignDiscord(r, body)).ConfigureAwait(false) != HttpStatusCode.OK)
+                string responded;
+                try
+                {
+                    // Through the emulator, which keeps the response it gets inline (the deferral's "thinking…" @original), as Discord does.
+                    using var response = await discord.PostInteractionAsync(new Uri(replica.Worker.BaseAddress, "/discord/interactions"), AskInteraction(id, Questions[q.N % Questions.Length]))
+                        .WaitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
+                    responded = response.StatusCode == HttpStatusCode.OK ? await response.Content.ReadAsStringAsync().ConfigureAwait(false) : "";
+                }
+                catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or TimeoutException)
+                {
+                    responded = "";
+                }
+
+                if (responded.Length == 0)
                 {
                     Interlocked.Increment(ref discordUnacknowledged); // Discord shows "This interaction failed"; it never delivers it again
+                    return;
+                }
+
+                if (JsonNode.Parse(responded)?["type"]?.GetValue<int>() != 5)
+                {
+                    Interlocked.Increment(ref discordRefused); // answered with a notice instead of a deferral ("restarting", "busy")
                     return;
                 }
 
@@ -360,8 +409,8 @@ internal static partial class AttackDriver
                 if (kills && i == total * 35 / 100)
                 {
                     var victim = replicas[1];
-                    victim.Alive = false;
                     victim.Worker.KillHard();
+                    _ = Task.Delay(LoadBalancerLag).ContinueWith(_ => victim.Alive = false, TaskScheduler.Default);
                     killedAt = DateTimeOffset.UtcNow;
                     killed = victim.Name;
                     Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {clock.Elapsed.TotalSeconds:0.0} s: SIGKILL {victim.Name} (pid {victim.Worker.Pid})"));
@@ -370,8 +419,8 @@ internal static partial class AttackDriver
                 if (kills && i == total * 65 / 100)
                 {
                     var stopping = replicas[2];
-                    stopping.Alive = false;
                     stopping.Worker.Terminate();
+                    _ = Task.Delay(LoadBalancerLag).ContinueWith(_ => stopping.Alive = false, TaskScheduler.Default);
                     Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {clock.Elapsed.TotalSeconds:0.0} s: SIGTERM {stopping.Name} (pid {stopping.Worker.Pid}), restarting it"));
                     restart = Task.Run(async () =>
                     {
@@ -438,10 +487,12 @@ internal static partial class AttackDriver
             var lastAnswer = acked.Select(FirstAnswer).Where(a => a is not null).Max() ?? DateTimeOffset.UtcNow;
             var firstSent = questions.Min(q => q.SentAt);
 
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  sent {total:N0} questions in {sendSeconds:0.0} s ({total / sendSeconds:0.0}/s): Slack {questions.Count(q => q.Slack):N0} (deliveries incl. retries {questions.Where(q => q.Slack).Sum(q => q.Deliveries):N0}, duplicates {slackDuplicates:N0}, given up {slackGivenUp:N0}), Discord {questions.Count(q => !q.Slack):N0} (duplicates {discordDuplicates:N0}, not acknowledged {discordUnacknowledged:N0})"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  sent {total:N0} questions in {sendSeconds:0.0} s ({total / sendSeconds:0.0}/s): Slack {questions.Count(q => q.Slack):N0} (deliveries incl. retries {questions.Where(q => q.Slack).Sum(q => q.Deliveries):N0}, duplicates {slackDuplicates:N0}, given up {slackGivenUp:N0}), Discord {questions.Count(q => !q.Slack):N0} (duplicates {discordDuplicates:N0}, no response {discordUnacknowledged:N0}, a notice instead of the deferral {discordRefused:N0})"));
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  acknowledged {acked.Length:N0}: answered exactly once {once:N0}, more than once {twice:N0}, not answered {none:N0}; unacknowledged but answered {unackedAnswered:N0}"));
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  acknowledgement → answer: median {Pct(latencies, 0.5):0} ms, p99 {Pct(latencies, 0.99):0} ms, max {(latencies.Length == 0 ? double.NaN : latencies[^1]):0} ms; answered {latencies.Length:N0} in {(lastAnswer - firstSent).TotalSeconds:0.0} s ({latencies.Length / Math.Max(0.001, (lastAnswer - firstSent).TotalSeconds):0.0}/s)"));
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  Redis commands: {commands:N0} in all, {commands / (double)Math.Max(1, acked.Length):0.0} per acknowledged question (including every replica's sweeps, renewals and the scenario's retries): {string.Join(", ", byCommand.Take(8).Select(c => $"{c.Key} {c.Calls:N0}"))}"));
+            var scripts = byCommand.Where(c => c.Key is "evalsha" or "eval").Sum(c => c.Calls);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  Redis round trips for scripts (EVALSHA/EVAL): {scripts:N0}, {scripts / (double)Math.Max(1, acked.Length):0.00} per acknowledged question (every replica's sweeps and renewals included)"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  Redis commands, those run inside scripts too: {commands:N0}, {commands / (double)Math.Max(1, acked.Length):0.0} per acknowledged question: {string.Join(", ", byCommand.Take(8).Select(c => $"{c.Key} {c.Calls:N0}"))}"));
             if (killed is not null && killedAt is { } k)
             {
                 var orphans = acked.Where(q => q.AckedBy == killed).ToArray();
