@@ -68,6 +68,7 @@ internal static partial class AttackDriver
         var calm = false;
         var postMs = 300;
         int? workers = null;
+        int? victimWorkers = null;
         var redis = Environment.GetEnvironmentVariable("ADVISOR_TEST_REDIS");
         var postgres = Environment.GetEnvironmentVariable("ADVISOR_TEST_POSTGRES");
         for (var i = 0; i < args.Length; i++)
@@ -81,6 +82,7 @@ internal static partial class AttackDriver
                 case "--postgres" when i + 1 < args.Length: postgres = args[++i]; break;
                 case "--post-ms" when i + 1 < args.Length: postMs = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--workers" when i + 1 < args.Length: workers = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
+                case "--victim-workers" when i + 1 < args.Length: victimWorkers = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--calm": calm = true; break;
                 default: return Usage();
             }
@@ -97,7 +99,8 @@ internal static partial class AttackDriver
         var store = string.IsNullOrWhiteSpace(postgres) ? "SQLite, one database per replica (no PostgreSQL given)" : "one PostgreSQL database shared by the replicas";
         Console.WriteLine($"replicas: {replicaCount} × advisor serve, Redis {redis} (prefix {prefix}), {store}; {total:N0} questions at {rate}/s; " +
             (kills ? "SIGKILL one replica at 35 %, SIGTERM and restart another at 65 %" : "no replica stopped") +
-            $"; posts take {postMs} ms (Slack), {postMs / 3}–{postMs * 5 / 3} ms (Discord); {(workers is { } n ? n.ToString(CultureInfo.InvariantCulture) : "the default")} workers per platform");
+            $"; posts take {postMs} ms (Slack), {postMs / 3}–{postMs * 5 / 3} ms (Discord); {(workers is { } n ? n.ToString(CultureInfo.InvariantCulture) : "the default")} workers per platform" +
+            (victimWorkers is { } vw ? $" ({vw} on r2, the replica killed: it falls behind, and dies with a queue)" : ""));
 
         await using var slack = await SlackEmulator.StartAsync().ConfigureAwait(false);
         await using var discord = await DiscordEmulator.StartAsync().ConfigureAwait(false);
@@ -160,7 +163,7 @@ internal static partial class AttackDriver
                 ("Advisor__Host__ShutdownTimeoutSeconds", "20"),
                 ("Advisor__Conversations__QuestionsPerUserPerMinute", "10000"),
             };
-            if (workers is { } w)
+            if ((name == "r2" && victimWorkers is { } v ? v : workers) is { } w)
             {
                 extra.Add(("Advisor__Slack__Workers", w.ToString(CultureInfo.InvariantCulture)));
                 extra.Add(("Advisor__Discord__Workers", w.ToString(CultureInfo.InvariantCulture)));
