@@ -62,6 +62,12 @@ public static class ServiceCollectionExtensions
         services.TryAddSingleton(_ => Coordination.ReplicaIdentity.ForThisProcess());
         services.TryAddSingleton<Coordination.ILeaseStore, Coordination.InMemoryLeaseStore>(); // AddAdvisorRedis shares them
         AddOutbound(services, configuration);
+        services.AddOptions<Coordination.InFlightOptions>()
+            .Bind(configuration.GetSection(Coordination.InFlightOptions.SectionName))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<Microsoft.Extensions.Options.IValidateOptions<Coordination.InFlightOptions>, Coordination.InFlightOptionsValidator>());
+        services.TryAddSingleton<Coordination.IInFlightClaims, Coordination.InMemoryInFlightClaims>(); // and the questions in flight
         return services;
     }
 

@@ -77,6 +77,9 @@ public static class DiscordServiceCollectionExtensions
         services.TryAddSingleton<GatewayClientFactory>();
         services.TryAddSingleton<ShardCoordinator>();
         services.TryAddSingleton<CommandRegistrar>();
+
+        // Another replica finishes a Discord answer this one began and could not (docs/replicas.md).
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<Advisor.Core.Coordination.IReplyChannelFactory, DiscordReplyChannelFactory>());
         services.AddHostedService<DiscordBotService>();
 
         // What the core sends on its own (both off by default): the weekly digest and the notices after a reload.

@@ -13,7 +13,9 @@ public static class RedisServiceCollectionExtensions
     /// <summary>
     /// Binds and validates "Advisor:Redis" (a bad connection string stops start-up naming the setting) and puts, in
     /// place of the core's single-process defaults: leases (<see cref="ILeaseStore"/>), the dedupe across replicas
-    /// (<see cref="IEventDedupe"/>), the per-user limit across replicas (<see cref="IUserRateLimit"/>), the reload
+    /// (<see cref="IEventDedupe"/>), the per-user limit across replicas (<see cref="IUserRateLimit"/>), the questions in
+    /// flight (<see cref="IInFlightClaims"/>) with the sweeper that finishes those a dead replica left
+    /// (<see cref="Advisor.Core.Hosting.InFlightSweeper"/>, a hosted service), the reload
     /// broadcast (a hosted service, which also connects at start-up) and the status <c>/readyz</c> shows
     /// (<see cref="ISharedStateStatus"/>). Call it only when <see cref="RedisOptions.IsConfigured"/>; order with
     /// <c>AddAdvisorCore</c> does not matter. Nothing fails when Redis is unreachable: see docs/replicas.md.
@@ -44,6 +46,8 @@ public static class RedisServiceCollectionExtensions
         services.Replace(ServiceDescriptor.Singleton<ILeaseStore, RedisLeaseStore>());
         services.Replace(ServiceDescriptor.Singleton<IEventDedupe, RedisEventDedupe>());
         services.Replace(ServiceDescriptor.Singleton<IUserRateLimit, RedisUserRateLimit>());
+        services.Replace(ServiceDescriptor.Singleton<IInFlightClaims, RedisInFlightClaims>());
+        services.AddHostedService<Advisor.Core.Hosting.InFlightSweeper>();
         services.TryAddSingleton<RedisReloadBroadcast>();
         services.AddHostedService(sp => sp.GetRequiredService<RedisReloadBroadcast>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<ISharedStateStatus, RedisStatus>());

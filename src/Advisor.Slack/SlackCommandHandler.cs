@@ -140,9 +140,18 @@ public sealed partial class SlackCommandHandler(
         }
 
         var reply = options.Value.AskEphemeral
-            ? new SlackCommandReply(api, command.ResponseUrl!, "ask", logger, shared, command.UserId)
-            : new SlackCommandReply(api, command.ResponseUrl!, "ask", logger);
-        return Enqueue(command, ct => pipeline.AnswerAsync(message, reply, ct));
+            ? new SlackCommandReply(api, command.ResponseUrl!, "ask", logger, shared, command.UserId) { ReceivedAt = message.ReceivedAt }
+            : new SlackCommandReply(api, command.ResponseUrl!, "ask", logger) { ReceivedAt = message.ReceivedAt };
+
+        // Held from here (recorded in the background), so that another replica answers it should this one die first.
+        var claim = pipeline.BeginClaim(message, reply);
+        var queued = Enqueue(command, ct => pipeline.AnswerAsync(message, reply, claim, ct));
+        if (queued is not null && claim is not null)
+        {
+            _ = claim.CompleteAsync(); // not queued: the asker hears the bot is busy
+        }
+
+        return queued;
     }
 
     private JsonObject? Compare(SlashCommand command)

@@ -19,6 +19,19 @@ internal sealed partial class SlackCommandReply(SlackApiClient api, string respo
     /// <summary>Messages a response_url takes, at most.</summary>
     public const int MaxResponses = 5;
 
+    /// <summary>When the command arrived (its response URL lives 30 minutes from then); set for a command another replica may finish.</summary>
+    public DateTimeOffset? ReceivedAt { get; init; }
+
+    /// <summary>
+    /// Where this channel replies, for another replica to rebuild it (<see cref="SlackReplyChannelFactory"/>): the
+    /// response URL and the command's name, the asker when the answer is private with a Share button. Null when the
+    /// command's arrival is not known (its URL's life could not be told).
+    /// </summary>
+    public ReplyTarget? Target => ReceivedAt is { } received
+        ? SlackReplyChannelFactory.Target(SlackReplyChannelFactory.CommandKind, received + SlackReplyChannelFactory.ResponseUrlLifetime,
+            ("response_url", responseUrl), ("name", name), ("asker", share is null ? null : asker))
+        : null;
+
     public ReplyCapabilities Capabilities => ReplyCapabilities.None;
 
     /// <summary>Nothing: the acknowledgement already told Slack the command was taken.</summary>

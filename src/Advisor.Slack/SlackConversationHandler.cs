@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Advisor.Core.Coordination;
 using Advisor.Core.Turns;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -48,16 +49,47 @@ public sealed partial class SlackConversationHandler(
             return;
         }
 
-        var addressed = slackEvent.ChannelType == "im" || slackEvent.Text.Contains($"<@{me.UserId}", StringComparison.Ordinal);
+        var addressed = IsAddressed(slackEvent, me);
         if (addressed || slackEvent.ThreadTs is not null)
         {
             await AnswerAsync(slackEvent, envelope, me, addressed, cancellationToken).ConfigureAwait(false);
         }
     }
 
+    /// <summary>
+    /// At intake (before the event is queued): begins holding a message to the bot — a mention, a direct message, a
+    /// reply in a thread the bot follows here — so that another replica answers it should this one die while it waits
+    /// in the queue or is answered. Never waits (the claim is recorded in the background); null for anything else, and
+    /// before the bot's identity is known (the claim is then begun when the answer starts).
+    /// </summary>
+    public InFlightClaim? TakeIn(SlackMessageEvent slackEvent, SlackEventEnvelope envelope)
+    {
+        ArgumentNullException.ThrowIfNull(slackEvent);
+        ArgumentNullException.ThrowIfNull(envelope);
+        if (identity.Known is not { } me || IsOwnOrBotQuietly(slackEvent, me))
+        {
+            return null;
+        }
+
+        var addressed = slackEvent is AppMention || IsAddressed(slackEvent, me);
+        if (!addressed && (slackEvent.ThreadTs is null || !pipeline.Follows(SlackKeys.Conversation(slackEvent, envelope))))
+        {
+            return null;
+        }
+
+        var (message, threadTs) = Read(slackEvent, envelope, me, addressed);
+        return pipeline.BeginClaim(message, Reply(slackEvent, envelope, me, threadTs, session: null));
+    }
+
+    private static bool IsAddressed(SlackMessageEvent e, SlackBotIdentity me) =>
+        e.ChannelType == "im" || e.Text.Contains($"<@{me.UserId}", StringComparison.Ordinal);
+
+    private static bool IsOwnOrBotQuietly(SlackMessageEvent e, SlackBotIdentity me) =>
+        !e.IsFromAPerson || e.User == me.UserId || (me.BotId is not null && e.BotId == me.BotId);
+
     private bool IsOwnOrBot(SlackMessageEvent e, SlackBotIdentity me)
     {
-        if (!e.IsFromAPerson || e.User == me.UserId || (me.BotId is not null && e.BotId == me.BotId))
+        if (IsOwnOrBotQuietly(e, me))
         {
             Log.Ignored(logger, e.Channel, e.Ts, e.Subtype ?? (e.BotId is not null ? "bot" : "own"));
             return true;
@@ -66,18 +98,9 @@ public sealed partial class SlackConversationHandler(
         return false;
     }
 
-    private async Task AnswerAsync(SlackMessageEvent e, SlackEventEnvelope envelope, SlackBotIdentity me, bool addressed, CancellationToken cancellationToken)
-    {
-        // Direct messages outside a thread are answered in the channel; everything else in the thread.
-        var threadTs = e.ThreadTs ?? (e.ChannelType == "im" ? null : e.Ts);
-        // A thread is an agent session: the user's Stop (agent_session_stopped) cancels this answer.
-        using var session = threadTs is null ? null : sessions.Begin(e.Channel, threadTs, cancellationToken);
-        var reply = new SlackThreadReply(api, e.Channel, threadTs, e.Ts, me.BotId, _reaction, envelope.RetryAttempt, logger, _settings, e.User,
-            e.Team ?? envelope.TeamId ?? me.TeamId, question: StripMention(e.Text, me.UserId))
-        {
-            StoppedByUser = session is null ? null : () => session.Stopped,
-        };
-        var message = new IncomingMessage
+    /// <summary>The message as the pipeline takes it, and the thread its answer goes in (none: a direct message outside threads).</summary>
+    private (IncomingMessage Message, string? ThreadTs) Read(SlackMessageEvent e, SlackEventEnvelope envelope, SlackBotIdentity me, bool addressed) =>
+        (new IncomingMessage
         {
             Platform = SlackPlatform.PlatformName,
             DedupeKey = SlackKeys.Message(e),
@@ -86,16 +109,31 @@ public sealed partial class SlackConversationHandler(
             Text = StripMention(e.Text, me.UserId),
             Addressed = addressed,
             ReceivedAt = envelope.ReceivedAt == default ? time.GetUtcNow() : envelope.ReceivedAt,
+        }, e.ThreadTs ?? (e.ChannelType == "im" ? null : e.Ts)); // direct messages outside a thread are answered in the channel
+
+    private SlackThreadReply Reply(SlackMessageEvent e, SlackEventEnvelope envelope, SlackBotIdentity me, string? threadTs, SlackAgentSessions.Lease? session) =>
+        new(api, e.Channel, threadTs, e.Ts, me.BotId, _reaction, envelope.RetryAttempt, logger, _settings, e.User,
+            e.Team ?? envelope.TeamId ?? me.TeamId, question: StripMention(e.Text, me.UserId))
+        {
+            StoppedByUser = session is null ? null : () => session.Stopped,
+            InSession = threadTs is not null, // a thread is an agent session
         };
+
+    private async Task AnswerAsync(SlackMessageEvent e, SlackEventEnvelope envelope, SlackBotIdentity me, bool addressed, CancellationToken cancellationToken)
+    {
+        var (message, threadTs) = Read(e, envelope, me, addressed);
+        // A thread is an agent session: the user's Stop (agent_session_stopped) cancels this answer.
+        using var session = threadTs is null ? null : sessions.Begin(e.Channel, threadTs, cancellationToken);
+        var reply = Reply(e, envelope, me, threadTs, session);
         if (session is null)
         {
-            await pipeline.HandleAsync(message, reply, cancellationToken).ConfigureAwait(false);
+            await pipeline.HandleAsync(message, reply, envelope.InFlight, cancellationToken).ConfigureAwait(false);
             return;
         }
 
         try
         {
-            await pipeline.HandleAsync(message, reply, session.Token).ConfigureAwait(false);
+            await pipeline.HandleAsync(message, reply, envelope.InFlight, session.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (session.Stopped && !cancellationToken.IsCancellationRequested)
         {

@@ -119,6 +119,43 @@ public sealed partial class SlackEventDispatcher(
             await work(ct).ConfigureAwait(false);
         };
 
+    /// <summary>
+    /// The work of an event whose question was claimed at intake: the claim decides across replicas (it is the question's,
+    /// whichever of its events or deliveries reaches which replica), so the work runs when this delivery holds it and not
+    /// when another one does. A claim other replicas cannot see (one process, or the store away) falls back to the event
+    /// id's claim.
+    /// </summary>
+    private Func<CancellationToken, Task> Held(InFlightClaim inFlight, string? claim, Func<CancellationToken, Task> work) => async ct =>
+    {
+        if (!await inFlight.HeldAsync().ConfigureAwait(false))
+        {
+            Log.RepeatElsewhere(logger, claim ?? "-");
+            return;
+        }
+
+        if (!(inFlight.Shared && await inFlight.RecordedAsync().ConfigureAwait(false)) && claim is not null
+            && !await dedupe.TryClaimAcrossReplicasAsync(EventIds, claim, ct).ConfigureAwait(false))
+        {
+            Log.RepeatElsewhere(logger, claim);
+            await inFlight.CompleteAsync().ConfigureAwait(false);
+            return;
+        }
+
+        try
+        {
+            await work(ct).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!gate.Accepting)
+        {
+            inFlight.Leave(); // stopping: another replica finishes it
+            throw;
+        }
+        finally
+        {
+            await inFlight.CompleteAsync().ConfigureAwait(false); // the pipeline has ended it already, unless the handler never reached it
+        }
+    };
+
     private bool Unhandled(SlackEventEnvelope envelope)
     {
         Log.Unhandled(logger, envelope.EventType);
@@ -164,10 +201,16 @@ public sealed partial class SlackEventDispatcher(
         {
             var handler = handlers[i];
             var claim = envelope.EventId is { } id ? (handlers.Length == 1 ? id : $"{id}#{i}") : null;
+
+            // A question to the bot is held from here (recorded in the background), so that another replica answers it
+            // should this one die while it waits in the queue.
+            var inFlight = handler is SlackConversationHandler conversation ? conversation.TakeIn(slackEvent, envelope) : null;
+            var held = envelope with { InFlight = inFlight };
             var hold = gate.Hold();
-            if (!queue.TryEnqueue(key, hold, Claimed(claim, ct => handler.HandleAsync(slackEvent, envelope, ct))))
+            if (!queue.TryEnqueue(key, hold, inFlight is null ? Claimed(claim, ct => handler.HandleAsync(slackEvent, held, ct)) : Held(inFlight, claim, ct => handler.HandleAsync(slackEvent, held, ct))))
             {
                 hold.Dispose();
+                _ = inFlight?.CompleteAsync();
                 refused = true;
             }
         }

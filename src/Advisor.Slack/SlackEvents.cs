@@ -12,6 +12,12 @@ public sealed record SlackEventEnvelope(string? EventId, string? TeamId, int Ret
     public DateTimeOffset ReceivedAt { get; init; }
 
     /// <summary>
+    /// The hold on the question this event asks, begun at intake by the dispatcher (so another replica answers it should
+    /// this one die while it waits in the queue); null when none was begun there.
+    /// </summary>
+    public Advisor.Core.Coordination.InFlightClaim? InFlight { get; init; }
+
+    /// <summary>
     /// Reads an event_callback body; null when it is not one, or when its event is not an object with a string type
     /// (see <see cref="IsMalformedCallback"/>).
     /// </summary>

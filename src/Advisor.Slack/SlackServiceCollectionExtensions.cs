@@ -81,6 +81,9 @@ public static class SlackServiceCollectionExtensions
         services.AddSingleton<ISlackEventHandler<AppMention>>(sp => sp.GetRequiredService<SlackConversationHandler>());
         services.AddSingleton<ISlackEventHandler<MessageEvent>>(sp => sp.GetRequiredService<SlackConversationHandler>());
         services.TryAddSingleton<ISlashCommandHandler, SlackCommandHandler>();
+
+        // Another replica finishes a Slack answer this one began and could not (docs/replicas.md).
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<Advisor.Core.Coordination.IReplyChannelFactory, SlackReplyChannelFactory>());
         services.AddHostedService<SlackSocketModeService>();
 
         // What the core sends on its own (both off by default): the weekly digest and the notices after a reload.

@@ -77,6 +77,18 @@ internal sealed partial class SlackThreadReply(
     /// </summary>
     public Func<bool>? StoppedByUser { get; init; }
 
+    /// <summary>True when the answer runs in the thread's agent session (a user's Stop cancels it); written in its <see cref="Target"/>.</summary>
+    public bool InSession { get; init; }
+
+    /// <summary>
+    /// Where this channel replies, for another replica to rebuild it (<see cref="SlackReplyChannelFactory"/>): the
+    /// thread (or direct-message channel), the question's ts its replies are marked with, the asker and team, the
+    /// message the thinking reaction goes on, the question, and whether it is an agent session.
+    /// </summary>
+    public ReplyTarget Target => SlackReplyChannelFactory.Target(SlackReplyChannelFactory.ThreadKind, until: null,
+        ("channel", _channel), ("thread", _threadTs), ("question_ts", _questionTs), ("team", _teamId), ("user", _userId),
+        ("reaction_ts", _reactionTs), ("question", _question), ("session", InSession ? "1" : null));
+
     /// <summary>True when a stopped answer's partial text was kept and marked stopped (so nothing more needs saying).</summary>
     public bool StoppedInPlace => Volatile.Read(ref _stoppedInPlace) == 1;
 

@@ -35,4 +35,11 @@ public interface IReplyChannel
     /// <see cref="ReplyCapabilities.Update"/>; otherwise not delivered.
     /// </summary>
     Task<DeliveryResult> UpdateAsync(string messageId, TurnReply reply, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Where this channel replies, written down so that another replica can rebuild it and finish the answer should
+    /// this one die mid-way (<see cref="Coordination.IInFlightClaims"/>); null for a channel nobody else can reply
+    /// through (the console, the web page, a test's recorder).
+    /// </summary>
+    ReplyTarget? Target => null;
 }

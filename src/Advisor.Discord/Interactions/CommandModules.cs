@@ -38,7 +38,9 @@ internal sealed class AskModule(TurnPipeline pipeline, IOptions<DiscordOptions> 
     }
 
     public Task ExecuteAsync(InteractionContext context, InteractionReply reply, CancellationToken cancellationToken) =>
-        pipeline.AnswerAsync(Message(context), reply, cancellationToken);
+        pipeline.AnswerAsync(Message(context), reply, reply.InFlight, cancellationToken);
+
+    public Advisor.Core.Coordination.InFlightClaim? TakeIn(InteractionContext context, InteractionReply reply) => pipeline.BeginClaim(Message(context), reply);
 
     public IReadOnlyList<AutocompleteChoice> Autocomplete(InteractionContext context, string option, string value) => [];
 

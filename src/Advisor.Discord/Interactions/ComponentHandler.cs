@@ -132,8 +132,11 @@ internal sealed partial class ComponentHandler(
             return Ephemeral(admission.Status == AdmissionStatus.Repeat ? "This request is being answered already." : (admission.Notice ?? TurnNotice.Apology).Text);
         }
 
-        if (!work.TryEnqueue(InteractionHandler.QueueKey(context), hold, ct => AnswerAsync(context, message, acknowledged, ct)))
+        var reply = new InteractionReply(delivery, context, ephemeral: false, streaming, rest, time, logger);
+        var claim = pipeline.BeginClaim(message, reply); // held from here, so that another replica answers it should this one die
+        if (!work.TryEnqueue(InteractionHandler.QueueKey(context), hold, ct => AnswerAsync(context, message, reply, claim, acknowledged, ct)))
         {
+            _ = claim?.CompleteAsync();
             hold.Dispose();
             metrics.Refused(DiscordPlatform.PlatformName, "busy");
             rejections.Rejected(DiscordPlatform.QueueName, "full (busy notice sent)");
@@ -143,15 +146,17 @@ internal sealed partial class ComponentHandler(
         return InteractionResponse.Defer(ephemeral: false);
     }
 
-    private async Task AnswerAsync(InteractionContext context, IncomingMessage message, Task<bool> acknowledged, CancellationToken ct)
+    private async Task AnswerAsync(InteractionContext context, IncomingMessage message, InteractionReply reply, Advisor.Core.Coordination.InFlightClaim? claim,
+        Task<bool> acknowledged, CancellationToken ct)
     {
         if (!await acknowledged.WaitAsync(ct).ConfigureAwait(false))
         {
             Log.NotAcknowledged(logger, context.Id);
+            await (claim?.CompleteAsync() ?? Task.CompletedTask).ConfigureAwait(false); // nobody can answer it now
             return;
         }
 
-        await pipeline.AnswerAsync(message, new InteractionReply(delivery, context, ephemeral: false, streaming, rest, time, logger), ct).ConfigureAwait(false);
+        await pipeline.AnswerAsync(message, reply, claim, ct).ConfigureAwait(false);
     }
 
     /// <summary>

@@ -444,6 +444,12 @@ internal interface IDiscordCommandModule
     /// </summary>
     Task ExecuteAsync(InteractionContext context, InteractionReply reply, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// At intake, once the command is queued: begins holding a question it asks (<c>/ask</c>), so that another replica
+    /// answers it should this one die first; null for a command that asks none.
+    /// </summary>
+    Advisor.Core.Coordination.InFlightClaim? TakeIn(InteractionContext context, InteractionReply reply) => null;
+
     IReadOnlyList<AutocompleteChoice> Autocomplete(InteractionContext context, string option, string value);
 }
 

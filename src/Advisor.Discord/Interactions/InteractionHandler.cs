@@ -44,6 +44,7 @@ internal sealed partial class InteractionHandler(
     StreamingSettings streaming,
     [FromKeyedServices(DiscordPlatform.PlatformName)] PlatformWorkQueue work,
     QuestionGate gate,
+    TurnPipeline pipeline,
     IEventDedupe dedupe,
     AdvisorMetrics metrics,
     RejectionLog rejections,
@@ -158,6 +159,11 @@ internal sealed partial class InteractionHandler(
         }
 
         var hold = gate.TryAccept();
+        if (hold is null && HandOff(context, module, acknowledged) is { } handedOff)
+        {
+            return handedOff;
+        }
+
         if (hold is null)
         {
             metrics.Refused(DiscordPlatform.PlatformName, "shutting_down");
@@ -172,8 +178,15 @@ internal sealed partial class InteractionHandler(
             return Ephemeral(refusal);
         }
 
-        if (!work.TryEnqueue(QueueKey(context), hold, ct => RunAsync(context, module, acknowledged, ct)))
+        var ephemeral = Private(context, module);
+        var reply = new InteractionReply(delivery, context, ephemeral, streaming, rest, time, logger) { Share = ephemeral && module.Shareable };
+
+        // A question is held from here (recorded in the background), so that another replica answers it should this one
+        // die while it waits in the queue or is answered.
+        reply.InFlight = module.TakeIn(context, reply);
+        if (!work.TryEnqueue(QueueKey(context), hold, ct => RunAsync(context, module, reply, acknowledged, ct)))
         {
+            _ = reply.InFlight?.CompleteAsync();
             hold.Dispose();
             metrics.Refused(DiscordPlatform.PlatformName, "busy");
             rejections.Rejected(DiscordPlatform.QueueName, "full (busy notice sent)");
@@ -185,6 +198,30 @@ internal sealed partial class InteractionHandler(
     }
 
     /// <summary>
+    /// While this replica stops: a question (<c>/ask</c>) is not refused with "restarting" when the other replicas can
+    /// take it — it is deferred as usual, claimed, and handed over once Discord has the deferral (Discord never delivers
+    /// an interaction again, so this is the only way it still gets its answer). Null when it cannot be handed over (no
+    /// replicas to take it, the command asks no question, the pipeline refuses it: the caller says "restarting").
+    /// </summary>
+    private InteractionResponse? HandOff(InteractionContext context, IDiscordCommandModule module, Task<bool> acknowledged)
+    {
+        if (!pipeline.CanHandOff || module.Precheck(context) is not null)
+        {
+            return null;
+        }
+
+        var ephemeral = Private(context, module);
+        var reply = new InteractionReply(delivery, context, ephemeral, streaming, rest, time, logger) { Share = ephemeral && module.Shareable };
+        if (module.TakeIn(context, reply) is not { } claim)
+        {
+            return null;
+        }
+
+        pipeline.HandOff(claim, acknowledged);
+        return InteractionResponse.Defer(ephemeral);
+    }
+
+    /// <summary>
     /// Private when the command is, and wherever the bot cannot post itself (a user install in a server without Advisor,
     /// a private channel): Discord may turn a public response there into an ephemeral one anyway, so it is one from the start.
     /// </summary>
@@ -193,22 +230,30 @@ internal sealed partial class InteractionHandler(
     /// <summary>The channel's lane (a DM is a channel too); the user's when no channel was sent.</summary>
     internal static string QueueKey(InteractionContext context) => context.ChannelId ?? "user:" + context.UserId;
 
-    private async Task RunAsync(InteractionContext context, IDiscordCommandModule module, Task<bool> acknowledged, CancellationToken ct)
+    private async Task RunAsync(InteractionContext context, IDiscordCommandModule module, InteractionReply reply, Task<bool> acknowledged, CancellationToken ct)
     {
+        var claim = reply.InFlight;
         if (!await acknowledged.WaitAsync(ct))
         {
             Log.NotAcknowledged(logger, context.CommandName, context.Id);
+            await (claim?.CompleteAsync() ?? Task.CompletedTask); // nobody can answer it now
             return;
         }
 
-        if (!await dedupe.TryClaimAcrossReplicasAsync(Interactions, context.Id, ct))
+        if (claim is not null && !await claim.HeldAsync())
         {
             Log.Repeat(logger, context.Id);
             return;
         }
 
-        var ephemeral = Private(context, module);
-        var reply = new InteractionReply(delivery, context, ephemeral, streaming, rest, time, logger) { Share = ephemeral && module.Shareable };
+        // A question held where every replica sees it is decided by its claim; anything else by the interaction's id.
+        if (!(claim is { Shared: true } && await claim.RecordedAsync()) && !await dedupe.TryClaimAcrossReplicasAsync(Interactions, context.Id, ct))
+        {
+            Log.Repeat(logger, context.Id);
+            await (claim?.CompleteAsync() ?? Task.CompletedTask);
+            return;
+        }
+
         try
         {
             await module.ExecuteAsync(context, reply, ct);
@@ -217,10 +262,19 @@ internal sealed partial class InteractionHandler(
         {
             await reply.FailAsync(ex.Message, ct);
         }
+        catch (OperationCanceledException) when (claim is not null && !gate.Accepting)
+        {
+            claim.Leave(); // stopping: another replica finishes it
+            throw;
+        }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             Log.CommandFailed(logger, context.CommandName, ex);
             await reply.FailAsync(TurnNotice.ApologyText, ct);
+        }
+        finally
+        {
+            await (claim?.CompleteAsync() ?? Task.CompletedTask); // ended by the pipeline already, unless the command failed before it
         }
     }
 

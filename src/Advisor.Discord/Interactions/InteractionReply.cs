@@ -37,8 +37,44 @@ internal sealed class InteractionReply(
     /// <summary>Nothing more: the deferral already shows "thinking…" until the result replaces it.</summary>
     public IAsyncDisposable ShowProgress(CancellationToken cancellationToken) => ReplyProgress.None;
 
-    /// <summary>False: an interaction is worked on once (a repeat gets the first one's response).</summary>
-    public ValueTask<bool> AnsweredBeforeAsync(CancellationToken cancellationToken) => ValueTask.FromResult(false);
+    /// <summary>The hold on the question this interaction asks, begun at intake (<see cref="IDiscordCommandModule.TakeIn"/>); null when none.</summary>
+    public Advisor.Core.Coordination.InFlightClaim? InFlight { get; set; }
+
+    /// <summary>True when it was rebuilt by another replica to finish an answer (<see cref="DiscordReplyChannelFactory"/>).</summary>
+    public bool Resumed { get; init; }
+
+    /// <summary>
+    /// Where this channel replies, for another replica to rebuild it (<see cref="DiscordReplyChannelFactory"/>): the
+    /// interaction and its token, the application, whether the answer is private and shareable; usable until a minute
+    /// before the token's 15 minutes are up.
+    /// </summary>
+    public ReplyTarget Target => DiscordReplyChannelFactory.Target(DiscordReplyChannelFactory.InteractionKind,
+        (context.ReceivedAt == default ? (time ?? TimeProvider.System).GetUtcNow() : context.ReceivedAt) + DiscordReplyChannelFactory.InteractionTakeOver,
+        ("id", context.Id), ("token", context.Token), ("application", rest?.ApplicationId), ("ephemeral", ephemeral ? "1" : null), ("share", Share ? "1" : null));
+
+    /// <summary>
+    /// An interaction is worked on once (a repeat gets the first one's response), so false — except when this channel was
+    /// rebuilt to finish another replica's answer: then <c>@original</c> is read, and a response that is no longer the
+    /// deferral's "thinking…" (it was edited into the answer, or deleted for a notice) means the answer was given. When
+    /// Discord cannot be asked, false (answered rather than lost).
+    /// </summary>
+    public async ValueTask<bool> AnsweredBeforeAsync(CancellationToken cancellationToken)
+    {
+        if (!Resumed || rest is null)
+        {
+            return false;
+        }
+
+        try
+        {
+            var original = await rest.GetOriginalResponseAsync(context.Token, cancellationToken).ConfigureAwait(false);
+            return original is not { } shown || ((shown.Int("flags") ?? 0) & DiscordMessagePayload.LoadingFlag) == 0;
+        }
+        catch (Exception ex) when (ex is DiscordApiException or HttpRequestException)
+        {
+            return false;
+        }
+    }
 
     public Task<DeliveryResult> SendAnswerAsync(TurnReply reply, CancellationToken cancellationToken) =>
         SendAsync(AnswerComponents.Answer(reply), cancellationToken);

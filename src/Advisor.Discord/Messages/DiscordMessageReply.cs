@@ -35,10 +35,10 @@ internal sealed partial class DiscordMessageReply(
 
     private Typing? _typing;
     private string? _answerChannel;
-    private Target? _target;
+    private Destination? _target;
 
     /// <summary>Where the answer goes: the channel (or the thread opened for it), the message it replies to, a moved conversation.</summary>
-    private sealed record Target(string Channel, string? ReplyTo, string? Conversation);
+    private sealed record Destination(string Channel, string? ReplyTo, string? Conversation);
 
     /// <summary>The message being answered, as taken in.</summary>
     /// <param name="Id">The message's id.</param>
@@ -49,6 +49,13 @@ internal sealed partial class DiscordMessageReply(
 
     /// <summary>Updates; and streaming when a model writes the answers (<see cref="StreamingSettings.Enabled"/>).</summary>
     public ReplyCapabilities Capabilities => streaming is { Enabled: true } ? ReplyCapabilities.Update | ReplyCapabilities.Streaming : ReplyCapabilities.Update;
+
+    /// <summary>
+    /// Where this channel replies, for another replica to rebuild it (<see cref="DiscordReplyChannelFactory"/>): the
+    /// message, its channel, the question and whether a thread is opened for the answer.
+    /// </summary>
+    public ReplyTarget Target => DiscordReplyChannelFactory.Target(DiscordReplyChannelFactory.MessageKind, until: null,
+        ("id", question.Id), ("channel", question.Channel), ("text", question.Text), ("open_thread", question.OpenThread ? "1" : null));
 
     /// <summary>Typing, after <see cref="TypingDelay"/> without an answer (a fast answer costs no extra REST call).</summary>
     public IAsyncDisposable ShowProgress(CancellationToken cancellationToken)
@@ -81,7 +88,7 @@ internal sealed partial class DiscordMessageReply(
     {
         ArgumentNullException.ThrowIfNull(finish);
         string? posted = null;
-        Target? target = null;
+        Destination? target = null;
         var stream = new AnswerStream(
             async (partial, ct) =>
             {
@@ -146,20 +153,20 @@ internal sealed partial class DiscordMessageReply(
     }
 
     /// <summary>Where the answer goes, decided once: with <c>CreateThreads</c>, a thread opened from the question.</summary>
-    private async Task<Target> TargetAsync(CancellationToken cancellationToken)
+    private async Task<Destination> TargetAsync(CancellationToken cancellationToken)
     {
         if (_target is { } known)
         {
             return known;
         }
 
-        var target = new Target(question.Channel, question.Id, null);
+        var target = new Destination(question.Channel, question.Id, null);
         if (question.OpenThread)
         {
             if (await delivery.StartThreadAsync(question.Channel, question.Id, ThreadName(question.Text), cancellationToken).ConfigureAwait(false) is { } thread
                 && thread != question.Channel)
             {
-                target = new Target(thread, null, DiscordConversation.ChannelKey(thread));
+                target = new Destination(thread, null, DiscordConversation.ChannelKey(thread));
             }
             else
             {

@@ -107,6 +107,12 @@ internal sealed partial class MessageCreateHandler(
         }
 
         var hold = gate.TryAccept();
+        if (hold is null && admission.Accepted && pipeline.CanHandOff && pipeline.BeginClaim(message, reply) is { } handed)
+        {
+            pipeline.HandOff(handed); // stopping: another replica answers it
+            return;
+        }
+
         if (hold is null)
         {
             metrics.Refused(DiscordPlatform.PlatformName, "shutting_down");
@@ -129,8 +135,11 @@ internal sealed partial class MessageCreateHandler(
             return;
         }
 
-        if (!work.TryEnqueue(channel, hold, ct => pipeline.AnswerAsync(message, reply, ct)))
+        // Held from here (recorded in the background), so that another replica answers it should this one die first.
+        var claim = pipeline.BeginClaim(message, reply);
+        if (!work.TryEnqueue(channel, hold, ct => pipeline.AnswerAsync(message, reply, claim, ct)))
         {
+            _ = claim?.CompleteAsync(); // not taken on: the channel hears the bot is busy
             Busy(message, reply, channel, hold);
         }
     }

@@ -31,6 +31,9 @@ internal sealed record DiscordMessagePayload
 
     public const int EphemeralFlag = 64;
 
+    /// <summary>The flag of a deferred interaction response still showing "thinking…" (LOADING).</summary>
+    public const int LoadingFlag = 128;
+
     /// <summary>IS_COMPONENTS_V2 (1 &lt;&lt; 15): the message is laid out by its components; no content or embeds.</summary>
     public const int ComponentsV2Flag = 1 << 15;
 

@@ -50,6 +50,9 @@ internal sealed partial class DiscordRestClient
 
     private readonly AdvisorMetrics _metrics;
 
+    /// <summary>The application whose interactions this client answers.</summary>
+    public string ApplicationId => _options.ApplicationId;
+
     public DiscordRestClient(HttpClient http, IOptions<DiscordOptions> options, DiscordStatus status, TimeProvider time, AdvisorMetrics metrics, ILogger<DiscordRestClient> logger)
     {
         _http = http;

@@ -28,7 +28,7 @@ namespace Advisor.LoadDriver.Attack;
 /// seconds (default 10) → how much the worker logs.</item>
 /// </list>
 /// </summary>
-internal static class AttackDriver
+internal static partial class AttackDriver
 {
     private const string SigningSecret = "8f742231b10e8888abcd99yyyzzz85a5";
     private static readonly byte[] DiscordSeed = Convert.FromHexString("9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60");
@@ -52,6 +52,7 @@ internal static class AttackDriver
             "malformed" => await MalformedAsync().ConfigureAwait(false),
             "flood" => await FloodAsync(seconds).ConfigureAwait(false),
             "unsigned" => await UnsignedAsync(args.Length > 2 ? seconds : 10).ConfigureAwait(false),
+            "replicas" => await ReplicasAsync(args[1..]).ConfigureAwait(false),
             _ => Usage(),
         };
     }
@@ -64,6 +65,7 @@ internal static class AttackDriver
     private static int Usage()
     {
         Console.Error.WriteLine("usage: Advisor.LoadDriver attack sigterm|bigbodies|overload [--seconds N]|flood [--seconds N]|malformed|unsigned [--seconds N]");
+        Console.Error.WriteLine("       Advisor.LoadDriver attack replicas [--replicas 3] [--questions 3000] [--rate 50] [--calm] [--redis host:port] [--postgres CONNECTION]");
         return 2;
     }
 

@@ -13,6 +13,7 @@ internal sealed class WorkerProcess : IAsyncDisposable
 {
     private readonly Process _process;
     private readonly List<string> _output = [];
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, long> _counted = new(StringComparer.Ordinal);
 
     private WorkerProcess(Process process, Uri baseAddress)
     {
@@ -41,8 +42,14 @@ internal sealed class WorkerProcess : IAsyncDisposable
         }
     }
 
-    /// <summary>Starts the worker with these settings (environment variables, <c>Advisor__Slack__BotToken</c> style) and waits for /healthz.</summary>
-    public static async Task<WorkerProcess> StartAsync(IReadOnlyDictionary<string, string> settings, TimeSpan timeout)
+    /// <summary>How many lines the worker wrote that contain <paramref name="fragment"/> (one of those given to <see cref="StartAsync"/>).</summary>
+    public long Counted(string fragment) => _counted.GetValueOrDefault(fragment);
+
+    /// <summary>
+    /// Starts the worker with these settings (environment variables, <c>Advisor__Slack__BotToken</c> style) and waits for
+    /// /healthz. The lines containing one of <paramref name="counted"/> are counted all along (<see cref="Counted"/>).
+    /// </summary>
+    public static async Task<WorkerProcess> StartAsync(IReadOnlyDictionary<string, string> settings, TimeSpan timeout, IReadOnlyList<string>? counted = null)
     {
         var port = FreePort();
         var start = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "advisor.dll"), "serve", "--urls", $"http://127.0.0.1:{port}"])
@@ -60,6 +67,10 @@ internal sealed class WorkerProcess : IAsyncDisposable
         start.Environment["DOTNET_gcServer"] = "0";
         var process = Process.Start(start) ?? throw new InvalidOperationException("could not start the worker");
         var worker = new WorkerProcess(process, new Uri($"http://127.0.0.1:{port}"));
+        foreach (var fragment in counted ?? [])
+        {
+            worker._counted[fragment] = 0;
+        }
         process.OutputDataReceived += (_, e) => worker.Keep(e.Data);
         process.ErrorDataReceived += (_, e) => worker.Keep(e.Data);
         process.BeginOutputReadLine();
@@ -108,6 +119,9 @@ internal sealed class WorkerProcess : IAsyncDisposable
             throw new InvalidOperationException($"kill -TERM {_process.Id} failed with {kill.ExitCode}");
         }
     }
+
+    /// <summary>Sends SIGKILL: the process ends at once, releasing nothing (a lost node, the OOM killer).</summary>
+    public void KillHard() => _process.Kill(entireProcessTree: false);
 
     /// <summary>Waits for the process to end; false when it did not within the timeout.</summary>
     public async Task<bool> WaitForExitAsync(TimeSpan timeout)
@@ -162,6 +176,14 @@ internal sealed class WorkerProcess : IAsyncDisposable
         if (line is null)
         {
             return;
+        }
+
+        foreach (var fragment in _counted.Keys)
+        {
+            if (line.Contains(fragment, StringComparison.Ordinal))
+            {
+                _counted.AddOrUpdate(fragment, 1, (_, n) => n + 1);
+            }
         }
 
         lock (_output)

@@ -1,0 +1,542 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json.Nodes;
+using Advisor.Testing;
+using Advisor.Testing.Discord;
+using Advisor.Testing.Slack;
+using StackExchange.Redis;
+
+namespace Advisor.LoadDriver.Attack;
+
+/// <summary>
+/// <c>replicas</c>: several <c>advisor serve</c> processes behind one bot — one Redis server, one PostgreSQL database (or
+/// SQLite per replica when none is given) — against the loopback Slack and Discord emulators. Questions go to the
+/// replicas in turn over HTTP: Slack <c>app_mention</c> events (retried on another replica, with
+/// <c>X-Slack-Retry-Num</c>, when a delivery gets no 200, as Slack does) and Discord <c>/ask</c> interactions (which
+/// Discord never delivers twice: one that gets no response is a failure the user sees). Some are delivered twice on
+/// purpose: a Slack event again to another replica, its <c>message</c> twin to another, a Discord interaction again.
+/// Mid-run one replica is killed with SIGKILL, and later another is stopped with SIGTERM and started again; for a
+/// second after each, deliveries still reach it (as behind a load balancer whose health checks lag): Slack's fail and are
+/// retried elsewhere, Discord's fail for good. At the end every acknowledged question must have exactly one answer.
+/// </summary>
+internal static partial class AttackDriver
+{
+    private const string TakeOverLine = "taking it over";
+
+    /// <summary>How long deliveries still go to a replica after it was killed or stopped (a load balancer's health checks lag).</summary>
+    private static readonly TimeSpan LoadBalancerLag = TimeSpan.FromSeconds(1);
+
+    private sealed class Replica(string name, WorkerProcess worker)
+    {
+        public string Name { get; } = name;
+
+        public WorkerProcess Worker { get; } = worker;
+
+        public HttpClient Http { get; } = new() { BaseAddress = worker.BaseAddress, Timeout = TimeSpan.FromSeconds(5) };
+
+        public volatile bool Alive = true;
+    }
+
+    /// <summary>One question: when it was first sent, when and where it was acknowledged.</summary>
+    private sealed class Question(int n, bool slack, string key)
+    {
+        public int N { get; } = n;
+
+        public bool Slack { get; } = slack;
+
+        /// <summary>The Slack message ts, or the Discord interaction token.</summary>
+        public string Key { get; } = key;
+
+        public DateTimeOffset SentAt { get; set; }
+
+        public DateTimeOffset? AckedAt { get; set; }
+
+        public string? AckedBy { get; set; }
+
+        public int Deliveries;
+    }
+
+    private static async Task<int> ReplicasAsync(string[] args)
+    {
+        var replicaCount = 3;
+        var total = 3000;
+        var rate = 50;
+        var calm = false;
+        var postMs = 300;
+        int? workers = null;
+        int? victimWorkers = null;
+        var redis = Environment.GetEnvironmentVariable("ADVISOR_TEST_REDIS");
+        var postgres = Environment.GetEnvironmentVariable("ADVISOR_TEST_POSTGRES");
+        for (var i = 0; i < args.Length; i++)
+        {
+            switch (args[i])
+            {
+                case "--replicas" when i + 1 < args.Length: replicaCount = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
+                case "--questions" when i + 1 < args.Length: total = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
+                case "--rate" when i + 1 < args.Length: rate = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
+                case "--redis" when i + 1 < args.Length: redis = args[++i]; break;
+                case "--postgres" when i + 1 < args.Length: postgres = args[++i]; break;
+                case "--post-ms" when i + 1 < args.Length: postMs = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
+                case "--workers" when i + 1 < args.Length: workers = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
+                case "--victim-workers" when i + 1 < args.Length: victimWorkers = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
+                case "--calm": calm = true; break;
+                default: return Usage();
+            }
+        }
+
+        if (string.IsNullOrWhiteSpace(redis))
+        {
+            Console.Error.WriteLine("replicas needs a Redis server: --redis host:port (or ADVISOR_TEST_REDIS)");
+            return 2;
+        }
+
+        var kills = !calm && replicaCount >= 3;
+        var prefix = $"advisor-replicas-{Guid.NewGuid():N}:";
+        var store = string.IsNullOrWhiteSpace(postgres) ? "SQLite, one database per replica (no PostgreSQL given)" : "one PostgreSQL database shared by the replicas";
+        Console.WriteLine($"replicas: {replicaCount} × advisor serve, Redis {redis} (prefix {prefix}), {store}; {total:N0} questions at {rate}/s; " +
+            (kills ? "SIGKILL one replica at 35 %, SIGTERM and restart another at 65 %" : "no replica stopped") +
+            $"; posts take {postMs} ms (Slack), {postMs / 3}–{postMs * 5 / 3} ms (Discord); {(workers is { } n ? n.ToString(CultureInfo.InvariantCulture) : "the default")} workers per platform" +
+            (victimWorkers is { } vw ? $" ({vw} on r2, the replica killed: it falls behind, and dies with a queue)" : ""));
+
+        await using var slack = await SlackEmulator.StartAsync().ConfigureAwait(false);
+        await using var discord = await DiscordEmulator.StartAsync().ConfigureAwait(false);
+
+        // Every post takes a while, as on a busy day (Slack's emulator: a fixed --post-ms, 0.3 s by default; Discord's:
+        // from a third of it to five thirds, drawn per request), so that a replica killed mid-run dies with answers
+        // half-way — some posted, their claims not yet deleted.
+        if (postMs > 0)
+        {
+            slack.PostLatency = TimeSpan.FromMilliseconds(postMs);
+            discord.ResponseLatency = () => TimeSpan.FromMilliseconds(postMs / 3 + Random.Shared.Next(postMs * 4 / 3));
+        }
+        using var stopGateways = new CancellationTokenSource();
+        var gateways = Task.Run(async () =>
+        {
+            // Every replica opens the gateway (a bot token is set): complete each handshake so its Discord side is ready —
+            // each on its own, since a replica may go away mid-handshake (SIGKILL, or a reconnect as it stops).
+            while (!stopGateways.IsCancellationRequested)
+            {
+                GatewayConnection connection;
+                try
+                {
+                    connection = await discord.NextConnectionAsync().WaitAsync(stopGateways.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (!stopGateways.IsCancellationRequested)
+                {
+                    continue; // none in the last 15 s
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+
+                _ = Task.Run(async () =>
+                {
+                    try
+                    {
+                        await connection.IdentifyAsync(EmulatorSettings.DiscordBotUserId, "replica-" + Guid.NewGuid().ToString("N")[..8]).ConfigureAwait(false);
+                    }
+                    catch (Exception ex) when (ex is OperationCanceledException or InvalidOperationException or IOException or System.Net.WebSockets.WebSocketException)
+                    {
+                        // gone mid-handshake, or a resume (the replica identifies afresh after it)
+                    }
+                });
+            }
+        });
+
+        var dataFolders = new List<string>();
+        var started = 0;
+        async Task<Replica> StartReplicaAsync()
+        {
+            var name = "r" + Interlocked.Increment(ref started).ToString(CultureInfo.InvariantCulture);
+            var extra = new List<(string, string)>
+            {
+                ("Advisor__Redis__ConnectionString", redis!),
+                ("Advisor__Redis__KeyPrefix", prefix),
+                ("Advisor__Data__UserHashSalt", "replicas-scenario-salt-0123456789"),
+                ("Advisor__InFlight__LeaseMilliseconds", "3000"),
+                ("Advisor__InFlight__SweepMilliseconds", "500"),
+                ("Advisor__Host__ShutdownTimeoutSeconds", "20"),
+                ("Advisor__Conversations__QuestionsPerUserPerMinute", "10000"),
+            };
+            if ((name == "r2" && victimWorkers is { } v ? v : workers) is { } w)
+            {
+                extra.Add(("Advisor__Slack__Workers", w.ToString(CultureInfo.InvariantCulture)));
+                extra.Add(("Advisor__Discord__Workers", w.ToString(CultureInfo.InvariantCulture)));
+            }
+
+            if (string.IsNullOrWhiteSpace(postgres))
+            {
+                var folder = Path.Combine(Path.GetTempPath(), "advisor-replicas-" + Guid.NewGuid().ToString("N")[..12]);
+                dataFolders.Add(folder);
+                extra.Add(("Advisor__Data__Folder", folder));
+            }
+            else
+            {
+                extra.Add(("Advisor__Data__PostgresConnectionString", postgres!));
+            }
+
+            var worker = await WorkerProcess.StartAsync(Settings(slack, discord, [.. extra]), TimeSpan.FromSeconds(90), [TakeOverLine]).ConfigureAwait(false);
+            using var probe = new HttpClient { BaseAddress = worker.BaseAddress };
+            var said = "";
+            try
+            {
+                await Eventually.TrueAsync(
+                    async () =>
+                    {
+                        using var ready = await probe.GetAsync("/readyz").ConfigureAwait(false);
+                        said = await ready.Content.ReadAsStringAsync().ConfigureAwait(false);
+                        return ready.IsSuccessStatusCode;
+                    },
+                    $"replica {name} to be ready",
+                    90).ConfigureAwait(false);
+            }
+            catch (TimeoutException)
+            {
+                Console.WriteLine($"  {name} is not ready: {said}\n    " + string.Join("\n    ", worker.Output.TakeLast(20)));
+                await worker.DisposeAsync().ConfigureAwait(false);
+                throw;
+            }
+
+            return new Replica(name, worker);
+        }
+
+        var replicas = new List<Replica>();
+        try
+        {
+            for (var r = 0; r < replicaCount; r++)
+            {
+                replicas.Add(await StartReplicaAsync().ConfigureAwait(false));
+            }
+
+            return await RunReplicasAsync().ConfigureAwait(false);
+        }
+        finally
+        {
+            await stopGateways.CancelAsync().ConfigureAwait(false);
+            List<Replica> all;
+            lock (replicas)
+            {
+                all = [.. replicas];
+            }
+
+            foreach (var replica in all.Where(r => !r.Worker.HasExited))
+            {
+                replica.Worker.Terminate();
+            }
+
+            foreach (var replica in all)
+            {
+                await replica.Worker.WaitForExitAsync(TimeSpan.FromSeconds(30)).ConfigureAwait(false);
+                await replica.Worker.DisposeAsync().ConfigureAwait(false);
+                replica.Http.Dispose();
+            }
+
+            await gateways.ConfigureAwait(false);
+            foreach (var folder in dataFolders)
+            {
+                try
+                {
+                    Directory.Delete(folder, recursive: true);
+                }
+                catch (IOException)
+                {
+                }
+            }
+        }
+
+        async Task<int> RunReplicasAsync()
+        {
+
+            var adminOptions = ConfigurationOptions.Parse(redis);
+            adminOptions.AllowAdmin = true; // INFO commandstats
+            using var redisAdmin = await ConnectionMultiplexer.ConnectAsync(adminOptions).ConfigureAwait(false);
+            var redisServer = redisAdmin.GetServer(redisAdmin.GetEndPoints()[0]);
+            async Task<Dictionary<string, long>> RedisCommandsAsync()
+            {
+                var info = await redisServer.InfoRawAsync("commandstats").ConfigureAwait(false) ?? "";
+                return info.Split('\n').Where(l => l.StartsWith("cmdstat_", StringComparison.Ordinal)).ToDictionary(
+                    l => l["cmdstat_".Length..l.IndexOf(':', StringComparison.Ordinal)],
+                    l => long.Parse(l.Split("calls=")[1].Split(',')[0], CultureInfo.InvariantCulture), StringComparer.Ordinal);
+            }
+
+            var questions = Enumerable.Range(0, total).Select(n => n % 2 == 0
+                ? new Question(n, slack: true, key: FormattableString.Invariant($"1700001000.{n:D6}"))
+                : new Question(n, slack: false, key: FormattableString.Invariant($"tok-56{n:D16}"))).ToArray();
+            var live = new Func<IReadOnlyList<Replica>>(() => { lock (replicas) { return [.. replicas.Where(x => x.Alive)]; } });
+            long slackDuplicates = 0, discordDuplicates = 0, discordUnacknowledged = 0, discordRefused = 0, slackGivenUp = 0;
+
+            async Task<HttpStatusCode?> TryPostAsync(Replica replica, string path, byte[] body, Action<HttpRequestMessage> sign, Action<string>? read = null)
+            {
+                try
+                {
+                    using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new ByteArrayContent(body) };
+                    request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+                    sign(request);
+                    using var response = await replica.Http.SendAsync(request).ConfigureAwait(false);
+                    read?.Invoke(await response.Content.ReadAsStringAsync().ConfigureAwait(false));
+                    return response.StatusCode;
+                }
+                catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
+                {
+                    return null; // killed, restarting, or too slow: Slack would retry
+                }
+            }
+
+            void SignSlack(HttpRequestMessage request, byte[] body, int retry)
+            {
+                var timestamp = DateTimeOffset.UtcNow.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
+                request.Headers.Add("X-Slack-Request-Timestamp", timestamp);
+                request.Headers.Add("X-Slack-Signature", Sign(timestamp, body));
+                if (retry > 0)
+                {
+                    request.Headers.Add("X-Slack-Retry-Num", retry.ToString(CultureInfo.InvariantCulture));
+                    request.Headers.Add("X-Slack-Retry-Reason", "http_error");
+                }
+            }
+
+            async Task SendSlackAsync(Question q)
+            {
+                var text = Questions[q.N % Questions.Length];
+                var channel = "CR" + (q.N % 300).ToString(CultureInfo.InvariantCulture);
+                var user = "UR" + (q.N % 400).ToString(CultureInfo.InvariantCulture);
+                var body = Encoding.UTF8.GetBytes(SlackEmulator.Mention(text, q.Key, $"EvR{q.N}", channel, user: user).ToJsonString());
+                for (var attempt = 0; attempt < 8; attempt++)
+                {
+                    var targets = live();
+                    if (targets.Count == 0)
+                    {
+                        await Task.Delay(500).ConfigureAwait(false);
+                        continue;
+                    }
+
+                    var replica = targets[(q.N + attempt) % targets.Count];
+                    Interlocked.Increment(ref q.Deliveries);
+                    var status = await TryPostAsync(replica, "/slack/events", body, r => SignSlack(r, body, attempt)).ConfigureAwait(false);
+                    if (status == HttpStatusCode.OK)
+                    {
+                        q.AckedAt = DateTimeOffset.UtcNow;
+                        q.AckedBy = replica.Name;
+                        break;
+                    }
+
+                    await Task.Delay(300).ConfigureAwait(false); // Slack waits longer; the scenario compresses its schedule
+                }
+
+                if (q.AckedAt is null)
+                {
+                    Interlocked.Increment(ref slackGivenUp);
+                    return;
+                }
+
+                // Duplicate deliveries: the same event again to another replica, or the message event of the same mention.
+                if (q.N % 20 == 0 && live() is { Count: > 1 } others)
+                {
+                    Interlocked.Increment(ref slackDuplicates);
+                    await TryPostAsync(others[(q.N + 1) % others.Count], "/slack/events", body, r => SignSlack(r, body, 1)).ConfigureAwait(false);
+                }
+                else if (q.N % 20 == 10 && live() is { Count: > 1 } twins)
+                {
+                    Interlocked.Increment(ref slackDuplicates);
+                    var twin = Encoding.UTF8.GetBytes(SlackEmulator.Message($"<@{SlackEmulator.BotUserId}> {text}", q.Key, $"EvRm{q.N}", channel, user: user).ToJsonString());
+                    await TryPostAsync(twins[(q.N + 2) % twins.Count], "/slack/events", twin, r => SignSlack(r, twin, 0)).ConfigureAwait(false);
+                }
+            }
+
+            async Task SendDiscordAsync(Question q)
+            {
+                var id = q.Key["tok-".Length..];
+                var body = Encoding.UTF8.GetBytes(AskInteraction(id, Questions[q.N % Questions.Length]).ToJsonString());
+                var targets = live();
+                if (targets.Count == 0)
+                {
+                    Interlocked.Increment(ref discordUnacknowledged);
+                    return;
+                }
+
+                var replica = targets[q.N % targets.Count];
+                Interlocked.Increment(ref q.Deliveries);
+                string responded;
+                try
+                {
+                    // Through the emulator, which keeps the response it gets inline (the deferral's "thinking…" @original), as Discord does.
+                    using var response = await discord.PostInteractionAsync(new Uri(replica.Worker.BaseAddress, "/discord/interactions"), AskInteraction(id, Questions[q.N % Questions.Length]))
+                        .WaitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
+                    responded = response.StatusCode == HttpStatusCode.OK ? await response.Content.ReadAsStringAsync().ConfigureAwait(false) : "";
+                }
+                catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or TimeoutException)
+                {
+                    responded = "";
+                }
+
+                if (responded.Length == 0)
+                {
+                    Interlocked.Increment(ref discordUnacknowledged); // Discord shows "This interaction failed"; it never delivers it again
+                    return;
+                }
+
+                if (JsonNode.Parse(responded)?["type"]?.GetValue<int>() != 5)
+                {
+                    Interlocked.Increment(ref discordRefused); // answered with a notice instead of a deferral ("restarting", "busy")
+                    return;
+                }
+
+                q.AckedAt = DateTimeOffset.UtcNow;
+                q.AckedBy = replica.Name;
+                if (q.N % 20 == 1 && live() is { Count: > 1 } others)
+                {
+                    Interlocked.Increment(ref discordDuplicates);
+                    await TryPostAsync(others[(q.N + 1) % others.Count], "/discord/interactions", body, r => SignDiscord(r, body)).ConfigureAwait(false);
+                }
+            }
+
+            var commandsBefore = await RedisCommandsAsync().ConfigureAwait(false);
+            DateTimeOffset? killedAt = null;
+            string? killed = null, restarted = null;
+            Task restart = Task.CompletedTask;
+            var clock = Stopwatch.StartNew();
+            var interval = 1000.0 / rate;
+            var sends = new Task[total];
+            for (var i = 0; i < total; i++)
+            {
+                var wait = i * interval - clock.Elapsed.TotalMilliseconds;
+                if (wait > 1)
+                {
+                    await Task.Delay(TimeSpan.FromMilliseconds(wait)).ConfigureAwait(false);
+                }
+
+                if (kills && i == total * 35 / 100)
+                {
+                    var victim = replicas[1];
+                    victim.Worker.KillHard();
+                    _ = Task.Delay(LoadBalancerLag).ContinueWith(_ => victim.Alive = false, TaskScheduler.Default);
+                    killedAt = DateTimeOffset.UtcNow;
+                    killed = victim.Name;
+                    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {clock.Elapsed.TotalSeconds:0.0} s: SIGKILL {victim.Name} (pid {victim.Worker.Pid})"));
+                }
+
+                if (kills && i == total * 65 / 100)
+                {
+                    var stopping = replicas[2];
+                    stopping.Worker.Terminate();
+                    _ = Task.Delay(LoadBalancerLag).ContinueWith(_ => stopping.Alive = false, TaskScheduler.Default);
+                    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {clock.Elapsed.TotalSeconds:0.0} s: SIGTERM {stopping.Name} (pid {stopping.Worker.Pid}), restarting it"));
+                    restart = Task.Run(async () =>
+                    {
+                        var exited = await stopping.Worker.WaitForExitAsync(TimeSpan.FromSeconds(60)).ConfigureAwait(false);
+                        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {clock.Elapsed.TotalSeconds:0.0} s: {stopping.Name} exited: {exited} (code {(exited ? stopping.Worker.ExitCode : -1)})"));
+                        var again = await StartReplicaAsync().ConfigureAwait(false);
+                        lock (replicas)
+                        {
+                            replicas.Add(again);
+                        }
+
+                        restarted = again.Name;
+                        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {clock.Elapsed.TotalSeconds:0.0} s: {again.Name} started in its place"));
+                    });
+                }
+
+                var q = questions[i];
+                q.SentAt = DateTimeOffset.UtcNow;
+                sends[i] = Task.Run(() => q.Slack ? SendSlackAsync(q) : SendDiscordAsync(q));
+            }
+
+            await Task.WhenAll(sends).ConfigureAwait(false);
+            var sendSeconds = clock.Elapsed.TotalSeconds;
+            await restart.ConfigureAwait(false);
+
+            // Answers as the platforms hold them: Slack messages in each question's thread (not busy notices), Discord
+            // /ask responses no longer "thinking…", and how many times each was edited into an answer.
+            Dictionary<string, List<DateTimeOffset>> SlackAnswers() => slack.Calls
+                .Where(c => c.Method == "chat.postMessage" && c.Status == 200 && !IsBusyNotice(c.Body) && (string?)c.Body["thread_ts"] is not null)
+                .GroupBy(c => (string)c.Body["thread_ts"]!).ToDictionary(g => g.Key, g => g.Select(c => c.At).ToList(), StringComparer.Ordinal);
+            Dictionary<string, List<DateTimeOffset>> DiscordAnswers() => discord.Requests
+                .Where(r => r.Method == "PATCH" && r.Path.EndsWith("/messages/@original", StringComparison.Ordinal) && r.Path.Contains("/tok-56", StringComparison.Ordinal))
+                .GroupBy(r => r.Path.Split('/').First(p => p.StartsWith("tok-56", StringComparison.Ordinal)))
+                .ToDictionary(g => g.Key, g => g.Select(r => r.At).ToList(), StringComparer.Ordinal);
+            bool Answered(Question q, Dictionary<string, List<DateTimeOffset>> s, Dictionary<string, List<DateTimeOffset>> d) =>
+                q.Slack ? s.ContainsKey(q.Key) : discord.Originals.TryGetValue(q.Key, out var o) && (((int?)o["flags"] ?? 0) & 128) == 0 && d.ContainsKey(q.Key);
+
+            var acked = questions.Where(q => q.AckedAt is not null).ToArray();
+            var settle = Stopwatch.StartNew();
+            while (settle.Elapsed < TimeSpan.FromSeconds(120))
+            {
+                var (s, d) = (SlackAnswers(), DiscordAnswers());
+                if (acked.All(q => Answered(q, s, d)))
+                {
+                    break;
+                }
+
+                await Task.Delay(500).ConfigureAwait(false);
+            }
+
+            await Task.Delay(TimeSpan.FromSeconds(5)).ConfigureAwait(false); // let any late double show up before counting
+            var commandsAfter = await RedisCommandsAsync().ConfigureAwait(false);
+            var byCommand = commandsAfter.Select(c => (c.Key, Calls: c.Value - commandsBefore.GetValueOrDefault(c.Key))).Where(c => c.Calls > 0).OrderByDescending(c => c.Calls).ToList();
+            var commands = byCommand.Sum(c => c.Calls);
+            var (slackAnswers, discordAnswers) = (SlackAnswers(), DiscordAnswers());
+            int Count(Question q) => q.Slack ? slackAnswers.GetValueOrDefault(q.Key)?.Count ?? 0 : discordAnswers.GetValueOrDefault(q.Key)?.Count ?? 0;
+            DateTimeOffset? FirstAnswer(Question q) => (q.Slack ? slackAnswers.GetValueOrDefault(q.Key) : discordAnswers.GetValueOrDefault(q.Key))?.Min();
+            var once = acked.Count(q => Count(q) == 1 && Answered(q, slackAnswers, discordAnswers));
+            var twice = acked.Count(q => Count(q) > 1);
+            var none = acked.Count(q => !Answered(q, slackAnswers, discordAnswers));
+            var unackedAnswered = questions.Count(q => q.AckedAt is null && Count(q) > 0);
+            var latencies = acked.Select(q => FirstAnswer(q) is { } at ? (at - q.AckedAt!.Value).TotalMilliseconds : double.NaN).Where(x => !double.IsNaN(x)).Order().ToArray();
+            static double Pct(double[] sorted, double p) => sorted.Length == 0 ? double.NaN : sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(p * sorted.Length) - 1)];
+            var lastAnswer = acked.Select(FirstAnswer).Where(a => a is not null).Max() ?? DateTimeOffset.UtcNow;
+            var firstSent = questions.Min(q => q.SentAt);
+
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  sent {total:N0} questions in {sendSeconds:0.0} s ({total / sendSeconds:0.0}/s): Slack {questions.Count(q => q.Slack):N0} (deliveries incl. retries {questions.Where(q => q.Slack).Sum(q => q.Deliveries):N0}, duplicates {slackDuplicates:N0}, given up {slackGivenUp:N0}), Discord {questions.Count(q => !q.Slack):N0} (duplicates {discordDuplicates:N0}, no response {discordUnacknowledged:N0}, a notice instead of the deferral {discordRefused:N0})"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  acknowledged {acked.Length:N0}: answered exactly once {once:N0}, more than once {twice:N0}, not answered {none:N0}; unacknowledged but answered {unackedAnswered:N0}"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  acknowledgement → answer: median {Pct(latencies, 0.5):0} ms, p99 {Pct(latencies, 0.99):0} ms, max {(latencies.Length == 0 ? double.NaN : latencies[^1]):0} ms; answered {latencies.Length:N0} in {(lastAnswer - firstSent).TotalSeconds:0.0} s ({latencies.Length / Math.Max(0.001, (lastAnswer - firstSent).TotalSeconds):0.0}/s)"));
+            var scripts = byCommand.Where(c => c.Key is "evalsha" or "eval").Sum(c => c.Calls);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  Redis round trips for scripts (EVALSHA/EVAL): {scripts:N0}, {scripts / (double)Math.Max(1, acked.Length):0.00} per acknowledged question (every replica's sweeps and renewals included)"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  Redis commands, those run inside scripts too: {commands:N0}, {commands / (double)Math.Max(1, acked.Length):0.0} per acknowledged question: {string.Join(", ", byCommand.Take(8).Select(c => $"{c.Key} {c.Calls:N0}"))}"));
+            if (killed is not null && killedAt is { } k)
+            {
+                var orphans = acked.Where(q => q.AckedBy == killed).ToArray();
+                var late = orphans.Select(FirstAnswer).Where(a => a is { } at && at > k).Select(a => (a!.Value - k).TotalSeconds).Order().ToArray();
+                var takeOvers = replicas.Sum(r => r.Worker.Counted(TakeOverLine));
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {killed} (SIGKILL) had acknowledged {orphans.Length:N0}; {late.Length:N0} of them answered after it died, the last {(late.Length == 0 ? 0 : late[^1]):0.0} s after the kill; take-overs logged by the other replicas: {takeOvers:N0}"));
+            }
+
+            if (restarted is not null)
+            {
+                Console.WriteLine($"  the SIGTERM'd replica drained and {restarted} took its place");
+            }
+
+            foreach (var line in replicas.SelectMany(r => r.Worker.Output.Select(l => (r.Name, l)))
+                .Where(x => x.l.Contains("fail", StringComparison.OrdinalIgnoreCase) || x.l.Contains("error", StringComparison.OrdinalIgnoreCase)).TakeLast(10))
+            {
+                Console.WriteLine($"  {line.Name}: {line.l.Trim()}");
+            }
+
+            foreach (var q in acked.Where(q => Count(q) != 1 || !Answered(q, slackAnswers, discordAnswers)).Take(10))
+            {
+                Console.WriteLine($"  question {q.N} ({(q.Slack ? "Slack" : "Discord")} {q.Key}, acknowledged by {q.AckedBy}): {Count(q)} answer(s)");
+            }
+
+            foreach (var key in redisServer.Keys(pattern: prefix + "*"))
+            {
+                await redisAdmin.GetDatabase().KeyDeleteAsync(key).ConfigureAwait(false);
+            }
+
+            return twice == 0 && none == 0 ? 0 : 1;
+        }
+    }
+
+    private static void SignDiscord(HttpRequestMessage request, byte[] body)
+    {
+        var timestamp = DateTimeOffset.UtcNow.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
+        var signer = new Org.BouncyCastle.Crypto.Signers.Ed25519Signer();
+        signer.Init(true, new Org.BouncyCastle.Crypto.Parameters.Ed25519PrivateKeyParameters(DiscordSeed));
+        var message = Encoding.UTF8.GetBytes(timestamp).Concat(body).ToArray();
+        signer.BlockUpdate(message, 0, message.Length);
+        request.Headers.Add("X-Signature-Timestamp", timestamp);
+        request.Headers.Add("X-Signature-Ed25519", Convert.ToHexStringLower(signer.GenerateSignature()));
+    }
+}
