@@ -143,6 +143,9 @@ public sealed class InFlightTakeOverTests(RedisServer server, ITestOutputHelper 
         settings["Advisor:InFlight:LeaseMilliseconds"] = "1500";
         settings["Advisor:InFlight:SweepMilliseconds"] = "200";
         settings["Advisor:Reload:WatchFiles"] = "false";
+        // The gateway's shard is leased in the same Redis: a short lease lets B take the shard soon after A is cut off.
+        settings["Advisor:Discord:ShardLeaseSeconds"] = "3";
+        settings["Advisor:Discord:ShardClaimSeconds"] = "0.5";
         var worker = await TestWorker.StartAsync(_knowledge.Folder, settings, composer is null ? null : s => s.AddSingleton<IAnswerComposer>(composer));
         _owned.Insert(0, worker); // stopped before the proxy and the emulators
         return worker;
