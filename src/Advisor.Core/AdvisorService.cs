@@ -83,16 +83,18 @@ public sealed partial class AdvisorService : IAdvisor
 
         Log.Retrieved(_logger, question.Platform, retrieval.Ranked.Count, retrieval.InScope, retrieval.Query.Aspect);
 
-        Answer? final = null;
+        var counted = false;
         await foreach (var update in _composer.ComposeStreamingAsync(question, retrieval, cancellationToken).ConfigureAwait(false))
         {
-            final = update.Final ?? final;
-            yield return update;
-        }
+            // Counted before the final update is handed out: a reader that stops at the first whole answer (a platform
+            // reply posting it at once) never resumes this method, and the question would go uncounted.
+            if (update.Final is { } final && !counted)
+            {
+                counted = true;
+                _metrics.Answered(question.Platform, final.Abstained ? "abstained" : final.Composer, clock.Elapsed.TotalMilliseconds);
+            }
 
-        if (final is not null)
-        {
-            _metrics.Answered(question.Platform, final.Abstained ? "abstained" : final.Composer, clock.Elapsed.TotalMilliseconds);
+            yield return update;
         }
     }
 

@@ -22,6 +22,28 @@ public sealed class AdvisorServiceTests
         Assert.True(kernel.Plugins.TryGetFunction(KnowledgePlugin.PluginName, KnowledgePlugin.RetrieveFunction, out _));
     }
 
+    [Fact]
+    public async Task A_question_is_counted_even_when_the_reader_stops_at_the_first_whole_answer()
+    {
+        using var services = TestKnowledge.Services();
+        var advisor = services.GetRequiredService<IAdvisor>();
+        using var questions = new Microsoft.Extensions.Diagnostics.Metrics.Testing.MetricCollector<long>(null, AdvisorMetrics.MeterName, "advisor.questions");
+
+        var platform = "probe-" + Guid.NewGuid().ToString("N"); // other tests answer on the same meter name at the same time
+
+        // As a platform reply does: take the first update that carries the whole answer and stop reading.
+        await foreach (var update in advisor.AskStreamingAsync(new AdvisorQuestion("What skills does an AI Architect need?", [], platform)))
+        {
+            if (update.Final is not null)
+            {
+                break;
+            }
+        }
+
+        var measured = Assert.Single(questions.GetMeasurementSnapshot(), m => Equals(m.Tags["platform"], platform));
+        Assert.Equal(1, measured.Value);
+    }
+
     [Theory]
     [InlineData("/frobnicate", AnswerKind.Command, "Unknown command “/frobnicate”")]
     [InlineData("/help", AnswerKind.Command, "Commands:")]
