@@ -26,8 +26,11 @@ public sealed class AdvisorServiceTests
     public async Task A_question_is_counted_even_when_the_reader_stops_at_the_first_whole_answer()
     {
         using var services = TestKnowledge.Services();
-        var advisor = services.GetRequiredService<IAdvisor>();
-        using var questions = new Microsoft.Extensions.Diagnostics.Metrics.Testing.MetricCollector<long>(null, AdvisorMetrics.MeterName, "advisor.questions");
+        // Metrics of this advisor only: its own meter factory, and a collector scoped to it (other tests share the meter name).
+        using var meters = new ServiceCollection().AddMetrics().BuildServiceProvider();
+        var factory = meters.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>();
+        var advisor = ActivatorUtilities.CreateInstance<AdvisorService>(services, new AdvisorMetrics(factory));
+        using var questions = new Microsoft.Extensions.Diagnostics.Metrics.Testing.MetricCollector<long>(factory, AdvisorMetrics.MeterName, "advisor.questions");
 
         var platform = "probe-" + Guid.NewGuid().ToString("N"); // other tests answer on the same meter name at the same time
 
