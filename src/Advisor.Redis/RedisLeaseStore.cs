@@ -36,6 +36,52 @@ internal sealed class RedisLeaseStore(RedisConnection redis) : ILeaseStore
         return 0
         """;
 
+    // Only the holder leaves a note; the note has its own key and expiry, so it outlives the lease.
+    private const string NoteScript = """
+        if redis.call('GET', KEYS[1]) == ARGV[1] then
+          redis.call('SET', KEYS[2], ARGV[2], 'PX', ARGV[3])
+          return 1
+        end
+        return 0
+        """;
+
+    public bool SharedAcrossProcesses => true;
+
+    public async Task<bool> WriteNoteAsync(string name, string owner, string note, TimeSpan keep, CancellationToken cancellationToken = default)
+    {
+        Check(name, owner, keep);
+        ArgumentNullException.ThrowIfNull(note);
+        try
+        {
+            var db = await redis.DatabaseAsync().ConfigureAwait(false);
+            var result = await db.ScriptEvaluateAsync(NoteScript, [Key(name), NoteKey(name)], [owner, note, Milliseconds(keep)]).ConfigureAwait(false);
+            redis.Succeeded();
+            return (long)result == 1;
+        }
+        catch (Exception ex) when (RedisConnection.IsRedisFailure(ex))
+        {
+            redis.Failed("write lease note", ex.Message);
+            throw;
+        }
+    }
+
+    public async Task<string?> ReadNoteAsync(string name, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        try
+        {
+            var db = await redis.DatabaseAsync().ConfigureAwait(false);
+            var note = await db.StringGetAsync(NoteKey(name)).ConfigureAwait(false);
+            redis.Succeeded();
+            return note.IsNull ? null : note.ToString();
+        }
+        catch (Exception ex) when (RedisConnection.IsRedisFailure(ex))
+        {
+            redis.Failed("read lease note", ex.Message);
+            throw;
+        }
+    }
+
     public Task<bool> TryAcquireAsync(string name, string owner, TimeSpan ttl, CancellationToken cancellationToken = default)
     {
         Check(name, owner, ttl);
@@ -89,6 +135,8 @@ internal sealed class RedisLeaseStore(RedisConnection redis) : ILeaseStore
     }
 
     private RedisKey Key(string name) => redis.Key("lease:" + name);
+
+    private RedisKey NoteKey(string name) => redis.Key("lease-note:" + name);
 
     /// <summary>Whole milliseconds, at least one (PX 0 is an error).</summary>
     internal static long Milliseconds(TimeSpan span) => Math.Max(1, (long)Math.Ceiling(span.TotalMilliseconds));

@@ -28,5 +28,13 @@ internal sealed class ReplicaLeaseStore(ILeaseStore shared) : ILeaseStore
     public Task<string?> GetOwnerAsync(string name, CancellationToken cancellationToken = default) =>
         _partitioned ? Unreachable<string?>() : shared.GetOwnerAsync(name, cancellationToken);
 
+    public bool SharedAcrossProcesses => shared.SharedAcrossProcesses;
+
+    public Task<bool> WriteNoteAsync(string name, string owner, string note, TimeSpan keep, CancellationToken cancellationToken = default) =>
+        _partitioned ? Unreachable<bool>() : shared.WriteNoteAsync(name, owner, note, keep, cancellationToken);
+
+    public Task<string?> ReadNoteAsync(string name, CancellationToken cancellationToken = default) =>
+        _partitioned ? Unreachable<string?>() : shared.ReadNoteAsync(name, cancellationToken);
+
     private static Task<T> Unreachable<T>() => Task.FromException<T>(new IOException("the lease store is unreachable from this replica (test partition)"));
 }

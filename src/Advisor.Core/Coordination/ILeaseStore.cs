@@ -23,4 +23,21 @@ public interface ILeaseStore
 
     /// <summary>The current owner of a lease that has not expired, or null.</summary>
     Task<string?> GetOwnerAsync(string name, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Whether other processes see these leases (Redis), so that what a holder leaves behind can be picked up by another
+    /// replica; false for the leases of one process.
+    /// </summary>
+    bool SharedAcrossProcesses { get; }
+
+    /// <summary>
+    /// Leaves <paramref name="note"/> with the lease for whoever holds it next — what a Discord shard's next holder
+    /// needs to resume its session — only while <paramref name="owner"/> holds the lease (a holder that lost it must not
+    /// overwrite its successor's note). The note outlives the lease: it is kept for <paramref name="keep"/> from this
+    /// write. True when it was written.
+    /// </summary>
+    Task<bool> WriteNoteAsync(string name, string owner, string note, TimeSpan keep, CancellationToken cancellationToken = default);
+
+    /// <summary>The last note left with the lease <paramref name="name"/> and not yet expired, or null.</summary>
+    Task<string?> ReadNoteAsync(string name, CancellationToken cancellationToken = default);
 }

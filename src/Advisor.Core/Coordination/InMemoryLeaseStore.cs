@@ -4,6 +4,7 @@ namespace Advisor.Core.Coordination;
 public sealed class InMemoryLeaseStore(TimeProvider time) : ILeaseStore
 {
     private readonly Dictionary<string, (string Owner, DateTimeOffset Until)> _leases = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (string Note, DateTimeOffset Until)> _notes = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();
 
     public Task<bool> TryAcquireAsync(string name, string owner, TimeSpan ttl, CancellationToken cancellationToken = default)
@@ -59,6 +60,36 @@ public sealed class InMemoryLeaseStore(TimeProvider time) : ILeaseStore
         lock (_gate)
         {
             return Task.FromResult(_leases.TryGetValue(name, out var held) && held.Until > now ? held.Owner : null);
+        }
+    }
+
+    /// <summary>False: nobody outside this process reads these leases (tests that play several replicas in one process may say otherwise).</summary>
+    public bool SharedAcrossProcesses { get; init; }
+
+    public Task<bool> WriteNoteAsync(string name, string owner, string note, TimeSpan keep, CancellationToken cancellationToken = default)
+    {
+        Check(name, owner, keep);
+        ArgumentNullException.ThrowIfNull(note);
+        var now = time.GetUtcNow();
+        lock (_gate)
+        {
+            if (!_leases.TryGetValue(name, out var held) || held.Until <= now || held.Owner != owner)
+            {
+                return Task.FromResult(false);
+            }
+
+            _notes[name] = (note, now + keep);
+            return Task.FromResult(true);
+        }
+    }
+
+    public Task<string?> ReadNoteAsync(string name, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        var now = time.GetUtcNow();
+        lock (_gate)
+        {
+            return Task.FromResult(_notes.TryGetValue(name, out var kept) && kept.Until > now ? kept.Note : null);
         }
     }
 

@@ -44,6 +44,10 @@ internal sealed partial class DiscordGatewayClient(
     private string? _resumeUrl;
     private long? _sequence;
 
+    /// <summary>The sequence number of the last event taken in (not merely received): where another replica resumes from.</summary>
+    private long? _acceptedSequence;
+    private readonly Lock _sessionGate = new();
+
     /// <summary>Whether the current connection reached READY or RESUMED (only that resets the backoff).</summary>
     private volatile bool _established;
 
@@ -85,11 +89,13 @@ internal sealed partial class DiscordGatewayClient(
     }
 
     /// <summary>
-    /// Closes the shard's connection for good with 1000 (the session ends: the next owner of the shard identifies
-    /// afresh) and stops reconnecting. True when a close was sent on an open connection, whose run then ends once the
-    /// server answers the close; false when none was open (cancel the run).
+    /// Closes the shard's connection for good and stops reconnecting: with 1000, which ends the session (the next owner
+    /// of the shard identifies afresh), or — <paramref name="keepSession"/>, when another replica can take the shard
+    /// over — with a code of our own, so Discord keeps the session and holds its events for the next owner's RESUME.
+    /// True when a close was sent on an open connection, whose run then ends once the server answers the close; false
+    /// when none was open (cancel the run).
     /// </summary>
-    public async Task<bool> CloseAsync(string reason)
+    public async Task<bool> CloseAsync(string reason, bool keepSession = false)
     {
         _closing = true;
         if (_current is not { } c)
@@ -97,7 +103,53 @@ internal sealed partial class DiscordGatewayClient(
             return false;
         }
 
-        return await CloseWithAsync(c, WebSocketCloseStatus.NormalClosure, reason);
+        return await CloseWithAsync(c, keepSession ? ResumableClose : WebSocketCloseStatus.NormalClosure, reason);
+    }
+
+    /// <summary>
+    /// The session as another replica would resume it — its id, its resume URL, the last event taken in here — or null
+    /// before READY and after the session ended.
+    /// </summary>
+    public GatewaySession? Session
+    {
+        get
+        {
+            lock (_sessionGate)
+            {
+                return _sessionId is { } id && _resumeUrl is { } url && _acceptedSequence is { } seq
+                    ? new GatewaySession(id, url, seq, shard.Id, shard.Total, identity.BotUserId)
+                    : null;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Before <see cref="RunAsync"/>: resume the session a previous holder of this shard left (its id, resume URL and
+    /// last event taken in) instead of identifying, so Discord replays what it sent since. A session of another shard
+    /// layout is ignored; one Discord no longer knows is answered with INVALID_SESSION, and the shard identifies.
+    /// </summary>
+    public bool ResumeFrom(GatewaySession session)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        if (session.Shard != shard.Id || session.Total != shard.Total)
+        {
+            return false;
+        }
+
+        lock (_sessionGate)
+        {
+            _sessionId = session.SessionId;
+            _resumeUrl = session.ResumeUrl;
+            _sequence = _acceptedSequence = session.Sequence;
+        }
+
+        _everReady = true; // the session was established before, elsewhere
+        if (identity.BotUserId is null && session.BotUserId is { Length: > 0 } botUserId)
+        {
+            identity.BotUserId = botUserId; // READY said so to the replica that identified
+        }
+
+        return true;
     }
 
     private async Task ConnectLoopAsync(CancellationToken ct)
@@ -228,9 +280,12 @@ internal sealed partial class DiscordGatewayClient(
 
     private void ForgetSession()
     {
-        _sessionId = null;
-        _resumeUrl = null;
-        _sequence = null;
+        lock (_sessionGate)
+        {
+            _sessionId = null;
+            _resumeUrl = null;
+            _sequence = _acceptedSequence = null;
+        }
     }
 
     private async Task DelayAsync(TimeSpan delay, CancellationToken ct)
@@ -472,8 +527,13 @@ internal sealed partial class DiscordGatewayClient(
                 var data = root.TryGetProperty("d", out var dd) ? dd.Clone() : default;
                 if (name == "READY")
                 {
-                    _sessionId = data.Str("session_id");
-                    _resumeUrl = data.Str("resume_gateway_url");
+                    lock (_sessionGate)
+                    {
+                        _sessionId = data.Str("session_id");
+                        _resumeUrl = data.Str("resume_gateway_url");
+                        _acceptedSequence = null;
+                    }
+
                     identity.BotUserId = data.Obj("user")?.Str("id");
                     if (_everReady)
                     {
@@ -492,12 +552,19 @@ internal sealed partial class DiscordGatewayClient(
                     _status.Set(true, "connected");
                 }
 
-                Dispatch(name, data);
+                var accepted = Dispatch(name, data);
 
                 // Only an event taken in counts as received: one lost to a dropped connection is replayed by the resume.
                 if (root.TryGetProperty("s", out var s) && s.ValueKind == JsonValueKind.Number)
                 {
                     _sequence = s.GetInt64();
+                    if (accepted)
+                    {
+                        lock (_sessionGate)
+                        {
+                            _acceptedSequence = _sequence;
+                        }
+                    }
                 }
 
                 return null;
@@ -506,7 +573,8 @@ internal sealed partial class DiscordGatewayClient(
         }
     }
 
-    private void Dispatch(string name, JsonElement data)
+    /// <summary>Hands the event to its handlers; false when the shard no longer takes events in.</summary>
+    private bool Dispatch(string name, JsonElement data)
     {
         if (!shard.Accepting)
         {
@@ -517,7 +585,7 @@ internal sealed partial class DiscordGatewayClient(
                 Log.NotAccepting(logger, shard.Id, name);
             }
 
-            return;
+            return false;
         }
 
         foreach (var handler in handlers)
@@ -538,6 +606,8 @@ internal sealed partial class DiscordGatewayClient(
                 Log.HandlerFailed(logger, shard.Id, name, ex);
             }
         }
+
+        return true;
     }
 
     private async Task HeartbeatLoopAsync(Connection c, TimeSpan interval)

@@ -91,7 +91,7 @@ internal sealed partial class ShardRunner
             _guard = _time.CreateTimer(static s => ((ShardRunner)s!).OnGuard(), this, Until(_deadline), Timeout.InfiniteTimeSpan);
         }
 
-        _connection = Task.Run(() => _client.RunAsync(_cts.Token));
+        _connection = Task.Run(() => RunClientAsync(_cts.Token));
         _renewals = Task.Run(() => RenewLoopAsync(acquiredAt, _cts.Token));
         _ = WatchConnectionAsync();
     }
@@ -130,7 +130,9 @@ internal sealed partial class ShardRunner
             Log.HandingOver(_logger, _shard.Id, reason);
         }
 
-        if (await _client.CloseAsync(how == ShardEnd.Lost ? "shard lease lost" : "shard handed over"))
+        // With replicas, the session is kept for the next holder: Discord holds the shard's events until it resumes.
+        var keepSession = _leases.SharedAcrossProcesses;
+        if (await _client.CloseAsync(how == ShardEnd.Lost ? "shard lease lost" : "shard handed over", keepSession))
         {
             try
             {
@@ -150,6 +152,11 @@ internal sealed partial class ShardRunner
         await _cts.CancelAsync();
         await Quietly(_connection);
         await Quietly(_renewals);
+        if (keepSession)
+        {
+            await LeaveSessionAsync(CancellationToken.None); // the last event taken in, now that none comes in any more
+        }
+
         if (how == ShardEnd.HandOver)
         {
             try
@@ -214,6 +221,10 @@ internal sealed partial class ShardRunner
 
                 Extend(start + _timings.Ttl - _timings.Margin);
                 next = start + _timings.RenewEvery;
+                if (_leases.SharedAcrossProcesses)
+                {
+                    await LeaveSessionAsync(ct);
+                }
             }
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
@@ -224,6 +235,63 @@ internal sealed partial class ShardRunner
             _schedule.Done(_renewKey);
         }
     }
+
+    /// <summary>
+    /// With replicas: resumes the session the shard's previous holder left with the lease (a replica that died, or
+    /// handed the shard over), so Discord replays the events it sent since the last one taken in there — none is lost
+    /// to the hand-over; events taken in twice are dropped by the dedupe across replicas. Then runs the connection.
+    /// </summary>
+    private async Task RunClientAsync(CancellationToken ct)
+    {
+        if (_leases.SharedAcrossProcesses)
+        {
+            try
+            {
+                if (GatewaySession.FromJson(await _leases.ReadNoteAsync(_name, ct)) is { } session && _client.ResumeFrom(session))
+                {
+                    Log.ResumingLeftSession(_logger, _shard.Id, session.SessionId, session.Sequence);
+                }
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                return;
+            }
+#pragma warning disable CA1031 // the store may fail in any way: the shard then identifies afresh
+            catch (Exception ex)
+#pragma warning restore CA1031
+            {
+                Log.SessionNoteFailed(_logger, _shard.Id, "reading", ex.Message);
+            }
+        }
+
+        await _client.RunAsync(ct);
+    }
+
+    /// <summary>Leaves the session with the lease for the shard's next holder (only while this replica holds it).</summary>
+    private async Task LeaveSessionAsync(CancellationToken ct)
+    {
+        if (_client.Session is not { } session)
+        {
+            return;
+        }
+
+        try
+        {
+            await _leases.WriteNoteAsync(_name, _owner, session.ToJson(), SessionKeep, ct);
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+        }
+#pragma warning disable CA1031 // a note that cannot be left only costs the next holder a fresh IDENTIFY
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            Log.SessionNoteFailed(_logger, _shard.Id, "leaving", ex.Message);
+        }
+    }
+
+    /// <summary>How long a session left for the next holder is worth resuming: Discord ends sessions left idle for minutes.</summary>
+    private TimeSpan SessionKeep => _timings.Ttl * 3 > TimeSpan.FromMinutes(5) ? _timings.Ttl * 3 : TimeSpan.FromMinutes(5);
 
     private void Extend(DateTimeOffset deadline)
     {
@@ -322,5 +390,11 @@ internal sealed partial class ShardRunner
 
         [LoggerMessage(245, LogLevel.Error, "Discord shard {ShardId}: its gateway connection failed; handing the shard over")]
         public static partial void ConnectionFailed(ILogger logger, int shardId, Exception exception);
+
+        [LoggerMessage(246, LogLevel.Information, "Discord shard {ShardId}: resuming session {SessionId} from event {Sequence}, as its previous holder left it")]
+        public static partial void ResumingLeftSession(ILogger logger, int shardId, string sessionId, long sequence);
+
+        [LoggerMessage(247, LogLevel.Debug, "Discord shard {ShardId}: {Doing} the session note failed ({Error}); the next holder identifies afresh")]
+        public static partial void SessionNoteFailed(ILogger logger, int shardId, string doing, string error);
     }
 }

@@ -30,6 +30,17 @@ internal static partial class AttackDriver
     /// <summary>How long deliveries still go to a replica after it was killed or stopped (a load balancer's health checks lag).</summary>
     private static readonly TimeSpan LoadBalancerLag = TimeSpan.FromSeconds(1);
 
+    /// <summary>The replicas' shard lease (<c>Advisor:Discord:ShardLeaseSeconds</c>) and claim interval (<c>ShardClaimSeconds</c>).</summary>
+    private static readonly TimeSpan ShardLease = TimeSpan.FromSeconds(6), ShardClaim = TimeSpan.FromSeconds(1);
+
+    /// <summary>Discord's identify window: one IDENTIFY per bucket (<c>shard_id % max_concurrency</c>) per 5 s.</summary>
+    private static readonly TimeSpan IdentifyWindow = TimeSpan.FromSeconds(5);
+
+    /// <summary>How long after an announced reload every other replica must serve the new version (issue 14).</summary>
+    private static readonly TimeSpan ReloadBound = TimeSpan.FromSeconds(2);
+
+    private const string AdminToken = "replicas-scenario-admin-token-0123456789";
+
     private sealed class Replica(string name, WorkerProcess worker)
     {
         public string Name { get; } = name;
@@ -41,15 +52,28 @@ internal static partial class AttackDriver
         public volatile bool Alive = true;
     }
 
+    /// <summary>How a question reaches the bot: a Slack event over HTTP, a Discord <c>/ask</c> over HTTP, a Discord mention on the gateway.</summary>
+    private enum Via
+    {
+        Slack,
+        Interaction,
+        Gateway,
+    }
+
     /// <summary>One question: when it was first sent, when and where it was acknowledged.</summary>
-    private sealed class Question(int n, bool slack, string key)
+    private sealed class Question(int n, Via via, string key, string channel = "")
     {
         public int N { get; } = n;
 
-        public bool Slack { get; } = slack;
+        public Via Via { get; } = via;
 
-        /// <summary>The Slack message ts, or the Discord interaction token.</summary>
+        public bool Slack => Via == Via.Slack;
+
+        /// <summary>The Slack message ts, the Discord interaction token, or the Discord message id.</summary>
         public string Key { get; } = key;
+
+        /// <summary>The Discord channel of a gateway mention.</summary>
+        public string Channel { get; } = channel;
 
         public DateTimeOffset SentAt { get; set; }
 
@@ -69,6 +93,8 @@ internal static partial class AttackDriver
         var postMs = 300;
         int? workers = null;
         int? victimWorkers = null;
+        var shards = 6;
+        var maxConcurrency = 2;
         var redis = Environment.GetEnvironmentVariable("ADVISOR_TEST_REDIS");
         var postgres = Environment.GetEnvironmentVariable("ADVISOR_TEST_POSTGRES");
         for (var i = 0; i < args.Length; i++)
@@ -83,6 +109,8 @@ internal static partial class AttackDriver
                 case "--post-ms" when i + 1 < args.Length: postMs = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--workers" when i + 1 < args.Length: workers = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--victim-workers" when i + 1 < args.Length: victimWorkers = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
+                case "--shards" when i + 1 < args.Length: shards = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
+                case "--max-concurrency" when i + 1 < args.Length: maxConcurrency = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--calm": calm = true; break;
                 default: return Usage();
             }
@@ -113,40 +141,20 @@ internal static partial class AttackDriver
             slack.PostLatency = TimeSpan.FromMilliseconds(postMs);
             discord.ResponseLatency = () => TimeSpan.FromMilliseconds(postMs / 3 + Random.Shared.Next(postMs * 4 / 3));
         }
-        using var stopGateways = new CancellationTokenSource();
-        var gateways = Task.Run(async () =>
-        {
-            // Every replica opens the gateway (a bot token is set): complete each handshake so its Discord side is ready —
-            // each on its own, since a replica may go away mid-handshake (SIGKILL, or a reconnect as it stops).
-            while (!stopGateways.IsCancellationRequested)
-            {
-                GatewayConnection connection;
-                try
-                {
-                    connection = await discord.NextConnectionAsync().WaitAsync(stopGateways.Token).ConfigureAwait(false);
-                }
-                catch (OperationCanceledException) when (!stopGateways.IsCancellationRequested)
-                {
-                    continue; // none in the last 15 s
-                }
-                catch (OperationCanceledException)
-                {
-                    return;
-                }
+        // The gateway as Discord runs it for a sharded bot: GET /gateway/bot recommends `shards` and `max_concurrency`, and
+        // the emulator plays every handshake itself, checking each IDENTIFY (its identify bucket's 5-second window, and
+        // that no other open connection holds the same shard). The replicas split the shards through leases in Redis.
+        discord.AutoGateway = true;
+        discord.RecommendedShards = shards;
+        discord.MaxConcurrency = maxConcurrency;
 
-                _ = Task.Run(async () =>
-                {
-                    try
-                    {
-                        await connection.IdentifyAsync(EmulatorSettings.DiscordBotUserId, "replica-" + Guid.NewGuid().ToString("N")[..8]).ConfigureAwait(false);
-                    }
-                    catch (Exception ex) when (ex is OperationCanceledException or InvalidOperationException or IOException or System.Net.WebSockets.WebSocketException)
-                    {
-                        // gone mid-handshake, or a resume (the replica identifies afresh after it)
-                    }
-                });
-            }
-        });
+        // One knowledge folder shared by the replicas (a volume, in a deployment), copied so the scenario can change it.
+        var knowledge = Path.Combine(Path.GetTempPath(), "advisor-replicas-knowledge-" + Guid.NewGuid().ToString("N")[..12]);
+        Directory.CreateDirectory(knowledge);
+        foreach (var file in Directory.GetFiles(Path.Combine(RepoPaths.RepoRoot(), "knowledge")))
+        {
+            File.Copy(file, Path.Combine(knowledge, Path.GetFileName(file)));
+        }
 
         var dataFolders = new List<string>();
         var started = 0;
@@ -162,6 +170,10 @@ internal static partial class AttackDriver
                 ("Advisor__InFlight__SweepMilliseconds", "500"),
                 ("Advisor__Host__ShutdownTimeoutSeconds", "20"),
                 ("Advisor__Conversations__QuestionsPerUserPerMinute", "10000"),
+                ("Advisor__KnowledgePath", knowledge),
+                ("Advisor__Admin__Token", AdminToken),
+                ("Advisor__Discord__ShardLeaseSeconds", ShardLease.TotalSeconds.ToString(CultureInfo.InvariantCulture)),
+                ("Advisor__Discord__ShardClaimSeconds", ShardClaim.TotalSeconds.ToString(CultureInfo.InvariantCulture)),
             };
             if ((name == "r2" && victimWorkers is { } v ? v : workers) is { } w)
             {
@@ -217,7 +229,6 @@ internal static partial class AttackDriver
         }
         finally
         {
-            await stopGateways.CancelAsync().ConfigureAwait(false);
             List<Replica> all;
             lock (replicas)
             {
@@ -236,8 +247,7 @@ internal static partial class AttackDriver
                 replica.Http.Dispose();
             }
 
-            await gateways.ConfigureAwait(false);
-            foreach (var folder in dataFolders)
+            foreach (var folder in dataFolders.Append(knowledge))
             {
                 try
                 {
@@ -251,10 +261,45 @@ internal static partial class AttackDriver
 
         async Task<int> RunReplicasAsync()
         {
-
             var adminOptions = ConfigurationOptions.Parse(redis);
             adminOptions.AllowAdmin = true; // INFO commandstats
             using var redisAdmin = await ConnectionMultiplexer.ConnectAsync(adminOptions).ConfigureAwait(false);
+
+            // Which replica holds each shard, as its lease in Redis says (the owner is a replica id with the process id).
+            async Task<string[]> OwnerNamesAsync()
+            {
+                var names = new string[shards];
+                List<Replica> all;
+                lock (replicas)
+                {
+                    all = [.. replicas];
+                }
+
+                for (var shard = 0; shard < shards; shard++)
+                {
+                    var owner = (string?)await redisAdmin.GetDatabase().StringGetAsync(prefix + "lease:discord:shard:" + shard.ToString(CultureInfo.InvariantCulture)).ConfigureAwait(false);
+                    names[shard] = owner is null ? "none" : all.FirstOrDefault(r => owner.Contains(":" + r.Worker.Pid.ToString(CultureInfo.InvariantCulture) + ":", StringComparison.Ordinal))?.Name ?? owner;
+                }
+
+                return names;
+            }
+
+            async Task<string> ShardOwnersAsync()
+            {
+                var names = await OwnerNamesAsync().ConfigureAwait(false);
+                return string.Join(" ", names.Select((name, shard) => string.Create(CultureInfo.InvariantCulture, $"{shard}→{name}({discord.OpenConnectionsOf(shard).Count})")));
+            }
+
+            // Start once the shards are spread: each held on one connection, no replica holding more than its share.
+            var shardsUp = Stopwatch.StartNew();
+            await Eventually.TrueAsync(
+                async () => Enumerable.Range(0, shards).All(shard => discord.OpenConnectionsOf(shard).Count == 1)
+                    && (await OwnerNamesAsync().ConfigureAwait(false)) is var names && !names.Contains("none")
+                    && names.GroupBy(n => n).Max(g => g.Count()) <= (shards + replicaCount - 1) / replicaCount,
+                $"all {shards} shards to be held, spread over the replicas",
+                120).ConfigureAwait(false);
+            var ownersAtStart = await ShardOwnersAsync().ConfigureAwait(false);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {shards} shards (max_concurrency {maxConcurrency}) held {shardsUp.Elapsed.TotalSeconds:0.0} s after the last replica was ready: {ownersAtStart}"));
             var redisServer = redisAdmin.GetServer(redisAdmin.GetEndPoints()[0]);
             async Task<Dictionary<string, long>> RedisCommandsAsync()
             {
@@ -264,11 +309,16 @@ internal static partial class AttackDriver
                     l => long.Parse(l.Split("calls=")[1].Split(',')[0], CultureInfo.InvariantCulture), StringComparer.Ordinal);
             }
 
-            var questions = Enumerable.Range(0, total).Select(n => n % 2 == 0
-                ? new Question(n, slack: true, key: FormattableString.Invariant($"1700001000.{n:D6}"))
-                : new Question(n, slack: false, key: FormattableString.Invariant($"tok-56{n:D16}"))).ToArray();
+            // Half the questions are Slack events; a quarter Discord /ask interactions; a quarter Discord mentions on the
+            // gateway, in guilds spread over every shard.
+            var questions = Enumerable.Range(0, total).Select(n => (n % 4) switch
+            {
+                0 or 2 => new Question(n, Via.Slack, FormattableString.Invariant($"1700001000.{n:D6}")),
+                1 => new Question(n, Via.Interaction, FormattableString.Invariant($"tok-56{n:D16}")),
+                _ => new Question(n, Via.Gateway, (1_500_000_000_000_000_000L + n).ToString(CultureInfo.InvariantCulture), (1_400_000_000_000_000_000L + n % 50).ToString(CultureInfo.InvariantCulture)),
+            }).ToArray();
             var live = new Func<IReadOnlyList<Replica>>(() => { lock (replicas) { return [.. replicas.Where(x => x.Alive)]; } });
-            long slackDuplicates = 0, discordDuplicates = 0, discordUnacknowledged = 0, discordRefused = 0, slackGivenUp = 0;
+            long slackDuplicates = 0, discordDuplicates = 0, discordUnacknowledged = 0, discordRefused = 0, slackGivenUp = 0, loadBalancerRetries = 0, gatewayUndelivered = 0, gatewayDuplicates = 0;
 
             async Task<HttpStatusCode?> TryPostAsync(Replica replica, string path, byte[] body, Action<HttpRequestMessage> sign, Action<string>? read = null)
             {
@@ -358,19 +408,31 @@ internal static partial class AttackDriver
                     return;
                 }
 
+                // The load balancer in front (nginx's default `proxy_next_upstream error timeout`): a replica that refuses
+                // the connection never saw the request, so it goes to the next one; a request a replica took and then
+                // died with gets no response, and Discord shows "This interaction failed".
                 var replica = targets[q.N % targets.Count];
-                Interlocked.Increment(ref q.Deliveries);
-                string responded;
-                try
+                var responded = "";
+                for (var upstream = 0; upstream < targets.Count; upstream++)
                 {
-                    // Through the emulator, which keeps the response it gets inline (the deferral's "thinking…" @original), as Discord does.
-                    using var response = await discord.PostInteractionAsync(new Uri(replica.Worker.BaseAddress, "/discord/interactions"), AskInteraction(id, Questions[q.N % Questions.Length]))
-                        .WaitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
-                    responded = response.StatusCode == HttpStatusCode.OK ? await response.Content.ReadAsStringAsync().ConfigureAwait(false) : "";
-                }
-                catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or TimeoutException)
-                {
-                    responded = "";
+                    replica = targets[(q.N + upstream) % targets.Count];
+                    Interlocked.Increment(ref q.Deliveries);
+                    try
+                    {
+                        // Through the emulator, which keeps the response it gets inline (the deferral's "thinking…" @original), as Discord does.
+                        using var response = await discord.PostInteractionAsync(new Uri(replica.Worker.BaseAddress, "/discord/interactions"), AskInteraction(id, Questions[q.N % Questions.Length]))
+                            .WaitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
+                        responded = response.StatusCode == HttpStatusCode.OK ? await response.Content.ReadAsStringAsync().ConfigureAwait(false) : "";
+                        break;
+                    }
+                    catch (HttpRequestException ex) when (ex.HttpRequestError == HttpRequestError.ConnectionError && upstream + 1 < targets.Count)
+                    {
+                        Interlocked.Increment(ref loadBalancerRetries);
+                    }
+                    catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or TimeoutException)
+                    {
+                        break;
+                    }
                 }
 
                 if (responded.Length == 0)
@@ -394,10 +456,159 @@ internal static partial class AttackDriver
                 }
             }
 
+            async Task SendGatewayAsync(Question q)
+            {
+                // A mention in a guild on shard n % shards. Discord sends it to the shard's session: on its connection, or,
+                // while the shard changes hands, held until the next holder resumes the session. With no session to
+                // take it (the shard's last session ended and no new one identified yet) it is lost: counted as not delivered.
+                var shard = q.N / 4 % shards;
+                var guild = DiscordEmulator.GuildOnShard(shard, shards, q.N % 5);
+                var author = (1_300_000_000_000_000_000L + q.N % 400).ToString(CultureInfo.InvariantCulture);
+                var message = DiscordEmulator.MessageCreate(q.Key, q.Channel, guild, author, Questions[q.N % Questions.Length], EmulatorSettings.DiscordBotUserId);
+                Interlocked.Increment(ref q.Deliveries);
+                bool delivered;
+                try
+                {
+                    delivered = await discord.DispatchToShardAsync(shard, "MESSAGE_CREATE", message).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (ex is InvalidOperationException or IOException or System.Net.WebSockets.WebSocketException or OperationCanceledException)
+                {
+                    delivered = false; // the connection closed under the send
+                }
+
+                if (!delivered)
+                {
+                    Interlocked.Increment(ref gatewayUndelivered);
+                    return;
+                }
+
+                q.AckedAt = DateTimeOffset.UtcNow;
+                q.AckedBy = "shard " + shard.ToString(CultureInfo.InvariantCulture);
+                if (q.N % 20 == 3)
+                {
+                    // The same event again (a RESUME replays what the client had not acknowledged by its sequence number).
+                    Interlocked.Increment(ref gatewayDuplicates);
+                    try
+                    {
+                        await discord.DispatchToShardAsync(shard, "MESSAGE_CREATE", message.DeepClone()).ConfigureAwait(false);
+                    }
+                    catch (Exception ex) when (ex is InvalidOperationException or IOException or System.Net.WebSockets.WebSocketException or OperationCanceledException)
+                    {
+                    }
+                }
+            }
+
+            async Task<string?> VersionAsync(Replica replica)
+            {
+                try
+                {
+                    using var ready = await replica.Http.GetAsync("/readyz").ConfigureAwait(false);
+                    return JsonNode.Parse(await ready.Content.ReadAsStringAsync().ConfigureAwait(false))?["knowledge"]?["version"]?.GetValue<string>();
+                }
+                catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or System.Text.Json.JsonException)
+                {
+                    return null;
+                }
+            }
+
+            // A knowledge reload on one replica mid-run (an admin's POST /admin/reload after a file changed in the shared
+            // folder; file watching is off, so only the broadcast can tell the others): each other live replica's /readyz
+            // is read every 10 ms until it serves the new version.
+            var reloadLines = new ConcurrentQueue<string>();
+            var reloadLate = 0;
+            async Task ReloadOnOneAsync()
+            {
+                var targets = live();
+                var first = targets[0];
+                await File.WriteAllTextAsync(Path.Combine(knowledge, "replicas-scenario.md"),
+                    "# Prompt Engineer\n\n## Skills\n\nWriting, testing and versioning prompts; reading model output critically.\n").ConfigureAwait(false);
+                using var request = new HttpRequestMessage(HttpMethod.Post, "/admin/reload");
+                request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", AdminToken);
+                var took = Stopwatch.StartNew();
+                using var response = await first.Http.SendAsync(request).ConfigureAwait(false);
+                var reloaded = took.Elapsed;
+                var version = await VersionAsync(first).ConfigureAwait(false);
+                var done = Stopwatch.StartNew();
+                reloadLines.Enqueue(string.Create(CultureInfo.InvariantCulture, $"reload on {first.Name}: HTTP {(int)response.StatusCode} in {reloaded.TotalMilliseconds:0} ms, knowledge {version}"));
+                await Task.WhenAll(targets.Skip(1).Select(async other =>
+                {
+                    string? seen = null;
+                    while (done.Elapsed < TimeSpan.FromSeconds(10) && (seen = await VersionAsync(other).ConfigureAwait(false)) != version)
+                    {
+                        await Task.Delay(10).ConfigureAwait(false);
+                    }
+
+                    var after = done.Elapsed;
+                    if (seen != version || after > ReloadBound)
+                    {
+                        Interlocked.Increment(ref reloadLate);
+                    }
+
+                    reloadLines.Enqueue(string.Create(CultureInfo.InvariantCulture, $"{other.Name} served {seen ?? "nothing"} {after.TotalMilliseconds:0} ms after the reload on {first.Name} ended"));
+                })).ConfigureAwait(false);
+            }
+
+            // Shards: every 50 ms, how many open gateway connections hold each shard. Two at once is a failure at any
+            // moment; none is allowed only while a shard changes hands — at most the lease period, the claim interval and
+            // the identify windows of its bucket (plus 2 s for the handshakes on a busy machine).
+            var gapBound = ShardLease + ShardClaim + IdentifyWindow * Math.Ceiling(shards / (double)Math.Max(1, maxConcurrency)) + TimeSpan.FromSeconds(2);
+            var doubleHeld = new ConcurrentQueue<string>();
+            var gaps = new ConcurrentQueue<(int Shard, DateTimeOffset From, TimeSpan Length)>();
+            var noHolderSince = new DateTimeOffset?[shards];
+            var runStart = DateTimeOffset.UtcNow;
+            using var stopMonitor = new CancellationTokenSource();
+            var monitor = Task.Run(async () =>
+            {
+                while (true)
+                {
+                    var now = DateTimeOffset.UtcNow;
+                    for (var shard = 0; shard < shards; shard++)
+                    {
+                        var open = discord.OpenConnectionsOf(shard).Count;
+                        if (open > 1)
+                        {
+                            doubleHeld.Enqueue(string.Create(CultureInfo.InvariantCulture, $"{(now - runStart).TotalSeconds:0.00} s: shard {shard} open on {open} connections"));
+                        }
+
+                        if (open == 0)
+                        {
+                            noHolderSince[shard] ??= now;
+                        }
+                        else if (noHolderSince[shard] is { } since)
+                        {
+                            gaps.Enqueue((shard, since, now - since));
+                            noHolderSince[shard] = null;
+                        }
+                    }
+
+                    if (stopMonitor.IsCancellationRequested)
+                    {
+                        for (var shard = 0; shard < shards; shard++)
+                        {
+                            if (noHolderSince[shard] is { } since)
+                            {
+                                gaps.Enqueue((shard, since, now - since)); // still without a holder at the end
+                            }
+                        }
+
+                        return;
+                    }
+
+                    await Task.Delay(50).ConfigureAwait(false);
+                }
+            });
+
+            // The live replica holding the most shards (another than the one named), so a kill or a stop moves shards.
+            async Task<Replica> BusiestAsync(string? not)
+            {
+                var names = await OwnerNamesAsync().ConfigureAwait(false);
+                return live().Where(r => r.Name != not).OrderByDescending(r => names.Count(n => n == r.Name)).ThenBy(r => r.Name, StringComparer.Ordinal).First();
+            }
+
             var commandsBefore = await RedisCommandsAsync().ConfigureAwait(false);
             DateTimeOffset? killedAt = null;
             string? killed = null, restarted = null;
-            Task restart = Task.CompletedTask;
+            Task restart = Task.CompletedTask, reload = Task.CompletedTask;
             var clock = Stopwatch.StartNew();
             var interval = 1000.0 / rate;
             var sends = new Task[total];
@@ -411,7 +622,9 @@ internal static partial class AttackDriver
 
                 if (kills && i == total * 35 / 100)
                 {
-                    var victim = replicas[1];
+                    // The replica killed holds shards (the one with the most), unless --victim-workers named r2 for it.
+                    var victim = victimWorkers is null ? await BusiestAsync(null).ConfigureAwait(false) : replicas[1];
+                    Console.WriteLine("  shards before the kill: " + await ShardOwnersAsync().ConfigureAwait(false));
                     victim.Worker.KillHard();
                     _ = Task.Delay(LoadBalancerLag).ContinueWith(_ => victim.Alive = false, TaskScheduler.Default);
                     killedAt = DateTimeOffset.UtcNow;
@@ -421,7 +634,8 @@ internal static partial class AttackDriver
 
                 if (kills && i == total * 65 / 100)
                 {
-                    var stopping = replicas[2];
+                    var stopping = await BusiestAsync(killed).ConfigureAwait(false);
+                    Console.WriteLine("  shards before the stop: " + await ShardOwnersAsync().ConfigureAwait(false));
                     stopping.Worker.Terminate();
                     _ = Task.Delay(LoadBalancerLag).ContinueWith(_ => stopping.Alive = false, TaskScheduler.Default);
                     Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {clock.Elapsed.TotalSeconds:0.0} s: SIGTERM {stopping.Name} (pid {stopping.Worker.Pid}), restarting it"));
@@ -440,14 +654,20 @@ internal static partial class AttackDriver
                     });
                 }
 
+                if (i == total / 2)
+                {
+                    reload = Task.Run(ReloadOnOneAsync);
+                }
+
                 var q = questions[i];
                 q.SentAt = DateTimeOffset.UtcNow;
-                sends[i] = Task.Run(() => q.Slack ? SendSlackAsync(q) : SendDiscordAsync(q));
+                sends[i] = Task.Run(() => q.Via switch { Via.Slack => SendSlackAsync(q), Via.Interaction => SendDiscordAsync(q), _ => SendGatewayAsync(q) });
             }
 
             await Task.WhenAll(sends).ConfigureAwait(false);
             var sendSeconds = clock.Elapsed.TotalSeconds;
             await restart.ConfigureAwait(false);
+            await reload.ConfigureAwait(false);
 
             // Answers as the platforms hold them: Slack messages in each question's thread (not busy notices), Discord
             // /ask responses no longer "thinking…", and how many times each was edited into an answer.
@@ -457,9 +677,30 @@ internal static partial class AttackDriver
             Dictionary<string, List<DateTimeOffset>> DiscordAnswers() => discord.Requests
                 .Where(r => r.Method == "PATCH" && r.Path.EndsWith("/messages/@original", StringComparison.Ordinal) && r.Path.Contains("/tok-56", StringComparison.Ordinal))
                 .GroupBy(r => r.Path.Split('/').First(p => p.StartsWith("tok-56", StringComparison.Ordinal)))
-                .ToDictionary(g => g.Key, g => g.Select(r => r.At).ToList(), StringComparer.Ordinal);
-            bool Answered(Question q, Dictionary<string, List<DateTimeOffset>> s, Dictionary<string, List<DateTimeOffset>> d) =>
-                q.Slack ? s.ContainsKey(q.Key) : discord.Originals.TryGetValue(q.Key, out var o) && (((int?)o["flags"] ?? 0) & 128) == 0 && d.ContainsKey(q.Key);
+                .ToDictionary(g => g.Key, g => g.Select(r => r.At).ToList(), StringComparer.Ordinal)
+                .Concat(GatewayAnswers()).ToDictionary(StringComparer.Ordinal);
+
+            // Gateway mentions: the messages the channel holds that reply to the question (a part posted again with its
+            // enforced nonce is the message Discord kept, not a new one), timed by the first request that posted one.
+            Dictionary<string, List<DateTimeOffset>> GatewayAnswers()
+            {
+                var firstPost = discord.Requests
+                    .Where(r => r.Method == "POST" && r.Body?["message_reference"]?["message_id"] is not null && r.Path.EndsWith("/messages", StringComparison.Ordinal))
+                    .GroupBy(r => (string)r.Body!["message_reference"]!["message_id"]!)
+                    .ToDictionary(g => g.Key, g => g.Min(r => r.At), StringComparer.Ordinal);
+                return discord.Messages.Values.SelectMany(list => list)
+                    .Select(m => (string?)m["message_reference"]?["message_id"])
+                    .Where(id => id is not null && firstPost.ContainsKey(id))
+                    .GroupBy(id => id!)
+                    .ToDictionary(g => g.Key, g => g.Select(_ => firstPost[g.Key]).ToList(), StringComparer.Ordinal);
+            }
+
+            bool Answered(Question q, Dictionary<string, List<DateTimeOffset>> s, Dictionary<string, List<DateTimeOffset>> d) => q.Via switch
+            {
+                Via.Slack => s.ContainsKey(q.Key),
+                Via.Interaction => discord.Originals.TryGetValue(q.Key, out var o) && (((int?)o["flags"] ?? 0) & 128) == 0 && d.ContainsKey(q.Key),
+                _ => d.ContainsKey(q.Key),
+            };
 
             var acked = questions.Where(q => q.AckedAt is not null).ToArray();
             var settle = Stopwatch.StartNew();
@@ -475,6 +716,8 @@ internal static partial class AttackDriver
             }
 
             await Task.Delay(TimeSpan.FromSeconds(5)).ConfigureAwait(false); // let any late double show up before counting
+            await stopMonitor.CancelAsync().ConfigureAwait(false);
+            await monitor.ConfigureAwait(false);
             var commandsAfter = await RedisCommandsAsync().ConfigureAwait(false);
             var byCommand = commandsAfter.Select(c => (c.Key, Calls: c.Value - commandsBefore.GetValueOrDefault(c.Key))).Where(c => c.Calls > 0).OrderByDescending(c => c.Calls).ToList();
             var commands = byCommand.Sum(c => c.Calls);
@@ -520,12 +763,72 @@ internal static partial class AttackDriver
                 Console.WriteLine($"  question {q.N} ({(q.Slack ? "Slack" : "Discord")} {q.Key}, acknowledged by {q.AckedBy}): {Count(q)} answer(s)");
             }
 
+            // Shards across the replicas.
+            var longest = gaps.OrderByDescending(g => g.Length).FirstOrDefault();
+            var ownersAtEnd = await ShardOwnersAsync().ConfigureAwait(false);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  shards at the end: {ownersAtEnd}; IDENTIFYs {discord.Identifies.Count:N0}; load balancer retries after a refused connection {loadBalancerRetries:N0}"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  shards held by two connections at once: {doubleHeld.Count:N0} samples; periods without a holder: {gaps.Count:N0}, the longest {longest.Length.TotalSeconds:0.0} s (shard {longest.Shard} from {(longest.From - runStart).TotalSeconds:0.0} s; allowed {gapBound.TotalSeconds:0.0} s)"));
+            foreach (var gap in gaps.OrderBy(g => g.From))
+            {
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"    shard {gap.Shard}: no holder from {(gap.From - runStart).TotalSeconds:0.0} s for {gap.Length.TotalSeconds:0.0} s"));
+            }
+
+            foreach (var line in doubleHeld.Take(5))
+            {
+                Console.WriteLine("    " + line);
+            }
+
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  gateway mentions: {questions.Count(q => q.Via == Via.Gateway):N0}, delivered {questions.Count(q => q.Via == Via.Gateway && q.AckedAt is not null):N0}, not delivered (no session could take it) {gatewayUndelivered:N0}, delivered twice on purpose {gatewayDuplicates:N0}; held for a resume while their shard changed hands {discord.HeldForResume:N0}, replayed on resumes {discord.Replayed:N0}, sessions resumed by another connection {discord.ResumedElsewhere:N0}"));
+            foreach (var line in reloadLines)
+            {
+                Console.WriteLine("  " + line);
+            }
+
+            var violations = discord.Violations.ToArray();
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  Discord emulator violations: {violations.Length:N0}"));
+            foreach (var violation in violations.Take(10))
+            {
+                Console.WriteLine("    " + violation);
+            }
+
+            var failures = new List<string>();
+            if (twice > 0)
+            {
+                failures.Add($"{twice} answered more than once");
+            }
+
+            if (none > 0)
+            {
+                failures.Add($"{none} acknowledged but not answered");
+            }
+
+            if (!doubleHeld.IsEmpty)
+            {
+                failures.Add("a shard held by two connections at once");
+            }
+
+            if (gaps.Any(g => g.Length > gapBound))
+            {
+                failures.Add(string.Create(CultureInfo.InvariantCulture, $"a shard without a holder for {longest.Length.TotalSeconds:0.0} s (allowed {gapBound.TotalSeconds:0.0} s)"));
+            }
+
+            if (reloadLate > 0 || reloadLines.IsEmpty)
+            {
+                failures.Add($"the reload did not show on every replica within {ReloadBound.TotalSeconds:0} s");
+            }
+
+            if (violations.Length > 0)
+            {
+                failures.Add($"{violations.Length} Discord protocol violations");
+            }
+
             foreach (var key in redisServer.Keys(pattern: prefix + "*"))
             {
                 await redisAdmin.GetDatabase().KeyDeleteAsync(key).ConfigureAwait(false);
             }
 
-            return twice == 0 && none == 0 ? 0 : 1;
+            Console.WriteLine(failures.Count == 0 ? "replicas: PASSED" : "replicas: FAILED: " + string.Join("; ", failures));
+            return failures.Count == 0 ? 0 : 1;
         }
     }
 

@@ -11,7 +11,11 @@ public sealed record IdentifyRecord(int Shard, int Total, DateTimeOffset At, int
 /// with <see cref="AutoGateway"/> the emulator plays Discord's side of every gateway handshake itself — HELLO, the
 /// client's IDENTIFY checked (its shard, its identify bucket's 5-second window, and that no other open connection
 /// holds the same shard), READY carrying the shard — and logs each IDENTIFY with its time (<see cref="Identifies"/>).
-/// Tests then send events to whichever connection holds a shard (<see cref="DispatchToShardAsync"/>).
+/// Tests then send events to a shard (<see cref="DispatchToShardAsync"/>), which go, as on Discord, to the shard's
+/// session: on its open connection, or — while the session's connection is gone but the session was not ended (closed
+/// with 1000/1001, or replaced by a new IDENTIFY of the shard) — held, and replayed in order to the client that resumes
+/// the session with the sequence number it last took in (any process may resume it: the session id is what counts).
+/// Sessions here do not time out.
 /// </summary>
 public sealed partial class DiscordEmulator
 {
@@ -19,6 +23,45 @@ public sealed partial class DiscordEmulator
     private readonly Dictionary<int, DateTimeOffset> _lastIdentifyInBucket = [];
     private readonly List<GatewayConnection> _autoConnections = [];
     private int _pendingHandshakes;
+    private readonly Dictionary<string, AutoSession> _sessions = new(StringComparer.Ordinal);
+
+    /// <summary>A session in automatic mode: its shard, the events sent to it (numbered), and its current connection.</summary>
+    private sealed class AutoSession(string id, int shard)
+    {
+        public string Id { get; } = id;
+
+        public int Shard { get; } = shard;
+
+        /// <summary>Held while an event is numbered and sent, and while a resume replays: sequence order is wire order.</summary>
+        public SemaphoreSlim Gate { get; } = new(1, 1);
+
+        public long Sequence;
+
+        public List<(long Seq, string Type, JsonNode Data)> Sent { get; } = [];
+
+        public GatewayConnection? Connection;
+
+        /// <summary>A new IDENTIFY of the shard replaced it.</summary>
+        public bool Replaced;
+
+        /// <summary>Ended: its client closed with 1000 or 1001, or it was replaced.</summary>
+        public bool Ended => Replaced || (Connection is { } c && c.Closed.IsCompleted && c.Closed.Result is 1000 or 1001);
+    }
+
+    /// <summary>Events sent to sessions whose connection was gone, held for a resume (automatic mode).</summary>
+    public long HeldForResume => Interlocked.Read(ref _heldForResume);
+
+    private long _heldForResume;
+
+    /// <summary>Events replayed to clients that resumed a session (automatic mode).</summary>
+    public long Replayed => Interlocked.Read(ref _replayed);
+
+    private long _replayed;
+
+    /// <summary>RESUMEs of a session that a connection other than its last one had established (automatic mode).</summary>
+    public long ResumedElsewhere => Interlocked.Read(ref _resumedElsewhere);
+
+    private long _resumedElsewhere;
 
     /// <summary>What <c>GET /gateway/bot</c> recommends as <c>shards</c> (default 1).</summary>
     public int RecommendedShards { get; set; } = 1;
@@ -58,17 +101,60 @@ public sealed partial class DiscordEmulator
         }
     }
 
-    /// <summary>Sends a dispatch on the one open connection that holds <paramref name="shard"/>; false when none does.</summary>
+    /// <summary>
+    /// Sends a dispatch to the session that holds <paramref name="shard"/>: on its open connection, or held for its resume
+    /// while the connection is gone and the session not ended. False when no session can take it (none yet, the last
+    /// one ended) — Discord would not deliver it to a session identified later.
+    /// </summary>
     public async Task<bool> DispatchToShardAsync(int shard, string type, JsonNode data)
     {
-        var open = OpenConnectionsOf(shard);
-        if (open.Count != 1)
+        ArgumentNullException.ThrowIfNull(data);
+        AutoSession? session;
+        lock (_shardGate)
+        {
+            session = _sessions.Values.FirstOrDefault(x => x.Shard == shard && !x.Replaced); // an IDENTIFY replaces the shard's earlier session
+        }
+
+        if (session is null)
         {
             return false;
         }
 
-        await open[0].DispatchNextAsync(type, data);
-        return true;
+        await session.Gate.WaitAsync();
+        try
+        {
+            if (session.Ended)
+            {
+                return false;
+            }
+
+            var seq = ++session.Sequence;
+            session.Sent.Add((seq, type, data.DeepClone()));
+            if (session.Sent.Count > 20_000)
+            {
+                session.Sent.RemoveRange(0, 10_000); // a resume from before what is kept is refused (op 9)
+            }
+
+            if (session.Connection is { IsOpen: true } open)
+            {
+                try
+                {
+                    await open.DispatchAsync(type, seq, data);
+                    return true;
+                }
+                catch (Exception ex) when (ex is System.Net.WebSockets.WebSocketException or IOException or ObjectDisposedException or InvalidOperationException)
+                {
+                    // gone under the send: held for the resume like any other
+                }
+            }
+
+            Interlocked.Increment(ref _heldForResume);
+            return true;
+        }
+        finally
+        {
+            session.Gate.Release();
+        }
     }
 
     private async Task AutoHandshakeAsync(GatewayConnection connection)
@@ -112,31 +198,81 @@ public sealed partial class DiscordEmulator
                     Interlocked.Decrement(ref _pendingHandshakes);
                     pending = false;
                     connection.SessionId = $"auto-session-{connection.Number}";
-                    await connection.ReadyNextAsync(EmulatorSettings.DiscordBotUserId, connection.SessionId, shard.Item1, shard.Item2);
+                    var fresh = new AutoSession(connection.SessionId, shard.Item1) { Connection = connection };
+                    await fresh.Gate.WaitAsync();
+                    try
+                    {
+                        lock (_shardGate)
+                        {
+                            foreach (var old in _sessions.Values.Where(x => x.Shard == shard.Item1))
+                            {
+                                old.Replaced = true; // a new session for the shard: the old one's held events are lost
+                            }
+
+                            _sessions[fresh.Id] = fresh;
+                        }
+
+                        fresh.Sequence = 1;
+                        await connection.ReadyNextAsync(EmulatorSettings.DiscordBotUserId, connection.SessionId, shard.Item1, shard.Item2);
+                    }
+                    finally
+                    {
+                        fresh.Gate.Release();
+                    }
+
                     break;
                 case 6:
-                    var session = d?["session_id"]?.GetValue<string>();
-                    GatewayConnection? earlier;
+                    var sessionId = d?["session_id"]?.GetValue<string>();
+                    var from = d?["seq"]?.GetValueKind() == System.Text.Json.JsonValueKind.Number ? d["seq"]!.GetValue<long>() : 0;
+                    AutoSession? resumed;
                     lock (_shardGate)
                     {
-                        earlier = _autoConnections.FirstOrDefault(c => c.SessionId == session && c != connection);
-                        if (earlier?.Shard is { } resumed)
-                        {
-                            CheckOverlap(connection, resumed);
-                            connection.Shard = resumed;
-                            connection.SessionId = session;
-                        }
+                        resumed = sessionId is not null && _sessions.TryGetValue(sessionId, out var known) && !known.Ended ? known : null;
                     }
 
                     Interlocked.Decrement(ref _pendingHandshakes);
                     pending = false;
-                    if (earlier is null)
+                    if (resumed is null)
                     {
                         await connection.SendAsync(new JsonObject { ["op"] = 9, ["d"] = false });
                         return;
                     }
 
-                    await connection.DispatchNextAsync("RESUMED", new JsonObject());
+                    await resumed.Gate.WaitAsync();
+                    try
+                    {
+                        if (resumed.Sent.Count > 0 && from < resumed.Sent[0].Seq - 1)
+                        {
+                            await connection.SendAsync(new JsonObject { ["op"] = 9, ["d"] = false }); // older than what is kept
+                            return;
+                        }
+
+                        lock (_shardGate)
+                        {
+                            CheckOverlap(connection, resumed.Shard);
+                            connection.Shard = resumed.Shard;
+                            connection.SessionId = resumed.Id;
+                        }
+
+                        if (resumed.Connection is { } previous && previous != connection)
+                        {
+                            Interlocked.Increment(ref _resumedElsewhere);
+                        }
+
+                        resumed.Connection = connection;
+                        foreach (var (seq, type, data) in resumed.Sent.Where(e => e.Seq > from))
+                        {
+                            await connection.DispatchAsync(type, seq, data.DeepClone());
+                            Interlocked.Increment(ref _replayed);
+                        }
+
+                        await connection.DispatchAsync("RESUMED", ++resumed.Sequence, new JsonObject());
+                    }
+                    finally
+                    {
+                        resumed.Gate.Release();
+                    }
+
                     break;
                 default:
                     Violations.Enqueue($"connection {connection.Number}: expected IDENTIFY or RESUME after HELLO, got {first.ToJsonString()}");

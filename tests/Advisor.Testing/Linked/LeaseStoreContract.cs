@@ -84,4 +84,36 @@ public abstract class LeaseStoreContract
         Assert.Equal(1, won.Count(w => w));
         Assert.Equal(owners[Array.IndexOf(won, true)], await store.GetOwnerAsync(Name));
     }
+
+    [SkippableFact]
+    public async Task Only_the_holder_leaves_a_note_and_the_next_holder_reads_it_after_the_lease_ended()
+    {
+        var store = await CreateAsync();
+        Assert.Null(await store.ReadNoteAsync(Name));
+        Assert.False(await store.WriteNoteAsync(Name, "a", "before the lease", Ttl * 10)); // not held by anyone
+        Assert.True(await store.TryAcquireAsync(Name, "a", Ttl));
+        Assert.False(await store.WriteNoteAsync(Name, "b", "not the holder", Ttl * 10));
+        Assert.True(await store.WriteNoteAsync(Name, "a", "session 1, seq 7", Ttl * 10));
+        Assert.Equal("session 1, seq 7", await store.ReadNoteAsync(Name));
+
+        await PassAsync(Ttl * 2); // the holder died: its lease ends, its note stays
+        Assert.Null(await store.GetOwnerAsync(Name));
+        Assert.Equal("session 1, seq 7", await store.ReadNoteAsync(Name));
+        Assert.True(await store.TryAcquireAsync(Name, "b", Ttl));
+        Assert.False(await store.WriteNoteAsync(Name, "a", "a stale holder", Ttl * 10)); // the old holder cannot overwrite it
+        Assert.Equal("session 1, seq 7", await store.ReadNoteAsync(Name));
+        Assert.True(await store.WriteNoteAsync(Name, "b", "session 1, seq 9", Ttl));
+        Assert.Equal("session 1, seq 9", await store.ReadNoteAsync(Name));
+    }
+
+    [SkippableFact]
+    public async Task A_note_ends_after_the_time_it_was_kept_for()
+    {
+        var store = await CreateAsync();
+        Assert.True(await store.TryAcquireAsync(Name, "a", Ttl * 10));
+        Assert.True(await store.WriteNoteAsync(Name, "a", "short-lived", Ttl));
+        await PassAsync(Ttl * 2);
+        Assert.Null(await store.ReadNoteAsync(Name));
+        Assert.Equal("a", await store.GetOwnerAsync(Name));
+    }
 }
