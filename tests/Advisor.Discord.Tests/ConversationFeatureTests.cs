@@ -93,7 +93,7 @@ public sealed class ConversationFeatureTests
         var response = Assert.Single(emulator.ResponsesTo((string)click["id"]!));
         Assert.Equal(6, response.Type); // no visible change
         Assert.Equal("inline", response.Via);
-        Assert.Empty(emulator.Violations);
+        EmulatorAssert.NoViolations(emulator.Violations);
     }
 
     [Fact]
@@ -125,7 +125,7 @@ public sealed class ConversationFeatureTests
         Assert.Equal(down["fb:down:".Length..], entry.Id.ToString());
         await Eventually.TrueAsync(() => emulator.ResponsesTo((string)submit["id"]!).Count == 1, "the submit acknowledged");
         Assert.Equal(6, emulator.ResponsesTo((string)submit["id"]!).Single().Type);
-        Assert.Empty(emulator.Violations);
+        EmulatorAssert.NoViolations(emulator.Violations);
     }
 
     [Fact]
@@ -167,7 +167,7 @@ public sealed class ConversationFeatureTests
         await Eventually.TrueAsync(() => emulator.ResponsesTo((string)tampered["id"]!).Count == 1, "the quiet acknowledgement");
         Assert.Equal(6, emulator.ResponsesTo((string)tampered["id"]!).Single().Type);
         Assert.Equal(2, (await store.RecentTurnsAsync(conversation)).Count);
-        Assert.Empty(emulator.Violations);
+        EmulatorAssert.NoViolations(emulator.Violations);
     }
 
     [Fact]
@@ -188,7 +188,7 @@ public sealed class ConversationFeatureTests
         var typed = emulator.TypingIn(ChannelId).Count;
         await Task.Delay(300);
         Assert.Equal(typed, emulator.TypingIn(ChannelId).Count); // stopped with the answer
-        Assert.Empty(emulator.Violations);
+        EmulatorAssert.NoViolations(emulator.Violations);
     }
 
     [Fact]
@@ -225,7 +225,7 @@ public sealed class ConversationFeatureTests
         Assert.True(JsonNode.DeepEquals(JsonSerializer.SerializeToNode(expected[0].Embeds, DiscordJson.Options), final["embeds"]), final["embeds"]!.ToJsonString());
         Assert.True(JsonNode.DeepEquals(JsonSerializer.SerializeToNode(expected[^1].Components, DiscordJson.Options), final["components"]), final["components"]!.ToJsonString());
         Assert.Equal("8831", (string?)final["message_reference"]?["message_id"]);
-        Assert.Empty(emulator.Violations);
+        EmulatorAssert.NoViolations(emulator.Violations);
     }
 
     [Fact]
@@ -257,7 +257,7 @@ public sealed class ConversationFeatureTests
         Assert.True(JsonNode.DeepEquals(JsonSerializer.SerializeToNode(expected[0].Embeds, DiscordJson.Options), original["embeds"]), original["embeds"]!.ToJsonString());
         // /ask answers privately by default (Advisor:Discord:EphemeralAnswers), so the answer carries the Share button too.
         Assert.True(JsonNode.DeepEquals(JsonSerializer.SerializeToNode(AnswerComponents.WithShare(expected)[^1].Components, DiscordJson.Options), original["components"]), original["components"]!.ToJsonString());
-        Assert.Empty(emulator.Violations);
+        EmulatorAssert.NoViolations(emulator.Violations);
     }
 
     [Fact]
@@ -273,7 +273,7 @@ public sealed class ConversationFeatureTests
         await Eventually.TrueAsync(() => !emulator.Deleted.IsEmpty && emulator.MessagesIn(ChannelId).Count == 1, "the partial answer gone, the apology there");
         var left = emulator.MessagesIn(ChannelId).Single();
         Assert.Equal(Core.Turns.TurnNotice.ApologyText, (string?)left["content"]);
-        Assert.Empty(emulator.Violations);
+        EmulatorAssert.NoViolations(emulator.Violations);
     }
 
     [Fact]
@@ -289,7 +289,7 @@ public sealed class ConversationFeatureTests
         Assert.Empty(emulator.EditsOf((string)answer["id"]!));
         Assert.NotEmpty(CustomIds(answer));
         Assert.Single(emulator.MessagesIn(ChannelId));
-        Assert.Empty(emulator.Violations);
+        EmulatorAssert.NoViolations(emulator.Violations);
     }
 
     private static void UseScriptedModel(IServiceCollection services)

@@ -74,7 +74,7 @@ public sealed class ConversationTests
         Assert.Equal(["What skills does an AI Architect need?", "and their education?"], turns.Select(t => t.Question));
         var entry = (await store.ReadLogAsync(new QuestionLogQuery())).First();
         Assert.Equal(adapter.Services.GetRequiredService<UserHasher>().Hash("discord", UserId), entry.UserHash);
-        Assert.Empty(emulator.Violations);
+        EmulatorAssert.NoViolations(emulator.Violations);
     }
 
     [Fact]
@@ -98,7 +98,7 @@ public sealed class ConversationTests
 
         Assert.All(Citations(reply.Body!), l => Assert.Contains("AI Architect", l, StringComparison.Ordinal));
         await Eventually.TrueAsync(async () => (await adapter.Services.GetRequiredService<IConversationStore>().RecentTurnsAsync("discord:7401")).Count == 2, "both turns kept in the thread");
-        Assert.Empty(emulator.Violations);
+        EmulatorAssert.NoViolations(emulator.Violations);
     }
 
     [Fact]
@@ -144,7 +144,7 @@ public sealed class ConversationTests
         var stored = Assert.Single(emulator.MessagesIn(ChannelId));
         Assert.Equal(sent.MessageId, stored["id"]!.GetValue<string>());
         Assert.Contains(Citations(stored), l => l.Contains("AI Scientist", StringComparison.Ordinal));
-        Assert.Empty(emulator.Violations);
+        EmulatorAssert.NoViolations(emulator.Violations);
     }
 
     private static JsonObject Ask(string id, string question) => new()

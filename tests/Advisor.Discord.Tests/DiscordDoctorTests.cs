@@ -39,7 +39,7 @@ public sealed class DiscordDoctorTests
         Assert.Contains(lines, l => l.StartsWith("✔ token: valid", StringComparison.Ordinal) && l.Contains(EmulatorSettings.DiscordBotUserId, StringComparison.Ordinal));
         Assert.Contains(lines, l => l.StartsWith("✔ commands: the 5 global commands match", StringComparison.Ordinal));
         Assert.Contains("✔ public key: 64 hex characters", lines);
-        Assert.Empty(discord.Violations);
+        EmulatorAssert.NoViolations(discord.Violations);
     }
 
     [Fact]

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Advisor.Core.Insights;
 using Advisor.Core.Outbound;
+using Advisor.Testing;
 using Advisor.Testing.Discord;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -39,7 +40,7 @@ public sealed class DiscordOutboundTests
         var sent = emulator.Requests.Single(r => r.Method == "POST" && r.Path.EndsWith($"/channels/{AdminChannel}/messages", StringComparison.Ordinal)).Body!;
         Assert.Empty((JsonArray)sent["allowed_mentions"]!["parse"]!);
         Assert.True((bool?)sent["enforce_nonce"]);
-        Assert.Empty(emulator.Violations);
+        EmulatorAssert.NoViolations(emulator.Violations);
     }
 
     [Fact]
@@ -63,7 +64,7 @@ public sealed class DiscordOutboundTests
 
         Assert.Equal(PostResult.Sent, await sender.PostAsync(AdminChannel, Digest(gaps: 0) with { Id = "2026-W22" }, CancellationToken.None)); // and the shortest
         Assert.Equal(2, emulator.MessagesIn(AdminChannel).Count);
-        Assert.Empty(emulator.Violations);
+        EmulatorAssert.NoViolations(emulator.Violations);
     }
 
     [Fact]
@@ -98,7 +99,7 @@ public sealed class DiscordOutboundTests
         var message = Assert.Single(emulator.MessagesIn("666000000000000001"));
         Assert.Equal("The section this answer used was updated; ask again for the new version.\n-# Updated: A vs. B › Skills › A", (string?)message["content"]);
         Assert.Empty(emulator.MessagesIn("222000000000000001"));
-        Assert.Empty(emulator.Violations);
+        EmulatorAssert.NoViolations(emulator.Violations);
     }
 
     private static ReloadNotice Notice(string key) =>

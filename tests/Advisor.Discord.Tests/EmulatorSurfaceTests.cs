@@ -174,7 +174,7 @@ public sealed class EmulatorSurfaceTests
         Assert.Equal(messageId, patched.Id);
         Assert.Equal("Recorded 👎", (string?)emulator.Message(messageId)!["content"]);
         Assert.Equal(["callback 7", "@original"], emulator.EditsOf(messageId).Select(e => e.Route));
-        Assert.Empty(emulator.Violations);
+        EmulatorAssert.NoViolations(emulator.Violations);
     }
 
     [Fact]
@@ -280,7 +280,7 @@ public sealed class EmulatorSurfaceTests
         emulator.EnforceEditRateLimit = false;
         Assert.Equal(10008, (int)(await Rest(emulator, "PATCH", $"/channels/777/messages/{id}", new JsonObject { ["content"] = "y", ["allowed_mentions"] = None() })).Body!["code"]!);
         Assert.Equal(10008, (int)(await Rest(emulator, "PATCH", "/channels/777/messages/1", new JsonObject { ["content"] = "y", ["allowed_mentions"] = None() })).Body!["code"]!);
-        Assert.Empty(emulator.Violations);
+        EmulatorAssert.NoViolations(emulator.Violations);
     }
 
     [Fact]
@@ -343,7 +343,7 @@ public sealed class EmulatorSurfaceTests
         var v2 = await Rest(emulator, "POST", $"/channels/{Channel}/messages", ComponentsV2());
         Assert.Equal(HttpStatusCode.OK, v2.Status);
         Assert.Equal(32768, (int)emulator.MessagesIn(Channel).Single()["flags"]!);
-        Assert.Empty(emulator.Violations);
+        EmulatorAssert.NoViolations(emulator.Violations);
 
         var withContent = ComponentsV2();
         withContent["content"] = "x";
@@ -392,6 +392,54 @@ public sealed class EmulatorSurfaceTests
         modal["data"]!["components"]![0]!["component"]!["min_length"] = -1;
         Assert.Equal(HttpStatusCode.BadRequest, (await Rest(emulator, "POST", Callback(command), modal)).Status);
         Assert.Contains(emulator.Violations, v => v.Contains("min_length", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_webhook_edit_sent_after_the_inline_answer_is_applied_after_it_even_when_the_answer_is_recorded_late()
+    {
+        // The flake of NativeDiscordTests' /compare Share: the worker answered the click with 6 inline, then PATCHed
+        // @original (its message's V2 components, no flags: IS_COMPONENTS_V2 stays on an edited message). On a loaded
+        // machine the PATCH arrived before PostInteractionAsync had recorded the 6, so the emulator made up an @original
+        // without flags and refused the V2 components. Here the recording is held until the PATCH has arrived.
+        await using var emulator = await DiscordEmulator.StartAsync();
+        var posted = (await Rest(emulator, "POST", $"/channels/{Channel}/messages", ComponentsV2())).Object;
+        var click = emulator.ComponentInteraction(posted, "fb:up:1");
+        var edit = new JsonObject { ["allowed_mentions"] = None(), ["components"] = ComponentsV2("## Answer\nEdited.")["components"]!.DeepClone() };
+        var patchArrived = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        emulator.RequestObserver = r =>
+        {
+            if (r.Method == "PATCH" && r.Path.EndsWith("/messages/@original", StringComparison.Ordinal))
+            {
+                patchArrived.TrySetResult();
+            }
+        };
+        emulator.BeforeInlineAnswerRecorded = _ => patchArrived.Task.WaitAsync(TimeSpan.FromSeconds(15));
+        var patched = new TaskCompletionSource<Reply>(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var worker = await Capture.StartAsync("""{"type":6}""", onAnswered: async () =>
+        {
+            try
+            {
+                patched.TrySetResult(await Rest(emulator, "PATCH", $"/webhooks/{DiscordEmulator.ApplicationId}/{click["token"]}/messages/@original", edit));
+            }
+            catch (Exception e)
+            {
+                patched.TrySetException(e);
+            }
+        });
+
+        using (var response = await emulator.PostInteractionAsync(worker.Url, click))
+        {
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+
+        var reply = await patched.Task.WaitAsync(TimeSpan.FromSeconds(15));
+        EmulatorAssert.NoViolations(emulator.Violations);
+        Assert.Equal(HttpStatusCode.OK, reply.Status);
+        Assert.Equal((string)posted["id"]!, reply.Id); // the clicked message is the @original, not one made up
+        var message = emulator.Message((string)posted["id"]!)!;
+        Assert.Equal(32768, (int)message["flags"]!);
+        Assert.Equal("## Answer\nEdited.", (string)message["components"]![0]!["components"]![0]!["content"]!);
+        Assert.Equal((6, "inline"), (Assert.Single(emulator.InteractionResponses).Type, emulator.InteractionResponses[0].Via));
     }
 
     [Fact]
@@ -502,7 +550,8 @@ public sealed class EmulatorSurfaceTests
 
         public string? Signature { get; private set; }
 
-        public static async Task<Capture> StartAsync(string answer)
+        /// <summary>A worker answering every interaction with <paramref name="answer"/>; then (once sent) runs <paramref name="onAnswered"/>.</summary>
+        public static async Task<Capture> StartAsync(string answer, Func<Task>? onAnswered = null)
         {
             var builder = WebApplication.CreateSlimBuilder();
             builder.WebHost.UseUrls("http://127.0.0.1:0");
@@ -517,6 +566,11 @@ public sealed class EmulatorSurfaceTests
                 capture.ContentType = http.Request.ContentType;
                 capture.Timestamp = http.Request.Headers["X-Signature-Timestamp"];
                 capture.Signature = http.Request.Headers["X-Signature-Ed25519"];
+                if (onAnswered is not null)
+                {
+                    http.Response.OnCompleted(onAnswered); // after the answer is sent, as a worker may use the interaction's webhook
+                }
+
                 return Results.Content(answer, "application/json");
             });
             await app.StartAsync();

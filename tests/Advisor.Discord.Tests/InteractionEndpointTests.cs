@@ -110,7 +110,7 @@ public sealed class InteractionEndpointTests : IAsyncLifetime
         Assert.Equal(64, deferred["data"]!["flags"]!.GetValue<int>());
         var edit = await SeenAsync(r => r.Method == "PATCH" && r.Path.Contains("tok-902", StringComparison.Ordinal), "the reload report");
         Assert.StartsWith("Reloaded knowledge", edit.Body!["content"]!.GetValue<string>(), StringComparison.Ordinal);
-        Assert.Empty(_emulator.Violations);
+        EmulatorAssert.NoViolations(_emulator.Violations);
     }
 
     [Fact]
@@ -121,7 +121,7 @@ public sealed class InteractionEndpointTests : IAsyncLifetime
         var edit = await SeenAsync(r => r.Method == "PATCH" && r.Path.Contains("tok-903", StringComparison.Ordinal), "the /ask answer");
         Assert.Empty(edit.Body!["allowed_mentions"]!["parse"]!.AsArray());
         Assert.True(edit.Body!["embeds"]![0]!["fields"] is System.Text.Json.Nodes.JsonArray { Count: > 0 }, edit.Body.ToJsonString());
-        Assert.Empty(_emulator.Violations);
+        EmulatorAssert.NoViolations(_emulator.Violations);
     }
 
     [Fact]
@@ -141,7 +141,7 @@ public sealed class InteractionEndpointTests : IAsyncLifetime
         Assert.Equal(expected, content);
         Assert.Single(System.Text.RegularExpressions.Regex.Matches(content, "Known roles"));
         Assert.Contains("Underwater Basket Weaver", content, StringComparison.Ordinal);
-        Assert.Empty(_emulator.Violations);
+        EmulatorAssert.NoViolations(_emulator.Violations);
     }
 
     [Fact]

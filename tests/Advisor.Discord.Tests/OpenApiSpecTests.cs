@@ -20,7 +20,7 @@ public sealed class OpenApiSpecTests
             await adapter.Rest.CreateMessageAsync("42", message, CancellationToken.None);
         }
 
-        Assert.Empty(emulator.Violations);
+        EmulatorAssert.NoViolations(emulator.Violations);
     }
 
     [SharedProtocolFact("the OpenAPI checks")]

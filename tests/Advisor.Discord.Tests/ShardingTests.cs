@@ -98,7 +98,7 @@ public sealed class ShardingTests
         Assert.Equal("connected: shards 0, 1, 2 of 3", solo.Status.State);
 
         await EveryShardAnswersOnceAsync(set.Emulator, 3);
-        Assert.Empty(set.Emulator.Violations);
+        EmulatorAssert.NoViolations(set.Emulator.Violations);
     }
 
     [Fact]
@@ -115,7 +115,7 @@ public sealed class ShardingTests
         Assert.Equal("connected: shards 0, 1 of 2", adapter.Status.State);
         Assert.Equal([0, 1], emulator.Identifies.Select(i => i.Shard).Order());
         await EveryShardAnswersOnceAsync(emulator, 2);
-        Assert.Empty(emulator.Violations);
+        EmulatorAssert.NoViolations(emulator.Violations);
     }
 
     [Fact]
@@ -165,7 +165,7 @@ public sealed class ShardingTests
         }
 
         await EveryShardAnswersOnceAsync(set.Emulator, 4);
-        Assert.Empty(set.Emulator.Violations);
+        EmulatorAssert.NoViolations(set.Emulator.Violations);
     }
 
     [Fact]
@@ -207,7 +207,7 @@ public sealed class ShardingTests
 
         // At no moment two open connections on one shard (the emulator checks every IDENTIFY), pacing kept throughout,
         // and each lost shard identified exactly once more.
-        Assert.Empty(set.Emulator.Violations);
+        EmulatorAssert.NoViolations(set.Emulator.Violations);
         IdentifiesKeepToTheirBuckets(set.Emulator);
         foreach (var shard in Enumerable.Range(0, 4))
         {
@@ -215,7 +215,7 @@ public sealed class ShardingTests
         }
 
         await EveryShardAnswersOnceAsync(set.Emulator, 4);
-        Assert.Empty(set.Emulator.Violations);
+        EmulatorAssert.NoViolations(set.Emulator.Violations);
     }
 
     [Fact]
@@ -247,7 +247,7 @@ public sealed class ShardingTests
 
         await set.RunUntilAsync(() => set.AllHeldOnceAndConnected(4, [b]), "b to run every shard");
         await EveryShardAnswersOnceAsync(set.Emulator, 4);
-        Assert.Empty(set.Emulator.Violations);
+        EmulatorAssert.NoViolations(set.Emulator.Violations);
         Assert.Contains(a.Harness.Logs.GetSnapshot(), l => l.Message.Contains("handing over", StringComparison.Ordinal));
     }
 
@@ -277,7 +277,7 @@ public sealed class ShardingTests
         Assert.Contains(solo.Harness.Logs.GetSnapshot(), l => l.Level == LogLevel.Warning && l.Message.Contains("refused the renewal", StringComparison.Ordinal));
         Assert.Equal("another-replica", await set.Store.GetOwnerAsync(LeaseNames.Shard(0))); // a lost lease is left alone
         await set.RunUntilAsync(() => solo.Status.Shards.Count == 0 && solo.Status.State.StartsWith("standby", StringComparison.Ordinal), "the replica to show it runs no shard");
-        Assert.Empty(set.Emulator.Violations);
+        EmulatorAssert.NoViolations(set.Emulator.Violations);
     }
 
     [Fact]
@@ -291,7 +291,7 @@ public sealed class ShardingTests
         await set.RunUntilAsync(() => a.Shards.Held.Count == 2 && b.Shards.Held.Count == 2 && set.AllHeldOnceAndConnected(4, set.All), "two shards each");
 
         Assert.Equal(6, set.Emulator.Identifies.Count); // four, then the two handed over identified once more
-        Assert.Empty(set.Emulator.Violations);
+        EmulatorAssert.NoViolations(set.Emulator.Violations);
         IdentifiesKeepToTheirBuckets(set.Emulator);
         await EveryShardAnswersOnceAsync(set.Emulator, 4);
     }
@@ -325,7 +325,7 @@ public sealed class ShardingTests
         await low.StopGracefullyAsync();
         await set.RunUntilAsync(() => set.AllHeldOnceAndConnected(4, [spare, high]), "the spare to take over the low shards");
         Assert.Equal([0, 1], spare.Shards.Held);
-        Assert.Empty(set.Emulator.Violations);
+        EmulatorAssert.NoViolations(set.Emulator.Violations);
     }
 
     [Fact]
@@ -347,7 +347,7 @@ public sealed class ShardingTests
         Assert.False(odd.Status.Connected);
         Assert.Contains(odd.Harness.Logs.GetSnapshot(), l => l.Level == LogLevel.Error && l.Message.Contains("Advisor:Discord:ShardCount is 3", StringComparison.Ordinal));
         Assert.All(set.Emulator.Identifies, i => Assert.Equal(2, i.Total));
-        Assert.Empty(set.Emulator.Violations);
+        EmulatorAssert.NoViolations(set.Emulator.Violations);
     }
 
     [Theory]

@@ -28,8 +28,15 @@ public sealed partial class DiscordEmulator
     /// <summary>The user who clicks and submits, unless told otherwise.</summary>
     public const string UserId = "53908232506183680";
 
+    /// <summary>
+    /// How long a webhook request of an interaction waits for that interaction's inline answer to be recorded (see
+    /// <see cref="InlineAnswerRecordedAsync"/>) before it is taken as sent ahead of the answer (a violation).
+    /// </summary>
+    private static readonly TimeSpan InlineAnswerWait = TimeSpan.FromSeconds(10);
+
     private static readonly HttpClient Http = new();
     private readonly ConcurrentDictionary<string, TrackedInteraction> _interactions = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, List<TaskCompletionSource>> _inlinePending = new(StringComparer.Ordinal);
     private readonly ConcurrentQueue<RecordedInteractionResponse> _responses = new();
 
     /// <summary>Every initial interaction response (by callback or inline), in order.</summary>
@@ -40,6 +47,13 @@ public sealed partial class DiscordEmulator
     /// null (the default) never expires them, so a loaded machine cannot fail a test by timing.
     /// </summary>
     public TimeSpan? InteractionResponseDeadline { get; set; }
+
+    /// <summary>
+    /// Awaited (with the interaction) after a worker's inline answer to <see cref="PostInteractionAsync"/> has arrived and
+    /// before it is recorded: plays a caller that gets to it late, as a loaded machine's thread pool may. The worker's
+    /// webhook requests of that interaction wait for the recording meanwhile, as at Discord the answer comes first.
+    /// </summary>
+    public Func<JsonObject, Task>? BeforeInlineAnswerRecorded { get; set; }
 
     /// <summary>The responses to one interaction (at most one is accepted; refused ones are not here).</summary>
     public IReadOnlyList<RecordedInteractionResponse> ResponsesTo(string interactionId) => [.. _responses.Where(r => r.InteractionId == interactionId)];
@@ -201,6 +215,20 @@ public sealed partial class DiscordEmulator
     {
         ArgumentNullException.ThrowIfNull(interaction);
         Track(interaction);
+        var token = interaction["token"]?.GetValue<string>() ?? "";
+        var pending = BeginInlineAnswer(token);
+        try
+        {
+            return await PostAndRecordAsync(endpoint, interaction, token, timestamp, signature).ConfigureAwait(false);
+        }
+        finally
+        {
+            EndInlineAnswer(token, pending);
+        }
+    }
+
+    private async Task<HttpResponseMessage> PostAndRecordAsync(Uri endpoint, JsonObject interaction, string token, long? timestamp, string? signature)
+    {
         var body = Encoding.UTF8.GetBytes(interaction.ToJsonString());
         var ts = (timestamp ?? DateTimeOffset.UtcNow.ToUnixTimeSeconds()).ToString(CultureInfo.InvariantCulture);
         using var request = new HttpRequestMessage(HttpMethod.Post, endpoint) { Content = new ByteArrayContent(body) };
@@ -213,10 +241,15 @@ public sealed partial class DiscordEmulator
             && JsonNode.Parse(await response.Content.ReadAsStringAsync().ConfigureAwait(false)) is JsonObject answer
             && answer["type"]?.GetValue<int>() is { } type && type != 1)
         {
+            if (BeforeInlineAnswerRecorded is { } late)
+            {
+                await late(interaction).ConfigureAwait(false);
+            }
+
             var id = (string)interaction["id"]!;
             var errors = new List<string>();
             Check("/interactions/{interaction_id}/{interaction_token}/callback", "post", answer, errors);
-            var (status, refusal) = Respond(id, interaction["token"]?.GetValue<string>() ?? "", answer, "inline", errors);
+            var (status, refusal) = Respond(id, token, answer, "inline", errors);
             foreach (var error in errors)
             {
                 Violations.Enqueue($"inline response to interaction {id}: {error}");
@@ -229,6 +262,74 @@ public sealed partial class DiscordEmulator
         }
 
         return response;
+    }
+
+    /// <summary>
+    /// Completes once no interaction with this token is being POSTed by <see cref="PostInteractionAsync"/> any more, so
+    /// its inline answer (if any) is recorded. A worker's answer reaches Discord in the HTTP response, before the worker
+    /// can call a webhook of that interaction (it may only once the answer is sent); but here the answer is recorded by
+    /// the caller's continuation after the response arrived, which on a loaded machine can run after the worker's next
+    /// webhook request (a PATCH of @original) has arrived. That request would then find no @original (or a made-up one
+    /// without the answer's flags) and be checked against the wrong message, so webhook requests wait here first.
+    /// </summary>
+    private Task InlineAnswerRecordedAsync(string token)
+    {
+        lock (_inlinePending)
+        {
+            return _inlinePending.TryGetValue(token, out var list) ? Task.WhenAll(list.Select(p => p.Task)) : Task.CompletedTask;
+        }
+    }
+
+    private TaskCompletionSource BeginInlineAnswer(string token)
+    {
+        var pending = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        lock (_inlinePending)
+        {
+            if (!_inlinePending.TryGetValue(token, out var list))
+            {
+                _inlinePending[token] = list = [];
+            }
+
+            list.Add(pending);
+        }
+
+        return pending;
+    }
+
+    private void EndInlineAnswer(string token, TaskCompletionSource pending)
+    {
+        lock (_inlinePending)
+        {
+            if (_inlinePending.TryGetValue(token, out var list) && list.Remove(pending) && list.Count == 0)
+            {
+                _inlinePending.Remove(token);
+            }
+        }
+
+        pending.TrySetResult();
+    }
+
+    /// <summary>
+    /// Waits (up to <see cref="InlineAnswerWait"/>) for the inline answer of the interaction a webhook request belongs to.
+    /// When it does not come, the request was sent ahead of the interaction's answer, which Discord refuses: a violation
+    /// (the request is then processed as before, against whatever the emulator holds).
+    /// </summary>
+    private async Task AwaitInlineAnswerAsync(string method, string path, string token, CancellationToken aborted)
+    {
+        var recorded = InlineAnswerRecordedAsync(token);
+        if (recorded.IsCompleted)
+        {
+            return;
+        }
+
+        try
+        {
+            await recorded.WaitAsync(InlineAnswerWait, aborted).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            Violations.Enqueue($"{method} {path}: sent while the interaction's HTTP answer had not come after {InlineAnswerWait.TotalSeconds:0} s (a webhook of an interaction works only once it is answered)");
+        }
     }
 
     /// <summary>The hex Ed25519 signature of timestamp + body with <see cref="InteractionPrivateKeyHex"/>.</summary>

@@ -268,6 +268,12 @@ public sealed partial class DiscordEmulator : IAsyncDisposable
         }
 
         var isWebhook = path.StartsWith("/api/v10/webhooks/", StringComparison.Ordinal) || path.StartsWith("/api/v10/interactions/", StringComparison.Ordinal);
+        if (path.Split('/', StringSplitOptions.RemoveEmptyEntries) is ["api", "v10", "webhooks", _, var webhookToken, ..])
+        {
+            // An inline answer the caller of PostInteractionAsync has not recorded yet comes first, as at Discord.
+            await AwaitInlineAnswerAsync(method, path, webhookToken, http.RequestAborted);
+        }
+
         if (!isWebhook)
         {
             if (http.Request.Headers.Authorization.ToString() != "Bot " + Token || RejectToken)
