@@ -30,7 +30,9 @@ public sealed record SlackEventEnvelope(string? EventId, string? TeamId, int Ret
         }
 
         // The event outlives the parsed frame or request body, so it is cloned out of it.
-        return new SlackEventEnvelope(Str(payload, "event_id"), Str(payload, "team_id"), Math.Max(0, retryAttempt), retryReason, ev.Clone());
+        // An empty event_id is no id: the event is then deduped by its message key alone, like one without the field.
+        var eventId = Str(payload, "event_id") is { Length: > 0 } id ? id : null;
+        return new SlackEventEnvelope(eventId, Str(payload, "team_id"), Math.Max(0, retryAttempt), retryReason, ev.Clone());
     }
 
     /// <summary>

@@ -159,6 +159,7 @@ public sealed class SlackPayloadPropertyTests(ITestOutputHelper output)
     [InlineData("""{"type":"\udc00"}""")]                                                              // a lone surrogate in a string
     [InlineData("""{"type":"events_api","envelope_id":"e1","retry_attempt":1.5}""")]                   // retry_attempt not an int
     [InlineData("""{"type":"events_api","envelope_id":"e1","payload":{"type":"event_callback","event":{"type":1}}}""")] // event type not a string
+    [InlineData("""{"type":"events_api","envelope_id":"e1","payload":{"type":"event_callback","event_id":"","event":{"type":"app_mention","text":"<@U0BOT> hi","ts":"1700000000.000400","channel":"C111"}}}""")] // an empty event_id (found 2026-12-01, seed cUuGzeg8R9b8)
     public async Task Known_crash_socket_mode_frames_are_handled(string frame)
     {
         await using var services = Adapter();
