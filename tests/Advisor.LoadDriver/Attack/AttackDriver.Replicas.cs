@@ -318,6 +318,7 @@ internal static partial class AttackDriver
                 _ => new Question(n, Via.Gateway, (1_500_000_000_000_000_000L + n).ToString(CultureInfo.InvariantCulture), (1_400_000_000_000_000_000L + n % 50).ToString(CultureInfo.InvariantCulture)),
             }).ToArray();
             var live = new Func<IReadOnlyList<Replica>>(() => { lock (replicas) { return [.. replicas.Where(x => x.Alive)]; } });
+            var unacknowledged = new ConcurrentQueue<string>();
             long slackDuplicates = 0, discordDuplicates = 0, discordUnacknowledged = 0, discordRefused = 0, slackGivenUp = 0, loadBalancerRetries = 0, gatewayUndelivered = 0, gatewayDuplicates = 0;
 
             async Task<HttpStatusCode?> TryPostAsync(Replica replica, string path, byte[] body, Action<HttpRequestMessage> sign, Action<string>? read = null)
@@ -413,6 +414,7 @@ internal static partial class AttackDriver
                 // died with gets no response, and Discord shows "This interaction failed".
                 var replica = targets[q.N % targets.Count];
                 var responded = "";
+                var why = "";
                 for (var upstream = 0; upstream < targets.Count; upstream++)
                 {
                     replica = targets[(q.N + upstream) % targets.Count];
@@ -423,6 +425,7 @@ internal static partial class AttackDriver
                         using var response = await discord.PostInteractionAsync(new Uri(replica.Worker.BaseAddress, "/discord/interactions"), AskInteraction(id, Questions[q.N % Questions.Length]))
                             .WaitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
                         responded = response.StatusCode == HttpStatusCode.OK ? await response.Content.ReadAsStringAsync().ConfigureAwait(false) : "";
+                        why = $"HTTP {(int)response.StatusCode} from {replica.Name}";
                         break;
                     }
                     catch (HttpRequestException ex) when (ex.HttpRequestError == HttpRequestError.ConnectionError && upstream + 1 < targets.Count)
@@ -431,6 +434,7 @@ internal static partial class AttackDriver
                     }
                     catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or TimeoutException)
                     {
+                        why = $"{ex.GetType().Name} from {replica.Name}{(replica.Worker.HasExited ? " (exited)" : "")}: {ex.Message}";
                         break;
                     }
                 }
@@ -438,6 +442,7 @@ internal static partial class AttackDriver
                 if (responded.Length == 0)
                 {
                     Interlocked.Increment(ref discordUnacknowledged); // Discord shows "This interaction failed"; it never delivers it again
+                    unacknowledged.Enqueue(string.Create(CultureInfo.InvariantCulture, $"question {q.N} sent {q.SentAt:HH:mm:ss.fff}: {why}"));
                     return;
                 }
 
@@ -629,7 +634,7 @@ internal static partial class AttackDriver
                     _ = Task.Delay(LoadBalancerLag).ContinueWith(_ => victim.Alive = false, TaskScheduler.Default);
                     killedAt = DateTimeOffset.UtcNow;
                     killed = victim.Name;
-                    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {clock.Elapsed.TotalSeconds:0.0} s: SIGKILL {victim.Name} (pid {victim.Worker.Pid})"));
+                    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {clock.Elapsed.TotalSeconds:0.0} s ({DateTimeOffset.UtcNow:HH:mm:ss.fff}): SIGKILL {victim.Name} (pid {victim.Worker.Pid})"));
                 }
 
                 if (kills && i == total * 65 / 100)
@@ -638,7 +643,7 @@ internal static partial class AttackDriver
                     Console.WriteLine("  shards before the stop: " + await ShardOwnersAsync().ConfigureAwait(false));
                     stopping.Worker.Terminate();
                     _ = Task.Delay(LoadBalancerLag).ContinueWith(_ => stopping.Alive = false, TaskScheduler.Default);
-                    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {clock.Elapsed.TotalSeconds:0.0} s: SIGTERM {stopping.Name} (pid {stopping.Worker.Pid}), restarting it"));
+                    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {clock.Elapsed.TotalSeconds:0.0} s ({DateTimeOffset.UtcNow:HH:mm:ss.fff}): SIGTERM {stopping.Name} (pid {stopping.Worker.Pid}), restarting it"));
                     restart = Task.Run(async () =>
                     {
                         var exited = await stopping.Worker.WaitForExitAsync(TimeSpan.FromSeconds(60)).ConfigureAwait(false);
@@ -779,6 +784,11 @@ internal static partial class AttackDriver
             }
 
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  gateway mentions: {questions.Count(q => q.Via == Via.Gateway):N0}, delivered {questions.Count(q => q.Via == Via.Gateway && q.AckedAt is not null):N0}, not delivered (no session could take it) {gatewayUndelivered:N0}, delivered twice on purpose {gatewayDuplicates:N0}; held for a resume while their shard changed hands {discord.HeldForResume:N0}, replayed on resumes {discord.Replayed:N0}, sessions resumed by another connection {discord.ResumedElsewhere:N0}"));
+            foreach (var line in unacknowledged)
+            {
+                Console.WriteLine("  no response to a Discord interaction: " + line);
+            }
+
             foreach (var line in reloadLines)
             {
                 Console.WriteLine("  " + line);
