@@ -25,7 +25,27 @@ public sealed partial class DeployManifestTests
     public void Every_manifest_loads_strictly_into_the_kubernetes_models()
     {
         var kinds = Kubernetes().Select(o => ((IKubernetesObject)o).Kind).Order(StringComparer.Ordinal).ToList();
-        Assert.Equal(["Deployment", "PodDisruptionBudget", "Secret", "Service"], kinds);
+        Assert.Equal(["Deployment", "Ingress", "PodDisruptionBudget", "Secret", "Service"], kinds);
+    }
+
+    [Fact]
+    public void The_ingress_routes_the_platforms_endpoints_to_the_service_and_passes_refused_connections_on()
+    {
+        var objects = Kubernetes();
+        var ingress = objects.OfType<V1Ingress>().Single();
+        var service = objects.OfType<V1Service>().Single();
+        var paths = ingress.Spec.Rules.Single().Http.Paths;
+        foreach (var path in paths)
+        {
+            Assert.Equal(service.Metadata.Name, path.Backend.Service.Name);
+            Assert.Contains(service.Spec.Ports, p => p.Name == path.Backend.Service.Port.Name);
+        }
+
+        Assert.Contains(paths, p => p.Path == Discord.DiscordEndpoints.InteractionsPath && p.PathType == "Exact");
+        Assert.Contains(paths, p => p.Path == "/slack" && p.PathType == "Prefix");
+        var retry = ingress.Metadata.Annotations["nginx.ingress.kubernetes.io/proxy-next-upstream"].Split(' ');
+        Assert.Contains("error", retry); // a refused connection goes to the next replica: Discord never resends an interaction
+        Assert.DoesNotContain("non_idempotent", retry); // a POST a replica may have taken is not sent twice
     }
 
     [Fact]
