@@ -517,6 +517,69 @@ public sealed class EmulatorSurfaceTests
         Assert.Empty(emulator.TypingIn("777"));
     }
 
+    [Fact]
+    public async Task A_kept_session_replays_to_a_resume_from_before_an_earlier_resume_what_was_sent_after_the_given_seq()
+    {
+        await using var emulator = await DiscordEmulator.StartAsync();
+        emulator.AutoGateway = true;
+
+        // IDENTIFY (READY is 1); closed keeping the session (4900).
+        using (var first = await OpenGatewayAsync(emulator, "/gateway"))
+        {
+            await SendAsync(first, new JsonObject { ["op"] = 2, ["d"] = new JsonObject { ["token"] = DiscordEmulator.Token, ["intents"] = 0, ["properties"] = new JsonObject(), ["shard"] = new JsonArray(0, 1) } });
+            var ready = await ReceiveAsync(first);
+            Assert.Equal(("READY", 1), ((string?)ready["t"], (int)ready["s"]!));
+            await CloseKeepingSessionAsync(emulator, first);
+        }
+
+        // Resumed from 1 once (RESUMED takes 2, as on Discord a number no event replayed later has), closed again.
+        var session = "auto-session-1";
+        using (var second = await OpenGatewayAsync(emulator, "/resume"))
+        {
+            await SendAsync(second, Resume(session, 1));
+            var resumed = await ReceiveAsync(second);
+            Assert.Equal(("RESUMED", 2), ((string?)resumed["t"], (int)resumed["s"]!));
+            await CloseKeepingSessionAsync(emulator, second);
+        }
+
+        // An event for the session while no connection has it (3), then a resume from 1 again — the seq a holder left
+        // before the earlier resume: nothing after 1 was dropped, so the event is replayed, not the session refused.
+        var message = DiscordEmulator.MessageCreate("900000000000000001", "550000000000000001", DiscordEmulator.GuildOnShard(0, 1), "660000000000000001", "hi", null);
+        Assert.True(await emulator.DispatchToShardAsync(0, "MESSAGE_CREATE", message));
+        Assert.Equal(1, emulator.HeldForResume);
+        using var third = await OpenGatewayAsync(emulator, "/resume");
+        await SendAsync(third, Resume(session, 1));
+        var replayed = await ReceiveAsync(third);
+        Assert.Equal((0, "MESSAGE_CREATE", 3), ((int)replayed["op"]!, (string?)replayed["t"], (int?)replayed["s"]));
+        var done = await ReceiveAsync(third);
+        Assert.Equal(("RESUMED", 4), ((string?)done["t"], (int)done["s"]!));
+        Assert.Equal(1, emulator.Replayed);
+        EmulatorAssert.NoViolations(emulator.Violations);
+    }
+
+    private static JsonObject Resume(string session, long seq) =>
+        new() { ["op"] = 6, ["d"] = new JsonObject { ["token"] = DiscordEmulator.Token, ["session_id"] = session, ["seq"] = seq } };
+
+    /// <summary>A raw gateway connection (automatic mode) past its HELLO.</summary>
+    private static async Task<ClientWebSocket> OpenGatewayAsync(DiscordEmulator emulator, string path)
+    {
+        var socket = new ClientWebSocket();
+        await socket.ConnectAsync(new Uri(emulator.WsBase + path + "?v=10&encoding=json"), CancellationToken.None);
+        Assert.Equal(10, (int)(await ReceiveAsync(socket))["op"]!);
+        return socket;
+    }
+
+    private static Task SendAsync(ClientWebSocket socket, JsonObject payload) =>
+        socket.SendAsync(Encoding.UTF8.GetBytes(payload.ToJsonString()), WebSocketMessageType.Text, true, CancellationToken.None);
+
+    /// <summary>Closes with 4900 (not 1000/1001: the session is kept) and waits until the emulator has seen it.</summary>
+    private static async Task CloseKeepingSessionAsync(DiscordEmulator emulator, ClientWebSocket socket)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        await socket.CloseAsync((WebSocketCloseStatus)4900, "handing over", timeout.Token);
+        await Eventually.TrueAsync(() => emulator.OpenConnectionsOf(0).Count == 0, "the emulator to see the close");
+    }
+
     private static async Task<JsonObject> ReceiveAsync(ClientWebSocket socket)
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));

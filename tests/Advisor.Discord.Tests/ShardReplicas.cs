@@ -1,3 +1,4 @@
+using System.Net.WebSockets;
 using Advisor.Core.Coordination;
 using Advisor.Discord.Gateway;
 using Advisor.Testing;
@@ -19,6 +20,13 @@ namespace Advisor.Discord.Tests;
 /// emulator has taken in every IDENTIFY it was sent. So each timed step happens at the fake moment it was due, however
 /// slow the machine: lease expiry, takeover and identify spacing are exact on the fake clock.
 /// </para>
+/// <para>
+/// The store is one process's (<see cref="InMemoryLeaseStore.SharedAcrossProcesses"/> false: a shard's next holder
+/// identifies afresh) unless the set is started with <c>sharedStore</c>, which plays Redis: a shard's holder leaves its
+/// gateway session with the lease and the next holder resumes it. A RESUME is sent with no identify turn, so nothing
+/// here holds the clock while it is under way: a test waits for a resumed connection in real time (<c>Eventually</c>),
+/// without moving the clock.
+/// </para>
 /// </summary>
 internal sealed class ShardReplicas : IAsyncDisposable
 {
@@ -32,10 +40,10 @@ internal sealed class ShardReplicas : IAsyncDisposable
 
     private readonly List<ShardReplica> _replicas = [];
 
-    private ShardReplicas(DiscordEmulator emulator)
+    private ShardReplicas(DiscordEmulator emulator, bool sharedStore)
     {
         Emulator = emulator;
-        Store = new InMemoryLeaseStore(Time);
+        Store = new InMemoryLeaseStore(Time) { SharedAcrossProcesses = sharedStore };
     }
 
     public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
@@ -46,13 +54,14 @@ internal sealed class ShardReplicas : IAsyncDisposable
 
     public IReadOnlyList<ShardReplica> All => _replicas;
 
-    public static async Task<ShardReplicas> StartAsync(int recommendedShards, int maxConcurrency)
+    /// <param name="sharedStore">The lease store says it is shared across processes (as Redis): sessions are kept for the next holder.</param>
+    public static async Task<ShardReplicas> StartAsync(int recommendedShards, int maxConcurrency, bool sharedStore = false)
     {
         var emulator = await DiscordEmulator.StartAsync();
         emulator.AutoGateway = true;
         emulator.RecommendedShards = recommendedShards;
         emulator.MaxConcurrency = maxConcurrency;
-        var replicas = new ShardReplicas(emulator);
+        var replicas = new ShardReplicas(emulator, sharedStore);
         emulator.Clock = replicas.Time.GetUtcNow;
         return replicas;
     }
@@ -72,6 +81,7 @@ internal sealed class ShardReplicas : IAsyncDisposable
         }
 
         var store = new ReplicaLeaseStore(Store);
+        var sockets = new CuttableSockets();
         var harness = new AdapterHarness(
             Emulator,
             settings,
@@ -81,8 +91,9 @@ internal sealed class ShardReplicas : IAsyncDisposable
                 services.Replace(ServiceDescriptor.Singleton<TimeProvider>(Time));
                 services.Replace(ServiceDescriptor.Singleton<ILeaseStore>(store));
                 services.Replace(ServiceDescriptor.Singleton(new ReplicaIdentity(name)));
+                services.Replace(ServiceDescriptor.Singleton<IWebSocketFactory>(sockets));
             });
-        var replica = new ShardReplica(name, harness, store);
+        var replica = new ShardReplica(name, harness, store, sockets);
         _replicas.Add(replica);
         harness.StartGateway();
         await Eventually.TrueAsync(() => replica.Shards.Started, $"replica {name} to start");
@@ -131,6 +142,10 @@ internal sealed class ShardReplicas : IAsyncDisposable
         }
     }
 
+    /// <summary>The session note left with <paramref name="shard"/>'s lease (the in-memory store answers at once), or null.</summary>
+    public GatewaySession? NoteOf(int shard) =>
+        GatewaySession.FromJson(Store.ReadNoteAsync(Sharding.LeaseNames.Shard(shard)).GetAwaiter().GetResult());
+
     /// <summary>Who runs which shards, for messages.</summary>
     public string Layout() => string.Join("; ", _replicas.Select(r => $"{r.Name} [{string.Join(", ", r.Shards.Held)}]"));
 
@@ -156,8 +171,19 @@ internal sealed class ShardReplicas : IAsyncDisposable
 }
 
 /// <summary>One replica of <see cref="ShardReplicas"/>.</summary>
-internal sealed class ShardReplica(string name, AdapterHarness harness, ReplicaLeaseStore store)
+internal sealed class ShardReplica(string name, AdapterHarness harness, ReplicaLeaseStore store, CuttableSockets sockets)
 {
+    /// <summary>
+    /// The process dies, as far as the others can tell: it no longer reaches the lease store (no renewal, no release,
+    /// no note), and its gateway connections drop without a close frame and cannot be opened again. Its own timers still
+    /// run (its guards end its shards), but nothing it does reaches anyone.
+    /// </summary>
+    public void Kill()
+    {
+        Store.Partitioned = true;
+        sockets.Cut();
+    }
+
     /// <summary>
     /// SIGTERM as the host runs it: the hosted service's <c>StoppingAsync</c> (hands the shards over when another replica
     /// is live), then the adapter's stop (cancellation), waited for.
@@ -179,4 +205,62 @@ internal sealed class ShardReplica(string name, AdapterHarness harness, ReplicaL
     public Sharding.ShardCoordinator Shards => Harness.Shards;
 
     public DiscordStatus Status => Harness.Status;
+}
+
+/// <summary>
+/// One replica's gateway sockets (the real ones), which <see cref="Cut"/> drops at once — the server sees each
+/// connection end without a close frame, as when the process dies — and refuses from then on.
+/// </summary>
+internal sealed class CuttableSockets : IWebSocketFactory
+{
+    private readonly ClientWebSocketFactory _real = new();
+    private readonly List<WebSocket> _opened = [];
+    private readonly Lock _gate = new();
+    private bool _cut;
+
+    public async Task<WebSocket> ConnectAsync(Uri uri, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            if (_cut)
+            {
+                throw Dead();
+            }
+        }
+
+        var socket = await _real.ConnectAsync(uri, cancellationToken);
+        lock (_gate)
+        {
+            if (!_cut)
+            {
+                _opened.RemoveAll(s => s.State is WebSocketState.Closed or WebSocketState.Aborted);
+                _opened.Add(socket);
+                return socket;
+            }
+        }
+
+        socket.Abort();
+        socket.Dispose();
+        throw Dead();
+    }
+
+    /// <summary>Drops every open socket and refuses new ones.</summary>
+    public void Cut()
+    {
+        List<WebSocket> open;
+        lock (_gate)
+        {
+            _cut = true;
+            open = [.. _opened];
+            _opened.Clear();
+        }
+
+        foreach (var socket in open)
+        {
+            socket.Abort();
+        }
+    }
+
+    private static WebSocketException Dead() =>
+        new(WebSocketError.ConnectionClosedPrematurely, "the replica is dead (test kill): no connection");
 }

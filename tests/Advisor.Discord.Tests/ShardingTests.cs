@@ -1,8 +1,10 @@
 using System.Globalization;
+using System.Text.Json.Nodes;
 using Advisor.Discord.Gateway;
 using Advisor.Discord.Sharding;
 using Advisor.Testing;
 using Advisor.Testing.Discord;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace Advisor.Discord.Tests;
@@ -22,12 +24,32 @@ public sealed class ShardingTests
     /// <summary>A guild message mentioning the bot, on the shard its guild maps to; returns its id.</summary>
     private static async Task<string> AskOnShardAsync(DiscordEmulator emulator, int shard, int total, string question)
     {
+        var (id, message) = Mention(shard, total, question);
+        Assert.True(await emulator.DispatchToShardAsync(shard, "MESSAGE_CREATE", message), $"no session of shard {shard} takes events");
+        return id;
+    }
+
+    /// <summary>A new guild message mentioning the bot, in a guild on <paramref name="shard"/>: its id and its MESSAGE_CREATE.</summary>
+    private static (string Id, JsonObject Message) Mention(int shard, int total, string question)
+    {
         var id = "9" + Interlocked.Increment(ref _messageId).ToString("D17", CultureInfo.InvariantCulture);
         var guild = DiscordEmulator.GuildOnShard(shard, total);
         Assert.Equal(shard, DiscordEmulator.ShardOf(guild, total));
-        var message = DiscordEmulator.MessageCreate(id, "55" + id[2..], guild, "66" + id[2..], question, EmulatorSettings.DiscordBotUserId);
-        Assert.True(await emulator.DispatchToShardAsync(shard, "MESSAGE_CREATE", message), $"no single open connection holds shard {shard}");
-        return id;
+        return (id, DiscordEmulator.MessageCreate(id, "55" + id[2..], guild, "66" + id[2..], question, EmulatorSettings.DiscordBotUserId));
+    }
+
+    /// <summary>Waits (real time) for an answer to each message, then checks there is exactly one.</summary>
+    private static async Task AnsweredOnceAsync(DiscordEmulator emulator, params string[] ids)
+    {
+        foreach (var id in ids)
+        {
+            await Eventually.TrueAsync(() => emulator.Requests.Any(r => DiscordEmulator.IsReplyTo(r, id)), "the answer to " + id);
+        }
+
+        foreach (var id in ids)
+        {
+            Assert.Single(emulator.Requests, r => DiscordEmulator.IsReplyTo(r, id));
+        }
     }
 
     /// <summary>A direct message (no guild): Discord sends it to shard 0 only.</summary>
@@ -249,6 +271,217 @@ public sealed class ShardingTests
         await EveryShardAnswersOnceAsync(set.Emulator, 4);
         EmulatorAssert.NoViolations(set.Emulator.Violations);
         Assert.Contains(a.Harness.Logs.GetSnapshot(), l => l.Message.Contains("handing over", StringComparison.Ordinal));
+    }
+
+    /// <summary>
+    /// Replica a runs both shards of two; b joins and a hands one over (rebalancing). Returns a, b and a's first
+    /// connection of each shard at the fake moment b claimed the shard: b's connection is still being opened, and b has
+    /// not renewed its lease yet.
+    /// </summary>
+    private static async Task<(ShardReplica A, ShardReplica B, Dictionary<int, GatewayConnection> First)> BJoinsAAsync(ShardReplicas set)
+    {
+        var a = await set.AddAsync("a");
+        await set.RunUntilAsync(() => set.AllHeldOnceAndConnected(2, [a]), "a alone to run both shards");
+        var first = Enumerable.Range(0, 2).ToDictionary(s => s, s => set.Emulator.OpenConnectionsOf(s).Single());
+        Assert.Equal(2, set.Emulator.Identifies.Count);
+
+        var b = await set.AddAsync("b");
+        await set.RunUntilAsync(() => a.Shards.Held.Count == 1 && b.Shards.Held.Count == 1, "one shard each");
+        return (a, b, first);
+    }
+
+    [Fact]
+    public async Task With_a_shared_store_the_next_holder_resumes_a_handed_over_shard_and_an_event_sent_between_the_holders_is_answered_once()
+    {
+        await using var set = await ShardReplicas.StartAsync(recommendedShards: 2, maxConcurrency: 2, sharedStore: true);
+        var (a, b, first) = await BJoinsAAsync(set);
+        var moved = b.Shards.Held.Single();
+        var kept = a.Shards.Held.Single();
+        Assert.Equal((1, 0), (moved, kept)); // a hands over its highest shard
+
+        // Rebalancing: a closed the shard keeping its session (4900, not 1000), and b — which has never seen a READY —
+        // resumed that session instead of identifying. A resume waits for no identify turn, only for real I/O: it is
+        // waited for in real time.
+        await Eventually.TrueAsync(() => set.AllHeldOnceAndConnected(2, set.All), "b to resume the shard");
+        Assert.Equal(4900, await first[moved].Closed.WaitAsync(TimeSpan.FromSeconds(10)));
+        Assert.Equal(first[moved].SessionId, set.Emulator.OpenConnectionsOf(moved).Single().SessionId);
+        Assert.Equal(2, set.Emulator.Identifies.Count);
+        Assert.Equal(1, set.Emulator.ResumedElsewhere);
+        Assert.Contains(b.Harness.Logs.GetSnapshot(), l => l.Message.Contains($"resuming session {first[moved].SessionId} from event", StringComparison.Ordinal));
+
+        // The bot's user id came with the session (b saw no READY), so b knows the mentions of the bot.
+        Assert.Equal(EmulatorSettings.DiscordBotUserId, b.Harness.Services.GetRequiredService<DiscordIdentity>().BotUserId);
+        await EveryShardAnswersOnceAsync(set.Emulator, 2);
+
+        // a stops: it closes its shard keeping the session, leaves the session with the lease (the last event it took
+        // in: after READY (1), the question (2) and the DM (3) above), then releases the lease.
+        await a.StopGracefullyAsync();
+        var stoppedAt = set.Time.GetUtcNow();
+        Assert.Equal(4900, await first[kept].Closed.WaitAsync(TimeSpan.FromSeconds(10)));
+        Assert.Null(await set.Store.GetOwnerAsync(LeaseNames.Shard(kept)));
+        var note = set.NoteOf(kept);
+        Assert.NotNull(note);
+        Assert.Equal((first[kept].SessionId, 3L, kept, 2, EmulatorSettings.DiscordBotUserId), (note.SessionId, note.Sequence, note.Shard, note.Total, note.BotUserId));
+
+        // A question while no connection has the shard: Discord holds it for the session.
+        var meanwhile = await AskOnShardAsync(set.Emulator, kept, 2, "What does an AI Engineer do?");
+        Assert.Equal(1, set.Emulator.HeldForResume);
+
+        var takenAt = await set.RunUntilAsync(() => b.Shards.Held.Count == 2, "b to hold both shards");
+        Assert.True(takenAt - stoppedAt <= Claim + ShardReplicas.Step, $"taken {(takenAt - stoppedAt).TotalSeconds:0.##} s after the stop");
+
+        await Eventually.TrueAsync(() => set.AllHeldOnceAndConnected(2, [b]), "b to run both shards");
+
+        // b resumed a's session from the event a took in last, and Discord replayed exactly the held question.
+        Assert.Equal(note.SessionId, set.Emulator.OpenConnectionsOf(kept).Single().SessionId);
+        Assert.Contains(b.Harness.Logs.GetSnapshot(), l => l.Message.Contains($"resuming session {note.SessionId} from event {note.Sequence},", StringComparison.Ordinal));
+        await AnsweredOnceAsync(set.Emulator, meanwhile);
+        Assert.Equal(1, set.Emulator.Replayed);
+        Assert.Equal(2, set.Emulator.ResumedElsewhere);
+        Assert.Equal(2, set.Emulator.Identifies.Count); // still one per shard: neither hand-over identified
+
+        await EveryShardAnswersOnceAsync(set.Emulator, 2);
+        Assert.Single(set.Emulator.Requests, r => DiscordEmulator.IsReplyTo(r, meanwhile));
+        EmulatorAssert.NoViolations(set.Emulator.Violations);
+    }
+
+    /// <param name="newcomerDies">
+    /// b dies just after it resumed the shard a handed over, before its first renewal: the last note is a's, from before
+    /// b's resume. Otherwise a dies with the shard it has held from the start: the last note is from a's last renewal.
+    /// </param>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task With_a_shared_store_a_dead_replicas_shard_is_resumed_from_its_last_note_and_events_sent_while_nobody_had_it_are_answered_once(bool newcomerDies)
+    {
+        await using var set = await ShardReplicas.StartAsync(recommendedShards: 2, maxConcurrency: 2, sharedStore: true);
+        var (a, b, _) = await BJoinsAAsync(set);
+        await Eventually.TrueAsync(() => set.AllHeldOnceAndConnected(2, set.All), "b to resume the shard"); // real I/O only
+        var (dead, survivor) = newcomerDies ? (b, a) : (a, b);
+        var lost = dead.Shards.Held.Single();
+        var old = set.Emulator.OpenConnectionsOf(lost).Single();
+        var note = set.NoteOf(lost);
+        Assert.NotNull(note);
+        Assert.Equal((old.SessionId, 1L), (note.SessionId, note.Sequence)); // READY: nothing else was taken in yet
+
+        // The replica dies: no lease store, its connection dropped without a close frame (the session is not ended).
+        var cutAt = set.Time.GetUtcNow();
+        dead.Kill();
+        Assert.Null(await old.Closed.WaitAsync(TimeSpan.FromSeconds(10)));
+
+        // A question while no connection has the shard; another once the dead replica's guard gave it up, before the
+        // lease lapsed and a survivor could take it.
+        var whileDropped = await AskOnShardAsync(set.Emulator, lost, 2, "What does an AI Engineer do?");
+        var gaveUpAt = await set.RunUntilAsync(() => dead.Status.Shards.Count == 0, "the dead replica's guard to give up the shard");
+        Assert.True(gaveUpAt <= cutAt + Lease - Lease / 4, $"given up +{(gaveUpAt - cutAt).TotalSeconds:0.##} s after the cut");
+        Assert.Contains(dead.Harness.Logs.GetSnapshot(), l => l.Message.Contains("not renewed in time", StringComparison.Ordinal));
+        Assert.DoesNotContain(lost, survivor.Shards.Held);
+        var whileFree = await AskOnShardAsync(set.Emulator, lost, 2, "What skills does an AI Architect need?");
+        Assert.Equal(2, set.Emulator.HeldForResume);
+
+        // Its lease was last taken or renewed at or before the cut: it lapsed by cut + lease period, the claim follows
+        // within one claim interval.
+        var takenAt = await set.RunUntilAsync(() => survivor.Shards.Held.Contains(lost), "the survivor to claim the lost shard");
+        Assert.True(takenAt - cutAt <= Lease + Claim + ShardReplicas.Step, $"taken over {(takenAt - cutAt).TotalSeconds:0.##} s after the cut");
+        await Eventually.TrueAsync(() => set.AllHeldOnceAndConnected(2, [survivor]), "the survivor to run both shards"); // a resume: real I/O only
+
+        // The survivor resumed the dead replica's session from the last note (when b died, one from before b's RESUMED,
+        // which took a number of its own); both held questions were replayed, and answered once.
+        Assert.Equal(note.SessionId, set.Emulator.OpenConnectionsOf(lost).Single().SessionId);
+        Assert.Contains(survivor.Harness.Logs.GetSnapshot(), l => l.Message.Contains($"resuming session {note.SessionId} from event {note.Sequence},", StringComparison.Ordinal));
+        await AnsweredOnceAsync(set.Emulator, whileDropped, whileFree);
+        Assert.Equal(2, set.Emulator.Replayed);
+        Assert.Equal(1, set.Emulator.Identifies.Count(i => i.Shard == lost));
+
+        await EveryShardAnswersOnceAsync(set.Emulator, 2);
+        Assert.Single(set.Emulator.Requests, r => DiscordEmulator.IsReplyTo(r, whileDropped));
+        Assert.Single(set.Emulator.Requests, r => DiscordEmulator.IsReplyTo(r, whileFree));
+        EmulatorAssert.NoViolations(set.Emulator.Violations);
+    }
+
+    [Fact]
+    public async Task With_the_store_of_one_process_a_handed_over_shard_ends_its_session_and_the_next_holder_identifies_afresh()
+    {
+        await using var set = await ShardReplicas.StartAsync(recommendedShards: 2, maxConcurrency: 2);
+        Assert.False(set.Store.SharedAcrossProcesses);
+        var (a, b, first) = await BJoinsAAsync(set);
+        var moved = b.Shards.Held.Single();
+        var kept = a.Shards.Held.Single();
+        await set.RunUntilAsync(() => set.AllHeldOnceAndConnected(2, set.All), "b to connect the shard");
+
+        // Rebalancing: closed with 1000 (the session ends), and b identified the shard afresh.
+        Assert.Equal(1000, await first[moved].Closed.WaitAsync(TimeSpan.FromSeconds(10)));
+        Assert.NotEqual(first[moved].SessionId, set.Emulator.OpenConnectionsOf(moved).Single().SessionId);
+        Assert.Equal(2, set.Emulator.Identifies.Count(i => i.Shard == moved));
+
+        await a.StopGracefullyAsync();
+        Assert.Equal(1000, await first[kept].Closed.WaitAsync(TimeSpan.FromSeconds(10)));
+
+        // The session ended with the close: Discord has nobody to send the shard's events to until a new one identifies.
+        var (_, message) = Mention(kept, 2, "What does an AI Engineer do?");
+        Assert.False(await set.Emulator.DispatchToShardAsync(kept, "MESSAGE_CREATE", message));
+
+        await set.RunUntilAsync(() => set.AllHeldOnceAndConnected(2, [b]), "b to run both shards");
+        Assert.Equal(2, set.Emulator.Identifies.Count(i => i.Shard == kept));
+        Assert.Equal(4, set.Emulator.Identifies.Count);
+        Assert.Equal((0L, 0L, 0L), (set.Emulator.HeldForResume, set.Emulator.Replayed, set.Emulator.ResumedElsewhere));
+        Assert.Null(set.NoteOf(0));
+        Assert.Null(set.NoteOf(1));
+        Assert.DoesNotContain(b.Harness.Logs.GetSnapshot(), l => l.Message.Contains("resuming session", StringComparison.Ordinal));
+
+        IdentifiesKeepToTheirBuckets(set.Emulator);
+        await EveryShardAnswersOnceAsync(set.Emulator, 2);
+        EmulatorAssert.NoViolations(set.Emulator.Violations);
+    }
+
+    [Fact]
+    public void A_session_note_round_trips()
+    {
+        var session = new GatewaySession("abc123", "wss://gateway-us-east1-b.discord.gg", 42, 3, 8, "987654321");
+        Assert.Equal(session, GatewaySession.FromJson(session.ToJson()));
+
+        var noUser = session with { BotUserId = null, ResumeUrl = "ws://127.0.0.1:5000/resume", Sequence = 0 };
+        Assert.Equal(noUser, GatewaySession.FromJson(noUser.ToJson()));
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("")]
+    [InlineData("{")]
+    [InlineData("not json")]
+    [InlineData("null")]
+    [InlineData("[]")]
+    [InlineData("{}")]
+    [InlineData("""{"session_id":"abc","resume_gateway_url":"wss://g.example","seq":"7","shard":0,"total":1}""")]
+    [InlineData("""{"session_id":"","resume_gateway_url":"wss://g.example","seq":7,"shard":0,"total":1}""")]
+    [InlineData("""{"resume_gateway_url":"wss://g.example","seq":7,"shard":0,"total":1}""")]
+    [InlineData("""{"session_id":"abc","resume_gateway_url":"","seq":7,"shard":0,"total":1}""")]
+    [InlineData("""{"session_id":"abc","resume_gateway_url":"https://g.example","seq":7,"shard":0,"total":1}""")]
+    [InlineData("""{"session_id":"abc","resume_gateway_url":"/resume","seq":7,"shard":0,"total":1}""")]
+    [InlineData("""{"session_id":"abc","resume_gateway_url":"wss://g.example","seq":-1,"shard":0,"total":1}""")]
+    [InlineData("""{"session_id":"abc","resume_gateway_url":"wss://g.example","seq":7,"shard":0,"total":0}""")]
+    public void A_damaged_or_foreign_session_note_is_no_session(string? json)
+    {
+        Assert.Null(GatewaySession.FromJson(json));
+    }
+
+    [Fact]
+    public async Task A_gateway_client_resumes_only_a_session_of_its_own_shard_and_total()
+    {
+        await using var emulator = await DiscordEmulator.StartAsync();
+        await using var adapter = new AdapterHarness(emulator);
+        var identity = adapter.Services.GetRequiredService<DiscordIdentity>();
+        var client = adapter.Services.GetRequiredService<GatewayClientFactory>().Create(new ShardContext(1, 4, adapter.Status.AddShard(1, 4)));
+        var session = new GatewaySession("left-by-another", "wss://g.example/resume", 17, 1, 4, "555");
+
+        Assert.False(client.ResumeFrom(session with { Shard = 2 }));
+        Assert.False(client.ResumeFrom(session with { Total = 2 }));
+        Assert.Null(client.Session);
+        Assert.Null(identity.BotUserId);
+
+        Assert.True(client.ResumeFrom(session));
+        Assert.Equal(session, client.Session);
+        Assert.Equal("555", identity.BotUserId); // a replica that only ever resumed still knows the bot's mentions
     }
 
     [Fact]

@@ -39,6 +39,9 @@ public sealed partial class DiscordEmulator
 
         public List<(long Seq, string Type, JsonNode Data)> Sent { get; } = [];
 
+        /// <summary>The highest sequence number of the events no longer kept (0: none dropped).</summary>
+        public long DroppedThrough;
+
         public GatewayConnection? Connection;
 
         /// <summary>A new IDENTIFY of the shard replaced it.</summary>
@@ -132,6 +135,7 @@ public sealed partial class DiscordEmulator
             session.Sent.Add((seq, type, data.DeepClone()));
             if (session.Sent.Count > 20_000)
             {
+                session.DroppedThrough = session.Sent[9_999].Seq;
                 session.Sent.RemoveRange(0, 10_000); // a resume from before what is kept is refused (op 9)
             }
 
@@ -241,7 +245,9 @@ public sealed partial class DiscordEmulator
                     await resumed.Gate.WaitAsync();
                     try
                     {
-                        if (resumed.Sent.Count > 0 && from < resumed.Sent[0].Seq - 1)
+                        // Only a resume from before events no longer kept is refused: the numbers READY and RESUMED took are
+                        // in no event replayed, so a gap below the first kept event is not a loss.
+                        if (from < resumed.DroppedThrough)
                         {
                             await connection.SendAsync(new JsonObject { ["op"] = 9, ["d"] = false }); // older than what is kept
                             return;
