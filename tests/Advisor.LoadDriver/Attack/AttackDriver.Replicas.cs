@@ -319,6 +319,7 @@ internal static partial class AttackDriver
             }).ToArray();
             var live = new Func<IReadOnlyList<Replica>>(() => { lock (replicas) { return [.. replicas.Where(x => x.Alive)]; } });
             var unacknowledged = new ConcurrentQueue<string>();
+            var retried = new ConcurrentQueue<string>();
             long slackDuplicates = 0, discordDuplicates = 0, discordUnacknowledged = 0, discordRefused = 0, slackGivenUp = 0, loadBalancerRetries = 0, gatewayUndelivered = 0, gatewayDuplicates = 0;
 
             async Task<HttpStatusCode?> TryPostAsync(Replica replica, string path, byte[] body, Action<HttpRequestMessage> sign, Action<string>? read = null)
@@ -409,9 +410,11 @@ internal static partial class AttackDriver
                     return;
                 }
 
-                // The load balancer in front (nginx's default `proxy_next_upstream error timeout`): a replica that refuses
-                // the connection never saw the request, so it goes to the next one; a request a replica took and then
-                // died with gets no response, and Discord shows "This interaction failed".
+                // The proxy in front of the interactions endpoint (deploy/k8s/ingress.yaml: `proxy_next_upstream error
+                // timeout non_idempotent`): a request that meets an error before any response — a refused connection, a
+                // connection reset because the replica died, even with the request read — goes to the next replica. Safe
+                // for interactions: one is taken once across replicas by its id, and one a dead replica had claimed is
+                // finished by the others' sweep through the token. Only a response that never comes in Discord's time is lost.
                 var replica = targets[q.N % targets.Count];
                 var responded = "";
                 var why = "";
@@ -428,13 +431,14 @@ internal static partial class AttackDriver
                         why = $"HTTP {(int)response.StatusCode} from {replica.Name}";
                         break;
                     }
-                    catch (HttpRequestException ex) when (ex.HttpRequestError == HttpRequestError.ConnectionError && upstream + 1 < targets.Count)
+                    catch (HttpRequestException ex) when (upstream + 1 < targets.Count)
                     {
                         Interlocked.Increment(ref loadBalancerRetries);
+                        retried.Enqueue(string.Create(CultureInfo.InvariantCulture, $"question {q.N}: {ex.HttpRequestError} from {replica.Name}{(replica.Worker.HasExited ? " (exited)" : "")}"));
                     }
                     catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or TimeoutException)
                     {
-                        why = $"{ex.GetType().Name} from {replica.Name}{(replica.Worker.HasExited ? " (exited)" : "")}: {ex.Message}";
+                        why = $"{ex.GetType().Name} ({(ex as HttpRequestException)?.HttpRequestError}) from {replica.Name}{(replica.Worker.HasExited ? " (exited)" : "")}: {ex.Message}";
                         break;
                     }
                 }
@@ -771,7 +775,7 @@ internal static partial class AttackDriver
             // Shards across the replicas.
             var longest = gaps.OrderByDescending(g => g.Length).FirstOrDefault();
             var ownersAtEnd = await ShardOwnersAsync().ConfigureAwait(false);
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  shards at the end: {ownersAtEnd}; IDENTIFYs {discord.Identifies.Count:N0}; load balancer retries after a refused connection {loadBalancerRetries:N0}"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  shards at the end: {ownersAtEnd}; IDENTIFYs {discord.Identifies.Count:N0}; interactions the proxy passed on to another replica after an error {loadBalancerRetries:N0} ({string.Join("; ", retried.GroupBy(r => r[(r.IndexOf(':') + 2)..]).Select(g => $"{g.Count()} × {g.Key}"))})"));
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  shards held by two connections at once: {doubleHeld.Count:N0} samples; periods without a holder: {gaps.Count:N0}, the longest {longest.Length.TotalSeconds:0.0} s (shard {longest.Shard} from {(longest.From - runStart).TotalSeconds:0.0} s; allowed {gapBound.TotalSeconds:0.0} s)"));
             foreach (var gap in gaps.OrderBy(g => g.From))
             {
