@@ -816,6 +816,15 @@ internal static partial class AttackDriver
                 failures.Add($"{none} acknowledged but not answered");
             }
 
+            // Every question sent must have been taken: a Slack event given up after its retries, a Discord interaction
+            // with no response (Discord shows "This interaction failed"), one answered with a notice instead of a
+            // deferral, or a gateway mention no session could take would be a question lost.
+            var notTaken = slackGivenUp + discordUnacknowledged + discordRefused + gatewayUndelivered;
+            if (notTaken > 0)
+            {
+                failures.Add(string.Create(CultureInfo.InvariantCulture, $"{notTaken} questions not taken (Slack given up {slackGivenUp}, Discord no response {discordUnacknowledged}, a notice instead {discordRefused}, gateway undelivered {gatewayUndelivered})"));
+            }
+
             if (!doubleHeld.IsEmpty)
             {
                 failures.Add("a shard held by two connections at once");
