@@ -121,7 +121,7 @@ internal static class QuestionReader
         "know about", "about the role", "about the job", "what is the deal", "job like", "role like", "life like",
         "what is that like", "career in", "describe the", "describe what", "describe a", "describe an", "describe role", "describe job",
         "describe career", "describe their job", "describe their role", "explain role", "explain job", "role about", "job about",
-        "about overall", "overall",
+        "about overall", "overall", "world like", "path like", "field like", "work like", "track like", "side like", "in general",
     ]);
 
     // The asker leaves the conversation's subject ("unrelated but…"): the earlier turns do not supply a role or aspect.
@@ -226,6 +226,17 @@ internal static class QuestionReader
         // "an AI engineering team ships…": the career noun after a role's name is part of the subject, not teamwork asked about.
         var careerNouns = mentions.Select(m => m.Start + m.Length)
             .Where(k => k < words.Count && CareerNouns.Contains(words[k]) && !(k + 1 < words.Count && words[k + 1] is "up" or "with")).ToHashSet();
+
+        // "AI engineering as a field", "research as a path": what the role is taken as, not an aspect ("field" is not industries).
+        foreach (var m in mentions)
+        {
+            var k = m.Start + m.Length;
+            if (k + 2 < words.Count && words[k] == "as" && words[k + 1] is "a" or "an" && CareerNouns.Contains(words[k + 2]))
+            {
+                careerNouns.UnionWith([k, k + 1, k + 2]);
+            }
+        }
+
         consumed.UnionWith(careerNouns);
 
         // "an information technology degree": the field studied is not an aspect asked about (not "tools").
@@ -246,7 +257,9 @@ internal static class QuestionReader
         {
             // "im a chem grad, i love math, what degree do MLREs have": the aspect is the one the question clause asks about.
             var asked = AspectLexicon.Read(words, new HashSet<int>(consumed.Concat(aboutMe).Concat(field)));
-            var refersBack = Enumerable.Range(0, words.Count).Any(i => !aboutMe.Contains(i) && words[i] is "that" or "this" or "it" or "enough" or "those" or "these");
+            // "that" in front of a career noun ("what's that life like") points at the role, not back at the statement.
+            var refersBack = Enumerable.Range(0, words.Count).Any(i => !aboutMe.Contains(i) && words[i] is "that" or "this" or "it" or "enough" or "those" or "these"
+                && !(words[i] != "it" && words[i] != "enough" && i + 1 < words.Count && (CareerNouns.Contains(words[i + 1]) || words[i + 1] is "life" or "work")));
             if ((asked.Aspect is not null && asked.Weight >= 1) || (!refersBack && aspects.Positions.Count > 0 && aspects.Positions.All(aboutMe.Contains)))
             {
                 // The question clause asks about an aspect, or asks none and the only aspect words describe the asker
@@ -266,7 +279,20 @@ internal static class QuestionReader
             }
         }
 
+        if (aspects.Aspect is null && mentions.Count > 0 && AsksForAdvice(words))
+        {
+            // "should i specialize or stay a generalist if i want to be an MLRE": advice on the way in, when nothing else is asked.
+            aspects = aspects with { Aspect = "getting-started", Weight = 0.5 };
+        }
+
         var aspectWeight = aspects.Weight;
+        if (NamedEmployer(words, typed, mentions, knowledge) is { Count: > 0 } employer && aspects.Aspect is null or "industries" or "outlook")
+        {
+            // "does netflix hire AI architects", "is google deepmind hiring": one employer's hiring, which no article tracks.
+            aspects = aspects with { Aspect = "employers", Weight = Math.Max(1, aspects.Weight), Positions = [.. employer], AllPositions = [.. aspects.AllPositions, .. employer] };
+            aspectWeight = aspects.Weight;
+        }
+
         if (aspects.Aspect == "definition" && mentions.Any(m => AsksWhatItIs(words, m.Start)))
         {
             aspectWeight = 1; // "what's an MLRE?" asks for the definition, whatever else follows
@@ -304,7 +330,7 @@ internal static class QuestionReader
 
         var profileSkip = consumed.Except(named).Except(careerNouns).ToHashSet(); // "the AI Scientist job like": "job" is the cue's
         var strongProfile = StrongProfileCues.MatchAcross(words, named, profileSkip);
-        if (strongProfile.Weight == 0 && aspects.StrongAspects >= 3 && clauses.Count > 1 && !uncovered.Any(t => t.IsContext))
+        if (strongProfile.Weight == 0 && aspects.StrongAspects >= 3 && clauses.Count > 1 && !uncovered.Any(t => t.IsContext) && !AsksYesOrNo(words))
         {
             // "what they do, what it takes, where they end up": several aspects at once ask for the whole role.
             strongProfile = (1, 0, []);
@@ -329,8 +355,88 @@ internal static class QuestionReader
             SecondaryAspectWords = secondary,
             AboutArticle = article.Weight > 0,
             Context = context,
-            AsksForTask = mentions.Count == 0 && uncovered.Count == 0 && TaskCues.Any(words),
+            AsksForTask = mentions.Count == 0 && uncovered.Count == 0 && (TaskCues.Any(words) || Arithmetic(words)),
         };
+    }
+
+    private static readonly HashSet<string> Auxiliaries = new(StringComparer.Ordinal)
+    {
+        "do", "does", "did", "is", "are", "was", "were", "can", "could", "will", "would", "should", "has", "have", "am",
+    };
+
+    /// <summary>A yes-or-no question: its first word that is not chat filler is an auxiliary ("do architects get to…").</summary>
+    private static bool AsksYesOrNo(List<string> words) => words.FirstOrDefault(w => !ChatText.IsFiller(w)) is { } first && Auxiliaries.Contains(first);
+
+    /// <summary>"should i …", "should we …": the asker wants advice on what to do.</summary>
+    private static bool AsksForAdvice(List<string> words) =>
+        Enumerable.Range(0, Math.Max(0, words.Count - 1)).Any(i => words[i] == "should" && words[i + 1] is "i" or "we");
+
+    private static readonly HashSet<string> HiringVerbs = new(StringComparer.Ordinal) { "hire", "hires", "hiring", "recruit", "recruits", "recruiting" };
+
+    /// <summary>
+    /// "does netflix hire …", "is google deepmind hiring …": the positions of a name the knowledge does not know, as the
+    /// subject of a hiring verb after a singular "does"/"is"/"will" with no article in front (one organisation, not a
+    /// kind of employer: "do startups hire", "does the government hire"); empty when there is none.
+    /// </summary>
+    private static List<int> NamedEmployer(List<string> words, IReadOnlyList<string> typed, List<(RoleInfo Role, int Start, int Length)> mentions, KnowledgeSnapshot knowledge)
+    {
+        for (var h = 2; h < words.Count; h++)
+        {
+            if (!HiringVerbs.Contains(words[h]))
+            {
+                continue;
+            }
+
+            var k = h - 1;
+            while (k >= 0 && k >= h - 3 && !IsNoise(words[k]) && !mentions.Any(m => m.Start <= k && k < m.Start + m.Length) && JobTitles.Head(words[k]) is null)
+            {
+                k--;
+            }
+
+            if (k < 0 || k == h - 1 || words[k] is not ("does" or "is" or "will" or "would" or "did" or "has"))
+            {
+                continue;
+            }
+
+            var name = Enumerable.Range(k + 1, h - k - 1).ToList();
+            if (name.Any(i => knowledge.Index.Analyze(typed[i]).Any(t => !knowledge.Index.Knows(t))))
+            {
+                return name;
+            }
+        }
+
+        return [];
+    }
+
+    // Words that join two numbers into a sum ("17 times 23", "240 divided by 6").
+    private static readonly HashSet<string> Operators = new(StringComparer.Ordinal)
+    {
+        "times", "x", "plus", "minus", "divided", "multiplied", "over", "by", "mod", "modulo", "squared", "cubed", "percent", "of", "to", "the", "power",
+    };
+
+    /// <summary>A calculation asked for: a number, operator words, a number ("what's 17 times 23").</summary>
+    private static bool Arithmetic(List<string> words)
+    {
+        for (var i = 0; i < words.Count; i++)
+        {
+            if (!ChatText.IsNumber(words[i]))
+            {
+                continue;
+            }
+
+            var k = i + 1;
+            while (k < words.Count && Operators.Contains(words[k]))
+            {
+                k++;
+            }
+
+            if (k > i + 1 && k < words.Count && ChatText.IsNumber(words[k]) && words.Skip(i + 1).Take(k - i - 1).Any(w => w is not ("of" or "to" or "the" or "by")))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     // Words whose field is named in front of them: "a computer science degree", "software engineering skills", "industry experience".
@@ -423,7 +529,8 @@ internal static class QuestionReader
             var states = clause.Count > 0 && !Enumerable.Range(starts[c], end - starts[c]).Any(i => AskingWords.Contains(words[i]));
 
             // "im 24, math degree, zero industry experience": what follows a statement about the asker, without asking, goes on describing them.
-            describing = states && (SelfOpeners.Contains(words[clause[0]]) || describing);
+            // "thinking about AI research after my masters": the "I'm" chat leaves out.
+            describing = states && (SelfOpeners.Contains(words[clause[0]]) || SubjectlessOpeners.Contains(words[starts[c]]) || describing);
             if (describing)
             {
                 result.AddRange(clause);
@@ -436,6 +543,12 @@ internal static class QuestionReader
 
         return asking ? result : [];
     }
+
+    // "-ing" words that open a statement about the asker without its "I'm" ("thinking about…", "considering…").
+    private static readonly HashSet<string> SubjectlessOpeners = new(StringComparer.Ordinal)
+    {
+        "thinking", "considering", "planning", "hoping", "aiming", "looking", "trying", "leaning", "debating",
+    };
 
     // Words after a discipline that make it a career ("the research side", "the engineering track").
     private static readonly HashSet<string> CareerNouns = new(StringComparer.Ordinal)
@@ -584,7 +697,7 @@ internal static class QuestionReader
                     contextEnd = end + 1; // "data analyst here 👋 what do i need to learn…"
                     cue = start;
                 }
-                else if (aboutMe.Contains(start))
+                else if (aboutMe.Contains(start) && !Enumerable.Range(clauseStart, start - clauseStart).Any(k => words[k] is "become" or "becoming" or "into" or "toward" or "towards"))
                 {
                     cue = clauseStart; // "decent python dev, 3 yrs backend. which fits me better"
                 }
