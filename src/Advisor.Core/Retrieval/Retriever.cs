@@ -76,12 +76,13 @@ public static class Retriever
             }
 
             // "what about the engineers?" after a question about research: the role of the same articles whose people are engineers.
-            var heads = words.Select(JobTitles.Head).OfType<string>().ToHashSet(StringComparer.Ordinal);
+            // "same q for research" after a question about engineering: the role of the same articles named by its discipline.
+            var heads = words.Select(JobTitles.Head).OfType<string>().Concat(words.Where((w, i) => RoleNames.IsDiscipline(w) && (i == 0 || QuestionReader.IsNoise(words[i - 1])))).ToHashSet(StringComparer.Ordinal);
             if (heads.Count > 0)
             {
                 var near = roles.Concat(knowledge.Articles.Where(a => roles.Any(r => a.Roles.Contains(r.Name))).SelectMany(a => a.Roles).Select(knowledge.Catalog.Get).OfType<RoleInfo>())
                     .DistinctBy(r => r.Name).ToList();
-                var named = near.Where(r => TextTools.Words(r.Name) is { Count: > 0 } w && RoleNames.PersonForms(w[^1]).Any(heads.Contains)).ToList();
+                var named = near.Where(r => TextTools.Words(r.Name) is { Count: > 0 } w && (RoleNames.PersonForms(w[^1]).Any(heads.Contains) || (RoleNames.IsDiscipline(w[^1]) && heads.Contains(w[^1])))).ToList();
                 if (named.Count == 1)
                 {
                     roles = named;
@@ -96,7 +97,9 @@ public static class Retriever
             roles = [.. earlier, roles[0]]; // "how is that different from an MLRE?" compares the earlier role with this one
         }
 
-        if ((aspect is null || reading.AspectWeight < 1) && history.Count > 0 && content.Count == 0 && reading.Profile == ProfileCue.None && reading.SmallTalk is null)
+        // A specific aspect only hinted at in the follow-up itself ("are those jobs growing") is still what it asks about; a
+        // generic hint ("what is it for X") is not.
+        if ((aspect is null || (reading.AspectWeight < 1 && !AspectLexicon.IsSpecific(aspect))) && history.Count > 0 && content.Count == 0 && reading.Profile == ProfileCue.None && reading.SmallTalk is null)
         {
             aspect = AspectOfPreviousTurn(history) ?? aspect; // "what about AI Scientists?" keeps asking about the same aspect
         }
@@ -214,7 +217,7 @@ public static class Retriever
             ranked = [.. ranked.OrderBy(r => (roles.Count == 0 || AboutRoles(knowledge, r.Section, roles) ? 0 : 2) + (UsesAny(knowledge, r.Section, contentTerms) ? 0 : 1))];
         }
 
-        if (roles.Count > 0 && boostedAspect is not null && intent == AnswerKind.Answer)
+        if (roles.Count > 0 && (boostedAspect is not null || aspect is not null) && intent == AnswerKind.Answer)
         {
             // The roles named have a section on the aspect asked: theirs come before other roles' ("what does an AI scientist
             // do at work" is not answered by another role's "Nature of Work").
