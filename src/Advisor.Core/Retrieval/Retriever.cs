@@ -219,8 +219,9 @@ public static class Retriever
 
         if (roles.Count > 0 && (boostedAspect is not null || aspect is not null) && intent == AnswerKind.Answer)
         {
-            // The roles named have a section on the aspect asked: theirs come before other roles' ("what does an AI scientist
-            // do at work" is not answered by another role's "Nature of Work").
+            // An aspect is asked about the roles named: their sections come before other roles' ("what does an AI scientist
+            // do at work" is not answered by another role's "Nature of Work"; a role without a tools section is answered from
+            // its own sections, not from another role's tools).
             ranked = [.. ranked.Where(r => AboutRoles(knowledge, r.Section, roles)), .. ranked.Where(r => !AboutRoles(knowledge, r.Section, roles))];
         }
 

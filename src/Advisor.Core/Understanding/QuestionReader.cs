@@ -279,6 +279,16 @@ internal static class QuestionReader
             }
         }
 
+        var pair = mentions.Select(m => m.Role).DistinctBy(r => r.Name).ToList();
+        if (pair.Count == 2 && pair[0].Articles.Intersect(pair[1].Articles).Any() && Sameness.Match(words, consumed) is { Weight: > 0 } same
+            && (aspects.Aspect is null || aspects.Weight < 1 || aspects.Aspect is "definition" or "outlook" or "introduction" or "summary"))
+        {
+            // "are X and Y even different jobs or the same thing with another title", of two roles one article compares: whether
+            // they are distinct roles at all, which is what the article's introduction sets out (roles of different articles
+            // are told apart by their definitions).
+            aspects = aspects with { Aspect = "introduction", Weight = Math.Max(1, same.Weight), Positions = [.. same.Positions], AllPositions = [.. aspects.AllPositions, .. same.Positions] };
+        }
+
         if (aspects.Aspect is null && mentions.Count > 0 && AsksForAdvice(words))
         {
             // "should i specialize or stay a generalist if i want to be an MLRE": advice on the way in, when nothing else is asked.
@@ -358,6 +368,15 @@ internal static class QuestionReader
             AsksForTask = mentions.Count == 0 && uncovered.Count == 0 && (TaskCues.Any(words) || Arithmetic(words)),
         };
     }
+
+    // Whether two roles are distinct jobs at all, or the same one under two titles.
+    private static readonly PhraseSet Sameness = new(
+    [
+        "same thing", "same job", "same role", "same title", "same work", "different jobs", "different roles", "different titles", "different title",
+        "different things", "different names", "two names", "two titles", "two different", "interchangeab*", "distinct roles", "distinct jobs", "separate roles",
+        "separate jobs", "hype title*", "established role*", "real roles", "real jobs", "just hype", "just titles", "fancy title*", "buzzword*", "new titles",
+        "emerging role*", "rebrand*", "renamed", "overlap much", "mostly overlap", "basically the same",
+    ]);
 
     private static readonly HashSet<string> Auxiliaries = new(StringComparer.Ordinal)
     {
