@@ -28,6 +28,12 @@ public static class Retriever
     /// <summary>Weight of a word of the article's title (all its sections share it, so it only tips the balance).</summary>
     public const float TitleWeight = 0.5f;
 
+    /// <summary>Weight of the words that asked for the aspect, as text, when the aspect is boosted (to break ties).</summary>
+    public const float TieWeight = 0.3f;
+
+    /// <summary>Weight of two adjacent question words found as a phrase in a section.</summary>
+    public const float PhraseWeight = 0.5f;
+
     /// <summary>Weight of words added by <see cref="QueryExpansion"/>.</summary>
     public const float ExpansionWeight = 0.6f;
 
@@ -125,6 +131,12 @@ public static class Retriever
         }
 
         terms.Add(index.Analyze(string.Join(' ', reading.SecondaryAspectWords.Order().Select(i => words[i]))), ExpansionWeight);
+        if (boostedAspect is not null)
+        {
+            // The aspect's own words, lightly, as text: between two sections on the aspect (the same role's in two articles),
+            // the one that uses the word asked ("hackathons") comes first.
+            terms.Add(index.Analyze(string.Join(' ', reading.AspectWords.Order().Where(i => i < words.Count).Select(i => words[i]))), TieWeight);
+        }
         terms.Add(index.Analyze(QueryExpansion.For(reading.Context.Count == 0 ? words : [.. words.Where((_, i) => !reading.Context.Contains(i))])), ExpansionWeight);
 
         var coverage = content.Count == 0 ? 1.0 : Math.Min(1, covered / content.Count);
@@ -133,6 +145,8 @@ public static class Retriever
         {
             query.Add(related, Occur.SHOULD);
         }
+
+        AddPhrases(query, index, words, reading);
 
         var ranked = new List<ScoredSection>(Top);
         if (query.Clauses.Count > 0)
@@ -241,6 +255,33 @@ public static class Retriever
             FocusTerms = content.Where(index.Knows).ToList(),
         };
         return new RetrievalResult(analysis, ranked, inScope, Confidence(analysis, ranked, inScope), knowledge);
+    }
+
+    /// <summary>
+    /// Two words of the question next to each other, as a phrase, when a section has them next to each other too ("data
+    /// pipelines", "soft skills"): a light boost, both words known to the index, neither noise nor part of a role's name.
+    /// </summary>
+    private static void AddPhrases(BooleanQuery query, SectionIndex index, IReadOnlyList<string> words, QuestionReading reading)
+    {
+        var named = reading.Mentions.SelectMany(m => Enumerable.Range(m.Start, m.Length)).ToHashSet();
+        for (var i = 0; i + 1 < words.Count; i++)
+        {
+            if (named.Contains(i) || named.Contains(i + 1) || QuestionReader.IsNoise(words[i]) || QuestionReader.IsNoise(words[i + 1]) || reading.Context.Contains(i))
+            {
+                continue;
+            }
+
+            var a = index.Analyze(words[i]);
+            var b = index.Analyze(words[i + 1]);
+            if (a.Count != 1 || b.Count != 1 || !index.Knows(a[0]) || !index.Knows(b[0]))
+            {
+                continue;
+            }
+
+            var phrase = new PhraseQuery { new Term(SectionIndex.Body, a[0]), new Term(SectionIndex.Body, b[0]) };
+            phrase.Boost = PhraseWeight;
+            query.Add(phrase, Occur.SHOULD);
+        }
     }
 
     /// <summary>"the other one", "the other role", "the other side", "other guys": asks about the role not talked about.</summary>

@@ -51,6 +51,9 @@ internal sealed record QuestionReading(
     /// <summary>Positions of words that describe the asker (context), not what is asked.</summary>
     public HashSet<int> Context { get; init; } = [];
 
+    /// <summary>Positions of the words that asked about the chosen aspect.</summary>
+    public HashSet<int> AspectWords { get; init; } = [];
+
     /// <summary>True when the message asks for work done (code, a fix, a derivation, trivia) and names no role or job title.</summary>
     public bool AsksForTask { get; init; }
 }
@@ -363,6 +366,7 @@ internal static class QuestionReader
             AspectWeight = aspectWeight,
             StrongAspects = aspects.StrongAspects,
             SecondaryAspectWords = secondary,
+            AspectWords = [.. aspects.Positions],
             AboutArticle = article.Weight > 0,
             Context = context,
             AsksForTask = mentions.Count == 0 && uncovered.Count == 0 && (TaskCues.Any(words) || Arithmetic(words)),
