@@ -734,7 +734,63 @@ internal static class QuestionReader
             i = end - 1;
         }
 
+        found.AddRange(UncoveredFields(words, clauses, mentions, knowledge, found));
         return found;
+    }
+
+    // Words that lead into a field of work ("get into", "pivot into", "a career in").
+    private static readonly HashSet<string> IntoVerbs = new(StringComparer.Ordinal)
+    {
+        "get", "getting", "got", "break", "breaking", "pivot", "pivoting", "move", "moving", "switch", "switching", "transition",
+        "transitioning", "go", "going", "jump", "jumping", "career", "careers", "job", "jobs", "work", "working", "start", "starting",
+    };
+
+    // Fields of work named by what is done rather than by who does it ("product management", "IT support").
+    private static readonly HashSet<string> FieldNouns = new(StringComparer.Ordinal)
+    {
+        "management", "support", "recruiting", "recruitment", "marketing", "sales", "nursing", "accounting", "teaching", "law",
+        "medicine", "finance", "consulting", "journalism", "operations", "administration", "cybersecurity", "devops", "testing",
+        "writing", "banking", "hr", "analytics", "policy", "insurance", "logistics", "retail", "construction", "pharmacy", "dentistry",
+    };
+
+    private static readonly HashSet<string> SpanStops = new(StringComparer.Ordinal) { "from", "with", "without", "at", "for", "after", "before", "as", "like" };
+
+    /// <summary>
+    /// A field of work the knowledge does not cover, named after "get into"/"pivot into"/"a career in" ("how do i pivot into
+    /// product management", "get into IT support"): up to three words ending in a field noun, none of them a word of a
+    /// covered role's name.
+    /// </summary>
+    private static IEnumerable<UncoveredTitle> UncoveredFields(List<string> words, HashSet<int> clauses, List<(RoleInfo Role, int Start, int Length)> mentions, KnowledgeSnapshot knowledge, List<UncoveredTitle> found)
+    {
+        for (var i = 1; i + 1 < words.Count; i++)
+        {
+            if (words[i] is not ("into" or "in") || !IntoVerbs.Contains(words[i - 1]) && !(i >= 2 && IntoVerbs.Contains(words[i - 2]) && words[i - 1] is "a" or "my" or "their"))
+            {
+                continue;
+            }
+
+            var start = i + 1;
+            if (start < words.Count && words[start] is "a" or "an" or "the")
+            {
+                start++;
+            }
+
+            var end = start;
+            while (end < words.Count && end - start < 3 && !clauses.Contains(end) && !SpanStops.Contains(words[end])
+                && (!IsNoise(words[end]) || (words[end] == "it" && end == start && end + 1 < words.Count && !IsNoise(words[end + 1]))))
+            {
+                end++;
+            }
+
+            var head = Enumerable.Range(start, end - start).LastOrDefault(k => FieldNouns.Contains(words[k]), -1);
+            if (head < 0 || Enumerable.Range(start, head + 1 - start).Any(k => knowledge.RoleWords.Contains(words[k]) || mentions.Any(m => m.Start <= k && k < m.Start + m.Length) || found.Any(t => t.Start <= k && k < t.Start + t.Length)))
+            {
+                continue;
+            }
+
+            yield return new UncoveredTitle(string.Join(' ', words.Skip(start).Take(head + 1 - start)), start, head + 1 - start, words[head], false) { ContextStart = start };
+            i = head;
+        }
     }
 
     /// <summary>
