@@ -165,6 +165,10 @@ public static class Retriever
         {
             intent = AnswerKind.SmallTalk;
         }
+        else if (reading.AsksForSum)
+        {
+            intent = AnswerKind.OffTopic; // "what's 17 times 23", also after a career question
+        }
         else if (reading.AsksForTask && roles.Count == 0
             && !(aspect is not null && reading.AspectWeight >= 1 && aspect is not ("skills" or "tools" or "definition" or "deliverables" or "impact" or "evaluation")))
         {

@@ -54,6 +54,9 @@ internal sealed record QuestionReading(
     /// <summary>Positions of the words that asked about the chosen aspect.</summary>
     public HashSet<int> AspectWords { get; init; } = [];
 
+    /// <summary>True when the message asks for a calculation ("what's 17 times 23") and names no role or job title.</summary>
+    public bool AsksForSum { get; init; }
+
     /// <summary>True when the message asks for work done (code, a fix, a derivation, trivia) and names no role or job title.</summary>
     public bool AsksForTask { get; init; }
 }
@@ -369,7 +372,8 @@ internal static class QuestionReader
             AspectWords = [.. aspects.Positions],
             AboutArticle = article.Weight > 0,
             Context = context,
-            AsksForTask = mentions.Count == 0 && uncovered.Count == 0 && (TaskCues.Any(words) || Arithmetic(words)),
+            AsksForTask = mentions.Count == 0 && uncovered.Count == 0 && TaskCues.Any(words),
+            AsksForSum = mentions.Count == 0 && uncovered.Count == 0 && Arithmetic(words),
         };
     }
 
