@@ -360,6 +360,13 @@ internal static class QuestionReader
         consumed.UnionWith(strongProfile.Positions);
         consumed.UnionWith(profile.Positions);
 
+        if (aspects.Aspect == "education")
+        {
+            // "would an azure or aws cert help", "a data science masters": when the question is about the credential, what it is
+            // in names it, not what is asked (the tools section that lists the cloud platforms is not the answer).
+            context.UnionWith(CredentialSubjects(words, consumed));
+        }
+
         var article = ArticleCues.Match(words, consumed);
         consumed.UnionWith(article.Positions);
         var smallTalk = mentions.Count == 0 && uncovered.Count == 0 && (aspects.Aspect is null || aspects.Weight < 1) ? SmallTalkOf(words) : null;
@@ -471,6 +478,13 @@ internal static class QuestionReader
     {
         "degree", "degrees", "major", "majors", "diploma", "diplomas", "bachelors", "masters", "bsc", "msc", "ba", "ma", "ms", "bs", "grad", "graduate",
         "skill", "skills", "experience", "knowledge", "background",
+        "certification", "certifications", "certificate", "certificates",
+    };
+
+    // Credentials: what is named in front of them is what they are in ("an azure cert", "a data science masters").
+    private static readonly HashSet<string> Credentials = new(StringComparer.Ordinal)
+    {
+        "degree", "degrees", "diploma", "diplomas", "bachelors", "masters", "bsc", "msc", "certification", "certifications", "certificate", "certificates",
     };
 
     private static readonly HashSet<string> DecisionVerbs = new(StringComparer.Ordinal)
@@ -512,6 +526,29 @@ internal static class QuestionReader
         }
 
         return [];
+    }
+
+    /// <summary>The (up to three) words in front of a credential ("azure or aws cert"), "or"/"and"/"/" between them.</summary>
+    private static List<int> CredentialSubjects(List<string> words, HashSet<int> consumed)
+    {
+        var result = new List<int>();
+        for (var i = 1; i < words.Count; i++)
+        {
+            if (!Credentials.Contains(words[i]))
+            {
+                continue;
+            }
+
+            for (var k = i - 1; k >= Math.Max(0, i - 4) && !consumed.Contains(k) && (!IsNoise(words[k]) || words[k] is "or" or "and") && !StudyNouns.Contains(words[k]); k--)
+            {
+                if (words[k] is not ("or" or "and"))
+                {
+                    result.Add(k);
+                }
+            }
+        }
+
+        return result;
     }
 
     /// <summary>The (up to two) content words in front of a degree or skills word: the field ("computer science degree").</summary>
