@@ -81,6 +81,12 @@ public static class Retriever
                 }
             }
 
+            // "and where does the second one work", "the former": one of the roles the previous turn compared, by its place.
+            if (roles.Count >= 2 && Ordinal(words) is { } place && place < roles.Count)
+            {
+                roles = [roles[place]];
+            }
+
             // "what about the engineers?" after a question about research: the role of the same articles whose people are engineers.
             // "same q for research" after a question about engineering: the role of the same articles named by its discipline.
             var heads = words.Select(JobTitles.Head).OfType<string>().Concat(words.Where((w, i) => RoleNames.IsDiscipline(w) && (i == 0 || QuestionReader.IsNoise(words[i - 1])))).ToHashSet(StringComparer.Ordinal);
@@ -286,6 +292,29 @@ public static class Retriever
             phrase.Boost = PhraseWeight;
             query.Add(phrase, Occur.SHOULD);
         }
+    }
+
+    /// <summary>"the first one" / "the former" → 0, "the second one" / "the latter" → 1, else null.</summary>
+    private static int? Ordinal(IReadOnlyList<string> words)
+    {
+        for (var i = 0; i < words.Count; i++)
+        {
+            var next = i + 1 < words.Count ? words[i + 1] : "";
+            var place = words[i] switch
+            {
+                "former" => 0,
+                "latter" => 1,
+                "first" when next is "one" or "role" or "job" or "guy" or "guys" or "path" or "option" => 0,
+                "second" when next is "one" or "role" or "job" or "guy" or "guys" or "path" or "option" => 1,
+                _ => (int?)null,
+            };
+            if (place is not null)
+            {
+                return place;
+            }
+        }
+
+        return null;
     }
 
     /// <summary>"the other one", "the other role", "the other side", "other guys": asks about the role not talked about.</summary>

@@ -127,7 +127,7 @@ internal static class QuestionReader
         "know about", "about the role", "about the job", "what is the deal", "job like", "role like", "life like",
         "what is that like", "career in", "describe the", "describe what", "describe a", "describe an", "describe role", "describe job",
         "describe career", "describe their job", "describe their role", "explain role", "explain job", "role about", "job about",
-        "about overall", "overall", "world like", "path like", "field like", "work like", "track like", "side like", "in general",
+        "about overall", "overall", "explain the career", "explain career", "describe the career", "world like", "path like", "field like", "work like", "track like", "side like", "in general",
     ]);
 
     // The asker leaves the conversation's subject ("unrelated but…"): the earlier turns do not supply a role or aspect.
