@@ -28,8 +28,8 @@ public static class Retriever
     /// <summary>Weight of a word of the article's title (all its sections share it, so it only tips the balance).</summary>
     public const float TitleWeight = 0.5f;
 
-    /// <summary>Weight of the words that asked for the aspect, as text, when the aspect is boosted (to break ties).</summary>
-    public const float TieWeight = 0.3f;
+    /// <summary>Score added to a ranked section that uses a word that asked for the boosted aspect (to break ties).</summary>
+    public const float TieBonus = 0.5f;
 
     /// <summary>Weight of two adjacent question words found as a phrase in a section.</summary>
     public const float PhraseWeight = 0.5f;
@@ -137,12 +137,6 @@ public static class Retriever
         }
 
         terms.Add(index.Analyze(string.Join(' ', reading.SecondaryAspectWords.Order().Select(i => words[i]))), ExpansionWeight);
-        if (boostedAspect is not null)
-        {
-            // The aspect's own words, lightly, as text: between two sections on the aspect (the same role's in two articles),
-            // the one that uses the word asked ("hackathons") comes first.
-            terms.Add(index.Analyze(string.Join(' ', reading.AspectWords.Order().Where(i => i < words.Count).Select(i => words[i]))), TieWeight);
-        }
         terms.Add(index.Analyze(QueryExpansion.For(reading.Context.Count == 0 ? words : [.. words.Where((_, i) => !reading.Context.Contains(i))])), ExpansionWeight);
 
         var coverage = content.Count == 0 ? 1.0 : Math.Min(1, covered / content.Count);
@@ -160,6 +154,17 @@ public static class Retriever
             foreach (var (doc, score) in index.Search(query, Top))
             {
                 ranked.Add(new ScoredSection(index.Sections[doc], score));
+            }
+
+            if (boostedAspect is not null && reading.AspectWords.Count > 0 && ranked.Count > 1)
+            {
+                // The words that asked for the aspect, as a tie-breaker: between two sections on it (the same role's in two
+                // articles), the one that uses the word asked ("hackathons") comes first.
+                var asked = index.Analyze(string.Join(' ', reading.AspectWords.Order().Where(i => i < words.Count).Select(i => words[i]))).ToHashSet(StringComparer.Ordinal);
+                if (asked.Count > 0)
+                {
+                    ranked = [.. ranked.Select(r => UsesAny(knowledge, r.Section, asked) ? r with { Score = r.Score + TieBonus } : r).OrderByDescending(r => r.Score)];
+                }
             }
         }
 
@@ -269,26 +274,34 @@ public static class Retriever
 
     /// <summary>
     /// Two words of the question next to each other, as a phrase, when a section has them next to each other too ("data
-    /// pipelines", "soft skills"): a light boost, both words known to the index, neither noise nor part of a role's name.
+    /// pipelines"): a light boost, both words known to the index, neither noise nor part of a role's name, nor describing
+    /// the asker, and not both words of a cue or the aspect.
     /// </summary>
     private static void AddPhrases(BooleanQuery query, SectionIndex index, IReadOnlyList<string> words, QuestionReading reading)
     {
-        var named = reading.Mentions.SelectMany(m => Enumerable.Range(m.Start, m.Length)).ToHashSet();
-        for (var i = 0; i + 1 < words.Count; i++)
+        string? Stem(int i)
         {
-            if (named.Contains(i) || named.Contains(i + 1) || QuestionReader.IsNoise(words[i]) || QuestionReader.IsNoise(words[i + 1]) || reading.Context.Contains(i))
+            if (QuestionReader.IsNoise(words[i]) || reading.Context.Contains(i) || reading.Mentions.Any(m => m.Start <= i && i < m.Start + m.Length))
             {
+                return null;
+            }
+
+            var stems = index.Analyze(words[i]);
+            return stems.Count == 1 && index.Knows(stems[0]) ? stems[0] : null;
+        }
+
+        var previous = words.Count > 0 ? Stem(0) : null;
+        for (var i = 1; i < words.Count; i++)
+        {
+            var current = Stem(i);
+            if (previous is null || current is null || (reading.Consumed.Contains(i - 1) && reading.Consumed.Contains(i)))
+            {
+                previous = current;
                 continue;
             }
 
-            var a = index.Analyze(words[i]);
-            var b = index.Analyze(words[i + 1]);
-            if (a.Count != 1 || b.Count != 1 || !index.Knows(a[0]) || !index.Knows(b[0]))
-            {
-                continue;
-            }
-
-            var phrase = new PhraseQuery { new Term(SectionIndex.Body, a[0]), new Term(SectionIndex.Body, b[0]) };
+            var phrase = new PhraseQuery { new Term(SectionIndex.Body, previous), new Term(SectionIndex.Body, current) };
+            previous = current;
             phrase.Boost = PhraseWeight;
             query.Add(phrase, Occur.SHOULD);
         }
