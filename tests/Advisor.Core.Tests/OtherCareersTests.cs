@@ -201,4 +201,26 @@ public sealed class OtherCareersTests : IDisposable
         var wanted = Ask("how do i break in as a data analyst");
         Assert.Equal(AnswerKind.UncoveredRole, wanted.Kind);
     }
+
+    [Fact]
+    public void Round_six_readings_work_on_other_careers()
+    {
+        // A named employer's hiring, and how long it takes to become one: topics the folder lacks.
+        Assert.Equal(AnswerKind.UncoveredTopic, Ask("does netflix hire ux designers").Kind);
+        Assert.Equal(AnswerKind.UncoveredTopic, Ask("how long does it take to become a nurse practitioner").Kind);
+
+        // A field of work named by what is done is a role the folder lacks; a sum is not a career question.
+        Assert.Equal(AnswerKind.UncoveredRole, Ask("how do i get into IT support with no experience").Kind);
+        Assert.Equal(AnswerKind.OffTopic, Ask("what's 17 times 23").Kind);
+        Assert.Equal(AnswerKind.OffTopic, FollowUp("what is a nurse practitioner", "what's 17 times 23").Kind);
+
+        // Whether two roles of one article are distinct jobs at all: the article, not side by side.
+        var same = Ask("are ux designers and product managers even different jobs or the same thing");
+        Assert.Null(same.Citations[0].Role);
+        Assert.StartsWith("ux-vs-pm.md#", same.Citations[0].SectionId, StringComparison.Ordinal);
+
+        // A follow-up's own hinted aspect ("growing") beats the previous turn's.
+        var growing = FollowUp("what is a nurse practitioner", "are those jobs growing");
+        Assert.Equal(("Outlook", "Nurse Practitioner"), (growing.Citations[0].Section, growing.Citations[0].Role ?? "Nurse Practitioner"));
+    }
 }

@@ -28,6 +28,12 @@ public static class Retriever
     /// <summary>Weight of a word of the article's title (all its sections share it, so it only tips the balance).</summary>
     public const float TitleWeight = 0.5f;
 
+    /// <summary>Score added to a ranked section that uses a word that asked for the boosted aspect (to break ties).</summary>
+    public const float TieBonus = 0.5f;
+
+    /// <summary>Weight of two adjacent question words found as a phrase in a section.</summary>
+    public const float PhraseWeight = 0.5f;
+
     /// <summary>Weight of words added by <see cref="QueryExpansion"/>.</summary>
     public const float ExpansionWeight = 0.6f;
 
@@ -75,13 +81,20 @@ public static class Retriever
                 }
             }
 
+            // "and where does the second one work", "the former": one of the roles the previous turn compared, by its place.
+            if (roles.Count >= 2 && Ordinal(words) is { } place && place < roles.Count)
+            {
+                roles = [roles[place]];
+            }
+
             // "what about the engineers?" after a question about research: the role of the same articles whose people are engineers.
-            var heads = words.Select(JobTitles.Head).OfType<string>().ToHashSet(StringComparer.Ordinal);
+            // "same q for research" after a question about engineering: the role of the same articles named by its discipline.
+            var heads = words.Select(JobTitles.Head).OfType<string>().Concat(words.Where((w, i) => RoleNames.IsDiscipline(w) && (i == 0 || QuestionReader.IsNoise(words[i - 1])))).ToHashSet(StringComparer.Ordinal);
             if (heads.Count > 0)
             {
                 var near = roles.Concat(knowledge.Articles.Where(a => roles.Any(r => a.Roles.Contains(r.Name))).SelectMany(a => a.Roles).Select(knowledge.Catalog.Get).OfType<RoleInfo>())
                     .DistinctBy(r => r.Name).ToList();
-                var named = near.Where(r => TextTools.Words(r.Name) is { Count: > 0 } w && RoleNames.PersonForms(w[^1]).Any(heads.Contains)).ToList();
+                var named = near.Where(r => TextTools.Words(r.Name) is { Count: > 0 } w && (RoleNames.PersonForms(w[^1]).Any(heads.Contains) || (RoleNames.IsDiscipline(w[^1]) && heads.Contains(w[^1])))).ToList();
                 if (named.Count == 1)
                 {
                     roles = named;
@@ -96,7 +109,9 @@ public static class Retriever
             roles = [.. earlier, roles[0]]; // "how is that different from an MLRE?" compares the earlier role with this one
         }
 
-        if ((aspect is null || reading.AspectWeight < 1) && history.Count > 0 && content.Count == 0 && reading.Profile == ProfileCue.None && reading.SmallTalk is null)
+        // A specific aspect only hinted at in the follow-up itself ("are those jobs growing") is still what it asks about; a
+        // generic hint ("what is it for X") is not.
+        if ((aspect is null || (reading.AspectWeight < 1 && !AspectLexicon.IsSpecific(aspect))) && history.Count > 0 && content.Count == 0 && reading.Profile == ProfileCue.None && reading.SmallTalk is null)
         {
             aspect = AspectOfPreviousTurn(history) ?? aspect; // "what about AI Scientists?" keeps asking about the same aspect
         }
@@ -131,12 +146,25 @@ public static class Retriever
             query.Add(related, Occur.SHOULD);
         }
 
+        AddPhrases(query, index, words, reading);
+
         var ranked = new List<ScoredSection>(Top);
         if (query.Clauses.Count > 0)
         {
             foreach (var (doc, score) in index.Search(query, Top))
             {
                 ranked.Add(new ScoredSection(index.Sections[doc], score));
+            }
+
+            if (boostedAspect is not null && reading.AspectWords.Count > 0 && ranked.Count > 1)
+            {
+                // The words that asked for the aspect, as a tie-breaker: between two sections on it (the same role's in two
+                // articles), the one that uses the word asked ("hackathons") comes first.
+                var asked = index.Analyze(string.Join(' ', reading.AspectWords.Order().Where(i => i < words.Count).Select(i => words[i]))).ToHashSet(StringComparer.Ordinal);
+                if (asked.Count > 0)
+                {
+                    ranked = [.. ranked.Select(r => UsesAny(knowledge, r.Section, asked) ? r with { Score = r.Score + TieBonus } : r).OrderByDescending(r => r.Score)];
+                }
             }
         }
 
@@ -147,6 +175,10 @@ public static class Retriever
         if (reading.SmallTalk is not null)
         {
             intent = AnswerKind.SmallTalk;
+        }
+        else if (reading.AsksForSum)
+        {
+            intent = AnswerKind.OffTopic; // "what's 17 times 23", also after a career question
         }
         else if (reading.AsksForTask && roles.Count == 0
             && !(aspect is not null && reading.AspectWeight >= 1 && aspect is not ("skills" or "tools" or "definition" or "deliverables" or "impact" or "evaluation")))
@@ -214,10 +246,11 @@ public static class Retriever
             ranked = [.. ranked.OrderBy(r => (roles.Count == 0 || AboutRoles(knowledge, r.Section, roles) ? 0 : 2) + (UsesAny(knowledge, r.Section, contentTerms) ? 0 : 1))];
         }
 
-        if (roles.Count > 0 && boostedAspect is not null && intent == AnswerKind.Answer)
+        if (roles.Count > 0 && (boostedAspect is not null || aspect is not null) && intent == AnswerKind.Answer)
         {
-            // The roles named have a section on the aspect asked: theirs come before other roles' ("what does an AI scientist
-            // do at work" is not answered by another role's "Nature of Work").
+            // An aspect is asked about the roles named: their sections come before other roles' ("what does an AI scientist
+            // do at work" is not answered by another role's "Nature of Work"; a role without a tools section is answered from
+            // its own sections, not from another role's tools).
             ranked = [.. ranked.Where(r => AboutRoles(knowledge, r.Section, roles)), .. ranked.Where(r => !AboutRoles(knowledge, r.Section, roles))];
         }
 
@@ -237,6 +270,64 @@ public static class Retriever
             FocusTerms = content.Where(index.Knows).ToList(),
         };
         return new RetrievalResult(analysis, ranked, inScope, Confidence(analysis, ranked, inScope), knowledge);
+    }
+
+    /// <summary>
+    /// Two words of the question next to each other, as a phrase, when a section has them next to each other too ("data
+    /// pipelines"): a light boost, both words known to the index, neither noise nor part of a role's name, nor describing
+    /// the asker, and not both words of a cue or the aspect.
+    /// </summary>
+    private static void AddPhrases(BooleanQuery query, SectionIndex index, IReadOnlyList<string> words, QuestionReading reading)
+    {
+        string? Stem(int i)
+        {
+            if (QuestionReader.IsNoise(words[i]) || reading.Context.Contains(i) || reading.Mentions.Any(m => m.Start <= i && i < m.Start + m.Length))
+            {
+                return null;
+            }
+
+            var stems = index.Analyze(words[i]);
+            return stems.Count == 1 && index.Knows(stems[0]) ? stems[0] : null;
+        }
+
+        var previous = words.Count > 0 ? Stem(0) : null;
+        for (var i = 1; i < words.Count; i++)
+        {
+            var current = Stem(i);
+            if (previous is null || current is null || (reading.Consumed.Contains(i - 1) && reading.Consumed.Contains(i)))
+            {
+                previous = current;
+                continue;
+            }
+
+            var phrase = new PhraseQuery { new Term(SectionIndex.Body, previous), new Term(SectionIndex.Body, current) };
+            previous = current;
+            phrase.Boost = PhraseWeight;
+            query.Add(phrase, Occur.SHOULD);
+        }
+    }
+
+    /// <summary>"the first one" / "the former" → 0, "the second one" / "the latter" → 1, else null.</summary>
+    private static int? Ordinal(IReadOnlyList<string> words)
+    {
+        for (var i = 0; i < words.Count; i++)
+        {
+            var next = i + 1 < words.Count ? words[i + 1] : "";
+            var place = words[i] switch
+            {
+                "former" => 0,
+                "latter" => 1,
+                "first" when next is "one" or "role" or "job" or "guy" or "guys" or "path" or "option" => 0,
+                "second" when next is "one" or "role" or "job" or "guy" or "guys" or "path" or "option" => 1,
+                _ => (int?)null,
+            };
+            if (place is not null)
+            {
+                return place;
+            }
+        }
+
+        return null;
     }
 
     /// <summary>"the other one", "the other role", "the other side", "other guys": asks about the role not talked about.</summary>

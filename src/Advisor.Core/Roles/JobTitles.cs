@@ -59,6 +59,7 @@ public static class JobTitles
         "normal", "regular", "ordinary", "average", "human", "female", "male", "woman", "man", "women", "men",
         "many", "most", "some", "few", "all", "any", "every", "each", "more", "less", "such", "same", "different",
         "10x", "rockstar", "ninja", "guru", "i", "im", "am", "was", "is", "are", "be", "a", "an", "the", "as",
+        "whatever", "whichever", "those", "these", "this", "that", "their", "our", "your", "his", "her",
     };
 
     /// <summary>The singular head word when <paramref name="word"/> is a job-title head ("analysts" → "analyst"), else null.</summary>

@@ -51,6 +51,12 @@ internal sealed record QuestionReading(
     /// <summary>Positions of words that describe the asker (context), not what is asked.</summary>
     public HashSet<int> Context { get; init; } = [];
 
+    /// <summary>Positions of the words that asked about the chosen aspect.</summary>
+    public HashSet<int> AspectWords { get; init; } = [];
+
+    /// <summary>True when the message asks for a calculation ("what's 17 times 23") and names no role or job title.</summary>
+    public bool AsksForSum { get; init; }
+
     /// <summary>True when the message asks for work done (code, a fix, a derivation, trivia) and names no role or job title.</summary>
     public bool AsksForTask { get; init; }
 }
@@ -121,7 +127,7 @@ internal static class QuestionReader
         "know about", "about the role", "about the job", "what is the deal", "job like", "role like", "life like",
         "what is that like", "career in", "describe the", "describe what", "describe a", "describe an", "describe role", "describe job",
         "describe career", "describe their job", "describe their role", "explain role", "explain job", "role about", "job about",
-        "about overall", "overall",
+        "about overall", "overall", "explain the career", "explain career", "describe the career", "world like", "path like", "field like", "work like", "track like", "side like", "in general",
     ]);
 
     // The asker leaves the conversation's subject ("unrelated but…"): the earlier turns do not supply a role or aspect.
@@ -226,6 +232,17 @@ internal static class QuestionReader
         // "an AI engineering team ships…": the career noun after a role's name is part of the subject, not teamwork asked about.
         var careerNouns = mentions.Select(m => m.Start + m.Length)
             .Where(k => k < words.Count && CareerNouns.Contains(words[k]) && !(k + 1 < words.Count && words[k + 1] is "up" or "with")).ToHashSet();
+
+        // "AI engineering as a field", "research as a path": what the role is taken as, not an aspect ("field" is not industries).
+        foreach (var m in mentions)
+        {
+            var k = m.Start + m.Length;
+            if (k + 2 < words.Count && words[k] == "as" && words[k + 1] is "a" or "an" && CareerNouns.Contains(words[k + 2]))
+            {
+                careerNouns.UnionWith([k, k + 1, k + 2]);
+            }
+        }
+
         consumed.UnionWith(careerNouns);
 
         // "an information technology degree": the field studied is not an aspect asked about (not "tools").
@@ -246,7 +263,9 @@ internal static class QuestionReader
         {
             // "im a chem grad, i love math, what degree do MLREs have": the aspect is the one the question clause asks about.
             var asked = AspectLexicon.Read(words, new HashSet<int>(consumed.Concat(aboutMe).Concat(field)));
-            var refersBack = Enumerable.Range(0, words.Count).Any(i => !aboutMe.Contains(i) && words[i] is "that" or "this" or "it" or "enough" or "those" or "these");
+            // "that" in front of a career noun ("what's that life like") points at the role, not back at the statement.
+            var refersBack = Enumerable.Range(0, words.Count).Any(i => !aboutMe.Contains(i) && words[i] is "that" or "this" or "it" or "enough" or "those" or "these"
+                && !(words[i] != "it" && words[i] != "enough" && i + 1 < words.Count && (CareerNouns.Contains(words[i + 1]) || words[i + 1] is "life" or "work")));
             if ((asked.Aspect is not null && asked.Weight >= 1) || (!refersBack && aspects.Positions.Count > 0 && aspects.Positions.All(aboutMe.Contains)))
             {
                 // The question clause asks about an aspect, or asks none and the only aspect words describe the asker
@@ -266,7 +285,30 @@ internal static class QuestionReader
             }
         }
 
+        var pair = mentions.Select(m => m.Role).DistinctBy(r => r.Name).ToList();
+        if (pair.Count == 2 && pair[0].Articles.Intersect(pair[1].Articles).Any() && Sameness.Match(words, consumed) is { Weight: > 0 } same
+            && (aspects.Aspect is null || aspects.Weight < 1 || aspects.Aspect is "definition" or "outlook" or "introduction" or "summary"))
+        {
+            // "are X and Y even different jobs or the same thing with another title", of two roles one article compares: whether
+            // they are distinct roles at all, which is what the article's introduction sets out (roles of different articles
+            // are told apart by their definitions).
+            aspects = aspects with { Aspect = "introduction", Weight = Math.Max(1, same.Weight), Positions = [.. same.Positions], AllPositions = [.. aspects.AllPositions, .. same.Positions] };
+        }
+
+        if (aspects.Aspect is null && mentions.Count > 0 && AsksForAdvice(words))
+        {
+            // "should i specialize or stay a generalist if i want to be an MLRE": advice on the way in, when nothing else is asked.
+            aspects = aspects with { Aspect = "getting-started", Weight = 0.5 };
+        }
+
         var aspectWeight = aspects.Weight;
+        if (NamedEmployer(words, typed, mentions, knowledge) is { Count: > 0 } employer && aspects.Aspect is null or "industries" or "outlook")
+        {
+            // "does netflix hire AI architects", "is google deepmind hiring": one employer's hiring, which no article tracks.
+            aspects = aspects with { Aspect = "employers", Weight = Math.Max(1, aspects.Weight), Positions = [.. employer], AllPositions = [.. aspects.AllPositions, .. employer] };
+            aspectWeight = aspects.Weight;
+        }
+
         if (aspects.Aspect == "definition" && mentions.Any(m => AsksWhatItIs(words, m.Start)))
         {
             aspectWeight = 1; // "what's an MLRE?" asks for the definition, whatever else follows
@@ -304,7 +346,7 @@ internal static class QuestionReader
 
         var profileSkip = consumed.Except(named).Except(careerNouns).ToHashSet(); // "the AI Scientist job like": "job" is the cue's
         var strongProfile = StrongProfileCues.MatchAcross(words, named, profileSkip);
-        if (strongProfile.Weight == 0 && aspects.StrongAspects >= 3 && clauses.Count > 1 && !uncovered.Any(t => t.IsContext))
+        if (strongProfile.Weight == 0 && aspects.StrongAspects >= 3 && clauses.Count > 1 && !uncovered.Any(t => t.IsContext) && !AsksYesOrNo(words))
         {
             // "what they do, what it takes, where they end up": several aspects at once ask for the whole role.
             strongProfile = (1, 0, []);
@@ -318,6 +360,13 @@ internal static class QuestionReader
         consumed.UnionWith(strongProfile.Positions);
         consumed.UnionWith(profile.Positions);
 
+        if (aspects.Aspect == "education")
+        {
+            // "would an azure or aws cert help", "a data science masters": when the question is about the credential, what it is
+            // in names it, not what is asked (the tools section that lists the cloud platforms is not the answer).
+            context.UnionWith(CredentialSubjects(words, consumed));
+        }
+
         var article = ArticleCues.Match(words, consumed);
         consumed.UnionWith(article.Positions);
         var smallTalk = mentions.Count == 0 && uncovered.Count == 0 && (aspects.Aspect is null || aspects.Weight < 1) ? SmallTalkOf(words) : null;
@@ -327,10 +376,101 @@ internal static class QuestionReader
             AspectWeight = aspectWeight,
             StrongAspects = aspects.StrongAspects,
             SecondaryAspectWords = secondary,
+            AspectWords = [.. aspects.Positions],
             AboutArticle = article.Weight > 0,
             Context = context,
             AsksForTask = mentions.Count == 0 && uncovered.Count == 0 && TaskCues.Any(words),
+            AsksForSum = mentions.Count == 0 && uncovered.Count == 0 && Arithmetic(words),
         };
+    }
+
+    // Whether two roles are distinct jobs at all, or the same one under two titles.
+    private static readonly PhraseSet Sameness = new(
+    [
+        "same thing", "same job", "same role", "same title", "same work", "different jobs", "different roles", "different titles", "different title",
+        "different things", "different names", "two names", "two titles", "two different", "interchangeab*", "distinct roles", "distinct jobs", "separate roles",
+        "separate jobs", "hype title*", "established role*", "real roles", "real jobs", "just hype", "just titles", "fancy title*", "buzzword*", "new titles",
+        "emerging role*", "rebrand*", "renamed", "overlap much", "mostly overlap", "basically the same",
+    ]);
+
+    private static readonly HashSet<string> Auxiliaries = new(StringComparer.Ordinal)
+    {
+        "do", "does", "did", "is", "are", "was", "were", "can", "could", "will", "would", "should", "has", "have", "am",
+    };
+
+    /// <summary>A yes-or-no question: its first word that is not chat filler is an auxiliary ("do architects get to…").</summary>
+    private static bool AsksYesOrNo(List<string> words) => words.FirstOrDefault(w => !ChatText.IsFiller(w)) is { } first && Auxiliaries.Contains(first);
+
+    /// <summary>"should i …", "should we …": the asker wants advice on what to do.</summary>
+    private static bool AsksForAdvice(List<string> words) =>
+        Enumerable.Range(0, Math.Max(0, words.Count - 1)).Any(i => words[i] == "should" && words[i + 1] is "i" or "we");
+
+    private static readonly HashSet<string> HiringVerbs = new(StringComparer.Ordinal) { "hire", "hires", "hiring", "recruit", "recruits", "recruiting" };
+
+    /// <summary>
+    /// "does netflix hire …", "is google deepmind hiring …": the positions of a name the knowledge does not know, as the
+    /// subject of a hiring verb after a singular "does"/"is"/"will" with no article in front (one organisation, not a
+    /// kind of employer: "do startups hire", "does the government hire"); empty when there is none.
+    /// </summary>
+    private static List<int> NamedEmployer(List<string> words, IReadOnlyList<string> typed, List<(RoleInfo Role, int Start, int Length)> mentions, KnowledgeSnapshot knowledge)
+    {
+        for (var h = 2; h < words.Count; h++)
+        {
+            if (!HiringVerbs.Contains(words[h]))
+            {
+                continue;
+            }
+
+            var k = h - 1;
+            while (k >= 0 && k >= h - 3 && !IsNoise(words[k]) && !mentions.Any(m => m.Start <= k && k < m.Start + m.Length) && JobTitles.Head(words[k]) is null)
+            {
+                k--;
+            }
+
+            if (k < 0 || k == h - 1 || words[k] is not ("does" or "is" or "will" or "would" or "did" or "has"))
+            {
+                continue;
+            }
+
+            var name = Enumerable.Range(k + 1, h - k - 1).ToList();
+            if (name.Any(i => knowledge.Index.Analyze(typed[i]).Any(t => !knowledge.Index.Knows(t))))
+            {
+                return name;
+            }
+        }
+
+        return [];
+    }
+
+    // Words that join two numbers into a sum ("17 times 23", "240 divided by 6").
+    private static readonly HashSet<string> Operators = new(StringComparer.Ordinal)
+    {
+        "times", "x", "plus", "minus", "divided", "multiplied", "over", "by", "mod", "modulo", "squared", "cubed", "percent", "of", "to", "the", "power",
+    };
+
+    /// <summary>A calculation asked for: a number, operator words, a number ("what's 17 times 23").</summary>
+    private static bool Arithmetic(List<string> words)
+    {
+        for (var i = 0; i < words.Count; i++)
+        {
+            if (!ChatText.IsNumber(words[i]))
+            {
+                continue;
+            }
+
+            var k = i + 1;
+            while (k < words.Count && Operators.Contains(words[k]))
+            {
+                k++;
+            }
+
+            if (k > i + 1 && k < words.Count && ChatText.IsNumber(words[k]) && words.Skip(i + 1).Take(k - i - 1).Any(w => w is not ("of" or "to" or "the" or "by")))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     // Words whose field is named in front of them: "a computer science degree", "software engineering skills", "industry experience".
@@ -338,6 +478,13 @@ internal static class QuestionReader
     {
         "degree", "degrees", "major", "majors", "diploma", "diplomas", "bachelors", "masters", "bsc", "msc", "ba", "ma", "ms", "bs", "grad", "graduate",
         "skill", "skills", "experience", "knowledge", "background",
+        "certification", "certifications", "certificate", "certificates",
+    };
+
+    // Credentials: what is named in front of them is what they are in ("an azure cert", "a data science masters").
+    private static readonly HashSet<string> Credentials = new(StringComparer.Ordinal)
+    {
+        "degree", "degrees", "diploma", "diplomas", "bachelors", "masters", "bsc", "msc", "certification", "certifications", "certificate", "certificates",
     };
 
     private static readonly HashSet<string> DecisionVerbs = new(StringComparer.Ordinal)
@@ -379,6 +526,29 @@ internal static class QuestionReader
         }
 
         return [];
+    }
+
+    /// <summary>The (up to three) words in front of a credential ("azure or aws cert"), "or"/"and"/"/" between them.</summary>
+    private static List<int> CredentialSubjects(List<string> words, HashSet<int> consumed)
+    {
+        var result = new List<int>();
+        for (var i = 1; i < words.Count; i++)
+        {
+            if (!Credentials.Contains(words[i]))
+            {
+                continue;
+            }
+
+            for (var k = i - 1; k >= Math.Max(0, i - 4) && !consumed.Contains(k) && (!IsNoise(words[k]) || words[k] is "or" or "and") && !StudyNouns.Contains(words[k]); k--)
+            {
+                if (words[k] is not ("or" or "and"))
+                {
+                    result.Add(k);
+                }
+            }
+        }
+
+        return result;
     }
 
     /// <summary>The (up to two) content words in front of a degree or skills word: the field ("computer science degree").</summary>
@@ -423,7 +593,8 @@ internal static class QuestionReader
             var states = clause.Count > 0 && !Enumerable.Range(starts[c], end - starts[c]).Any(i => AskingWords.Contains(words[i]));
 
             // "im 24, math degree, zero industry experience": what follows a statement about the asker, without asking, goes on describing them.
-            describing = states && (SelfOpeners.Contains(words[clause[0]]) || describing);
+            // "thinking about AI research after my masters": the "I'm" chat leaves out.
+            describing = states && (SelfOpeners.Contains(words[clause[0]]) || SubjectlessOpeners.Contains(words[starts[c]]) || describing);
             if (describing)
             {
                 result.AddRange(clause);
@@ -436,6 +607,12 @@ internal static class QuestionReader
 
         return asking ? result : [];
     }
+
+    // "-ing" words that open a statement about the asker without its "I'm" ("thinking about…", "considering…").
+    private static readonly HashSet<string> SubjectlessOpeners = new(StringComparer.Ordinal)
+    {
+        "thinking", "considering", "planning", "hoping", "aiming", "looking", "trying", "leaning", "debating",
+    };
 
     // Words after a discipline that make it a career ("the research side", "the engineering track").
     private static readonly HashSet<string> CareerNouns = new(StringComparer.Ordinal)
@@ -584,7 +761,7 @@ internal static class QuestionReader
                     contextEnd = end + 1; // "data analyst here 👋 what do i need to learn…"
                     cue = start;
                 }
-                else if (aboutMe.Contains(start))
+                else if (aboutMe.Contains(start) && !Enumerable.Range(clauseStart, start - clauseStart).Any(k => words[k] is "become" or "becoming" or "into" or "toward" or "towards"))
                 {
                     cue = clauseStart; // "decent python dev, 3 yrs backend. which fits me better"
                 }
@@ -598,7 +775,63 @@ internal static class QuestionReader
             i = end - 1;
         }
 
+        found.AddRange(UncoveredFields(words, clauses, mentions, knowledge, found));
         return found;
+    }
+
+    // Words that lead into a field of work ("get into", "pivot into", "a career in").
+    private static readonly HashSet<string> IntoVerbs = new(StringComparer.Ordinal)
+    {
+        "get", "getting", "got", "break", "breaking", "pivot", "pivoting", "move", "moving", "switch", "switching", "transition",
+        "transitioning", "go", "going", "jump", "jumping", "career", "careers", "job", "jobs", "work", "working", "start", "starting",
+    };
+
+    // Fields of work named by what is done rather than by who does it ("product management", "IT support").
+    private static readonly HashSet<string> FieldNouns = new(StringComparer.Ordinal)
+    {
+        "management", "support", "recruiting", "recruitment", "marketing", "sales", "nursing", "accounting", "teaching", "law",
+        "medicine", "finance", "consulting", "journalism", "operations", "administration", "cybersecurity", "devops", "testing",
+        "writing", "banking", "hr", "analytics", "policy", "insurance", "logistics", "retail", "construction", "pharmacy", "dentistry",
+    };
+
+    private static readonly HashSet<string> SpanStops = new(StringComparer.Ordinal) { "from", "with", "without", "at", "for", "after", "before", "as", "like" };
+
+    /// <summary>
+    /// A field of work the knowledge does not cover, named after "get into"/"pivot into"/"a career in" ("how do i pivot into
+    /// product management", "get into IT support"): up to three words ending in a field noun, none of them a word of a
+    /// covered role's name.
+    /// </summary>
+    private static IEnumerable<UncoveredTitle> UncoveredFields(List<string> words, HashSet<int> clauses, List<(RoleInfo Role, int Start, int Length)> mentions, KnowledgeSnapshot knowledge, List<UncoveredTitle> found)
+    {
+        for (var i = 1; i + 1 < words.Count; i++)
+        {
+            if (words[i] is not ("into" or "in") || !IntoVerbs.Contains(words[i - 1]) && !(i >= 2 && IntoVerbs.Contains(words[i - 2]) && words[i - 1] is "a" or "my" or "their"))
+            {
+                continue;
+            }
+
+            var start = i + 1;
+            if (start < words.Count && words[start] is "a" or "an" or "the")
+            {
+                start++;
+            }
+
+            var end = start;
+            while (end < words.Count && end - start < 3 && !clauses.Contains(end) && !SpanStops.Contains(words[end])
+                && (!IsNoise(words[end]) || (words[end] == "it" && end == start && end + 1 < words.Count && !IsNoise(words[end + 1]))))
+            {
+                end++;
+            }
+
+            var head = Enumerable.Range(start, end - start).LastOrDefault(k => FieldNouns.Contains(words[k]), -1);
+            if (head < 0 || Enumerable.Range(start, head + 1 - start).Any(k => knowledge.RoleWords.Contains(words[k]) || mentions.Any(m => m.Start <= k && k < m.Start + m.Length) || found.Any(t => t.Start <= k && k < t.Start + t.Length)))
+            {
+                continue;
+            }
+
+            yield return new UncoveredTitle(string.Join(' ', words.Skip(start).Take(head + 1 - start)), start, head + 1 - start, words[head], false) { ContextStart = start };
+            i = head;
+        }
     }
 
     /// <summary>

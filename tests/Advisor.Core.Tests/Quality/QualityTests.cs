@@ -12,24 +12,26 @@ public sealed class QualityTests(ITestOutputHelper output)
 {
     /// <summary>
     /// Written blind (articles and section list only) during round 5, judged it: 89.4% before (commit 1253575), 90.5%
-    /// after, 1 answered as if covered; only its score read. Guarded at that figure, below the 95% target,
-    /// which stays open until a change judged by a held-out set reaches it.
+    /// after, 1 answered as if covered; only its score read. Its misses were published at the start of round 6 and
+    /// round 6 tuned on them (97.8%, none answered as if covered): a spent set now, guarded at that figure, and still
+    /// the newest set of 100 or more that covers every section, until the set that judges round 6 is added. Its figure
+    /// is a tuned one; the 95% target stays open until a change judged by a fresh held-out set reaches it.
     /// </summary>
     private const string HeldOut = "heldout-5.jsonl";
 
-    private const double HeldOutFloor = 0.90;
+    private const double HeldOutFloor = 0.97;
 
-    private const int HeldOutAnsweredAsCovered = 1;
+    private const int HeldOutAnsweredAsCovered = 0;
 
-    /// <summary>Tuned on (85.6% fresh; 92.6% after rounds 3 to 5); guarded at 92%.</summary>
+    /// <summary>Tuned on (85.6% fresh; 92.6% after rounds 3 to 5, 96.0% after round 6); guarded at 95%.</summary>
     private const string NewestDevSet = "dev-h.jsonl";
 
-    private const double NewestDevSetFloor = 0.92;
+    private const double NewestDevSetFloor = 0.95;
 
-    /// <summary>Judged round 4 (80.7% three times), then its misses were published and tuned on in round 5 (87.6%).</summary>
+    /// <summary>Judged round 4 (80.7% three times), then its misses were published and tuned on in round 5 (87.6%) and 6 (92.5%).</summary>
     private const string SpentHeldOut = "heldout-4.jsonl";
 
-    private const double SpentHeldOutFloor = 0.87;
+    private const double SpentHeldOutFloor = 0.92;
 
     private static readonly string[] DevSets = ["dev.jsonl", "dev-b.jsonl", "dev-c.jsonl", "dev-d.jsonl", "dev-e.jsonl", "dev-f.jsonl", "dev-g.jsonl", "heldout.jsonl", "heldout-2.jsonl", "heldout-3.jsonl"];
 
@@ -44,8 +46,8 @@ public sealed class QualityTests(ITestOutputHelper output)
 
     [Theory]
     [InlineData(HeldOut, HeldOutFloor, HeldOutAnsweredAsCovered)]
-    [InlineData(NewestDevSet, NewestDevSetFloor, 1)]
-    [InlineData(SpentHeldOut, SpentHeldOutFloor, 2)]
+    [InlineData(NewestDevSet, NewestDevSetFloor, 0)]
+    [InlineData(SpentHeldOut, SpentHeldOutFloor, 0)]
     public void The_held_out_and_newest_sets_do_not_fall_below_their_published_figures(string file, double floor, int answeredAsCovered)
     {
         var card = Run(file);
