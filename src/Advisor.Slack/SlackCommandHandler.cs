@@ -68,6 +68,11 @@ public sealed partial class SlackCommandHandler(
         using var accepted = gate.TryAccept();
         if (accepted is null)
         {
+            if (HandOffAsk(command, name) is { } handedOff)
+            {
+                return handedOff.Body;
+            }
+
             metrics.Refused(SlackPlatform.PlatformName, "shutting_down");
             return Ephemeral(SlackRenderer.Notice(QuestionGate.RestartingText))[0];
         }
@@ -116,6 +121,61 @@ public sealed partial class SlackCommandHandler(
 
     private JsonObject? Ask(SlashCommand command)
     {
+        var (message, refusal) = AdmitAsk(command);
+        if (message is null)
+        {
+            return refusal;
+        }
+
+        var reply = AskReply(command, message);
+
+        // Held from here (recorded in the background), so that another replica answers it should this one die first.
+        var claim = pipeline.BeginClaim(message, reply);
+        var queued = Enqueue(command, ct => pipeline.AnswerAsync(message, reply, claim, ct));
+        if (queued is not null && claim is not null)
+        {
+            _ = claim.CompleteAsync(); // not queued: the asker hears the bot is busy
+        }
+
+        return queued;
+    }
+
+    /// <summary>The acknowledgement of a command handed to the other replicas (its body: null for an empty 200).</summary>
+    private sealed record Acknowledgement(JsonObject? Body);
+
+    /// <summary>
+    /// While this replica stops: a question (<c>/ask</c>) is not refused with "restarting" when the other replicas can take
+    /// it — Slack never sends a slash command again, but its response URL works from any replica for 30 minutes: it is
+    /// acknowledged as usual, claimed, and its lease given back at once, so the next sweep of another replica answers it
+    /// through the URL. Null when it cannot be handed over (no replicas sharing the claims, another command, no usable
+    /// response URL, the claim not begun): the caller says "restarting".
+    /// </summary>
+    private Acknowledgement? HandOffAsk(SlashCommand command, string name)
+    {
+        if (!pipeline.CanHandOff || !Is(name, _names.Ask) || string.IsNullOrEmpty(command.ResponseUrl)
+            || !SlackResponseUrl.IsAllowed(command.ResponseUrl, _apiBase, out _))
+        {
+            return null;
+        }
+
+        var (message, refusal) = AdmitAsk(command);
+        if (message is null)
+        {
+            return new Acknowledgement(refusal); // over the limit, or a repeat: told as at any other time
+        }
+
+        if (pipeline.BeginClaim(message, AskReply(command, message)) is not { } claim)
+        {
+            return null;
+        }
+
+        pipeline.HandOff(claim);
+        return new Acknowledgement(null);
+    }
+
+    /// <summary>The question an <c>/ask</c> asks, admitted by the pipeline; or null and the acknowledgement that refuses it.</summary>
+    private (IncomingMessage? Message, JsonObject? Refusal) AdmitAsk(SlashCommand command)
+    {
         var message = new IncomingMessage
         {
             Platform = SlackPlatform.PlatformName,
@@ -130,29 +190,16 @@ public sealed partial class SlackCommandHandler(
         var admission = pipeline.Admit(message);
         if (admission.Status == AdmissionStatus.Repeat)
         {
-            return null;
+            return (null, null);
         }
 
-        if (!admission.Accepted)
-        {
-            // A command must be answered: every refused one gets its refusal, in the acknowledgement.
-            return Notice(command, (admission.Notice ?? TurnNotice.Apology).Text);
-        }
-
-        var reply = options.Value.AskEphemeral
-            ? new SlackCommandReply(api, command.ResponseUrl!, "ask", logger, shared, command.UserId) { ReceivedAt = message.ReceivedAt }
-            : new SlackCommandReply(api, command.ResponseUrl!, "ask", logger) { ReceivedAt = message.ReceivedAt };
-
-        // Held from here (recorded in the background), so that another replica answers it should this one die first.
-        var claim = pipeline.BeginClaim(message, reply);
-        var queued = Enqueue(command, ct => pipeline.AnswerAsync(message, reply, claim, ct));
-        if (queued is not null && claim is not null)
-        {
-            _ = claim.CompleteAsync(); // not queued: the asker hears the bot is busy
-        }
-
-        return queued;
+        // A command must be answered: every refused one gets its refusal, in the acknowledgement.
+        return admission.Accepted ? (message, null) : (null, Notice(command, (admission.Notice ?? TurnNotice.Apology).Text));
     }
+
+    private SlackCommandReply AskReply(SlashCommand command, IncomingMessage message) => options.Value.AskEphemeral
+        ? new SlackCommandReply(api, command.ResponseUrl!, "ask", logger, shared, command.UserId) { ReceivedAt = message.ReceivedAt }
+        : new SlackCommandReply(api, command.ResponseUrl!, "ask", logger) { ReceivedAt = message.ReceivedAt };
 
     private JsonObject? Compare(SlashCommand command)
     {

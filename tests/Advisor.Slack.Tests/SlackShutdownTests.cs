@@ -180,4 +180,86 @@ public sealed class SlackShutdownTests
         await stopping;
         Assert.Equal([Ts(10)], slack.Messages.Select(m => m.ThreadTs));
     }
+
+    [Fact]
+    public async Task With_replicas_sharing_the_claims_an_ask_after_the_stop_began_is_handed_to_them_not_refused()
+    {
+        // Claims shared with other replicas (as RedisInFlightClaims are): the stopping replica records the /ask with its
+        // response URL and gives its lease back at once, for another replica's sweep to answer through that URL.
+        var claims = new RecordingSharedClaims();
+        await using var slack = await SlackEmulator.StartAsync();
+        await using var app = await AdvisorSlackApp.StartAsync(slack, socketMode: false, http: true,
+            customize: b => b.Services.AddSingleton<Core.Coordination.IInFlightClaims>(claims));
+        var gate = app.Services.GetRequiredService<QuestionGate>();
+        gate.Close();
+
+        var url = slack.NewResponseUrl();
+        using (var ack = await app.PostSignedAsync("slack/commands", Command("/ask", "What does an AI Architect do?", "U502", url), Form))
+        {
+            Assert.Equal(HttpStatusCode.OK, ack.StatusCode);
+            Assert.Equal("", await ack.Content.ReadAsStringAsync()); // acknowledged as any /ask is, not "restarting"
+        }
+
+        await Eventually.TrueAsync(() => !claims.Released.IsEmpty, "the handed-over claim's lease to be given back");
+        var record = Assert.Single(claims.Begun);
+        Assert.Equal("What does an AI Architect do?", record.Message.Text);
+        Assert.Equal("command", record.Target.Kind);
+        Assert.Contains(url, record.Target.Values.Values);
+        Assert.Equal(record.Id, Assert.Single(claims.Released).Id);
+        Assert.Empty(claims.Completed); // not deleted: it is the other replicas' to answer
+        Assert.Empty(slack.Responses(url)); // nothing posted here
+
+        // What another replica's sweep does with it: the platform's factory rebuilds the reply to that response URL.
+        var factory = app.Services.GetServices<Core.Coordination.IReplyChannelFactory>().Single(f => f.Platform == SlackPlatform.PlatformName);
+        Core.Turns.IReplyChannel? rebuilt = null;
+        Assert.True(await factory.ResumeAsync(record.Target, (channel, _) => { rebuilt = channel; return Task.CompletedTask; }, CancellationToken.None));
+        Assert.IsType<SlackCommandReply>(rebuilt); // the reply every /ask answers through, to the URL of the target
+
+        // Another command is still told "restarting": only a question can be answered elsewhere.
+        using var roles = await app.PostSignedAsync("slack/commands", Command("/roles", "", "U502", slack.NewResponseUrl()), Form);
+        Assert.Equal(QuestionGate.RestartingText, (string?)JsonNode.Parse(await roles.Content.ReadAsStringAsync())!["text"]);
+    }
+
+    /// <summary>In-flight claims shared with other replicas that record what this replica does with them.</summary>
+    private sealed class RecordingSharedClaims : Core.Coordination.IInFlightClaims
+    {
+        public System.Collections.Concurrent.ConcurrentQueue<Core.Coordination.InFlightRecord> Begun { get; } = new();
+
+        public System.Collections.Concurrent.ConcurrentQueue<Core.Coordination.InFlightRecord> Released { get; } = new();
+
+        public System.Collections.Concurrent.ConcurrentQueue<Core.Coordination.InFlightRecord> Completed { get; } = new();
+
+        public bool Shared => true;
+
+        public bool Reachable => true;
+
+        public Task<Core.Coordination.ClaimBegin> TryBeginAsync(Core.Coordination.InFlightRecord record, TimeSpan lease, CancellationToken cancellationToken = default)
+        {
+            Begun.Enqueue(record);
+            return Task.FromResult(Core.Coordination.ClaimBegin.Begun);
+        }
+
+        public Task<bool?> RenewAsync(Core.Coordination.InFlightRecord record, TimeSpan lease, CancellationToken cancellationToken = default) => Task.FromResult<bool?>(true);
+
+        public Task CompleteAsync(Core.Coordination.InFlightRecord record, CancellationToken cancellationToken = default)
+        {
+            Completed.Enqueue(record);
+            return Task.CompletedTask;
+        }
+
+        public Task ReleaseAsync(Core.Coordination.InFlightRecord record, CancellationToken cancellationToken = default)
+        {
+            Released.Enqueue(record);
+            return Task.CompletedTask;
+        }
+
+        public Task<IReadOnlyList<string>> ExpiredAsync(int max, CancellationToken cancellationToken = default) => Task.FromResult<IReadOnlyList<string>>([]);
+
+        public Task<Core.Coordination.InFlightRecord?> ReadAsync(string id, CancellationToken cancellationToken = default) => Task.FromResult<Core.Coordination.InFlightRecord?>(null);
+
+        public Task<Core.Coordination.InFlightRecord?> TryTakeOverAsync(Core.Coordination.InFlightRecord expired, string owner, string replica, TimeSpan lease, CancellationToken cancellationToken = default) =>
+            Task.FromResult<Core.Coordination.InFlightRecord?>(null);
+
+        public Task DropAsync(Core.Coordination.InFlightRecord record, CancellationToken cancellationToken = default) => Task.CompletedTask;
+    }
 }
