@@ -66,17 +66,6 @@ public sealed partial class SlackCommandHandler(
 
         // Held until the command's work is queued (the work then holds the gate itself until its result is posted).
         using var accepted = gate.TryAccept();
-        if (accepted is null)
-        {
-            if (HandOffAsk(command, name) is { } handedOff)
-            {
-                return handedOff.Body;
-            }
-
-            metrics.Refused(SlackPlatform.PlatformName, "shutting_down");
-            return Ephemeral(SlackRenderer.Notice(QuestionGate.RestartingText))[0];
-        }
-
         if (string.IsNullOrEmpty(command.ResponseUrl))
         {
             return Ephemeral(SlackRenderer.Notice("This command came without a response_url, so I cannot answer it."))[0];
@@ -86,6 +75,17 @@ public sealed partial class SlackCommandHandler(
         {
             rejections.Rejected("slack commands", "response_url is not a Slack URL");
             return Ephemeral(SlackRenderer.Notice(ForeignResponseUrl))[0];
+        }
+
+        if (accepted is null)
+        {
+            if (Is(name, _names.Ask) && HandOffAsk(command) is { } handedOff)
+            {
+                return handedOff.Body;
+            }
+
+            metrics.Refused(SlackPlatform.PlatformName, "shutting_down");
+            return Ephemeral(SlackRenderer.Notice(QuestionGate.RestartingText))[0];
         }
 
         // Dispatched by the configured names (Advisor:Slack:Commands); Slack sends the name as registered, lowercase.
@@ -147,13 +147,12 @@ public sealed partial class SlackCommandHandler(
     /// While this replica stops: a question (<c>/ask</c>) is not refused with "restarting" when the other replicas can take
     /// it — Slack never sends a slash command again, but its response URL works from any replica for 30 minutes: it is
     /// acknowledged as usual, claimed, and its lease given back at once, so the next sweep of another replica answers it
-    /// through the URL. Null when it cannot be handed over (no replicas sharing the claims, another command, no usable
-    /// response URL, the claim not begun): the caller says "restarting".
+    /// through the URL. Null when it cannot be handed over (no replicas sharing the claims, the claim not begun): the
+    /// caller says "restarting".
     /// </summary>
-    private Acknowledgement? HandOffAsk(SlashCommand command, string name)
+    private Acknowledgement? HandOffAsk(SlashCommand command)
     {
-        if (!pipeline.CanHandOff || !Is(name, _names.Ask) || string.IsNullOrEmpty(command.ResponseUrl)
-            || !SlackResponseUrl.IsAllowed(command.ResponseUrl, _apiBase, out _))
+        if (!pipeline.CanHandOff)
         {
             return null;
         }
