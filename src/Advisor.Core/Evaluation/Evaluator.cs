@@ -155,7 +155,13 @@ public static class Evaluator
                     return (false, "expected both roles answered, each cited");
                 }
 
-                var sides = c.Roles.Where(role => !answer.Citations.Any(x => About(knowledge, x, role) && (c.Aspect is null || knowledge.SectionsById.GetValueOrDefault(x.SectionId)?.Aspect == c.Aspect))).ToList();
+                var aspects = c.Aspect is null ? null : AspectsNamed(knowledge, c.Aspect);
+                if (aspects is { Count: 0 })
+                {
+                    return (false, $"the aspect \"{c.Aspect}\" is neither an aspect nor a heading in the knowledge (see `advisor sections`)");
+                }
+
+                var sides = c.Roles.Where(role => !answer.Citations.Any(x => About(knowledge, x, role) && OnAspect(knowledge, role, x, aspects))).ToList();
                 return sides.Count == 0 ? (true, "") : (false, $"no citation about {string.Join(" and ", sides)}" + (c.Aspect is null ? "" : $" on {c.Aspect}"));
             case "profile":
                 return answer.Kind == AnswerKind.Profile && first is not null && About(knowledge, first, c.Roles[0])
@@ -171,6 +177,66 @@ public static class Evaluator
                 return answer.Abstained ? (true, "") : (false, "expected: not covered");
         }
     }
+
+    /// <summary>
+    /// The aspects an eval line's "aspect" names: an aspect tag as <c>advisor sections</c> prints it ("responsibilities"),
+    /// or the words of a heading ("nature of work", "time horizon"), which stand for the aspects of the sections under it.
+    /// </summary>
+    public static IReadOnlySet<string> AspectsNamed(KnowledgeSnapshot knowledge, string named)
+    {
+        var wanted = HeadingWords(named);
+        var tags = knowledge.Sections.Where(s => s.Aspect is not null && string.Equals(s.Aspect, named.Trim(), StringComparison.OrdinalIgnoreCase))
+            .Select(s => s.Aspect!).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        if (tags.Count > 0 || wanted.Length == 0)
+        {
+            return tags;
+        }
+
+        return knowledge.Sections.Where(s => s.Aspect is not null && ContainsRun(HeadingWords(s.Topic), wanted))
+            .Select(s => s.Aspect!).ToHashSet(StringComparer.OrdinalIgnoreCase);
+    }
+
+    /// <summary>
+    /// A citation is on the aspect asked when its section has one of <paramref name="aspects"/>; when the knowledge has no
+    /// section on those aspects for the role at all (pay asked of a role with no pay section), any citation about the
+    /// role is the best an answer can do and counts.
+    /// </summary>
+    private static bool OnAspect(KnowledgeSnapshot knowledge, string role, Citation citation, IReadOnlySet<string>? aspects)
+    {
+        if (aspects is null)
+        {
+            return true;
+        }
+
+        if (knowledge.SectionsById.GetValueOrDefault(citation.SectionId)?.Aspect is { } aspect && aspects.Contains(aspect))
+        {
+            return true;
+        }
+
+        return !knowledge.Sections.Any(s => s.Aspect is { } a && aspects.Contains(a) && About(knowledge, s, role));
+    }
+
+    private static string[] HeadingWords(string text) =>
+        text.ToLowerInvariant().Split([' ', '.', ',', '-', '&', '/', ':'], StringSplitOptions.RemoveEmptyEntries)
+            .Where(w => !w.All(char.IsDigit)).ToArray();
+
+    private static bool ContainsRun(string[] words, string[] run)
+    {
+        for (var i = 0; i + run.Length <= words.Length; i++)
+        {
+            if (words.AsSpan(i, run.Length).SequenceEqual(run))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool About(KnowledgeSnapshot knowledge, KnowledgeSection section, string role) =>
+        section.Role is { } r
+            ? r.Equals(role, StringComparison.OrdinalIgnoreCase)
+            : knowledge.Articles.Any(a => a.File == section.File && a.Roles.Contains(role, StringComparer.OrdinalIgnoreCase));
 
     /// <summary>True when a citation is about the role: the role's own section, or a general section of an article about it.</summary>
     private static bool About(KnowledgeSnapshot knowledge, Citation citation, string role) =>
