@@ -223,4 +223,22 @@ public sealed class OtherCareersTests : IDisposable
         var growing = FollowUp("what is a nurse practitioner", "are those jobs growing");
         Assert.Equal(("Outlook", "Nurse Practitioner"), (growing.Citations[0].Section, growing.Citations[0].Role ?? "Nurse Practitioner"));
     }
+
+    [Fact]
+    public void Chat_shorthand_for_names_degrees_and_the_whole_role_is_read()
+    {
+        // "what's the deal with X" asks about X in general: a profile, not the work X deals with.
+        var deal = Ask("whats the deal with product managers");
+        Assert.Equal(AnswerKind.Profile, deal.Kind);
+        Assert.Equal("Product Manager", deal.Citations[0].Role);
+
+        // The plural of a clipped last word still names the role ("nurse practs").
+        var clipped = Ask("what do nurse practs need to study");
+        Assert.Equal(("Education", "Nurse Practitioner"), (clipped.Citations[0].Section, clipped.Citations[0].Role));
+
+        // "comp sci" is computer science, not compensation.
+        var background = Ask("does a nurse practitioner gotta be comp sci");
+        Assert.Equal(AnswerKind.UncoveredTopic, background.Kind);
+        Assert.Equal("computer science", background.Uncovered);
+    }
 }

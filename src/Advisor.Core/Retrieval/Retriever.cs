@@ -37,6 +37,18 @@ public static class Retriever
     /// <summary>Weight of words added by <see cref="QueryExpansion"/>.</summary>
     public const float ExpansionWeight = 0.6f;
 
+    /// <summary>
+    /// Score added to sections on the aspect the learned reader (<see cref="AspectClassifier"/>) guesses, times its
+    /// probability: at most as much as an aspect the rules read outright.
+    /// </summary>
+    public const float LearnedAspectBoost = AspectBoost;
+
+    /// <summary>
+    /// How sure the learned reader must be that a question naming two roles asks about their comparison itself (an
+    /// article's introduction or summary) to answer with that instead of the aspect the rules read.
+    /// </summary>
+    public const double LearnedAboutThePair = 0.9;
+
     private const int Top = 8;
 
     public static RetrievalResult Retrieve(KnowledgeSnapshot knowledge, string question, IReadOnlyList<ConversationTurn> history)
@@ -116,6 +128,20 @@ public static class Retriever
             aspect = AspectOfPreviousTurn(history) ?? aspect; // "what about AI Scientists?" keeps asking about the same aspect
         }
 
+        // The learned reader (AspectClassifier) as a second opinion on what is asked about the roles named. Measured
+        // (docs/quality.md), it is right about as often as the rules but on other questions, so it only weighs in the
+        // ranking — except that when it is sure two roles are asked about as a pair ("are X and Y both major roles or is one
+        // niche", "does the comparison say one matters more"), that is what is answered.
+        var learned = roles.Count > 0 && subjectTitles.Count == 0 && reading.SmallTalk is null && reading.Profile == ProfileCue.None
+            ? AspectClassifier.Default.Guess(
+                AspectClassifier.WordsOf(reading),
+                knowledge.Sections.Select(s => s.Aspect).OfType<string>().Distinct(StringComparer.Ordinal).Where(a => roles.Any(r => index.Covers(r.Name, a))))
+            : null;
+        if (learned is { } pairGuess && roles.Count >= 2 && pairGuess.Aspect is "summary" or "introduction" && pairGuess.Probability >= LearnedAboutThePair)
+        {
+            aspect = pairGuess.Aspect;
+        }
+
         // A topic only hinted at ("how much…" alone) is not asked about.
         if (aspect is not null && AspectLexicon.IsTopic(aspect) && reading.AspectWeight < 1 && aspect == reading.Aspect)
         {
@@ -147,6 +173,10 @@ public static class Retriever
         }
 
         AddPhrases(query, index, words, reading);
+        if (learned is { } soft)
+        {
+            query.Add(new ConstantScoreQuery(new TermQuery(new Term(SectionIndex.AspectField, soft.Aspect))) { Boost = (float)(LearnedAspectBoost * soft.Probability) }, Occur.SHOULD);
+        }
 
         var ranked = new List<ScoredSection>(Top);
         if (query.Clauses.Count > 0)
@@ -257,6 +287,16 @@ public static class Retriever
         if (intent is AnswerKind.Answer && ranked.Count == 0)
         {
             intent = AnswerKind.OffTopic;
+        }
+
+        if (intent == AnswerKind.Comparison && aspect is not null && aspect == reading.Aspect && reading.AspectWeight < 1
+            && ranked.Count > 0 && ranked[0].Section.Aspect is { } ranking && ranking != aspect && AboutRoles(knowledge, ranked[0].Section, roles)
+            && roles.All(r => index.Covers(r.Name, ranking) && index.Covers(r.Name, aspect)))
+        {
+            // A comparison whose aspect is only hinted ("who is closer to production"): what the words rank first among the
+            // roles' sections, when every role has that aspect, says more about what is asked. (A hinted aspect the roles
+            // lack is left alone: the answer then shows the lines that speak to the asker's words, "if i like shipping".)
+            aspect = ranking;
         }
 
         var inScope = intent is AnswerKind.Answer or AnswerKind.Comparison or AnswerKind.Profile;

@@ -248,9 +248,12 @@ public sealed class RoleCatalog
     {
         for (var j = 0; j < name.Length; j++)
         {
-            // The last word of a longer name may be cut short once the rest is exact: "ai sci", "ml research eng".
-            var shortened = j == name.Length - 1 && j > 0 && words[at + j].Length >= 3 && words[at + j].Length < name[j].Length && !CommonShortWords.Contains(words[at + j])
-                && name[j].StartsWith(words[at + j], StringComparison.Ordinal) && Enumerable.Range(0, j).All(k => words[at + k] == name[k]);
+            // The last word of a longer name may be cut short once the rest is exact: "ai sci", "ml research eng", and
+            // the plural of such a clipped word ("ai archs").
+            var typed = words[at + j];
+            var clipped = typed.Length >= 4 && typed[^1] == 's' && !name[j].StartsWith(typed, StringComparison.Ordinal) ? typed[..^1] : typed;
+            var shortened = j == name.Length - 1 && j > 0 && clipped.Length >= 3 && clipped.Length < name[j].Length && !CommonShortWords.Contains(clipped)
+                && name[j].StartsWith(clipped, StringComparison.Ordinal) && Enumerable.Range(0, j).All(k => words[at + k] == name[k]);
             if (!shortened && !SameWord(words[at + j], name[j]))
             {
                 return false;

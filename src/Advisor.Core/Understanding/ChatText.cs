@@ -38,7 +38,7 @@ public static partial class ChatText
         ["w"] = ["with"], ["wo"] = ["without"], ["tho"] = ["though"], ["thru"] = ["through"], ["rly"] = ["really"],
         ["alot"] = ["a", "lot"], ["smth"] = ["something"], ["sth"] = ["something"], ["ok"] = ["okay"], ["k"] = ["okay"],
         ["kk"] = ["okay"], ["okk"] = ["okay"], ["pov"] = ["view"], ["info"] = ["information"],
-        ["docs"] = ["documentation"], ["mgmt"] = ["management"], ["doc"] = ["documentation"], ["devrel"] = ["developer", "advocate"],
+        ["docs"] = ["documentation"], ["compsci"] = ["computer", "science"], ["mgmt"] = ["management"], ["doc"] = ["documentation"], ["devrel"] = ["developer", "advocate"],
         // Leftovers of a contraction split at its apostrophe ("don't" → "don" "t").
         ["don"] = ["do"], ["doesn"] = ["does"], ["didn"] = ["did"], ["isn"] = ["is"], ["aren"] = ["are"], ["wasn"] = ["was"],
         ["shouldn"] = ["should"], ["wouldn"] = ["would"], ["couldn"] = ["could"], ["haven"] = ["have"], ["hasn"] = ["has"],
@@ -113,6 +113,11 @@ public static partial class ChatText
                 {
                     // "an AI PM" is a product manager; "5 pm" is a time.
                     result.AddRange(word == "pm" ? ["product", "manager"] : ["product", "managers"]);
+                }
+                else if (word is "sci" or "science" && result.Count > 0 && result[^1] == "comp")
+                {
+                    result[^1] = "computer"; // "comp sci" is computer science, not compensation
+                    result.Add("science");
                 }
                 else if (Expansions.TryGetValue(word, out var expanded))
                 {

@@ -252,7 +252,7 @@ internal static class QuestionReader
             field.AddRange(Preference(words, clauses)); // "AI engineer or MLRE if i mostly like shipping stuff": what fits, not an aspect
         }
 
-        var aspects = AspectLexicon.Read(words, new HashSet<int>(consumed.Concat(field)));
+        var aspects = AspectLexicon.Read(words, new HashSet<int>(consumed.Concat(field).Concat(DealIdiom(words))));
         if (WhoDecides(words) is { } who && aspects.Aspect != "responsibilities")
         {
             // "who picks the frameworks and tech stack, the architect?": whose job it is, whatever the thing decided.
@@ -392,6 +392,19 @@ internal static class QuestionReader
         "separate jobs", "hype title*", "established role*", "real roles", "real jobs", "just hype", "just titles", "fancy title*", "buzzword*", "new titles",
         "emerging role*", "rebrand*", "renamed", "overlap much", "mostly overlap", "basically the same",
     ]);
+
+    /// <summary>"what is the deal with X": the idiom asks about X in general; its "deal with" is not the work dealt with.</summary>
+    private static IEnumerable<int> DealIdiom(List<string> words)
+    {
+        for (var i = 3; i + 1 < words.Count; i++)
+        {
+            if (words[i] == "deal" && words[i + 1] == "with" && words[i - 1] == "the" && words[i - 2] == "is" && words[i - 3] == "what")
+            {
+                yield return i;
+                yield return i + 1;
+            }
+        }
+    }
 
     private static readonly HashSet<string> Auxiliaries = new(StringComparer.Ordinal)
     {
