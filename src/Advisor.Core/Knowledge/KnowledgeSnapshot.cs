@@ -35,6 +35,7 @@ public sealed class KnowledgeSnapshot
             .Concat(AspectLexicon.Vocabulary())
             .Concat(ChatText.Vocabulary())
             .Concat(JobTitles.Vocabulary())
+            .Concat(QuestionReader.Vocabulary())
             .Concat(SectionIndex.QuestionWords),
             AspectLexicon.Prefixes(),
             RoleWords.Concat(JobTitles.Vocabulary()));

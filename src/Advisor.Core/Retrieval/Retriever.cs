@@ -82,6 +82,12 @@ public static class Retriever
             roles = RolesOfPreviousTurn(knowledge, history);
             rolesFromHistory = roles.Count > 0;
 
+            // "which one needs more schooling" after a question about one role and then another: both of them.
+            if (roles.Count == 1 && AsksWhichOne(words) && RolesOfEarlierTurns(knowledge, history).FirstOrDefault(r => r.Name != roles[0].Name) is { } earlierRole)
+            {
+                roles = [earlierRole, roles[0]];
+            }
+
             // "what about the other one?", "same for the other role": the other role of the article the previous turn was about.
             if (roles.Count == 1 && AsksForTheOther(words))
             {
@@ -368,6 +374,50 @@ public static class Retriever
         }
 
         return null;
+    }
+
+    /// <summary>"which one", "which of them", "which of the two", "who of them": asks the asker to choose between roles.</summary>
+    private static bool AsksWhichOne(IReadOnlyList<string> words)
+    {
+        for (var i = 0; i + 1 < words.Count; i++)
+        {
+            if ((words[i] == "which" && words[i + 1] is "one" or "of" or "is" or "pays" or "needs" or "has" or "makes" or "gets") || (words[i] == "who" && words[i + 1] == "of"))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>The roles of the turns before the last one with roles, latest first.</summary>
+    private static IEnumerable<RoleInfo> RolesOfEarlierTurns(KnowledgeSnapshot knowledge, IReadOnlyList<ConversationTurn> history)
+    {
+        var seenLatest = false;
+        for (var i = history.Count - 1; i >= 0; i--)
+        {
+            var turn = history[i];
+            var roles = turn.Answer?.Roles.Select(knowledge.Catalog.Get).OfType<RoleInfo>().ToList() ?? [];
+            if (roles.Count == 0)
+            {
+                roles = knowledge.Catalog.FindMentions(TextTools.Words(turn.Question)).Select(m => m.Role).DistinctBy(r => r.Name).ToList();
+            }
+
+            if (roles.Count == 0)
+            {
+                continue;
+            }
+
+            if (seenLatest)
+            {
+                foreach (var role in roles)
+                {
+                    yield return role;
+                }
+            }
+
+            seenLatest = true;
+        }
     }
 
     /// <summary>"the other one", "the other role", "the other side", "other guys": asks about the role not talked about.</summary>

@@ -110,6 +110,19 @@ public static class JobTitles
     }
 
     /// <summary>Every head word, singular and plural.</summary>
+    // Employers whose names people use as their one-word names and that an article may mention as a product ("Google
+    // Cloud"): "is google hiring" asks about one company's hiring whatever the knowledge says about its products.
+    private static readonly HashSet<string> WellKnownEmployers = new(StringComparer.Ordinal)
+    {
+        "google", "alphabet", "deepmind", "microsoft", "amazon", "aws", "meta", "facebook", "apple", "netflix", "nvidia", "openai",
+        "anthropic", "ibm", "oracle", "intel", "tesla", "uber", "airbnb", "spotify", "salesforce", "adobe", "samsung", "tiktok",
+        "bytedance", "baidu", "alibaba", "tencent", "huggingface", "mistral", "cohere", "databricks", "palantir", "accenture",
+        "deloitte", "mckinsey", "jpmorgan", "goldman", "linkedin", "twitter", "x", "stripe", "shopify",
+    };
+
+    /// <summary>True for the one-word name of a well-known employer ("google", "openai").</summary>
+    public static bool IsWellKnownEmployer(string word) => WellKnownEmployers.Contains(word);
+
     public static IEnumerable<string> Vocabulary() => Heads.Concat(Heads.Select(h => h + "s")).Concat(Irregular.Keys).Concat(NotDomain);
 
     /// <summary>True when the head names a job only with a word in front of it ("product owner", not "owner").</summary>

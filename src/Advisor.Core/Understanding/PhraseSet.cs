@@ -18,6 +18,9 @@ public sealed class PhraseSet
         _phrases = phrases.Select(Compile).Where(p => p.Parts.Length > 0).OrderByDescending(p => p.Parts.Length).ToArray();
     }
 
+    /// <summary>Every word of its phrases (a prefix phrase's last word as written, without the '*').</summary>
+    public IEnumerable<string> Words => _phrases.SelectMany(p => p.Parts);
+
     /// <summary>True when the set has no phrases.</summary>
     public bool IsEmpty => _phrases.Length == 0;
 

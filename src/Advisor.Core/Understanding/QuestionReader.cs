@@ -127,7 +127,7 @@ internal static class QuestionReader
         "know about", "about the role", "about the job", "what is the deal", "job like", "role like", "life like",
         "what is that like", "career in", "describe the", "describe what", "describe a", "describe an", "describe role", "describe job",
         "describe career", "describe their job", "describe their role", "explain role", "explain job", "role about", "job about",
-        "about overall", "overall", "explain the career", "explain career", "describe the career", "world like", "path like", "field like", "work like", "track like", "side like", "in general",
+        "about overall", "overall", "gist", "explain the career", "explain career", "describe the career", "world like", "path like", "field like", "work like", "track like", "side like", "in general",
     ]);
 
     // The asker leaves the conversation's subject ("unrelated but…"): the earlier turns do not supply a role or aspect.
@@ -179,11 +179,13 @@ internal static class QuestionReader
             "how do i use", "use this bot", "use this thing", "use you", "how does this bot work",
             "what can i ask", "what should i ask", "can i ask", "kinds of questions", "what to ask", "command*", "menu", "usage",
             "how to use", "what do you know", "bot", "robot", "real person", "human", "are you real", "capabilit*", "what is this",
-            "how does it work", "instructions", "options", "who made you", "what do you cover"])),
+            "how does it work", "instructions", "options", "who made you", "what do you cover", "you cover", "you know about",
+            "which careers", "what careers", "which roles", "what roles", "which jobs", "what jobs", "can you tell me about", "can you tell me"])),
         ("thanks", new(["thanks", "thank you", "thank", "a ton", "so much", "tons", "a lot", "the best", "goat", "lifesaver", "life saver", "amazing", "mvp", "cheers", "appreciate*", "grateful", "much obliged", "you rock", "legend", "helpful", "helped", "that helps", "useful"])),
         ("greeting", new(["hi", "hello", "hey", "heya", "hiya", "yo", "sup", "howdy", "good morning", "good afternoon", "good evening",
             "morning", "gm", "greetings", "what is up", "how are you", "how is it going", "you there", "are you there", "anyone there",
-            "anybody there", "still there", "anyone home", "you around", "are you up", "ping"])),
+            "anybody there", "still there", "anyone home", "you around", "are you up", "ping", "new here", "just joined", "first time here",
+            "newbie here", "hi there", "hello there", "hey there"])),
         ("bye", new(["bye", "goodbye", "good night", "see you", "see ya", "cya", "later", "ttyl", "have to go", "brb", "afk", "be right back",
             "back in a bit", "back soon", "gotta go", "got to go", "gtg", "g2g", "coffee break", "lunch break"])),
         ("ack", new(["okay", "cool", "nice", "great", "awesome", "got it", "makes sense", "perfect", "sounds good", "neat", "lol", "haha",
@@ -393,6 +395,10 @@ internal static class QuestionReader
         "emerging role*", "rebrand*", "renamed", "overlap much", "mostly overlap", "basically the same",
     ]);
 
+    /// <summary>The words of the reader's own cues, which the speller must know ("basics" is not a typo of "basic").</summary>
+    public static IEnumerable<string> Vocabulary() =>
+        new[] { StrongProfileCues, TaskCues, ArticleCues, ProfileCues, NewTopicCues, OwnJobCues, CompareCues, Sameness }.SelectMany(set => set.Words);
+
     /// <summary>"what is the deal with X": the idiom asks about X in general; its "deal with" is not the work dealt with.</summary>
     private static IEnumerable<int> DealIdiom(List<string> words)
     {
@@ -435,18 +441,22 @@ internal static class QuestionReader
             }
 
             var k = h - 1;
-            while (k >= 0 && k >= h - 3 && !IsNoise(words[k]) && !mentions.Any(m => m.Start <= k && k < m.Start + m.Length) && JobTitles.Head(words[k]) is null)
+            // One name, or well-known employers joined ("is openai or anthropic hiring").
+            bool Joiner(int i) => words[i] is "or" or "and" && i > 0 && i < h - 1 && JobTitles.IsWellKnownEmployer(words[i - 1]) && JobTitles.IsWellKnownEmployer(words[i + 1]);
+            while (k >= 0 && k >= h - 5 && (!IsNoise(words[k]) || Joiner(k)) && !mentions.Any(m => m.Start <= k && k < m.Start + m.Length) && JobTitles.Head(words[k]) is null)
             {
                 k--;
             }
 
-            if (k < 0 || k == h - 1 || words[k] is not ("does" or "is" or "will" or "would" or "did" or "has"))
+            var joined = k >= 0 && Enumerable.Range(k + 1, Math.Max(0, h - k - 1)).Any(Joiner);
+            if (k < 0 || k == h - 1 || (h - k - 1 > 3 && !joined)
+                || !(words[k] is "does" or "is" or "will" or "would" or "did" or "has" || (joined && words[k] is "are" or "do" or "were")))
             {
                 continue;
             }
 
             var name = Enumerable.Range(k + 1, h - k - 1).ToList();
-            if (name.Any(i => knowledge.Index.Analyze(typed[i]).Any(t => !knowledge.Index.Knows(t))))
+            if (name.Any(i => JobTitles.IsWellKnownEmployer(words[i]) || knowledge.Index.Analyze(typed[i]).Any(t => !knowledge.Index.Knows(t))))
             {
                 return name;
             }

@@ -6,7 +6,7 @@ namespace Advisor.Core.Understanding;
 /// Corrects a misspelt word of a question ("eduction", "sceintist", "industy") to the closest word a reader of the
 /// knowledge knows: the articles' own words, the role names, and the words the question reader listens for. A word
 /// is corrected only when it is unknown, at least six letters long (shorter words are too often other real words), starts with the same letter and is within the
-/// typo budget of its length (one edit up to eight letters, two beyond). A five-letter word is corrected only when doubling
+/// typo budget of its length (one edit up to eight letters, two beyond); the plural of a known word is not a typo. A five-letter word is corrected only when doubling
 /// one of its letters gives exactly one known word ("skils" → "skills").
 /// </summary>
 internal sealed class Spelling
@@ -59,7 +59,8 @@ internal sealed class Spelling
             return doubled; // "skils": a short word is corrected only for the commonest slip, one letter of a pair left out
         }
 
-        if (word.Length < MinLength || _known.Contains(word) || ChatText.IsNumber(word) || _prefixes.Any(p => word.StartsWith(p, StringComparison.Ordinal)))
+        if (word.Length < MinLength || _known.Contains(word) || ChatText.IsNumber(word) || _prefixes.Any(p => word.StartsWith(p, StringComparison.Ordinal))
+            || (word[^1] == 's' && _known.Contains(word[..^1])))
         {
             return word;
         }

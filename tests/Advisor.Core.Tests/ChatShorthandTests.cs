@@ -1,0 +1,122 @@
+using Advisor.Core.Answers;
+using Advisor.Core.Knowledge;
+using Advisor.Core.Retrieval;
+
+namespace Advisor.Core.Tests;
+
+/// <summary>Chat wording read right, on a folder about other careers (nothing here knows the shipped articles).</summary>
+public sealed class ChatShorthandTests : IDisposable
+{
+    private readonly TempFolder _folder = new();
+    private readonly KnowledgeSnapshot _knowledge;
+
+    public ChatShorthandTests()
+    {
+        _folder.Write("baker-vs-chef.md", """
+            # Baker vs. Chef
+
+            ## Definitions
+
+            **Baker:** A Baker makes bread and pastry for a shop or a hotel.
+
+            **Chef:** A Chef runs a restaurant kitchen and writes its menu.
+
+            ## Responsibilities
+
+            ### Baker
+            - Mix, shape and bake dough before dawn.
+            - Keep the ovens and proofers clean.
+
+            ### Chef
+            - Plan the menu and order produce.
+            - Lead the line during service.
+
+            ## Education
+
+            ### Baker
+            - A basic food hygiene certificate; most learn on the job.
+
+            ### Chef
+            - Culinary school or an apprenticeship.
+
+            ## Tools
+
+            ### Baker
+            - Deck ovens, mixers and Google Sheets for orders.
+
+            ### Chef
+            - Knives, combi ovens and a point-of-sale system.
+
+            ## Collaboration
+
+            ### Baker
+            - Works with the shop staff who sell the bread.
+
+            ### Chef
+            - Works with the front of house and suppliers.
+            """);
+        _knowledge = KnowledgeSnapshot.Load(_folder.Path);
+    }
+
+    public void Dispose() => _folder.Dispose();
+
+    private Answer Ask(string question, params string[] history)
+    {
+        var turns = new List<ConversationTurn>();
+        foreach (var earlier in history)
+        {
+            turns.Add(new ConversationTurn(earlier, ExtractiveComposer.Compose(Retriever.Retrieve(_knowledge, earlier, turns))));
+        }
+
+        return ExtractiveComposer.Compose(Retriever.Retrieve(_knowledge, question, turns));
+    }
+
+    [Fact]
+    public void A_greeting_with_a_word_about_the_asker_and_a_question_about_the_bot_are_small_talk()
+    {
+        Assert.Equal(AnswerKind.SmallTalk, Ask("hello there, new here 👋").Kind);
+        Assert.Equal(AnswerKind.SmallTalk, Ask("which careers can u tell me about?").Kind);
+    }
+
+    [Fact]
+    public void The_plural_of_a_word_the_knowledge_has_is_not_a_typo_of_it()
+    {
+        // The folder has "basic"; "basics" still asks for the whole role.
+        Assert.Equal(AnswerKind.Profile, Ask("give me the basics of being a baker").Kind);
+        Assert.Equal(AnswerKind.Profile, Ask("chef, whats the gist of it as a job").Kind);
+    }
+
+    [Fact]
+    public void What_courses_cost_and_one_companys_hiring_are_topics_the_folder_lacks()
+    {
+        Assert.Equal(AnswerKind.UncoveredTopic, Ask("how much does culinary school cost for a chef").Kind);
+
+        // The folder names Google (a product), yet "is google hiring" asks about one employer.
+        var google = Ask("is google hiring bakers rn");
+        Assert.Equal(AnswerKind.UncoveredTopic, google.Kind);
+        Assert.Equal(AnswerKind.UncoveredTopic, Ask("is google or amazon hiring chefs").Kind);
+    }
+
+    [Fact]
+    public void Idioms_for_the_work_and_the_people_around_it()
+    {
+        var gig = Ask("is keeping the ovens clean actually part of the gig for a baker?");
+        Assert.Equal(AnswerKind.Answer, gig.Kind);
+        Assert.Equal("Responsibilities", gig.Citations[0].Section);
+
+        var desk = Ask("what is a chef actually on the hook for");
+        Assert.Equal("Responsibilities", desk.Citations[0].Section);
+
+        var next = Ask("who does a chef sit next to");
+        Assert.Equal("Collaboration", next.Citations[0].Section);
+    }
+
+    [Fact]
+    public void Which_one_after_two_roles_in_turn_compares_them()
+    {
+        var answer = Ask("ok so which one needs more schooling", "what does a baker do", "and a chef?");
+        Assert.Equal(AnswerKind.Comparison, answer.Kind);
+        Assert.Contains(answer.Citations, c => c.Role == "Baker" && c.Section == "Education");
+        Assert.Contains(answer.Citations, c => c.Role == "Chef" && c.Section == "Education");
+    }
+}
