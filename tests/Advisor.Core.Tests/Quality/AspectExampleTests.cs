@@ -65,6 +65,13 @@ public sealed class AspectExampleTests
     }
 
     [Fact]
+    public void The_held_out_set_is_not_learned_from()
+    {
+        Assert.DoesNotContain(QualityTests.HeldOut, TrainingSets);
+        Assert.DoesNotContain(QualityTests.HeldOut8, TrainingSets);
+    }
+
+    [Fact]
     public void No_example_names_a_role()
     {
         var knowledge = EvalKnowledge.Snapshot;

@@ -11,16 +11,40 @@ namespace Advisor.Core.Tests.Quality;
 public sealed class QualityTests(ITestOutputHelper output)
 {
     /// <summary>
-    /// Written blind (articles and section list only, by a helper session that saw no code and no other set) during
-    /// round 6, before its changes were measured; judged it: 82.8% before (commit 57d2b8f's answering code, the same as
-    /// round 5's), 83.9% after, none answered as if covered. Only its score was read before the round was merged; its
-    /// misses are published in docs/quality.md, so the next round needs a new set to judge it.
+    /// Written blind (articles and section list only, by a helper session that saw no code and no other set) after round
+    /// 8's last change, from a brief asking for harder questions, and measured once on it with nothing changed after:
+    /// 87.0%, none answered as if covered (84.0% on round 6's code, 86.0% on round 7's). Its misses are published in
+    /// docs/quality.md; the newest held-out figure, short of the 95% bar.
     /// </summary>
-    private const string HeldOut = "heldout-6.jsonl";
+    internal const string HeldOut = "heldout-9.jsonl";
 
-    private const double HeldOutFloor = 0.83;
+    private const double HeldOutFloor = 0.87;
 
     private const int HeldOutAnsweredAsCovered = 0;
+
+    /// <summary>
+    /// Written blind while round 8 was being made, kept outside the repository and never tuned on; judged round 8: 91.0%
+    /// on round 6's answering code (8975673), 94.5% before round 8 (8001731), 96.5% after (392d120), none answered as if
+    /// covered. Only its score lines were read until then; its misses are published.
+    /// </summary>
+    internal const string HeldOut8 = "heldout-8.jsonl";
+
+    private const double HeldOut8Floor = 0.96;
+
+    /// <summary>
+    /// Written blind (articles and section list only, by a helper session that saw no code and no other set) while round
+    /// 7 was being made and kept outside the repository; judged round 7: 84.0% before (commit 8975673), 86.5% after
+    /// (8001731), 2 off-topic or unknown-role questions answered as if covered. Its misses were then published and
+    /// tuned on in round 8 (docs/quality.md): a spent set now, guarded at its figure after round 8.
+    /// </summary>
+    private const string SpentHeldOut7 = "heldout-7.jsonl";
+
+    private const double SpentHeldOut7Floor = 0.94;
+
+    /// <summary>Judged round 6 (82.8% before, 83.9% after; 86.1% re-judged when comparisons' aspects could be named by heading); spent, tuned on in round 7.</summary>
+    private const string SpentHeldOut6 = "heldout-6.jsonl";
+
+    private const double SpentHeldOut6Floor = 0.95;
 
     /// <summary>
     /// Written blind during round 5 and judged it (89.4% before, 90.5% after); its misses were published at the start of
@@ -56,6 +80,9 @@ public sealed class QualityTests(ITestOutputHelper output)
     [InlineData(NewestDevSet, NewestDevSetFloor, 0)]
     [InlineData(SpentHeldOut, SpentHeldOutFloor, 0)]
     [InlineData(SpentHeldOut5, SpentHeldOut5Floor, 0)]
+    [InlineData(HeldOut8, HeldOut8Floor, 0)]
+    [InlineData(SpentHeldOut6, SpentHeldOut6Floor, 0)]
+    [InlineData(SpentHeldOut7, SpentHeldOut7Floor, 2)]
     public void The_held_out_and_newest_sets_do_not_fall_below_their_published_figures(string file, double floor, int answeredAsCovered)
     {
         var card = Run(file);
@@ -83,7 +110,7 @@ public sealed class QualityTests(ITestOutputHelper output)
     [Fact]
     public void The_sets_hold_300_questions_a_held_out_part_of_100_and_cover_every_section_and_every_kind()
     {
-        var sets = DevSets.Append(SpentHeldOut5).Append(HeldOut).ToDictionary(f => f, f => EvalSet.ReadFile(Path.Combine(EvalKnowledge.QualityFolder, f)).Cases);
+        var sets = DevSets.Append(SpentHeldOut5).Append(SpentHeldOut6).Append(SpentHeldOut7).Append(HeldOut8).Append(HeldOut).ToDictionary(f => f, f => EvalSet.ReadFile(Path.Combine(EvalKnowledge.QualityFolder, f)).Cases);
         Assert.True(sets.Values.Sum(c => c.Count) >= 300);
         Assert.True(sets[HeldOut].Count >= 100);
 
@@ -91,7 +118,7 @@ public sealed class QualityTests(ITestOutputHelper output)
         Assert.Contains(sectionIds, id => id.EndsWith(".md#skills/prompt-engineer", StringComparison.Ordinal)); // the Markdown article is in
         var parts = new Dictionary<string, List<EvalCase>>
         {
-            ["the dev sets"] = [.. DevSets.Append(SpentHeldOut5).SelectMany(f => sets[f])],
+            ["the dev sets"] = [.. DevSets.Append(SpentHeldOut5).Append(SpentHeldOut6).Append(SpentHeldOut7).SelectMany(f => sets[f])],
             [HeldOut] = [.. sets[HeldOut]],
         };
         foreach (var (file, cases) in parts)
@@ -101,7 +128,8 @@ public sealed class QualityTests(ITestOutputHelper output)
             Assert.Equal(EvalSet.Kinds.Order(), cases.Select(c => c.Expect).Distinct().Order());
         }
 
-        // Follow-ups (questions with a history) are judged by the older sets; heldout-6 was written without any.
+        // Follow-ups (questions with a history) are judged by both parts.
         Assert.Contains(parts["the dev sets"], c => c.History.Count > 0);
+        Assert.Contains(parts[HeldOut], c => c.History.Count > 0);
     }
 }
