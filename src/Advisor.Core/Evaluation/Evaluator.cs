@@ -233,16 +233,15 @@ public static class Evaluator
         return false;
     }
 
-    private static bool About(KnowledgeSnapshot knowledge, KnowledgeSection section, string role) =>
-        section.Role is { } r
-            ? r.Equals(role, StringComparison.OrdinalIgnoreCase)
-            : knowledge.Articles.Any(a => a.File == section.File && a.Roles.Contains(role, StringComparer.OrdinalIgnoreCase));
+    private static bool About(KnowledgeSnapshot knowledge, KnowledgeSection section, string role) => About(knowledge, section.Role, section.File, role);
 
     /// <summary>True when a citation is about the role: the role's own section, or a general section of an article about it.</summary>
-    private static bool About(KnowledgeSnapshot knowledge, Citation citation, string role) =>
-        citation.Role is { } r
+    private static bool About(KnowledgeSnapshot knowledge, Citation citation, string role) => About(knowledge, citation.Role, citation.File, role);
+
+    private static bool About(KnowledgeSnapshot knowledge, string? sectionRole, string file, string role) =>
+        sectionRole is { } r
             ? r.Equals(role, StringComparison.OrdinalIgnoreCase)
-            : knowledge.Articles.Any(a => a.File == citation.File && a.Roles.Contains(role, StringComparer.OrdinalIgnoreCase));
+            : knowledge.Articles.Any(a => a.File == file && a.Roles.Contains(role, StringComparer.OrdinalIgnoreCase));
 
     private static string Describe(Answer answer) => answer.Kind switch
     {

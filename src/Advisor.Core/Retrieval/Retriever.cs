@@ -391,34 +391,8 @@ public static class Retriever
     }
 
     /// <summary>The roles of the turns before the last one with roles, latest first.</summary>
-    private static IEnumerable<RoleInfo> RolesOfEarlierTurns(KnowledgeSnapshot knowledge, IReadOnlyList<ConversationTurn> history)
-    {
-        var seenLatest = false;
-        for (var i = history.Count - 1; i >= 0; i--)
-        {
-            var turn = history[i];
-            var roles = turn.Answer?.Roles.Select(knowledge.Catalog.Get).OfType<RoleInfo>().ToList() ?? [];
-            if (roles.Count == 0)
-            {
-                roles = knowledge.Catalog.FindMentions(TextTools.Words(turn.Question)).Select(m => m.Role).DistinctBy(r => r.Name).ToList();
-            }
-
-            if (roles.Count == 0)
-            {
-                continue;
-            }
-
-            if (seenLatest)
-            {
-                foreach (var role in roles)
-                {
-                    yield return role;
-                }
-            }
-
-            seenLatest = true;
-        }
-    }
+    private static IEnumerable<RoleInfo> RolesOfEarlierTurns(KnowledgeSnapshot knowledge, IReadOnlyList<ConversationTurn> history) =>
+        history.Reverse().Select(turn => RolesOfTurn(knowledge, turn)).Where(roles => roles.Count > 0).Skip(1).SelectMany(roles => roles);
 
     /// <summary>"the other one", "the other role", "the other side", "other guys": asks about the role not talked about.</summary>
     private static bool AsksForTheOther(IReadOnlyList<string> words)
@@ -634,24 +608,14 @@ public static class Retriever
         return Math.Round(inScope ? value : Math.Min(value, 0.3) * q.Coverage, 2);
     }
 
-    private static List<RoleInfo> RolesOfPreviousTurn(KnowledgeSnapshot knowledge, IReadOnlyList<ConversationTurn> history)
+    private static List<RoleInfo> RolesOfPreviousTurn(KnowledgeSnapshot knowledge, IReadOnlyList<ConversationTurn> history) =>
+        history.Reverse().Select(turn => RolesOfTurn(knowledge, turn)).FirstOrDefault(roles => roles.Count > 0) ?? [];
+
+    /// <summary>The roles a turn was about: its answer's, else those its question names.</summary>
+    private static List<RoleInfo> RolesOfTurn(KnowledgeSnapshot knowledge, ConversationTurn turn)
     {
-        for (var i = history.Count - 1; i >= 0; i--)
-        {
-            var turn = history[i];
-            var roles = turn.Answer?.Roles.Select(knowledge.Catalog.Get).OfType<RoleInfo>().ToList() ?? [];
-            if (roles.Count == 0)
-            {
-                roles = knowledge.Catalog.FindMentions(TextTools.Words(turn.Question)).Select(m => m.Role).DistinctBy(r => r.Name).ToList();
-            }
-
-            if (roles.Count > 0)
-            {
-                return roles;
-            }
-        }
-
-        return [];
+        var roles = turn.Answer?.Roles.Select(knowledge.Catalog.Get).OfType<RoleInfo>().ToList() ?? [];
+        return roles.Count > 0 ? roles : knowledge.Catalog.FindMentions(TextTools.Words(turn.Question)).Select(m => m.Role).DistinctBy(r => r.Name).ToList();
     }
 
     private static string? AspectOfPreviousTurn(IReadOnlyList<ConversationTurn> history)

@@ -135,9 +135,8 @@ internal sealed class AspectClassifier
     public static HashSet<string> Features(IReadOnlyList<string> words)
     {
         var stems = new List<string>();
-        foreach (var word in words)
+        using (var stream = Analyzer.GetTokenStream("q", string.Join(' ', words)))
         {
-            using var stream = Analyzer.GetTokenStream("q", word);
             var term = stream.AddAttribute<ICharTermAttribute>();
             stream.Reset();
             while (stream.IncrementToken())
