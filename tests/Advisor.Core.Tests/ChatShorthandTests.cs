@@ -1,6 +1,7 @@
 using Advisor.Core.Answers;
 using Advisor.Core.Knowledge;
 using Advisor.Core.Retrieval;
+using Advisor.Core.Understanding;
 
 namespace Advisor.Core.Tests;
 
@@ -118,5 +119,67 @@ public sealed class ChatShorthandTests : IDisposable
         Assert.Equal(AnswerKind.Comparison, answer.Kind);
         Assert.Contains(answer.Citations, c => c.Role == "Baker" && c.Section == "Education");
         Assert.Contains(answer.Citations, c => c.Role == "Chef" && c.Section == "Education");
+    }
+
+    [Fact]
+    public void An_emoji_that_stands_for_a_word_is_read_as_it()
+    {
+        // "and the 💰?" after a question about a baker asks about pay, which the folder lacks: not small talk.
+        Assert.Equal(AnswerKind.UncoveredTopic, Ask("cool cool and the 💰?", "what does a baker do").Kind);
+        Assert.Contains("government", ChatText.Words("which govt orgs hire"));
+        Assert.Contains("organizations", ChatText.Words("which govt orgs hire"));
+    }
+
+    [Fact]
+    public void Asking_for_company_names_or_the_best_bootcamp_are_topics_the_folder_lacks()
+    {
+        var companies = Ask("who is hiring chefs right now? any specific companies");
+        Assert.Equal((AnswerKind.UncoveredTopic, "Specific employers"), (companies.Kind, companies.Uncovered));
+        var bootcamp = Ask("which bootcamp is the best for becoming a baker");
+        Assert.Equal((AnswerKind.UncoveredTopic, "Which bootcamp, course or school to pick"), (bootcamp.Kind, bootcamp.Uncovered));
+    }
+
+    [Fact]
+    public void An_apology_for_asking_is_small_talk()
+    {
+        var sorry = Ask("sorry for spamming you with questions haha");
+        Assert.Equal(AnswerKind.SmallTalk, sorry.Kind);
+        Assert.Contains("apologise", sorry.Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_general_intro_asks_for_the_whole_role()
+    {
+        Assert.Equal(AnswerKind.Profile, Ask("can you give me a general intro to the chef role, what it involves overall?").Kind);
+    }
+
+    [Fact]
+    public void People_a_role_works_between_are_not_a_job_asked_about()
+    {
+        var between = Ask("so a chef is basically the go between for the owners and the developers??");
+        Assert.NotEqual(AnswerKind.UncoveredRole, between.Kind);
+        Assert.Equal("Chef", between.Citations[0].Role);
+
+        // With no covered role named, the same people are the job asked about.
+        Assert.Equal(AnswerKind.UncoveredRole, Ask("what do the developers do all day").Kind);
+    }
+
+    [Fact]
+    public void Still_ties_the_question_to_what_the_asker_said_about_themselves()
+    {
+        // "is" inside a clause states: what the asker says of themselves is not the aspect asked.
+        var stated = Ask("my education is mostly online courses. who does a chef work with");
+        Assert.Equal(("Collaboration", "Chef"), (stated.Citations[0].Section, stated.Citations[0].Role));
+
+        var still = Ask("my certificate is in food hygiene, can i still go the chef route");
+        Assert.Equal(("Education", "Chef"), (still.Citations[0].Section, still.Citations[0].Role));
+    }
+
+    [Fact]
+    public void Who_they_spend_their_time_with_is_collaboration()
+    {
+        var time = Ask("who do bakers actually spend their time with at work");
+        Assert.Equal(("Collaboration", "Baker"), (time.Citations[0].Section, time.Citations[0].Role));
+        Assert.Equal("impact", AspectLexicon.Detect(ChatText.Words("research vs engineering, whos playing the longer game")).Aspect);
     }
 }

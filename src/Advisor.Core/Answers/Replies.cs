@@ -24,6 +24,7 @@ public static class Replies
             "thanks" => $"You're welcome! Ask another any time, for example:\n{examples}",
             "bye" => "Bye, and good luck with your career! I'm here whenever you have another question.",
             "ack" => $"Anything else? For example:\n{examples}",
+            "sorry" => $"No need to apologise: ask as much as you like. For example:\n{examples}",
             _ => $"Hi! I'm Advisor. I answer career questions about {roles}, citing the article section each answer comes from. Try:\n{examples}",
         };
 

@@ -31,7 +31,7 @@ public sealed record QueryAnalysis(
     /// <summary>For an uncovered role: the covered roles closest to it, best first.</summary>
     public IReadOnlyList<RoleInfo> ClosestRoles { get; init; } = [];
 
-    /// <summary>For small talk: "greeting", "thanks", "help", "bye" or "ack".</summary>
+    /// <summary>For small talk: "greeting", "thanks", "help", "bye", "sorry" or "ack".</summary>
     public string? SmallTalk { get; init; }
 
     /// <summary>Stems of what the question says it cares about besides roles and aspect ("if I like math"): lines that match come first.</summary>

@@ -39,10 +39,18 @@ public static partial class ChatText
         ["alot"] = ["a", "lot"], ["smth"] = ["something"], ["sth"] = ["something"], ["ok"] = ["okay"], ["k"] = ["okay"],
         ["kk"] = ["okay"], ["okk"] = ["okay"], ["pov"] = ["view"], ["info"] = ["information"],
         ["docs"] = ["documentation"], ["compsci"] = ["computer", "science"], ["mgmt"] = ["management"], ["doc"] = ["documentation"], ["devrel"] = ["developer", "advocate"],
+        ["org"] = ["organization"], ["orgs"] = ["organizations"], ["govt"] = ["government"], ["gov"] = ["government"],
         // Leftovers of a contraction split at its apostrophe ("don't" → "don" "t").
         ["don"] = ["do"], ["doesn"] = ["does"], ["didn"] = ["did"], ["isn"] = ["is"], ["aren"] = ["are"], ["wasn"] = ["was"],
         ["shouldn"] = ["should"], ["wouldn"] = ["would"], ["couldn"] = ["could"], ["haven"] = ["have"], ["hasn"] = ["has"],
         ["t"] = [], ["re"] = [], ["ve"] = [], ["ll"] = [], ["m"] = [], ["d"] = [],
+    };
+
+    // Emoji that stand for a word in chat ("and the 💰?" asks about pay, "👋" greets); every other emoji is dropped.
+    private static readonly Dictionary<int, string> EmojiWords = new()
+    {
+        [0x1F4B0] = "money", [0x1F4B5] = "money", [0x1F4B8] = "money", [0x1F911] = "money", [0x1F4B2] = "money", [0x1F4B6] = "money", [0x1F4B7] = "money",
+        [0x1F393] = "degree", [0x1F4C8] = "growth", [0x1F6E0] = "tools", [0x1F9F0] = "tools", [0x1F44B] = "hi", [0x1F64F] = "thanks",
     };
 
     // Words that carry no request in a chat message.
@@ -104,7 +112,7 @@ public static partial class ChatText
     {
         var result = new List<string>();
         var starts = new HashSet<int>();
-        foreach (var clause in Clauses(SuffixY().Replace(Clean(text), "$1")))
+        foreach (var clause in Clauses(SuffixY().Replace(SpellOutEmoji(Clean(text)), "$1")))
         {
             starts.Add(result.Count);
             foreach (var word in TextTools.Words(clause))
@@ -149,6 +157,30 @@ public static partial class ChatText
         return (result, starts);
     }
 
+    /// <summary>Replaces the emoji that stand for a word with that word (<see cref="EmojiWords"/>).</summary>
+    private static string SpellOutEmoji(string text)
+    {
+        if (text.All(char.IsAscii))
+        {
+            return text;
+        }
+
+        var sb = new StringBuilder(text.Length + 8);
+        foreach (var rune in text.EnumerateRunes())
+        {
+            if (EmojiWords.TryGetValue(rune.Value, out var word))
+            {
+                sb.Append(' ').Append(word).Append(' ');
+            }
+            else
+            {
+                sb.Append(rune.ToString());
+            }
+        }
+
+        return sb.ToString();
+    }
+
     private static IEnumerable<string> Clauses(string text)
     {
         var start = 0;
@@ -175,7 +207,7 @@ public static partial class ChatText
     }
 
     /// <summary>The words this reader knows: shorthand, what it stands for, and filler.</summary>
-    public static IEnumerable<string> Vocabulary() => Expansions.Keys.Concat(Expansions.Values.SelectMany(v => v)).Concat(FillerWords);
+    public static IEnumerable<string> Vocabulary() => Expansions.Keys.Concat(Expansions.Values.SelectMany(v => v)).Concat(FillerWords).Concat(EmojiWords.Values);
 
     /// <summary>True for a word that carries no request ("lol", "thx", "asking", a year, a bare number).</summary>
     public static bool IsFiller(string word) => FillerWords.Contains(word) || IsNumber(word);

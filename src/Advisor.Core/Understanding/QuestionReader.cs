@@ -24,7 +24,7 @@ public sealed record UncoveredTitle(string Text, int Start, int Length, string H
 /// <param name="Mentions">Covered roles named, with their word positions.</param>
 /// <param name="Uncovered">Job titles named that the knowledge does not cover.</param>
 /// <param name="Consumed">Positions of words that named a role, a title, the aspect or a cue: not content.</param>
-/// <param name="SmallTalk">"greeting", "thanks", "help", "bye" or "ack" when the message is only that, else null.</param>
+/// <param name="SmallTalk">"greeting", "thanks", "help", "bye", "sorry" or "ack" when the message is only that, else null.</param>
 internal sealed record QuestionReading(
     IReadOnlyList<string> Words,
     IReadOnlyList<string> Typed,
@@ -90,7 +90,7 @@ internal static class QuestionReader
         "walk me thru", "career like", "like overall", "what is being", "what is it like being", "what it takes",
         "start to end", "start to finish", "beginning to end", "a to z", "complete picture", "entire picture", "full rundown",
         "complete rundown", "full breakdown", "everything about", "paint me a picture", "paint a picture", "picture of what",
-        "whole deal", "all there is", "deep dive", "deepdive", "in depth", "in-depth", "everything i need to know",
+        "whole deal", "all there is", "deep dive", "deepdive", "in depth", "in-depth", "everything i need to know", "general intro", "general introduction", "general overview", "general idea of the role", "general idea of the job",
     ]);
 
     // Asking for work done, not career advice: code, a fix, a derivation, a calculation, trivia. Off-topic when no role is named.
@@ -188,6 +188,8 @@ internal static class QuestionReader
             "newbie here", "hi there", "hello there", "hey there"])),
         ("bye", new(["bye", "goodbye", "good night", "see you", "see ya", "cya", "later", "ttyl", "have to go", "brb", "afk", "be right back",
             "back in a bit", "back soon", "gotta go", "got to go", "gtg", "g2g", "coffee break", "lunch break"])),
+        ("sorry", new(["sorry", "my bad", "apolog*", "so many questions", "too many questions", "all the questions", "all these questions", "spamming", "spam",
+            "bothering", "bugging", "pestering", "for asking"])),
         ("ack", new(["okay", "cool", "nice", "great", "awesome", "got it", "makes sense", "perfect", "sounds good", "neat", "lol", "haha",
             "wow", "interesting", "fair", "true", "yes", "no", "yep", "nope", "sure", "alright", "understood", "good", "noted"])),
     ];
@@ -266,8 +268,9 @@ internal static class QuestionReader
             // "im a chem grad, i love math, what degree do MLREs have": the aspect is the one the question clause asks about.
             var asked = AspectLexicon.Read(words, new HashSet<int>(consumed.Concat(aboutMe).Concat(field)));
             // "that" in front of a career noun ("what's that life like") points at the role, not back at the statement.
-            var refersBack = Enumerable.Range(0, words.Count).Any(i => !aboutMe.Contains(i) && words[i] is "that" or "this" or "it" or "enough" or "those" or "these"
-                && !(words[i] != "it" && words[i] != "enough" && i + 1 < words.Count && (CareerNouns.Contains(words[i + 1]) || words[i + 1] is "life" or "work")));
+            // "still" weighs the question against the statement ("my degree is in statistics, can i still go the MLRE route").
+            var refersBack = Enumerable.Range(0, words.Count).Any(i => !aboutMe.Contains(i) && words[i] is "that" or "this" or "it" or "enough" or "those" or "these" or "still"
+                && !(words[i] is not ("it" or "enough" or "still") && i + 1 < words.Count && (CareerNouns.Contains(words[i + 1]) || words[i + 1] is "life" or "work")));
             if ((asked.Aspect is not null && asked.Weight >= 1) || (!refersBack && aspects.Positions.Count > 0 && aspects.Positions.All(aboutMe.Contains)))
             {
                 // The question clause asks about an aspect, or asks none and the only aspect words describe the asker
@@ -613,7 +616,10 @@ internal static class QuestionReader
         {
             var end = c + 1 < starts.Count ? starts[c + 1] : words.Count;
             var clause = Enumerable.Range(starts[c], end - starts[c]).Where(i => !ChatText.IsFiller(words[i])).ToList();
-            var states = clause.Count > 0 && !Enumerable.Range(starts[c], end - starts[c]).Any(i => AskingWords.Contains(words[i]));
+            // "is", "do", "has" ask only where a question puts them, first ("is that enough"); inside a clause they state ("my
+            // friend is an MLRE"), as a modal with "not" does ("and won't stop bragging").
+            var states = clause.Count > 0 && !Enumerable.Range(starts[c], end - starts[c]).Any(i => AskingWords.Contains(words[i])
+                && (clause[0] == i || !(Copulas.Contains(words[i]) || (i + 1 < end && words[i + 1] == "not"))));
 
             // "im 24, math degree, zero industry experience": what follows a statement about the asker, without asking, goes on describing them.
             // "thinking about AI research after my masters": the "I'm" chat leaves out.
@@ -630,6 +636,8 @@ internal static class QuestionReader
 
         return asking ? result : [];
     }
+
+    private static readonly HashSet<string> Copulas = new(StringComparer.Ordinal) { "is", "are", "do", "does" };
 
     // "-ing" words that open a statement about the asker without its "I'm" ("thinking about…", "considering…").
     private static readonly HashSet<string> SubjectlessOpeners = new(StringComparer.Ordinal)
@@ -752,7 +760,10 @@ internal static class QuestionReader
             }
             else if (start == i)
             {
-                isUncovered = !JobTitles.NeedsModifier(head) && !knowledge.RoleHeads.Contains(head);
+                // "the translator between the suits and the devs": with a covered role named, people it works with, not a
+                // job asked about.
+                var peopleAround = mentions.Count > 0 && i > 0 && words[i - 1] == "the" && words[i] != head;
+                isUncovered = !JobTitles.NeedsModifier(head) && !knowledge.RoleHeads.Contains(head) && !peopleAround;
             }
             else
             {
