@@ -182,4 +182,12 @@ public sealed class ChatShorthandTests : IDisposable
         Assert.Equal(("Collaboration", "Baker"), (time.Citations[0].Section, time.Citations[0].Role));
         Assert.Equal("impact", AspectLexicon.Detect(ChatText.Words("research vs engineering, whos playing the longer game")).Aspect);
     }
+
+    [Fact]
+    public void A_phrase_only_one_section_has_points_at_it_over_the_aspect_named()
+    {
+        // "tools" asks for the tools, but only the baker's education says "food hygiene".
+        var hygiene = Ask("which tools matter for food hygiene as a baker");
+        Assert.Equal(("Education", "Baker"), (hygiene.Citations[0].Section, hygiene.Citations[0].Role));
+    }
 }

@@ -34,6 +34,9 @@ public static class Retriever
     /// <summary>Weight of two adjacent question words found as a phrase in a section.</summary>
     public const float PhraseWeight = 0.5f;
 
+    /// <summary>Score added to the one section that has a two-word phrase of the question, when no other section has it.</summary>
+    public const float DistinctPhraseBoost = AspectBoost;
+
     /// <summary>Weight of words added by <see cref="QueryExpansion"/>.</summary>
     public const float ExpansionWeight = 0.6f;
 
@@ -331,7 +334,7 @@ public static class Retriever
     /// <summary>
     /// Two words of the question next to each other, as a phrase, when a section has them next to each other too ("data
     /// pipelines"): a light boost, both words known to the index, neither noise nor part of a role's name, nor describing
-    /// the asker, and not both words of a cue or the aspect.
+    /// the asker, and not both words of a cue or the aspect; a strong one when only one section has the phrase.
     /// </summary>
     private static void AddPhrases(BooleanQuery query, SectionIndex index, IReadOnlyList<string> words, QuestionReading reading)
     {
@@ -360,6 +363,12 @@ public static class Retriever
             previous = current;
             phrase.Boost = PhraseWeight;
             query.Add(phrase, Occur.SHOULD);
+            if (index.Search(phrase, 2).Take(2).Count() == 1)
+            {
+                // A phrase only one section has ("soft skills" in a tips list) points at that section as plainly as an
+                // aspect asked outright.
+                query.Add(new ConstantScoreQuery(phrase) { Boost = DistinctPhraseBoost }, Occur.SHOULD);
+            }
         }
     }
 
