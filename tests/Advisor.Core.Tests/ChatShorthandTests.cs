@@ -190,4 +190,16 @@ public sealed class ChatShorthandTests : IDisposable
         var hygiene = Ask("which tools matter for food hygiene as a baker");
         Assert.Equal(("Education", "Baker"), (hygiene.Citations[0].Section, hygiene.Citations[0].Role));
     }
+
+    [Fact]
+    public void Same_question_for_another_role_asks_it_again_and_is_that_different_compares_on_the_same_aspect()
+    {
+        var again = Ask("same q but for the chef", "who does a baker work with");
+        Assert.Equal(AnswerKind.Answer, again.Kind);
+        Assert.Equal(("Collaboration", "Chef"), (again.Citations[0].Section, again.Citations[0].Role));
+
+        var different = Ask("is that different for chefs?", "what education does a baker need");
+        Assert.Equal(AnswerKind.Comparison, different.Kind);
+        Assert.All(different.Citations, c => Assert.Equal("Education", c.Section));
+    }
 }

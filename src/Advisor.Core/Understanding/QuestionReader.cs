@@ -170,6 +170,13 @@ internal static class QuestionReader
         "stack up", "stack it up", "stacks up", "against", "compared",
     ]);
 
+    // Asking the earlier question again about another role.
+    private static readonly PhraseSet RepeatCues = new(
+    [
+        "same q", "same qs", "same question", "same questions", "same for", "same thing for", "same but for", "same again", "same deal for",
+        "same goes for", "the same about", "same about",
+    ]);
+
     // Joining words that make two titles next to each other a choice between them ("data scientist or AI scientist").
     private static readonly HashSet<string> Joiners = new(StringComparer.Ordinal) { "or", "and", "vs", "versus", "to", "nor" };
 
@@ -358,12 +365,15 @@ internal static class QuestionReader
         }
 
         var profile = ProfileCues.MatchAcross(words, named, profileSkip);
-        var compare = CompareCues.Match(words, consumed);
+        // "same q but for the engineering side" asks the earlier question again about another role: not a comparison.
+        var repeat = RepeatCues.Match(words, consumed);
+        var compare = CompareCues.Match(words, new HashSet<int>(consumed.Concat(repeat.Positions)));
         var joined = uncovered.Any(t => mentions.Any(m => Joined(words, t.Start, t.Length, m.Start, m.Length)));
         var secondary = aspects.AllPositions.Except(aspects.Positions).ToHashSet();
         consumed.UnionWith(aspects.AllPositions);
         consumed.UnionWith(strongProfile.Positions);
         consumed.UnionWith(profile.Positions);
+        consumed.UnionWith(compare.Positions);
 
         if (aspects.Aspect == "education")
         {
@@ -400,7 +410,7 @@ internal static class QuestionReader
 
     /// <summary>The words of the reader's own cues, which the speller must know ("basics" is not a typo of "basic").</summary>
     public static IEnumerable<string> Vocabulary() =>
-        new[] { StrongProfileCues, TaskCues, ArticleCues, ProfileCues, NewTopicCues, OwnJobCues, CompareCues, Sameness }.SelectMany(set => set.Words);
+        new[] { StrongProfileCues, TaskCues, ArticleCues, ProfileCues, NewTopicCues, OwnJobCues, CompareCues, RepeatCues, Sameness }.SelectMany(set => set.Words);
 
     /// <summary>"what is the deal with X": the idiom asks about X in general; its "deal with" is not the work dealt with.</summary>
     private static IEnumerable<int> DealIdiom(List<string> words)

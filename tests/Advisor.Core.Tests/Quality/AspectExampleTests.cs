@@ -10,11 +10,11 @@ namespace Advisor.Core.Tests.Quality;
 /// </summary>
 public sealed class AspectExampleTests
 {
-    /// <summary>Every set but the held-out one (QualityTests.HeldOut): the sets tuned on, and the spent held-out sets.</summary>
+    /// <summary>Every set but the held-out ones: the sets tuned on, and the spent held-out sets.</summary>
     internal static readonly string[] TrainingSets =
     [
         "dev.jsonl", "dev-b.jsonl", "dev-c.jsonl", "dev-d.jsonl", "dev-e.jsonl", "dev-f.jsonl", "dev-g.jsonl", "dev-h.jsonl",
-        "heldout.jsonl", "heldout-2.jsonl", "heldout-3.jsonl", "heldout-4.jsonl", "heldout-5.jsonl", "heldout-6.jsonl", "heldout-7.jsonl",
+        "heldout.jsonl", "heldout-2.jsonl", "heldout-3.jsonl", "heldout-4.jsonl", "heldout-5.jsonl", "heldout-6.jsonl", "heldout-7.jsonl", "heldout-8.jsonl", "heldout-9.jsonl",
     ];
 
     private static string ExamplesPath => Path.Combine(TestKnowledge.RepoRoot, "src", "Advisor.Core", "Understanding", "aspect-examples.tsv");
@@ -67,8 +67,9 @@ public sealed class AspectExampleTests
     [Fact]
     public void The_held_out_set_is_not_learned_from()
     {
-        Assert.DoesNotContain(QualityTests.HeldOut, TrainingSets);
-        Assert.DoesNotContain(QualityTests.HeldOut8, TrainingSets);
+        // The two sets written blind for round 9, kept outside the repository until it is judged.
+        Assert.DoesNotContain("heldout-10.jsonl", TrainingSets);
+        Assert.DoesNotContain("heldout-11.jsonl", TrainingSets);
     }
 
     [Fact]
