@@ -202,4 +202,42 @@ public sealed class ChatShorthandTests : IDisposable
         Assert.Equal(AnswerKind.Comparison, different.Kind);
         Assert.All(different.Citations, c => Assert.Equal("Education", c.Section));
     }
+
+    [Theory]
+    [InlineData("heyyy")]
+    [InlineData("nvm, figured it out")]
+    [InlineData("ok ill think about it")]
+    [InlineData("wish me luck!")]
+    [InlineData("gn")]
+    [InlineData("are you an ai?")]
+    [InlineData("what topics do you cover")]
+    [InlineData("is this thing on")]
+    [InlineData("morning all, hope ur well")]
+    [InlineData("thanks a million")]
+    [InlineData("gotcha")]
+    [InlineData("peace ✌️")]
+    public void Everyday_chat_around_the_questions_is_small_talk(string message)
+    {
+        Assert.Equal(AnswerKind.SmallTalk, Ask(message).Kind);
+    }
+
+    [Fact]
+    public void Age_team_size_and_what_to_wear_are_topics_the_folder_lacks()
+    {
+        var age = Ask("can i become a baker at 45");
+        Assert.Equal((AnswerKind.UncoveredTopic, "Age"), (age.Kind, age.Uncovered));
+        var team = Ask("whats the typical team size for chefs");
+        Assert.Equal((AnswerKind.UncoveredTopic, "Team size"), (team.Kind, team.Uncovered));
+        Assert.Equal(AnswerKind.UncoveredTopic, Ask("what would a chef wear to work lol").Kind);
+
+        // An hour count is not an age.
+        Assert.NotEqual("Age", Ask("do bakers start at 4 hours before dawn").Uncovered);
+    }
+
+    [Fact]
+    public void Curious_about_a_job_is_not_holding_it()
+    {
+        var curious = Ask("im curious about robotics engineers, what tools do they use");
+        Assert.Equal((AnswerKind.UncoveredRole, "robotics engineers"), (curious.Kind, curious.Uncovered));
+    }
 }

@@ -39,7 +39,8 @@ public static partial class ChatText
         ["alot"] = ["a", "lot"], ["smth"] = ["something"], ["sth"] = ["something"], ["ok"] = ["okay"], ["k"] = ["okay"],
         ["kk"] = ["okay"], ["okk"] = ["okay"], ["pov"] = ["view"], ["info"] = ["information"],
         ["docs"] = ["documentation"], ["compsci"] = ["computer", "science"], ["mgmt"] = ["management"], ["doc"] = ["documentation"], ["devrel"] = ["developer", "advocate"],
-        ["org"] = ["organization"], ["orgs"] = ["organizations"], ["govt"] = ["government"], ["gov"] = ["government"],
+        ["ill"] = ["i", "will"], ["heyy"] = ["hey"], ["hii"] = ["hi"], ["soo"] = ["so"], ["noo"] = ["no"], ["yess"] = ["yes"], ["thankss"] = ["thanks"],
+        ["thxx"] = ["thanks"], ["byee"] = ["bye"], ["lool"] = ["lol"], ["okayy"] = ["okay"], ["pleasee"] = ["please"], ["org"] = ["organization"], ["orgs"] = ["organizations"], ["govt"] = ["government"], ["gov"] = ["government"],
         // Leftovers of a contraction split at its apostrophe ("don't" → "don" "t").
         ["don"] = ["do"], ["doesn"] = ["does"], ["didn"] = ["did"], ["isn"] = ["is"], ["aren"] = ["are"], ["wasn"] = ["was"],
         ["shouldn"] = ["should"], ["wouldn"] = ["would"], ["couldn"] = ["could"], ["haven"] = ["have"], ["hasn"] = ["has"],
@@ -60,7 +61,7 @@ public static partial class ChatText
         "ngl", "fr", "rn", "iirc", "afaik", "tldr", "okay", "so", "um", "umm", "uh", "uhh", "hmm", "hmmm", "er", "erm",
         "anyway", "anyways", "guys", "folks", "yall", "everyone", "everybody", "anyone", "anybody", "somebody", "bro",
         "dude", "mate", "fam", "pal", "please", "thanks", "thank", "cheers", "hey", "hi", "hello", "hiya", "sup", "yo",
-        "wondering", "curious", "question", "questions", "q", "quick", "random", "dumb", "stupid", "silly", "honest",
+        "wondering", "curious", "question", "questions", "q", "qs", "quick", "random", "dumb", "stupid", "silly", "honest",
         "honestly", "literally", "seriously", "basically", "actually", "really", "pretty", "very", "super", "totally",
         "kind", "sort", "just", "like", "well", "oh", "ah", "wow", "omg", "pls", "plz", "ty", "thx", "appreciated",
         "appreciate", "advance", "help", "helpful", "asking", "ask", "friend", "friends", "buddy", "cousin", "nowadays",
@@ -115,8 +116,9 @@ public static partial class ChatText
         foreach (var clause in Clauses(SuffixY().Replace(SpellOutEmoji(Clean(text)), "$1")))
         {
             starts.Add(result.Count);
-            foreach (var word in TextTools.Words(clause))
+            foreach (var typedWord in TextTools.Words(clause))
             {
+                var word = Unstretched(typedWord);
                 if (word is "pm" or "pms" && !(result.Count > 0 && IsNumber(result[^1])))
                 {
                     // "an AI PM" is a product manager; "5 pm" is a time.
@@ -155,6 +157,31 @@ public static partial class ChatText
         }
 
         return (result, starts);
+    }
+
+    /// <summary>A word stretched for emphasis with its letters back to at most two in a row ("heyyy" → "heyy", "coool" → "cool").</summary>
+    private static string Unstretched(string word)
+    {
+        var run = 1;
+        for (var i = 1; i < word.Length; i++)
+        {
+            run = word[i] == word[i - 1] ? run + 1 : 1;
+            if (run == 3 && char.IsLetter(word[i]))
+            {
+                var sb = new StringBuilder(word.Length);
+                foreach (var c in word)
+                {
+                    if (!(sb.Length >= 2 && char.IsLetter(c) && sb[^1] == c && sb[^2] == c))
+                    {
+                        sb.Append(c);
+                    }
+                }
+
+                return sb.ToString();
+            }
+        }
+
+        return word;
     }
 
     /// <summary>Replaces the emoji that stand for a word with that word (<see cref="EmojiWords"/>).</summary>

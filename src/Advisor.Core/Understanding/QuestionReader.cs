@@ -185,20 +185,20 @@ internal static class QuestionReader
         ("help", new(["help", "what can you do", "what do you do", "who are you", "what are you", "how do you work", "how does this work",
             "how do i use", "use this bot", "use this thing", "use you", "how does this bot work",
             "what can i ask", "what should i ask", "can i ask", "kinds of questions", "what to ask", "command*", "menu", "usage",
-            "how to use", "what do you know", "bot", "robot", "real person", "human", "are you real", "capabilit*", "what is this",
+            "how to use", "what do you know", "bot", "robot", "real person", "human", "are you real", "capabilit*", "what is this", "are you an ai", "are you ai", "are you a bot", "are you chatgpt", "who built you", "who made this", "built you", "what topics", "topics do you", "which topics", "can you answer", "can u answer", "kind of stuff", "kinds of stuff", "what stuff", "what kind of questions", "how does this thing work", "who am i talking to", "talking to",
             "how does it work", "instructions", "options", "who made you", "what do you cover", "you cover", "you know about",
             "which careers", "what careers", "which roles", "what roles", "which jobs", "what jobs", "can you tell me about", "can you tell me"])),
         ("thanks", new(["thanks", "thank you", "thank", "a ton", "so much", "tons", "a lot", "the best", "goat", "lifesaver", "life saver", "amazing", "mvp", "cheers", "appreciate*", "grateful", "much obliged", "you rock", "legend", "helpful", "helped", "that helps", "useful"])),
         ("greeting", new(["hi", "hello", "hey", "heya", "hiya", "yo", "sup", "howdy", "good morning", "good afternoon", "good evening",
             "morning", "gm", "greetings", "what is up", "how are you", "how is it going", "you there", "are you there", "anyone there",
             "anybody there", "still there", "anyone home", "you around", "are you up", "ping", "new here", "just joined", "first time here",
-            "newbie here", "hi there", "hello there", "hey there"])),
+            "newbie here", "hi there", "hello there", "hey there", "whats good", "what is good", "anyone here", "anybody here", "is anyone here", "test", "testing", "just testing", "test test", "is this thing on", "is this on", "this thing on", "hope you are well", "hope your well", "hope all is well", "hope you are doing well", "hope you are good"])),
         ("bye", new(["bye", "goodbye", "good night", "see you", "see ya", "cya", "later", "ttyl", "have to go", "brb", "afk", "be right back",
-            "back in a bit", "back soon", "gotta go", "got to go", "gtg", "g2g", "coffee break", "lunch break"])),
+            "back in a bit", "back soon", "gotta go", "got to go", "gtg", "g2g", "coffee break", "lunch break", "gn", "nite", "night", "talk later", "talk soon", "come back later", "come back", "for now", "wish me luck", "good luck", "luck", "have a good one", "have a good day", "take care", "peace", "peace out"])),
         ("sorry", new(["sorry", "my bad", "apolog*", "so many questions", "too many questions", "all the questions", "all these questions", "spamming", "spam",
             "bothering", "bugging", "pestering", "for asking"])),
         ("ack", new(["okay", "cool", "nice", "great", "awesome", "got it", "makes sense", "perfect", "sounds good", "neat", "lol", "haha",
-            "wow", "interesting", "fair", "true", "yes", "no", "yep", "nope", "sure", "alright", "understood", "good", "noted"])),
+            "wow", "interesting", "fair", "true", "yes", "no", "yep", "nope", "sure", "alright", "understood", "good", "noted", "nvm", "never mind", "nevermind", "figured it out", "think about it", "think it over", "check that out", "check it out", "look into it", "look into that", "a bunch", "answered my question", "that answers it", "that answers my question", "wrong channel", "wrong chat", "ignore that", "ignore me", "ignore this", "bad bot", "hmm", "oops", "whoops", "lmao", "lmfao", "rofl", "xd", "hehe", "gotcha", "cool beans", "damn", "dang", "wild", "no way", "wait really", "really", "crazy", "whoa", "woah", "omg", "oh", "a million"])),
     ];
 
     // Who a greeting or thanks is addressed to.
@@ -311,6 +311,12 @@ internal static class QuestionReader
         {
             // "should i specialize or stay a generalist if i want to be an MLRE": advice on the way in, when nothing else is asked.
             aspects = aspects with { Aspect = "getting-started", Weight = 0.5 };
+        }
+
+        if (AgeAsked(words) is { } age && (aspects.Aspect is null || aspects.Weight < 1 || aspects.Aspect == "getting-started"))
+        {
+            // "can i become an AI architect at 45": whether age matters, which no article speaks to.
+            aspects = aspects with { Aspect = "age", Weight = 1, Positions = [age, age + 1], AllPositions = [.. aspects.AllPositions, age, age + 1] };
         }
 
         var aspectWeight = aspects.Weight;
@@ -476,6 +482,29 @@ internal static class QuestionReader
         }
 
         return [];
+    }
+
+    // Units after a number that make it something other than an age ("at 45 hours a week").
+    private static readonly HashSet<string> NotAges = new(StringComparer.Ordinal)
+    {
+        "hours", "hrs", "hour", "percent", "minutes", "mins", "days", "weeks", "months", "dollars", "usd", "euros", "people", "companies", "jobs",
+    };
+
+    /// <summary>The position of "at" in "at 45" / "at age 45" (an age from 16 to 90 the asker would start at), or null.</summary>
+    private static int? AgeAsked(List<string> words)
+    {
+        for (var i = 0; i + 1 < words.Count; i++)
+        {
+            var n = i + 1 < words.Count && words[i + 1] == "age" ? i + 2 : i + 1;
+            if (words[i] == "at" && n < words.Count && ChatText.IsNumber(words[n]) && words[n].Length <= 2
+                && int.Parse(words[n], System.Globalization.CultureInfo.InvariantCulture) is >= 16 and <= 90
+                && !(n + 1 < words.Count && NotAges.Contains(words[n + 1])))
+            {
+                return i;
+            }
+        }
+
+        return null;
     }
 
     // Words that join two numbers into a sum ("17 times 23", "240 divided by 6").
@@ -722,6 +751,14 @@ internal static class QuestionReader
     /// of it ("data"), where no catalog name takes in those words. A bare head is a title only when no covered role is
     /// named by it ("nurse", not "engineer").
     /// </summary>
+    // Words after "am"/"was" that say how the asker feels about a job rather than that they hold it.
+    private static readonly HashSet<string> Attitudes = new(StringComparer.Ordinal)
+    {
+        "curious", "interested", "thinking", "wondering", "asking", "excited", "confused", "torn", "obsessed", "fascinated", "reading",
+        "learning", "hearing", "looking", "considering", "talking", "hoping", "jealous", "impressed", "inspired", "worried", "scared",
+        "nervous", "keen", "intrigued", "fan", "envious",
+    };
+
     // Words in front of "as" that make the title after it the job wanted ("break in as", "get hired as", "start as").
     private static readonly HashSet<string> Becoming = new(StringComparer.Ordinal)
     {
@@ -791,6 +828,7 @@ internal static class QuestionReader
             var end = mention.Role is not null ? Math.Max(i + 1, mention.Start + mention.Length) : i + 1;
             var from = Math.Max(ClauseStart(clauses, start), start - 4);
             var cue = Enumerable.Range(from, start - from).Where(k => SelfDescription.Contains(words[k])).Select(k => (int?)k).FirstOrDefault();
+
             var contextEnd = -1;
             if (cue is not null && words[cue.Value] == "as" && Enumerable.Range(Math.Max(0, cue.Value - 3), cue.Value - Math.Max(0, cue.Value - 3)).Any(k => Becoming.Contains(words[k])))
             {
@@ -813,6 +851,11 @@ internal static class QuestionReader
                 {
                     cue = at; // "do they still have a future if every dev writes prompts": a condition, not the subject
                 }
+            }
+
+            if (cue is { } c && Enumerable.Range(c, Math.Max(0, start - c)).Any(k => Attitudes.Contains(words[k])))
+            {
+                cue = null; // "i am curious about robotics engineers": what the asker feels about the job, not their own job
             }
 
             found.Add(new UncoveredTitle(string.Join(' ', words.Skip(start).Take(end - start)), start, end - start, head, cue is not null) { ContextStart = cue ?? start, ContextEnd = contextEnd });
