@@ -14,7 +14,7 @@ public sealed class AspectExampleTests
     internal static readonly string[] TrainingSets =
     [
         "dev.jsonl", "dev-b.jsonl", "dev-c.jsonl", "dev-d.jsonl", "dev-e.jsonl", "dev-f.jsonl", "dev-g.jsonl", "dev-h.jsonl",
-        "heldout.jsonl", "heldout-2.jsonl", "heldout-3.jsonl", "heldout-4.jsonl", "heldout-5.jsonl", "heldout-6.jsonl", "heldout-7.jsonl", "heldout-8.jsonl", "heldout-9.jsonl",
+        "heldout.jsonl", "heldout-2.jsonl", "heldout-3.jsonl", "heldout-4.jsonl", "heldout-5.jsonl", "heldout-6.jsonl", "heldout-7.jsonl", "heldout-8.jsonl", "heldout-9.jsonl", "dev-i.jsonl",
     ];
 
     private static string ExamplesPath => Path.Combine(TestKnowledge.RepoRoot, "src", "Advisor.Core", "Understanding", "aspect-examples.tsv");
