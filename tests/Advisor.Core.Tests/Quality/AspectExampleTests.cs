@@ -67,9 +67,8 @@ public sealed class AspectExampleTests
     [Fact]
     public void The_held_out_set_is_not_learned_from()
     {
-        // The two sets written blind for round 9, kept outside the repository until it is judged.
-        Assert.DoesNotContain("heldout-10.jsonl", TrainingSets);
-        Assert.DoesNotContain("heldout-11.jsonl", TrainingSets);
+        Assert.DoesNotContain(QualityTests.HeldOut, TrainingSets);
+        Assert.DoesNotContain(QualityTests.HeldOut11, TrainingSets);
     }
 
     [Fact]

@@ -11,25 +11,33 @@ namespace Advisor.Core.Tests.Quality;
 public sealed class QualityTests(ITestOutputHelper output)
 {
     /// <summary>
-    /// Written blind (articles and section list only, by a helper session that saw no code and no other set) after round
-    /// 8's last change, from a brief asking for harder questions, and measured once on it with nothing changed after:
-    /// 87.0%, none answered as if covered (84.0% on round 6's code, 86.0% on round 7's). Its misses are published in
-    /// docs/quality.md; the newest held-out figure, short of the 95% bar.
+    /// Written blind (articles, section list and a one-page brief only, by a helper session that saw no code and no other
+    /// set) while round 9 was being made, kept outside the repository and never tuned on; judged round 9: 91.5% on round
+    /// 8's code (16a9a1c), 93.0% after round 9 (7ef46a8), one off-topic question answered as if covered. Only its score
+    /// lines were read until then; its misses are published in docs/quality.md.
     /// </summary>
-    internal const string HeldOut = "heldout-9.jsonl";
+    internal const string HeldOut = "heldout-10.jsonl";
 
-    private const double HeldOutFloor = 0.87;
+    private const double HeldOutFloor = 0.92;
 
-    private const int HeldOutAnsweredAsCovered = 0;
+    private const int HeldOutAnsweredAsCovered = 1;
 
-    /// <summary>
-    /// Written blind while round 8 was being made, kept outside the repository and never tuned on; judged round 8: 91.0%
-    /// on round 6's answering code (8975673), 94.5% before round 8 (8001731), 96.5% after (392d120), none answered as if
-    /// covered. Only its score lines were read until then; its misses are published.
-    /// </summary>
-    internal const string HeldOut8 = "heldout-8.jsonl";
+    /// <summary>Written beside <see cref="HeldOut"/> under the same rules with another persona (a company Slack); judged round 9: 88.7% before, 91.1% after, one answered as if covered.</summary>
+    internal const string HeldOut11 = "heldout-11.jsonl";
 
-    private const double HeldOut8Floor = 0.96;
+    private const double HeldOut11Floor = 0.91;
+
+    private const int HeldOut11AnsweredAsCovered = 1;
+
+    /// <summary>Judged round 8 (96.5%), then published and tuned on in round 9 (98.5%): spent.</summary>
+    private const string SpentHeldOut8 = "heldout-8.jsonl";
+
+    private const double SpentHeldOut8Floor = 0.98;
+
+    /// <summary>Measured once on round 8's code (87.0%), then published and tuned on in round 9 (96.5%): spent.</summary>
+    private const string SpentHeldOut9 = "heldout-9.jsonl";
+
+    private const double SpentHeldOut9Floor = 0.96;
 
     /// <summary>
     /// Written blind (articles and section list only, by a helper session that saw no code and no other set) while round
@@ -64,7 +72,7 @@ public sealed class QualityTests(ITestOutputHelper output)
 
     private const double SpentHeldOutFloor = 0.92;
 
-    private static readonly string[] DevSets = ["dev.jsonl", "dev-b.jsonl", "dev-c.jsonl", "dev-d.jsonl", "dev-e.jsonl", "dev-f.jsonl", "dev-g.jsonl", "heldout.jsonl", "heldout-2.jsonl", "heldout-3.jsonl"];
+    private static readonly string[] DevSets = ["dev.jsonl", "dev-b.jsonl", "dev-c.jsonl", "dev-d.jsonl", "dev-e.jsonl", "dev-f.jsonl", "dev-g.jsonl", "dev-i.jsonl", "heldout.jsonl", "heldout-2.jsonl", "heldout-3.jsonl"];
 
     private Scorecard Run(string file)
     {
@@ -80,7 +88,9 @@ public sealed class QualityTests(ITestOutputHelper output)
     [InlineData(NewestDevSet, NewestDevSetFloor, 0)]
     [InlineData(SpentHeldOut, SpentHeldOutFloor, 0)]
     [InlineData(SpentHeldOut5, SpentHeldOut5Floor, 0)]
-    [InlineData(HeldOut8, HeldOut8Floor, 0)]
+    [InlineData(HeldOut11, HeldOut11Floor, HeldOut11AnsweredAsCovered)]
+    [InlineData(SpentHeldOut8, SpentHeldOut8Floor, 0)]
+    [InlineData(SpentHeldOut9, SpentHeldOut9Floor, 0)]
     [InlineData(SpentHeldOut6, SpentHeldOut6Floor, 0)]
     [InlineData(SpentHeldOut7, SpentHeldOut7Floor, 2)]
     public void The_held_out_and_newest_sets_do_not_fall_below_their_published_figures(string file, double floor, int answeredAsCovered)
@@ -98,6 +108,7 @@ public sealed class QualityTests(ITestOutputHelper output)
     [InlineData("dev-e.jsonl")]
     [InlineData("dev-f.jsonl")]
     [InlineData("dev-g.jsonl")]
+    [InlineData("dev-i.jsonl")]
     [InlineData("heldout.jsonl")]
     [InlineData("heldout-2.jsonl")]
     [InlineData("heldout-3.jsonl")]
@@ -110,7 +121,7 @@ public sealed class QualityTests(ITestOutputHelper output)
     [Fact]
     public void The_sets_hold_300_questions_a_held_out_part_of_100_and_cover_every_section_and_every_kind()
     {
-        var sets = DevSets.Append(SpentHeldOut5).Append(SpentHeldOut6).Append(SpentHeldOut7).Append(HeldOut8).Append(HeldOut).ToDictionary(f => f, f => EvalSet.ReadFile(Path.Combine(EvalKnowledge.QualityFolder, f)).Cases);
+        var sets = DevSets.Append(SpentHeldOut5).Append(SpentHeldOut6).Append(SpentHeldOut7).Append(SpentHeldOut8).Append(SpentHeldOut9).Append(HeldOut11).Append(HeldOut).ToDictionary(f => f, f => EvalSet.ReadFile(Path.Combine(EvalKnowledge.QualityFolder, f)).Cases);
         Assert.True(sets.Values.Sum(c => c.Count) >= 300);
         Assert.True(sets[HeldOut].Count >= 100);
 
@@ -118,8 +129,9 @@ public sealed class QualityTests(ITestOutputHelper output)
         Assert.Contains(sectionIds, id => id.EndsWith(".md#skills/prompt-engineer", StringComparison.Ordinal)); // the Markdown article is in
         var parts = new Dictionary<string, List<EvalCase>>
         {
-            ["the dev sets"] = [.. DevSets.Append(SpentHeldOut5).Append(SpentHeldOut6).Append(SpentHeldOut7).SelectMany(f => sets[f])],
+            ["the dev sets"] = [.. DevSets.Append(SpentHeldOut5).Append(SpentHeldOut6).Append(SpentHeldOut7).Append(SpentHeldOut8).Append(SpentHeldOut9).SelectMany(f => sets[f])],
             [HeldOut] = [.. sets[HeldOut]],
+            [HeldOut11] = [.. sets[HeldOut11]],
         };
         foreach (var (file, cases) in parts)
         {
@@ -131,5 +143,6 @@ public sealed class QualityTests(ITestOutputHelper output)
         // Follow-ups (questions with a history) are judged by both parts.
         Assert.Contains(parts["the dev sets"], c => c.History.Count > 0);
         Assert.Contains(parts[HeldOut], c => c.History.Count > 0);
+        Assert.Contains(parts[HeldOut11], c => c.History.Count > 0);
     }
 }
