@@ -240,4 +240,60 @@ public sealed class ChatShorthandTests : IDisposable
         var curious = Ask("im curious about robotics engineers, what tools do they use");
         Assert.Equal((AnswerKind.UncoveredRole, "robotics engineers"), (curious.Kind, curious.Uncovered));
     }
+
+    [Fact]
+    public void An_article_named_by_its_roles_says_where_to_look_not_what_to_compare()
+    {
+        var describe = Ask("in the baker vs chef guide, what is a chef exactly");
+        Assert.Equal(AnswerKind.Answer, describe.Kind);
+        Assert.Equal(("Definitions", "Chef"), (describe.Citations[0].Section, describe.Citations[0].Role));
+
+        // With no other role named, the article's two roles are still compared on what is asked.
+        Assert.Equal(AnswerKind.Comparison, Ask("what does the baker vs chef write up say about their education").Kind);
+    }
+
+    [Fact]
+    public void Everyday_words_the_folder_also_uses_do_not_make_a_career_question()
+    {
+        Assert.Equal(AnswerKind.OffTopic, Ask("how do i keep my sheets clean").Kind);
+    }
+
+    [Fact]
+    public void Small_talk_and_idioms_that_share_words_with_topics()
+    {
+        Assert.Equal(AnswerKind.SmallTalk, Ask("appreciate it, have a good weekend").Kind);
+        Assert.Equal(AnswerKind.SmallTalk, Ask("hola, you speak english only?").Kind);
+        Assert.Equal(AnswerKind.Profile, Ask("give me a crash course on chefs so i dont sound dumb on calls").Kind);
+        Assert.Equal(AnswerKind.UncoveredTopic, Ask("does a chef make more than a baker").Kind);
+    }
+
+    [Fact]
+    public void A_discipline_set_against_the_other_disciplines_people_names_both_roles()
+    {
+        using var folder = new TempFolder();
+        folder.Write("games.md", """
+            # Game Research vs. Game Design
+
+            ## Skills
+
+            ### Game Research
+            - Statistics and playtest analysis.
+
+            ### Game Design
+            - Level layout and systems balancing.
+            """);
+        var knowledge = KnowledgeSnapshot.Load(folder.Path);
+        var answer = ExtractiveComposer.Compose(Retriever.Retrieve(knowledge, "research vs designer skills", []));
+        Assert.Equal(AnswerKind.Comparison, answer.Kind);
+
+        // Two roles compared with a job beside them (not set against them): the roles are what is asked, not the job.
+        var beside = ExtractiveComposer.Compose(Retriever.Retrieve(knowledge, "which side of research vs design has more to do with product managers", []));
+        Assert.Equal(AnswerKind.Comparison, beside.Kind);
+    }
+
+    [Fact]
+    public void Explain_it_to_me_like_asks_for_the_whole_role()
+    {
+        Assert.Equal(AnswerKind.Profile, Ask("explain being a chef to me like im a non technical manager").Kind);
+    }
 }

@@ -62,6 +62,13 @@ public static class Retriever
 
     private const int Top = 8;
 
+    // General words of careers and of the field, any knowledge folder about AI careers shares.
+    private static readonly HashSet<string> CareerWords = new(StringComparer.Ordinal)
+    {
+        "career", "careers", "job", "jobs", "role", "roles", "niche", "generalist", "generalists", "specialist", "specialists", "specialize",
+        "specialise", "specializing", "specialising", "specialization", "profession", "professions", "ml", "nlp", "llm", "llms", "vision",
+    };
+
     public static RetrievalResult Retrieve(KnowledgeSnapshot knowledge, string question, IReadOnlyList<ConversationTurn> history)
     {
         var index = knowledge.Index;
@@ -198,9 +205,15 @@ public static class Retriever
         var ranked = new List<ScoredSection>(Top);
         if (query.Clauses.Count > 0)
         {
-            foreach (var (doc, score) in index.Search(query, Top))
+            foreach (var (doc, score) in index.Search(query, reading.NamedArticle is null ? Top : Top * 4))
             {
                 ranked.Add(new ScoredSection(index.Sections[doc], score));
+            }
+
+            if (reading.NamedArticle is { } named)
+            {
+                // "in the architect vs MLRE write-up…": that article's sections first.
+                ranked = [.. ranked.Where(r => r.Section.File == named.File), .. ranked.Where(r => r.Section.File != named.File).Take(Top)];
             }
 
             if (boostedAspect is not null && reading.AspectWords.Count > 0 && ranked.Count > 1)
@@ -234,8 +247,10 @@ public static class Retriever
             // tools words such requests use don't make them career questions; "how do i start", "which degree" would).
             intent = AnswerKind.OffTopic;
         }
-        else if (subjectTitles.Count > 0 && (roles.Count == 0 || rolesFromHistory || reading.CompareCue))
+        else if (subjectTitles.Count > 0 && (roles.Count == 0 || rolesFromHistory || (reading.CompareCue && (roles.Count < 2 || reading.TitleJoined))))
         {
+            // (Two covered roles compared with a title beside them, not set against them, are what is asked: "which side of
+            // research vs engineering works more with product managers".)
             // "what does a data analyst do", "data scientist vs AI scientist": a role the articles don't describe.
             intent = AnswerKind.UncoveredRole;
             uncoveredRole = subjectTitles[0].Text;
@@ -252,6 +267,12 @@ public static class Retriever
             // No section of the roles is about the aspect, and none of their text touches it: "certifications for AI engineers".
             intent = AnswerKind.UncoveredTopic;
             uncoveredTopic = aspect;
+        }
+        else if (roles.Count >= 2 && reading.OnlyTheArticlesRoles && ranked.Count > 0 && ranked[0].Section.Role is null)
+        {
+            // "does the scientist vs MLRE guide say anything about soft skills": what ranks first in that article is one of its
+            // general sections (introduction, tips, conclusion), which answers for both roles.
+            intent = AnswerKind.Answer;
         }
         else if (roles.Count >= 2)
         {
@@ -284,7 +305,11 @@ public static class Retriever
             var enough = content.Count == 0
                 ? aspect is not null && reading.AspectWeight >= 1
                 : coverage >= 0.6 || (known >= 4 && coverage >= 0.4) || (aspect is not null && reading.AspectWeight >= 1 && coverage >= 0.5);
-            intent = enough ? AnswerKind.Answer : AnswerKind.OffTopic;
+            // Nor is a question career advice when nothing in it names a role's word, a discipline or a career aspect, however
+            // many of its everyday words the articles also use ("how do i set a reminder in slack").
+            var careerWords = words.Any(w => knowledge.RoleWords.Contains(w) || RoleNames.IsDiscipline(w) || CareerWords.Contains(w))
+                || reading.AspectWords.Count > 0 || reading.SecondaryAspectWords.Count > 0;
+            intent = enough && careerWords ? AnswerKind.Answer : AnswerKind.OffTopic;
         }
 
         if (intent == AnswerKind.Answer && aspect is null && content.Count > 0)

@@ -127,9 +127,9 @@ internal sealed class AspectClassifier
         return (best.Aspect, 1 / sum);
     }
 
-    /// <summary>A question's words without the roles it names: what the classifier reads.</summary>
+    /// <summary>A question's words without the roles it names (also those naming an article): what the classifier reads.</summary>
     public static IReadOnlyList<string> WordsOf(QuestionReading reading) =>
-        [.. reading.Words.Where((_, i) => !reading.Mentions.Any(m => m.Start <= i && i < m.Start + m.Length))];
+        [.. reading.Words.Where((_, i) => !reading.Mentions.Any(m => m.Start <= i && i < m.Start + m.Length) && !reading.ArticleName.Contains(i))];
 
     /// <summary>The question's features: each stem once, and each pair of neighbouring stems once.</summary>
     public static HashSet<string> Features(IReadOnlyList<string> words)

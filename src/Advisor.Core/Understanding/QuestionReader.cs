@@ -48,6 +48,21 @@ internal sealed record QuestionReading(
     /// <summary>True when the question is about an article itself ("the article", "the write-up").</summary>
     public bool AboutArticle { get; init; }
 
+    /// <summary>
+    /// The article the question names by its roles ("in the architect vs MLRE write-up", "the AI scientist comparison"),
+    /// or null. Its roles are not what is asked when the question names another role too.
+    /// </summary>
+    public Article? NamedArticle { get; init; }
+
+    /// <summary>True when a job title the knowledge lacks is set next to a covered role ("data scientist or AI scientist").</summary>
+    public bool TitleJoined { get; init; }
+
+    /// <summary>Positions of the words that name <see cref="NamedArticle"/> (its roles), when they are not what is asked.</summary>
+    public HashSet<int> ArticleName { get; init; } = [];
+
+    /// <summary>True when the only roles named are the <see cref="NamedArticle"/>'s name.</summary>
+    public bool OnlyTheArticlesRoles { get; init; }
+
     /// <summary>Positions of words that describe the asker (context), not what is asked.</summary>
     public HashSet<int> Context { get; init; } = [];
 
@@ -90,7 +105,7 @@ internal static class QuestionReader
         "walk me thru", "career like", "like overall", "what is being", "what is it like being", "what it takes",
         "start to end", "start to finish", "beginning to end", "a to z", "complete picture", "entire picture", "full rundown",
         "complete rundown", "full breakdown", "everything about", "paint me a picture", "paint a picture", "picture of what",
-        "whole deal", "all there is", "deep dive", "deepdive", "in depth", "in-depth", "everything i need to know", "general intro", "general introduction", "general overview", "general idea of the role", "general idea of the job",
+        "whole deal", "all there is", "deep dive", "deepdive", "in depth", "in-depth", "everything i need to know", "general intro", "general introduction", "general overview", "to me like", "like i am a", "like i am an", "like i am new", "to a non technical", "non technical person", "for dummies", "general idea of the role", "general idea of the job",
     ]);
 
     // Asking for work done, not career advice: code, a fix, a derivation, a calculation, trivia. Off-topic when no role is named.
@@ -185,16 +200,16 @@ internal static class QuestionReader
         ("help", new(["help", "what can you do", "what do you do", "who are you", "what are you", "how do you work", "how does this work",
             "how do i use", "use this bot", "use this thing", "use you", "how does this bot work",
             "what can i ask", "what should i ask", "can i ask", "kinds of questions", "what to ask", "command*", "menu", "usage",
-            "how to use", "what do you know", "bot", "robot", "real person", "human", "are you real", "capabilit*", "what is this", "are you an ai", "are you ai", "are you a bot", "are you chatgpt", "who built you", "who made this", "built you", "what topics", "topics do you", "which topics", "can you answer", "can u answer", "kind of stuff", "kinds of stuff", "what stuff", "what kind of questions", "how does this thing work", "who am i talking to", "talking to",
+            "how to use", "what do you know", "bot", "robot", "real person", "human", "are you real", "capabilit*", "what is this", "are you an ai", "are you ai", "are you a bot", "are you chatgpt", "who built you", "who made this", "built you", "what topics", "topics do you", "which topics", "speak english", "english only", "only english", "other languages", "another language", "speak spanish", "speak french", "speak german", "what languages", "which languages", "can you answer", "can u answer", "kind of stuff", "kinds of stuff", "what stuff", "what kind of questions", "how does this thing work", "who am i talking to", "talking to",
             "how does it work", "instructions", "options", "who made you", "what do you cover", "you cover", "you know about",
             "which careers", "what careers", "which roles", "what roles", "which jobs", "what jobs", "can you tell me about", "can you tell me"])),
         ("thanks", new(["thanks", "thank you", "thank", "a ton", "so much", "tons", "a lot", "the best", "goat", "lifesaver", "life saver", "amazing", "mvp", "cheers", "appreciate*", "grateful", "much obliged", "you rock", "legend", "helpful", "helped", "that helps", "useful"])),
         ("greeting", new(["hi", "hello", "hey", "heya", "hiya", "yo", "sup", "howdy", "good morning", "good afternoon", "good evening",
             "morning", "gm", "greetings", "what is up", "how are you", "how is it going", "you there", "are you there", "anyone there",
             "anybody there", "still there", "anyone home", "you around", "are you up", "ping", "new here", "just joined", "first time here",
-            "newbie here", "hi there", "hello there", "hey there", "whats good", "what is good", "anyone here", "anybody here", "is anyone here", "test", "testing", "just testing", "test test", "is this thing on", "is this on", "this thing on", "hope you are well", "hope your well", "hope all is well", "hope you are doing well", "hope you are good"])),
+            "newbie here", "hi there", "hello there", "hey there", "whats good", "what is good", "anyone here", "anybody here", "is anyone here", "test", "testing", "just testing", "test test", "is this thing on", "is this on", "this thing on", "hola", "bonjour", "hallo", "ciao", "namaste", "salut", "ola", "hope you are well", "hope your well", "hope all is well", "hope you are doing well", "hope you are good"])),
         ("bye", new(["bye", "goodbye", "good night", "see you", "see ya", "cya", "later", "ttyl", "have to go", "brb", "afk", "be right back",
-            "back in a bit", "back soon", "gotta go", "got to go", "gtg", "g2g", "coffee break", "lunch break", "gn", "nite", "night", "talk later", "talk soon", "come back later", "come back", "for now", "wish me luck", "good luck", "luck", "have a good one", "have a good day", "take care", "peace", "peace out"])),
+            "back in a bit", "back soon", "gotta go", "got to go", "gtg", "g2g", "coffee break", "lunch break", "gn", "nite", "night", "good weekend", "nice weekend", "enjoy your weekend", "good week", "talk later", "talk soon", "come back later", "come back", "for now", "wish me luck", "good luck", "luck", "have a good one", "have a good day", "take care", "peace", "peace out"])),
         ("sorry", new(["sorry", "my bad", "apolog*", "so many questions", "too many questions", "all the questions", "all these questions", "spamming", "spam",
             "bothering", "bugging", "pestering", "for asking"])),
         ("ack", new(["okay", "cool", "nice", "great", "awesome", "got it", "makes sense", "perfect", "sounds good", "neat", "lol", "haha",
@@ -236,6 +251,26 @@ internal static class QuestionReader
         // A role matched only on the head of an uncovered title ("scientist" in "data scientist") is not that role.
         mentions.RemoveAll(m => uncovered.Any(t => m.Start >= t.Start && m.Start + m.Length <= t.Start + t.Length));
 
+        // "in the architect vs MLRE write-up, how do they describe an MLRE": the roles that name an article say where to look;
+        // another role named is what is asked.
+        var namedArticle = ArticleNamedByRoles(words, mentions, knowledge);
+        var articleName = new HashSet<int>();
+        var onlyTheArticlesRoles = false;
+        if (namedArticle is { } nameSpan)
+        {
+            articleName.UnionWith(Enumerable.Range(nameSpan.Start, nameSpan.End - nameSpan.Start));
+            var others = mentions.Where(m => m.Start < nameSpan.Start || m.Start >= nameSpan.End).ToList();
+            onlyTheArticlesRoles = others.Count == 0;
+            if (!onlyTheArticlesRoles)
+            {
+                mentions = others;
+
+                // Nor is the article itself asked about (its introduction): another role in it is.
+                articleName.UnionWith(Enumerable.Range(0, words.Count).Where(k => ArticleNouns.Contains(words[k]) || (words[k] is "write" or "up" && k + 1 < words.Count && words[k] == "write" && words[k + 1] == "up")));
+                articleName.UnionWith(articleName.Where(k => words[k] == "write").Select(k => k + 1).ToList());
+            }
+        }
+
         // A role's name, a title, and the asker's description of themselves ("I'm a high school teacher") are not what is asked.
         var consumed = new HashSet<int>(mentions.SelectMany(m => Enumerable.Range(m.Start, m.Length))
             .Concat(uncovered.SelectMany(t => Enumerable.Range(t.Start, t.Length)))
@@ -255,6 +290,7 @@ internal static class QuestionReader
         }
 
         consumed.UnionWith(careerNouns);
+        consumed.UnionWith(articleName);
 
         // "an information technology degree": the field studied is not an aspect asked about (not "tools").
         var field = StudyFields(words, consumed);
@@ -390,7 +426,10 @@ internal static class QuestionReader
 
         var article = ArticleCues.Match(words, consumed);
         consumed.UnionWith(article.Positions);
-        var smallTalk = mentions.Count == 0 && uncovered.Count == 0 && (aspects.Aspect is null || aspects.Weight < 1) ? SmallTalkOf(words) : null;
+        // Small talk, unless an aspect is asked outright with words the small talk did not take ("have a good weekend" is a
+        // goodbye, not the hours).
+        var smallTalk = mentions.Count == 0 && uncovered.Count == 0 && SmallTalkOf(words) is { } chat
+            && (aspects.Aspect is null || aspects.Weight < 1 || aspects.Positions.All(chat.Positions.Contains)) ? chat.Kind : null;
         var cue = strongProfile.Weight > 0 ? ProfileCue.Strong : profile.Weight > 0 ? ProfileCue.Weak : ProfileCue.None;
         return new QuestionReading(words, typed, mentions, uncovered, aspects.Aspect, consumed, cue, compare.Weight > 0 || joined, smallTalk)
         {
@@ -399,6 +438,10 @@ internal static class QuestionReader
             SecondaryAspectWords = secondary,
             AspectWords = [.. aspects.Positions],
             AboutArticle = article.Weight > 0,
+            NamedArticle = namedArticle?.Article,
+            TitleJoined = joined,
+            ArticleName = onlyTheArticlesRoles ? [] : articleName,
+            OnlyTheArticlesRoles = onlyTheArticlesRoles,
             Context = context,
             AsksForTask = mentions.Count == 0 && uncovered.Count == 0 && TaskCues.Any(words),
             AsksForSum = mentions.Count == 0 && uncovered.Count == 0 && Arithmetic(words),
@@ -417,6 +460,69 @@ internal static class QuestionReader
     /// <summary>The words of the reader's own cues, which the speller must know ("basics" is not a typo of "basic").</summary>
     public static IEnumerable<string> Vocabulary() =>
         new[] { StrongProfileCues, TaskCues, ArticleCues, ProfileCues, NewTopicCues, OwnJobCues, CompareCues, RepeatCues, Sameness }.SelectMany(set => set.Words);
+
+    // Words that call an article by what it compares ("the X vs Y write-up", "the X comparison").
+    private static readonly HashSet<string> ArticleNouns = new(StringComparer.Ordinal)
+    {
+        "article", "articles", "writeup", "guide", "piece", "comparison", "post", "blog", "page", "doc", "breakdown",
+    };
+
+    /// <summary>
+    /// An article named by its roles, with the span of the role names (and the word joining them): one or two roles (joined by "vs", "and", "or")
+    /// right before an article noun ("the architect vs MLRE write-up", "the AI scientist comparison"), or right after
+    /// one and "on"/"about"/"comparing" ("the article on research vs engineering"). Null when no single article has them.
+    /// </summary>
+    private static (Article Article, int Start, int End)? ArticleNamedByRoles(List<string> words, List<(RoleInfo Role, int Start, int Length)> mentions, KnowledgeSnapshot knowledge)
+    {
+        (RoleInfo Role, int Start, int Length)? EndingAt(int end) => mentions.Where(m => m.Start + m.Length == end).Select(m => ((RoleInfo, int, int)?)m).FirstOrDefault();
+        (RoleInfo Role, int Start, int Length)? StartingAt(int start) => mentions.Where(m => m.Start == start).Select(m => ((RoleInfo, int, int)?)m).FirstOrDefault();
+
+        for (var i = 1; i < words.Count; i++)
+        {
+            var noun = words[i] == "up" && words[i - 1] == "write" ? i - 1 : i;
+            if (!ArticleNouns.Contains(words[i]) && noun == i)
+            {
+                continue;
+            }
+
+            var roles = new List<RoleInfo>();
+            int start, end;
+            if (EndingAt(noun) is { } last)
+            {
+                roles.Add(last.Role);
+                start = last.Start;
+                end = noun;
+                if (start >= 2 && Joiners.Contains(words[start - 1]) && EndingAt(start - 1) is { } first)
+                {
+                    roles.Add(first.Role);
+                    start = first.Start;
+                }
+            }
+            else if (i + 2 < words.Count && words[i + 1] is "on" or "about" or "comparing" or "of" && StartingAt(i + 2) is { } after)
+            {
+                roles.Add(after.Role);
+                start = after.Start;
+                end = after.Start + after.Length;
+                if (end + 1 < words.Count && Joiners.Contains(words[end]) && StartingAt(end + 1) is { } second)
+                {
+                    roles.Add(second.Role);
+                    end = second.Start + second.Length;
+                }
+            }
+            else
+            {
+                continue;
+            }
+
+            var articles = knowledge.Articles.Where(a => a.Roles.Count >= 2 && roles.All(r => a.Roles.Contains(r.Name))).ToList();
+            if (articles.Count == 1)
+            {
+                return (articles[0], start, end);
+            }
+        }
+
+        return null;
+    }
 
     /// <summary>"what is the deal with X": the idiom asks about X in general; its "deal with" is not the work dealt with.</summary>
     private static IEnumerable<int> DealIdiom(List<string> words)
@@ -701,17 +807,26 @@ internal static class QuestionReader
             ? catalog.Roles.Where(r => TextTools.Words(r.Name) is { Count: > 1 } w && w[^1] == word).ToList() is { Count: 1 } one ? one[0] : null
             : null;
 
+        // "research vs engineer(s)": a person of a discipline set against the other discipline names that role too.
+        RoleInfo? PersonOwner(string word) => !RoleNames.IsDiscipline(word) && RoleNames.DisciplineOfPerson(word) is { } d ? Owner(d) : null;
+
         for (var i = 0; i < words.Count; i++)
         {
-            if (mentions.Any(m => m.Start <= i && i < m.Start + m.Length) || Owner(words[i]) is not { } role)
+            var person = false;
+            if (mentions.Any(m => m.Start <= i && i < m.Start + m.Length) || (Owner(words[i]) ?? PersonOwner(words[i])) is not { } role)
             {
                 continue;
             }
 
-            var career = (i + 1 < words.Count && CareerNouns.Contains(words[i + 1]))
-                || (i >= 1 && words[i - 1] is "against" or "vs" or "than" or "versus" or "compared" or "over");
-            var paired = (i + 2 < words.Count && Joiners.Contains(words[i + 1]) && Owner(words[i + 2]) is not null)
-                || (i >= 2 && Joiners.Contains(words[i - 1]) && Owner(words[i - 2]) is not null);
+            if (Owner(words[i]) is null)
+            {
+                person = true;
+            }
+
+            var career = !person && ((i + 1 < words.Count && CareerNouns.Contains(words[i + 1]))
+                || (i >= 1 && words[i - 1] is "against" or "vs" or "than" or "versus" or "compared" or "over"));
+            var paired = (i + 2 < words.Count && Joiners.Contains(words[i + 1]) && (person ? Owner(words[i + 2]) : Owner(words[i + 2]) ?? PersonOwner(words[i + 2])) is { } next && next.Name != role.Name)
+                || (i >= 2 && Joiners.Contains(words[i - 1]) && (person ? Owner(words[i - 2]) : Owner(words[i - 2]) ?? PersonOwner(words[i - 2])) is { } before && before.Name != role.Name);
             if (career || paired)
             {
                 yield return (role, i, 1);
@@ -853,9 +968,10 @@ internal static class QuestionReader
                 }
             }
 
-            if (cue is { } c && Enumerable.Range(c, Math.Max(0, start - c)).Any(k => Attitudes.Contains(words[k])))
+            if (cue is { } c && (Enumerable.Range(c, Math.Max(0, start - c)).Any(k => Attitudes.Contains(words[k]))
+                || (words[c] is "working" or "worked" && c + 1 < words.Count && words[c + 1] is "with" or "alongside" or "next")))
             {
-                cue = null; // "i am curious about robotics engineers": what the asker feels about the job, not their own job
+                cue = null; // "i am curious about robotics engineers", "working with product managers": not the asker's own job
             }
 
             found.Add(new UncoveredTitle(string.Join(' ', words.Skip(start).Take(end - start)), start, end - start, head, cue is not null) { ContextStart = cue ?? start, ContextEnd = contextEnd });
@@ -1018,7 +1134,7 @@ internal static class QuestionReader
         return i >= 1 && words[i - 1] is "what" or "whatd" && words[i] is "does" or "do" or "did" && after < words.Count && words[after] == "do";
     }
 
-    private static string? SmallTalkOf(List<string> words)
+    private static (string Kind, HashSet<int> Positions)? SmallTalkOf(List<string> words)
     {
         string? kind = null;
         var covered = new HashSet<int>();
@@ -1034,11 +1150,11 @@ internal static class QuestionReader
 
         if (words.Count == 0)
         {
-            return "ack"; // only emoji or punctuation
+            return ("ack", covered); // only emoji or punctuation
         }
 
         // Words that only address someone ("good morning advisor!", "thanks bot", "hi all") leave it small talk.
         var rest = words.Where((w, i) => !covered.Contains(i) && !IsNoise(w) && !Addressees.Contains(w)).ToList();
-        return kind is not null && rest.Count == 0 ? kind : null;
+        return kind is not null && rest.Count == 0 ? (kind, covered) : null;
     }
 }

@@ -12,22 +12,32 @@ public sealed class QualityTests(ITestOutputHelper output)
 {
     /// <summary>
     /// Written blind (articles, section list and a one-page brief only, by a helper session that saw no code and no other
-    /// set) while round 9 was being made, kept outside the repository and never tuned on; judged round 9: 91.5% on round
-    /// 8's code (16a9a1c), 93.0% after round 9 (7ef46a8), one off-topic question answered as if covered. Only its score
-    /// lines were read until then; its misses are published in docs/quality.md.
+    /// set; a public tech-careers Discord persona) while round 10 was being made, kept outside the repository and never
+    /// tuned on; judged round 10: 92.0% on round 9's code (08923d3), 93.5% after round 10, none answered as if covered.
+    /// Only its score lines were read until then; its misses are published in docs/quality.md.
     /// </summary>
-    internal const string HeldOut = "heldout-10.jsonl";
+    internal const string HeldOut = "heldout-12.jsonl";
 
-    private const double HeldOutFloor = 0.92;
+    private const double HeldOutFloor = 0.93;
 
-    private const int HeldOutAnsweredAsCovered = 1;
+    private const int HeldOutAnsweredAsCovered = 0;
 
-    /// <summary>Written beside <see cref="HeldOut"/> under the same rules with another persona (a company Slack); judged round 9: 88.7% before, 91.1% after, one answered as if covered.</summary>
-    internal const string HeldOut11 = "heldout-11.jsonl";
+    /// <summary>Written beside <see cref="HeldOut"/> under the same rules with another persona (a career-coaching Slack); judged round 10: 94.0% before, 95.5% after, one off-topic question answered as if covered.</summary>
+    internal const string HeldOut13 = "heldout-13.jsonl";
 
-    private const double HeldOut11Floor = 0.91;
+    private const double HeldOut13Floor = 0.95;
 
-    private const int HeldOut11AnsweredAsCovered = 1;
+    private const int HeldOut13AnsweredAsCovered = 1;
+
+    /// <summary>Judged round 9 (91.5% before, 93.0% after), then published and tuned on in round 10: spent (one off-topic question, "what time is the study group tonight", still answered as if covered).</summary>
+    private const string SpentHeldOut10 = "heldout-10.jsonl";
+
+    private const double SpentHeldOut10Floor = 0.96;
+
+    /// <summary>Judged round 9 (88.7% before, 91.1% after), then published and tuned on in round 10: spent.</summary>
+    private const string SpentHeldOut11 = "heldout-11.jsonl";
+
+    private const double SpentHeldOut11Floor = 0.98;
 
     /// <summary>Judged round 8 (96.5%), then published and tuned on in round 9 (98.5%): spent.</summary>
     private const string SpentHeldOut8 = "heldout-8.jsonl";
@@ -88,7 +98,9 @@ public sealed class QualityTests(ITestOutputHelper output)
     [InlineData(NewestDevSet, NewestDevSetFloor, 0)]
     [InlineData(SpentHeldOut, SpentHeldOutFloor, 0)]
     [InlineData(SpentHeldOut5, SpentHeldOut5Floor, 0)]
-    [InlineData(HeldOut11, HeldOut11Floor, HeldOut11AnsweredAsCovered)]
+    [InlineData(HeldOut13, HeldOut13Floor, HeldOut13AnsweredAsCovered)]
+    [InlineData(SpentHeldOut10, SpentHeldOut10Floor, 1)]
+    [InlineData(SpentHeldOut11, SpentHeldOut11Floor, 0)]
     [InlineData(SpentHeldOut8, SpentHeldOut8Floor, 0)]
     [InlineData(SpentHeldOut9, SpentHeldOut9Floor, 0)]
     [InlineData(SpentHeldOut6, SpentHeldOut6Floor, 0)]
@@ -121,7 +133,7 @@ public sealed class QualityTests(ITestOutputHelper output)
     [Fact]
     public void The_sets_hold_300_questions_a_held_out_part_of_100_and_cover_every_section_and_every_kind()
     {
-        var sets = DevSets.Append(SpentHeldOut5).Append(SpentHeldOut6).Append(SpentHeldOut7).Append(SpentHeldOut8).Append(SpentHeldOut9).Append(HeldOut11).Append(HeldOut).ToDictionary(f => f, f => EvalSet.ReadFile(Path.Combine(EvalKnowledge.QualityFolder, f)).Cases);
+        var sets = DevSets.Append(SpentHeldOut5).Append(SpentHeldOut6).Append(SpentHeldOut7).Append(SpentHeldOut8).Append(SpentHeldOut9).Append(SpentHeldOut10).Append(SpentHeldOut11).Append(HeldOut13).Append(HeldOut).ToDictionary(f => f, f => EvalSet.ReadFile(Path.Combine(EvalKnowledge.QualityFolder, f)).Cases);
         Assert.True(sets.Values.Sum(c => c.Count) >= 300);
         Assert.True(sets[HeldOut].Count >= 100);
 
@@ -129,9 +141,9 @@ public sealed class QualityTests(ITestOutputHelper output)
         Assert.Contains(sectionIds, id => id.EndsWith(".md#skills/prompt-engineer", StringComparison.Ordinal)); // the Markdown article is in
         var parts = new Dictionary<string, List<EvalCase>>
         {
-            ["the dev sets"] = [.. DevSets.Append(SpentHeldOut5).Append(SpentHeldOut6).Append(SpentHeldOut7).Append(SpentHeldOut8).Append(SpentHeldOut9).SelectMany(f => sets[f])],
+            ["the dev sets"] = [.. DevSets.Append(SpentHeldOut5).Append(SpentHeldOut6).Append(SpentHeldOut7).Append(SpentHeldOut8).Append(SpentHeldOut9).Append(SpentHeldOut10).Append(SpentHeldOut11).SelectMany(f => sets[f])],
             [HeldOut] = [.. sets[HeldOut]],
-            [HeldOut11] = [.. sets[HeldOut11]],
+            [HeldOut13] = [.. sets[HeldOut13]],
         };
         foreach (var (file, cases) in parts)
         {
@@ -143,6 +155,6 @@ public sealed class QualityTests(ITestOutputHelper output)
         // Follow-ups (questions with a history) are judged by both parts.
         Assert.Contains(parts["the dev sets"], c => c.History.Count > 0);
         Assert.Contains(parts[HeldOut], c => c.History.Count > 0);
-        Assert.Contains(parts[HeldOut11], c => c.History.Count > 0);
+        Assert.Contains(parts[HeldOut13], c => c.History.Count > 0);
     }
 }
