@@ -210,6 +210,13 @@ public static class Retriever
                 ranked.Add(new ScoredSection(index.Sections[doc], score));
             }
 
+            if (reading.SameArticle && history.Count > 0 && history[^1].Answer?.Citations is { Count: > 0 } earlier)
+            {
+                // "and the MLRE in that same article?": the earlier answer's article first.
+                var file = earlier[0].File;
+                ranked = [.. ranked.Where(r => r.Section.File == file), .. ranked.Where(r => r.Section.File != file)];
+            }
+
             if (reading.NamedArticle is { } named)
             {
                 // "in the architect vs MLRE write-up…": that article's sections first.
@@ -241,7 +248,7 @@ public static class Retriever
             intent = AnswerKind.OffTopic; // "what's 17 times 23", also after a career question
         }
         else if (reading.AsksForTask && roles.Count == 0
-            && !(aspect is not null && reading.AspectWeight >= 1 && aspect is not ("skills" or "tools" or "definition" or "deliverables" or "impact" or "evaluation")))
+            && !(aspect is not null && reading.AspectWeight >= 1 && aspect is not ("skills" or "tools" or "definition" or "deliverables" or "impact" or "evaluation" or "collaboration")))
         {
             // "write me a script…", "explain how attention works, the math": work asked for, not career advice (the skills and
             // tools words such requests use don't make them career questions; "how do i start", "which degree" would).
@@ -664,7 +671,8 @@ public static class Retriever
 
     private static string? AspectOfPreviousTurn(IReadOnlyList<ConversationTurn> history)
     {
-        var last = history[^1];
+        // A "thx" or "ok" in between is not what the follow-up continues ("ai scientist skills?", "thx", "what about mlre").
+        var last = history.LastOrDefault(turn => turn.Answer?.Kind != AnswerKind.SmallTalk) ?? history[^1];
         return last.Answer?.Aspect ?? AspectLexicon.Detect(TextTools.Words(last.Question)).Aspect;
     }
 }

@@ -149,6 +149,13 @@ public static partial class ChatText
                 result[result[i + 1] == "up" ? i + 1 : i + 2] = "to";
             }
 
+            if (result[i] == "vs" && result[i + 1] == "code")
+            {
+                result[i] = "vscode"; // the editor, not a comparison (the word count stays: clause starts point into it)
+                result[i + 1] = "editor";
+                continue;
+            }
+
             if (result[i] is "pay" or "pays" or "paid" && result[i + 1] == "off")
             {
                 result[i] = "worth";

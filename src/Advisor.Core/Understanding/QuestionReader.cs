@@ -57,6 +57,9 @@ internal sealed record QuestionReading(
     /// <summary>True when a job title the knowledge lacks is set next to a covered role ("data scientist or AI scientist").</summary>
     public bool TitleJoined { get; init; }
 
+    /// <summary>True when the question points back at the article the conversation was in ("in that same article").</summary>
+    public bool SameArticle { get; init; }
+
     /// <summary>Positions of the words that name <see cref="NamedArticle"/> (its roles), when they are not what is asked.</summary>
     public HashSet<int> ArticleName { get; init; } = [];
 
@@ -105,7 +108,7 @@ internal static class QuestionReader
         "walk me thru", "career like", "like overall", "what is being", "what is it like being", "what it takes",
         "start to end", "start to finish", "beginning to end", "a to z", "complete picture", "entire picture", "full rundown",
         "complete rundown", "full breakdown", "everything about", "paint me a picture", "paint a picture", "picture of what",
-        "whole deal", "all there is", "deep dive", "deepdive", "in depth", "in-depth", "everything i need to know", "general intro", "general introduction", "general overview", "to me like", "like i am a", "like i am an", "like i am new", "to a non technical", "non technical person", "for dummies", "general idea of the role", "general idea of the job",
+        "whole deal", "all there is", "deep dive", "deepdive", "in depth", "in-depth", "everything i need to know", "general intro", "general introduction", "general overview", "snapshot", "to me like", "like i am a", "like i am an", "like i am new", "to a non technical", "non technical person", "for dummies", "general idea of the role", "general idea of the job",
     ]);
 
     // Asking for work done, not career advice: code, a fix, a derivation, a calculation, trivia. Off-topic when no role is named.
@@ -185,11 +188,18 @@ internal static class QuestionReader
         "stack up", "stack it up", "stacks up", "against", "compared",
     ]);
 
+    // The article the conversation was already in.
+    private static readonly PhraseSet SameArticleCues = new(
+    [
+        "same article", "that article", "this article", "same piece", "that piece", "same write up", "same writeup", "that writeup", "same guide",
+        "that guide", "same post", "that post",
+    ]);
+
     // Asking the earlier question again about another role.
     private static readonly PhraseSet RepeatCues = new(
     [
         "same q", "same qs", "same question", "same questions", "same for", "same thing for", "same but for", "same again", "same deal for",
-        "same goes for", "the same about", "same about",
+        "same goes for", "the same about", "same about", "same article", "same piece", "same write up", "same writeup", "same guide", "same post",
     ]);
 
     // Joining words that make two titles next to each other a choice between them ("data scientist or AI scientist").
@@ -207,10 +217,10 @@ internal static class QuestionReader
         ("greeting", new(["hi", "hello", "hey", "heya", "hiya", "yo", "sup", "howdy", "good morning", "good afternoon", "good evening",
             "morning", "gm", "greetings", "what is up", "how are you", "how is it going", "you there", "are you there", "anyone there",
             "anybody there", "still there", "anyone home", "you around", "are you up", "ping", "new here", "just joined", "first time here",
-            "newbie here", "hi there", "hello there", "hey there", "whats good", "what is good", "anyone here", "anybody here", "is anyone here", "test", "testing", "just testing", "test test", "is this thing on", "is this on", "this thing on", "hola", "bonjour", "hallo", "ciao", "namaste", "salut", "ola", "hope you are well", "hope your well", "hope all is well", "hope you are doing well", "hope you are good"])),
+            "newbie here", "hi there", "hello there", "hey there", "whats good", "what is good", "anyone here", "anybody here", "is anyone here", "test", "testing", "just testing", "test test", "is this thing on", "is this on", "this thing on", "hola", "bonjour", "hallo", "ciao", "namaste", "salut", "ola", "morning from", "hello from", "hi from", "hey from", "greetings from", "evening from", "afternoon from", "hope you are well", "hope your well", "hope all is well", "hope you are doing well", "hope you are good"])),
         ("bye", new(["bye", "goodbye", "good night", "see you", "see ya", "cya", "later", "ttyl", "have to go", "brb", "afk", "be right back",
-            "back in a bit", "back soon", "gotta go", "got to go", "gtg", "g2g", "coffee break", "lunch break", "gn", "nite", "night", "good weekend", "nice weekend", "enjoy your weekend", "good week", "talk later", "talk soon", "come back later", "come back", "for now", "wish me luck", "good luck", "luck", "have a good one", "have a good day", "take care", "peace", "peace out"])),
-        ("sorry", new(["sorry", "my bad", "apolog*", "so many questions", "too many questions", "all the questions", "all these questions", "spamming", "spam",
+            "back in a bit", "back soon", "gotta go", "got to go", "gtg", "g2g", "coffee break", "lunch break", "gn", "nite", "night", "good weekend", "nice weekend", "enjoy your weekend", "good week", "talk later", "talk soon", "come back later", "come back", "for now", "wish me luck", "good luck", "luck", "have a good one", "have a good day", "take care", "peace", "peace out", "jump on a call", "hop on a call", "on a call", "a meeting", "into a meeting", "to a meeting"])),
+        ("sorry", new(["sorry", "my bad", "typo", "typos", "did not mean to", "the thread", "this thread", "the channel", "apolog*", "so many questions", "too many questions", "all the questions", "all these questions", "spamming", "spam",
             "bothering", "bugging", "pestering", "for asking"])),
         ("ack", new(["okay", "cool", "nice", "great", "awesome", "got it", "makes sense", "perfect", "sounds good", "neat", "lol", "haha",
             "wow", "interesting", "fair", "true", "yes", "no", "yep", "nope", "sure", "alright", "understood", "good", "noted", "nvm", "never mind", "nevermind", "figured it out", "think about it", "think it over", "check that out", "check it out", "look into it", "look into that", "a bunch", "answered my question", "that answers it", "that answers my question", "wrong channel", "wrong chat", "ignore that", "ignore me", "ignore this", "bad bot", "hmm", "oops", "whoops", "lmao", "lmfao", "rofl", "xd", "hehe", "gotcha", "cool beans", "damn", "dang", "wild", "no way", "wait really", "really", "crazy", "whoa", "woah", "omg", "oh", "a million"])),
@@ -299,7 +309,9 @@ internal static class QuestionReader
             field.AddRange(Preference(words, clauses)); // "AI engineer or MLRE if i mostly like shipping stuff": what fits, not an aspect
         }
 
-        var aspects = AspectLexicon.Read(words, new HashSet<int>(consumed.Concat(field).Concat(DealIdiom(words))));
+        // "the MLRE in that same article": the article the conversation was in, not its introduction.
+        var sameArticle = SameArticleCues.Match(words, consumed).Positions;
+        var aspects = AspectLexicon.Read(words, new HashSet<int>(consumed.Concat(field).Concat(DealIdiom(words)).Concat(sameArticle)));
         if (WhoDecides(words) is { } who && aspects.Aspect != "responsibilities")
         {
             // "who picks the frameworks and tech stack, the architect?": whose job it is, whatever the thing decided.
@@ -437,7 +449,8 @@ internal static class QuestionReader
             StrongAspects = aspects.StrongAspects,
             SecondaryAspectWords = secondary,
             AspectWords = [.. aspects.Positions],
-            AboutArticle = article.Weight > 0,
+            AboutArticle = article.Weight > 0 && sameArticle.Count == 0,
+            SameArticle = sameArticle.Count > 0,
             NamedArticle = namedArticle?.Article,
             TitleJoined = joined,
             ArticleName = onlyTheArticlesRoles ? [] : articleName,
@@ -459,7 +472,7 @@ internal static class QuestionReader
 
     /// <summary>The words of the reader's own cues, which the speller must know ("basics" is not a typo of "basic").</summary>
     public static IEnumerable<string> Vocabulary() =>
-        new[] { StrongProfileCues, TaskCues, ArticleCues, ProfileCues, NewTopicCues, OwnJobCues, CompareCues, RepeatCues, Sameness }.SelectMany(set => set.Words);
+        new[] { StrongProfileCues, TaskCues, ArticleCues, ProfileCues, NewTopicCues, OwnJobCues, CompareCues, RepeatCues, SameArticleCues, Sameness }.SelectMany(set => set.Words);
 
     // Words that call an article by what it compares ("the X vs Y write-up", "the X comparison").
     private static readonly HashSet<string> ArticleNouns = new(StringComparer.Ordinal)
@@ -1151,6 +1164,19 @@ internal static class QuestionReader
         if (words.Count == 0)
         {
             return ("ack", covered); // only emoji or punctuation
+        }
+
+        // Where a greeting comes from ("good morning from manila") is part of it.
+        for (var i = 1; i < words.Count; i++)
+        {
+            if (words[i - 1] == "from" && covered.Contains(i - 1))
+            {
+                covered.Add(i);
+                if (i + 1 < words.Count)
+                {
+                    covered.Add(i + 1);
+                }
+            }
         }
 
         // Words that only address someone ("good morning advisor!", "thanks bot", "hi all") leave it small talk.

@@ -12,22 +12,32 @@ public sealed class QualityTests(ITestOutputHelper output)
 {
     /// <summary>
     /// Written blind (articles, section list and a one-page brief only, by a helper session that saw no code and no other
-    /// set; a public tech-careers Discord persona) while round 10 was being made, kept outside the repository and never
-    /// tuned on; judged round 10: 92.0% on round 9's code (08923d3), 93.5% after round 10, none answered as if covered.
-    /// Only its score lines were read until then; its misses are published in docs/quality.md.
+    /// set; an AI meetup persona) after round 10 was judged, kept outside the repository and never tuned on; judged round
+    /// 11: 94.1% on round 10's code (30812b2), 94.6% after round 11, none answered as if covered. Only its score lines
+    /// were read until then; its misses are published in docs/quality.md.
     /// </summary>
-    internal const string HeldOut = "heldout-12.jsonl";
+    internal const string HeldOut = "heldout-14.jsonl";
 
-    private const double HeldOutFloor = 0.93;
+    private const double HeldOutFloor = 0.94;
 
     private const int HeldOutAnsweredAsCovered = 0;
 
-    /// <summary>Written beside <see cref="HeldOut"/> under the same rules with another persona (a career-coaching Slack); judged round 10: 94.0% before, 95.5% after, one off-topic question answered as if covered.</summary>
-    internal const string HeldOut13 = "heldout-13.jsonl";
+    /// <summary>Written beside <see cref="HeldOut"/> under the same rules with another persona (school students and parents); judged round 11: 95.1% before, 94.7% after, none answered as if covered.</summary>
+    internal const string HeldOut15 = "heldout-15.jsonl";
 
-    private const double HeldOut13Floor = 0.95;
+    private const double HeldOut15Floor = 0.94;
 
-    private const int HeldOut13AnsweredAsCovered = 1;
+    private const int HeldOut15AnsweredAsCovered = 0;
+
+    /// <summary>Judged round 10 (92.0% before, 93.5% after), then published and tuned on in round 11: spent.</summary>
+    private const string SpentHeldOut12 = "heldout-12.jsonl";
+
+    private const double SpentHeldOut12Floor = 0.95;
+
+    /// <summary>Judged round 10 (94.0% before, 95.5% after, one answered as if covered), then published and tuned on in round 11: spent.</summary>
+    private const string SpentHeldOut13 = "heldout-13.jsonl";
+
+    private const double SpentHeldOut13Floor = 0.98;
 
     /// <summary>Judged round 9 (91.5% before, 93.0% after), then published and tuned on in round 10: spent (one off-topic question, "what time is the study group tonight", still answered as if covered).</summary>
     private const string SpentHeldOut10 = "heldout-10.jsonl";
@@ -98,7 +108,9 @@ public sealed class QualityTests(ITestOutputHelper output)
     [InlineData(NewestDevSet, NewestDevSetFloor, 0)]
     [InlineData(SpentHeldOut, SpentHeldOutFloor, 0)]
     [InlineData(SpentHeldOut5, SpentHeldOut5Floor, 0)]
-    [InlineData(HeldOut13, HeldOut13Floor, HeldOut13AnsweredAsCovered)]
+    [InlineData(HeldOut15, HeldOut15Floor, HeldOut15AnsweredAsCovered)]
+    [InlineData(SpentHeldOut12, SpentHeldOut12Floor, 0)]
+    [InlineData(SpentHeldOut13, SpentHeldOut13Floor, 0)]
     [InlineData(SpentHeldOut10, SpentHeldOut10Floor, 1)]
     [InlineData(SpentHeldOut11, SpentHeldOut11Floor, 0)]
     [InlineData(SpentHeldOut8, SpentHeldOut8Floor, 0)]
@@ -133,7 +145,7 @@ public sealed class QualityTests(ITestOutputHelper output)
     [Fact]
     public void The_sets_hold_300_questions_a_held_out_part_of_100_and_cover_every_section_and_every_kind()
     {
-        var sets = DevSets.Append(SpentHeldOut5).Append(SpentHeldOut6).Append(SpentHeldOut7).Append(SpentHeldOut8).Append(SpentHeldOut9).Append(SpentHeldOut10).Append(SpentHeldOut11).Append(HeldOut13).Append(HeldOut).ToDictionary(f => f, f => EvalSet.ReadFile(Path.Combine(EvalKnowledge.QualityFolder, f)).Cases);
+        var sets = DevSets.Append(SpentHeldOut5).Append(SpentHeldOut6).Append(SpentHeldOut7).Append(SpentHeldOut8).Append(SpentHeldOut9).Append(SpentHeldOut10).Append(SpentHeldOut11).Append(SpentHeldOut12).Append(SpentHeldOut13).Append(HeldOut15).Append(HeldOut).ToDictionary(f => f, f => EvalSet.ReadFile(Path.Combine(EvalKnowledge.QualityFolder, f)).Cases);
         Assert.True(sets.Values.Sum(c => c.Count) >= 300);
         Assert.True(sets[HeldOut].Count >= 100);
 
@@ -141,9 +153,9 @@ public sealed class QualityTests(ITestOutputHelper output)
         Assert.Contains(sectionIds, id => id.EndsWith(".md#skills/prompt-engineer", StringComparison.Ordinal)); // the Markdown article is in
         var parts = new Dictionary<string, List<EvalCase>>
         {
-            ["the dev sets"] = [.. DevSets.Append(SpentHeldOut5).Append(SpentHeldOut6).Append(SpentHeldOut7).Append(SpentHeldOut8).Append(SpentHeldOut9).Append(SpentHeldOut10).Append(SpentHeldOut11).SelectMany(f => sets[f])],
+            ["the dev sets"] = [.. DevSets.Append(SpentHeldOut5).Append(SpentHeldOut6).Append(SpentHeldOut7).Append(SpentHeldOut8).Append(SpentHeldOut9).Append(SpentHeldOut10).Append(SpentHeldOut11).Append(SpentHeldOut12).Append(SpentHeldOut13).SelectMany(f => sets[f])],
             [HeldOut] = [.. sets[HeldOut]],
-            [HeldOut13] = [.. sets[HeldOut13]],
+            [HeldOut15] = [.. sets[HeldOut15]],
         };
         foreach (var (file, cases) in parts)
         {
@@ -155,6 +167,6 @@ public sealed class QualityTests(ITestOutputHelper output)
         // Follow-ups (questions with a history) are judged by both parts.
         Assert.Contains(parts["the dev sets"], c => c.History.Count > 0);
         Assert.Contains(parts[HeldOut], c => c.History.Count > 0);
-        Assert.Contains(parts[HeldOut13], c => c.History.Count > 0);
+        Assert.Contains(parts[HeldOut15], c => c.History.Count > 0);
     }
 }
