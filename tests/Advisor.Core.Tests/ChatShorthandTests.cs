@@ -324,4 +324,50 @@ public sealed class ChatShorthandTests : IDisposable
         Assert.Equal(AnswerKind.UncoveredTopic, Ask("do i need to speak japanese to work as a chef in tokyo").Kind);
         Assert.Equal(AnswerKind.UncoveredTopic, Ask("baker apprenticeship application deadlines for summer 2026?").Kind);
     }
+
+    [Fact]
+    public void A_side_the_articles_have_nothing_on_for_the_aspect_shows_what_the_role_does()
+    {
+        using var folder = new TempFolder();
+        folder.Write("crafts.md", """
+            # Potter vs. Glassblower
+
+            ## Definitions
+
+            **Potter:** A Potter shapes clay into bowls and vases.
+
+            **Glassblower:** A Glassblower shapes molten glass with a pipe.
+
+            ## Tools
+
+            ### Potter
+            - A wheel, a kiln and wire cutters.
+            """);
+        var knowledge = KnowledgeSnapshot.Load(folder.Path);
+        var answer = ExtractiveComposer.Compose(Retriever.Retrieve(knowledge, "potter vs glassblower, which tools", []));
+        Assert.Equal(AnswerKind.Comparison, answer.Kind);
+        Assert.Contains(answer.Citations, c => c.Role == "Glassblower");
+    }
+
+    [Fact]
+    public void Equity_negotiation_and_how_many_years_it_takes_are_topics_of_their_own()
+    {
+        Assert.Equal("Benefits and leave", Ask("do chefs get stock options or equity").Uncovered);
+        Assert.Equal("Negotiating an offer", Ask("how do i negotiate a chef job offer").Uncovered);
+        Assert.Equal("How long it takes to get there", Ask("how many years does it take to become a chef").Uncovered);
+
+        // Stressing about something is not asking about stress at work.
+        var stressing = Ask("my daughter is stressing that she needs a certificate to become a baker. is that true?");
+        Assert.Equal(("Education", "Baker"), (stressing.Citations[0].Section, stressing.Citations[0].Role));
+    }
+
+    [Theory]
+    [InlineData("hello bot, long time no see 👋")]
+    [InlineData("sorry i typed that wrong lol ignore")]
+    [InlineData("ty king 👑")]
+    [InlineData("Hello, I'm a parent and new to Discord. How do I use this thing?")]
+    public void More_everyday_chat_is_small_talk(string message)
+    {
+        Assert.Equal(AnswerKind.SmallTalk, Ask(message).Kind);
+    }
 }

@@ -71,7 +71,8 @@ internal static class SideBySide
             {
                 // The nearest aspect the role does have ("getting started" → its education), so both sides are answered.
                 var missing = $"The articles say nothing about {AspectLexicon.Display(aspect).ToLowerInvariant()} for this role";
-                if (AspectLexicon.Near(aspect).Select(near => RoleSections.For(knowledge, roles[i], near, shared)).FirstOrDefault(s => s is not null) is { } nearest)
+                // Failing that, what the role does or is, so the asker still sees that side.
+                if (AspectLexicon.Near(aspect).Concat(["responsibilities", "definition"]).Select(near => RoleSections.For(knowledge, roles[i], near, shared)).FirstOrDefault(s => s is not null) is { } nearest)
                 {
                     writer.Block($"{roles[i]} — {nearest.Topic} ({nearest.ArticleTitle}; {missing.ToLowerInvariant()}, this is the closest):").Quote(nearest, Pick(knowledge, nearest, focus));
                 }

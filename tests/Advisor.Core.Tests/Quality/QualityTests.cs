@@ -12,22 +12,32 @@ public sealed class QualityTests(ITestOutputHelper output)
 {
     /// <summary>
     /// Written blind (articles, section list and a one-page brief only, by a helper session that saw no code and no other
-    /// set; an AI meetup persona) after round 10 was judged, kept outside the repository and never tuned on; judged round
-    /// 11: 94.1% on round 10's code (30812b2), 94.6% after round 11, none answered as if covered. Only its score lines
-    /// were read until then; its misses are published in docs/quality.md.
+    /// set; an online-course community persona) after round 11 was judged, kept outside the repository and never tuned
+    /// on; judged round 12: 91.6% on round 11's code (674d962), 91.1% after round 12, none answered as if covered. Only
+    /// its score lines were read until then; its misses are published in docs/quality.md.
     /// </summary>
-    internal const string HeldOut = "heldout-14.jsonl";
+    internal const string HeldOut = "heldout-16.jsonl";
 
-    private const double HeldOutFloor = 0.94;
+    private const double HeldOutFloor = 0.91;
 
     private const int HeldOutAnsweredAsCovered = 0;
 
-    /// <summary>Written beside <see cref="HeldOut"/> under the same rules with another persona (school students and parents); judged round 11: 95.1% before, 94.7% after, none answered as if covered.</summary>
-    internal const string HeldOut15 = "heldout-15.jsonl";
+    /// <summary>Written beside <see cref="HeldOut"/> under the same rules with another persona (an engineering org's internal Slack); judged round 12: 87.7% before, 88.2% after, two off-topic questions answered as if covered.</summary>
+    internal const string HeldOut17 = "heldout-17.jsonl";
 
-    private const double HeldOut15Floor = 0.94;
+    private const double HeldOut17Floor = 0.88;
 
-    private const int HeldOut15AnsweredAsCovered = 0;
+    private const int HeldOut17AnsweredAsCovered = 2;
+
+    /// <summary>Judged round 11 (94.1% before, 94.6% after), then published and tuned on in round 12: spent.</summary>
+    private const string SpentHeldOut14 = "heldout-14.jsonl";
+
+    private const double SpentHeldOut14Floor = 0.97;
+
+    /// <summary>Judged round 11 (95.1% before, 94.7% after), then published and tuned on in round 12: spent.</summary>
+    private const string SpentHeldOut15 = "heldout-15.jsonl";
+
+    private const double SpentHeldOut15Floor = 0.98;
 
     /// <summary>Judged round 10 (92.0% before, 93.5% after), then published and tuned on in round 11: spent.</summary>
     private const string SpentHeldOut12 = "heldout-12.jsonl";
@@ -108,7 +118,9 @@ public sealed class QualityTests(ITestOutputHelper output)
     [InlineData(NewestDevSet, NewestDevSetFloor, 0)]
     [InlineData(SpentHeldOut, SpentHeldOutFloor, 0)]
     [InlineData(SpentHeldOut5, SpentHeldOut5Floor, 0)]
-    [InlineData(HeldOut15, HeldOut15Floor, HeldOut15AnsweredAsCovered)]
+    [InlineData(HeldOut17, HeldOut17Floor, HeldOut17AnsweredAsCovered)]
+    [InlineData(SpentHeldOut14, SpentHeldOut14Floor, 0)]
+    [InlineData(SpentHeldOut15, SpentHeldOut15Floor, 0)]
     [InlineData(SpentHeldOut12, SpentHeldOut12Floor, 0)]
     [InlineData(SpentHeldOut13, SpentHeldOut13Floor, 0)]
     [InlineData(SpentHeldOut10, SpentHeldOut10Floor, 1)]
@@ -145,7 +157,7 @@ public sealed class QualityTests(ITestOutputHelper output)
     [Fact]
     public void The_sets_hold_300_questions_a_held_out_part_of_100_and_cover_every_section_and_every_kind()
     {
-        var sets = DevSets.Append(SpentHeldOut5).Append(SpentHeldOut6).Append(SpentHeldOut7).Append(SpentHeldOut8).Append(SpentHeldOut9).Append(SpentHeldOut10).Append(SpentHeldOut11).Append(SpentHeldOut12).Append(SpentHeldOut13).Append(HeldOut15).Append(HeldOut).ToDictionary(f => f, f => EvalSet.ReadFile(Path.Combine(EvalKnowledge.QualityFolder, f)).Cases);
+        var sets = DevSets.Append(SpentHeldOut5).Append(SpentHeldOut6).Append(SpentHeldOut7).Append(SpentHeldOut8).Append(SpentHeldOut9).Append(SpentHeldOut10).Append(SpentHeldOut11).Append(SpentHeldOut12).Append(SpentHeldOut13).Append(SpentHeldOut14).Append(SpentHeldOut15).Append(HeldOut17).Append(HeldOut).ToDictionary(f => f, f => EvalSet.ReadFile(Path.Combine(EvalKnowledge.QualityFolder, f)).Cases);
         Assert.True(sets.Values.Sum(c => c.Count) >= 300);
         Assert.True(sets[HeldOut].Count >= 100);
 
@@ -153,9 +165,9 @@ public sealed class QualityTests(ITestOutputHelper output)
         Assert.Contains(sectionIds, id => id.EndsWith(".md#skills/prompt-engineer", StringComparison.Ordinal)); // the Markdown article is in
         var parts = new Dictionary<string, List<EvalCase>>
         {
-            ["the dev sets"] = [.. DevSets.Append(SpentHeldOut5).Append(SpentHeldOut6).Append(SpentHeldOut7).Append(SpentHeldOut8).Append(SpentHeldOut9).Append(SpentHeldOut10).Append(SpentHeldOut11).Append(SpentHeldOut12).Append(SpentHeldOut13).SelectMany(f => sets[f])],
+            ["the dev sets"] = [.. DevSets.Append(SpentHeldOut5).Append(SpentHeldOut6).Append(SpentHeldOut7).Append(SpentHeldOut8).Append(SpentHeldOut9).Append(SpentHeldOut10).Append(SpentHeldOut11).Append(SpentHeldOut12).Append(SpentHeldOut13).Append(SpentHeldOut14).Append(SpentHeldOut15).SelectMany(f => sets[f])],
             [HeldOut] = [.. sets[HeldOut]],
-            [HeldOut15] = [.. sets[HeldOut15]],
+            [HeldOut17] = [.. sets[HeldOut17]],
         };
         foreach (var (file, cases) in parts)
         {
@@ -167,6 +179,6 @@ public sealed class QualityTests(ITestOutputHelper output)
         // Follow-ups (questions with a history) are judged by both parts.
         Assert.Contains(parts["the dev sets"], c => c.History.Count > 0);
         Assert.Contains(parts[HeldOut], c => c.History.Count > 0);
-        Assert.Contains(parts[HeldOut15], c => c.History.Count > 0);
+        Assert.Contains(parts[HeldOut17], c => c.History.Count > 0);
     }
 }
