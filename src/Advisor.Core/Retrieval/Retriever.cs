@@ -210,17 +210,12 @@ public static class Retriever
                 ranked.Add(new ScoredSection(index.Sections[doc], score));
             }
 
-            if (reading.SameArticle && history.Count > 0 && history[^1].Answer?.Citations is { Count: > 0 } earlier)
+            // "in the architect vs MLRE write-up…", "and the MLRE in that same article?": that article's sections first.
+            var article = reading.NamedArticle?.File
+                ?? (reading.SameArticle && history.Count > 0 && history[^1].Answer?.Citations is { Count: > 0 } earlier ? earlier[0].File : null);
+            if (article is not null)
             {
-                // "and the MLRE in that same article?": the earlier answer's article first.
-                var file = earlier[0].File;
-                ranked = [.. ranked.Where(r => r.Section.File == file), .. ranked.Where(r => r.Section.File != file)];
-            }
-
-            if (reading.NamedArticle is { } named)
-            {
-                // "in the architect vs MLRE write-up…": that article's sections first.
-                ranked = [.. ranked.Where(r => r.Section.File == named.File), .. ranked.Where(r => r.Section.File != named.File).Take(Top)];
+                ranked = [.. ranked.Where(r => r.Section.File == article), .. ranked.Where(r => r.Section.File != article).Take(Top)];
             }
 
             if (boostedAspect is not null && reading.AspectWords.Count > 0 && ranked.Count > 1)
@@ -256,9 +251,9 @@ public static class Retriever
         }
         else if (subjectTitles.Count > 0 && (roles.Count == 0 || rolesFromHistory || (reading.CompareCue && (roles.Count < 2 || reading.TitleJoined))))
         {
-            // (Two covered roles compared with a title beside them, not set against them, are what is asked: "which side of
-            // research vs engineering works more with product managers".)
-            // "what does a data analyst do", "data scientist vs AI scientist": a role the articles don't describe.
+            // "what does a data analyst do", "data scientist vs AI scientist": a role the articles don't describe. (Two covered
+            // roles compared with a title beside them, not set against them, are what is asked: "which side of research vs
+            // engineering works more with product managers".)
             intent = AnswerKind.UncoveredRole;
             uncoveredRole = subjectTitles[0].Text;
             closest = ClosestRoles(knowledge, subjectTitles[0], rolesFromHistory ? [] : roles);
@@ -395,7 +390,7 @@ public static class Retriever
             previous = current;
             phrase.Boost = PhraseWeight;
             query.Add(phrase, Occur.SHOULD);
-            if (index.Search(phrase, 2).Take(2).Count() == 1)
+            if (index.Search(phrase, 2).Count() == 1)
             {
                 // A phrase only one section has ("soft skills" in a tips list) points at that section as plainly as an
                 // aspect asked outright.

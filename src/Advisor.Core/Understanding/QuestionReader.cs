@@ -276,8 +276,8 @@ internal static class QuestionReader
                 mentions = others;
 
                 // Nor is the article itself asked about (its introduction): another role in it is.
-                articleName.UnionWith(Enumerable.Range(0, words.Count).Where(k => ArticleNouns.Contains(words[k]) || (words[k] is "write" or "up" && k + 1 < words.Count && words[k] == "write" && words[k + 1] == "up")));
-                articleName.UnionWith(articleName.Where(k => words[k] == "write").Select(k => k + 1).ToList());
+                articleName.UnionWith(Enumerable.Range(0, words.Count).Where(k => ArticleNouns.Contains(words[k])
+                    || (words[k] == "write" && k + 1 < words.Count && words[k + 1] == "up") || (words[k] == "up" && k > 0 && words[k - 1] == "write")));
             }
         }
 
@@ -826,16 +826,12 @@ internal static class QuestionReader
 
         for (var i = 0; i < words.Count; i++)
         {
-            var person = false;
             if (mentions.Any(m => m.Start <= i && i < m.Start + m.Length) || (Owner(words[i]) ?? PersonOwner(words[i])) is not { } role)
             {
                 continue;
             }
 
-            if (Owner(words[i]) is null)
-            {
-                person = true;
-            }
+            var person = Owner(words[i]) is null;
 
             var career = !person && ((i + 1 < words.Count && CareerNouns.Contains(words[i + 1]))
                 || (i >= 1 && words[i - 1] is "against" or "vs" or "than" or "versus" or "compared" or "over"));
