@@ -109,7 +109,7 @@ public static class AspectLexicon
             ["dress code", "dress", "attire", "clothes", "what to wear", "wear", "wears", "work culture", "company culture", "office culture", "workplace culture"], Topic: true, Near: ["collaboration"]),
         new("unions", "Unions", ["union*", "labor", "labour"],
             ["union*", "unionize*", "collective bargaining", "labor rights", "labour rights", "strike*"], Topic: true, Near: ["industries"]),
-        new("summary", "Summary", ["summary", "conclusion*", "in short"], ["summar*", "in short", "tl;dr", "tldr", "bottom line", "takeaway*", "conclu*", "in the end", "verdict", "wrap up", "wraps up", "wrap things up", "parting", "final thoughts", "closing thoughts", "final message", "at the end", "ending", "closing", "end with", "ends with", "end on", "sum up", "sum it up", "final word",
+        new("summary", "Summary", ["summary", "conclusion*", "in short"], ["summar*", "in short", "tl;dr", "tldr", "bottom line", "takeaway*", "conclu*", "in the end", "verdict", "wrap up", "wraps up", "wrap things up", "parting", "final thoughts", "closing thoughts", "final message", "at the end", "ending", "closing", "end with", "ends with", "end on", "sum up", "sum it up", "final word", "article end", "piece end", "writeup end", "it end", "the ending", "last section",
             "overall message", "main message", "key message", "overall point", "main point", "big picture point",
             "both vital", "both important", "both essential", "both core", "both integral", "both needed", "equally important", "build teams",
             "as important as", "second tier", "second class", "lesser role", "less important", "more important",
@@ -120,7 +120,7 @@ public static class AspectLexicon
             "team composition", "structure teams", "organize teams"]),
         new("introduction", "Introduction", ["introduction"], ["article", "writeup", "write up", "blog post", "this post", "this piece", "meant for", "who is it for", "read about", "reading about", "why read", "big deal", "why does it matter", "why it matters", "why is it important", "at the start", "very start", "~context", "set things up",
             "distinction", "distinctions", "split into", "~split", "~splitting", "two buckets", "two camps", "why bother", "bother", "who needs", "written for",
-            "aimed at", "point of comparing", "point of the comparison", "point of a comparison", "why compare", "why care", "care about", "emerged", "emerging roles", "big roles"]),
+            "aimed at", "the intro", "that intro", "its intro", "the opening", "opening section", "first section", "point of comparing", "point of the comparison", "point of a comparison", "why compare", "why care", "care about", "emerged", "emerging roles", "big roles"]),
     ];
 
     private static readonly Dictionary<string, AspectDef> ByKey = Defs.ToDictionary(d => d.Key, StringComparer.OrdinalIgnoreCase);

@@ -60,6 +60,14 @@ public static class Retriever
     /// </summary>
     public const double LearnedSure = 0.99;
 
+    /// <summary>
+    /// How sure the learned reader of chat (<see cref="AspectClassifier.Chat"/>) must be that a message that asks the
+    /// knowledge nothing talks to the bot or the channel ("sorry for spamming the channel earlier", "wait are you a bot or a
+    /// mod") to answer it as small talk rather than as a question about something else. Chosen leaving each question set
+    /// out in turn: at 0.99 it read 7 missed small-talk messages as such and 3 off-topic questions as small talk.
+    /// </summary>
+    public const double ChatSure = 0.99;
+
     private const int Top = 8;
 
     // General words of careers and of the field, any knowledge folder about AI careers shares.
@@ -280,7 +288,7 @@ public static class Retriever
         {
             intent = AnswerKind.Comparison;
         }
-        else if (roles.Count == 1 && WantsProfile(reading, aspect, content.Count))
+        else if (roles.Count == 1 && WantsProfile(reading, aspect, content.Count, rolesFromHistory))
         {
             intent = AnswerKind.Profile;
         }
@@ -345,6 +353,17 @@ public static class Retriever
             aspect = ranking;
         }
 
+        var smallTalk = reading.SmallTalk;
+        if (intent == AnswerKind.OffTopic && !reading.AsksForSum && !reading.AsksForTask && (roles.Count == 0 || rolesFromHistory) && subjectTitles.Count == 0
+            && AspectClassifier.Chat.Guess(AspectClassifier.WordsOf(reading), [AspectClassifier.SmallTalkLabel, AspectClassifier.OffTopicLabel])
+                is { Aspect: AspectClassifier.SmallTalkLabel, Probability: >= ChatSure })
+        {
+            // Nothing asked of the knowledge, and worded as talk to the bot or the channel in a way the small-talk phrases
+            // don't hold ("appreciate u 🫡 this channel is the best"): a friendly reply, not "that's not a career question".
+            intent = AnswerKind.SmallTalk;
+            smallTalk = QuestionReader.SmallTalkKind(words) ?? "help";
+        }
+
         var inScope = intent is AnswerKind.Answer or AnswerKind.Comparison or AnswerKind.Profile;
         var analysis = new QueryAnalysis(question, roles, rolesFromHistory, aspect, content, terms.Terms, coverage)
         {
@@ -352,7 +371,7 @@ public static class Retriever
             UncoveredRole = uncoveredRole,
             UncoveredTopic = uncoveredTopic,
             ClosestRoles = closest,
-            SmallTalk = reading.SmallTalk,
+            SmallTalk = smallTalk,
             FocusTerms = content.Where(index.Knows).ToList(),
         };
         return new RetrievalResult(analysis, ranked, inScope, Confidence(analysis, ranked, inScope), knowledge);
@@ -471,9 +490,11 @@ public static class Retriever
     /// several aspects at once, or asks about the role in general ("tell me about X") without an aspect, or names
     /// nothing but the role ("MLRE?").
     /// </summary>
-    private static bool WantsProfile(QuestionReading reading, string? aspect, int contentCount) => reading.Profile switch
+    private static bool WantsProfile(QuestionReading reading, string? aspect, int contentCount, bool rolesFromHistory) => reading.Profile switch
     {
         _ when reading.AboutArticle => false,
+        _ when rolesFromHistory && reading.AspectWeight >= 1 && aspect is "summary" or "introduction" => false, // "and the intro?" after a question about one article
+
         _ when aspect is not null && AspectLexicon.IsTopic(aspect) => reading.Profile == ProfileCue.Strong, // "prompt engineering as a career: what is it, does it pay"
         ProfileCue.Strong => true,
         ProfileCue.Weak => aspect is null or "definition" or "summary" or "introduction",

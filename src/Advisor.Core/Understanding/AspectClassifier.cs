@@ -27,6 +27,8 @@ internal sealed class AspectClassifier
 
     private static readonly Lazy<AspectClassifier> SharedAspects = new(() => Train(Embedded.Value.Where(e => e.Label.StartsWith(AspectPrefix, StringComparison.Ordinal)).Select(e => (e.Label[AspectPrefix.Length..], e.Words))));
 
+    private static readonly Lazy<AspectClassifier> SharedChat = new(() => Train(Embedded.Value.Where(e => e.Label.StartsWith(ChatPrefix, StringComparison.Ordinal)).Select(e => (e.Label[ChatPrefix.Length..], e.Words))));
+
     private static readonly EnglishAnalyzer Analyzer = new(LuceneVersion.LUCENE_48);
 
     private readonly Dictionary<string, Dictionary<string, int>> _counts = new(StringComparer.Ordinal);
@@ -42,8 +44,23 @@ internal sealed class AspectClassifier
     /// <summary>Labels of aspect examples start with this ("aspect/skills").</summary>
     public const string AspectPrefix = "aspect/";
 
+    /// <summary>Labels of examples of messages that ask no career question start with this: "chat/small-talk" (talk to the bot or the channel) and "chat/off-topic" (a question about something else).</summary>
+    public const string ChatPrefix = "chat/";
+
+    /// <summary>The label <see cref="Chat"/> gives a message that talks to the bot or the channel.</summary>
+    public const string SmallTalkLabel = "small-talk";
+
+    /// <summary>The label <see cref="Chat"/> gives a question about something other than careers.</summary>
+    public const string OffTopicLabel = "off-topic";
+
     /// <summary>Which aspect a question asks about, trained on the embedded examples (once per process).</summary>
     public static AspectClassifier Default => SharedAspects.Value;
+
+    /// <summary>
+    /// Whether a message that asks nothing of the knowledge is small talk or a question about something else, trained on
+    /// the embedded examples (once per process); its labels are <see cref="SmallTalkLabel"/> and <see cref="OffTopicLabel"/>.
+    /// </summary>
+    public static AspectClassifier Chat => SharedChat.Value;
 
     /// <summary>How many examples it learned from.</summary>
     public int ExampleCount => _exampleCount;

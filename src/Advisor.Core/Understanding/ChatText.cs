@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using System.Text;
 using Advisor.Core.Knowledge;
 
@@ -191,9 +192,17 @@ public static partial class ChatText
         return word;
     }
 
-    /// <summary>Replaces the emoji that stand for a word with that word (<see cref="EmojiWords"/>).</summary>
+    // Currency signs on their own, not in front of an amount ("and the $$$?", "is there € in it"): money.
+    private static readonly Regex BareCurrency = new(@"(?<![\w$€£])[$€£]+(?![\d$€£])", RegexOptions.CultureInvariant);
+
+    /// <summary>Replaces the emoji that stand for a word with that word (<see cref="EmojiWords"/>), and bare currency signs with "money".</summary>
     private static string SpellOutEmoji(string text)
     {
+        if (text.Contains('$') || text.Contains('€') || text.Contains('£'))
+        {
+            text = BareCurrency.Replace(text, " money ");
+        }
+
         if (text.All(char.IsAscii))
         {
             return text;

@@ -251,6 +251,7 @@ internal static class QuestionReader
     {
         var (typed, clauses) = ChatText.Read(MentionGuard.Strip(question));
         var words = typed.Select(knowledge.Spelling.Correct).ToList();
+        if (Environment.GetEnvironmentVariable("DBG_SPELL") is { } dbg) { for (var i = 0; i < words.Count; i++) { if (words[i] != typed[i]) { File.AppendAllText(dbg, typed[i] + "\t" + words[i] + "\n"); } } }
         var catalog = knowledge.Catalog;
         var mentions = catalog.FindMentions(words).ToList();
         mentions.AddRange(DisciplineMentions(words, mentions, catalog));
@@ -1143,6 +1144,9 @@ internal static class QuestionReader
 
         return i >= 1 && words[i - 1] is "what" or "whatd" && words[i] is "does" or "do" or "did" && after < words.Count && words[after] == "do";
     }
+
+    /// <summary>The kind of the first small-talk phrase in the words ("sorry" for "sorry for spamming the channel earlier"), or null.</summary>
+    public static string? SmallTalkKind(IReadOnlyList<string> words) => SmallTalkSets.FirstOrDefault(s => s.Set.Any(words)).Kind;
 
     private static (string Kind, HashSet<int> Positions)? SmallTalkOf(List<string> words)
     {

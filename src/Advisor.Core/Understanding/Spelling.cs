@@ -86,7 +86,9 @@ internal sealed class Spelling
             }
         }
 
-        return best ?? word;
+        // An ordinary English word is no typo: it becomes another form of itself ("annotation" → "annotator"), never
+        // another word ("broad strokes" is not a strike, "regression evals" not a recession).
+        return best is not null && (!EnglishWords.IsWhole(word) || EnglishWords.SameStem(word, best)) ? best : word;
     }
 
     /// <summary>The one known word the word becomes with one of its letters doubled, or null (none, or several).</summary>
