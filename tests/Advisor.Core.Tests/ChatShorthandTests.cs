@@ -362,4 +362,55 @@ public sealed class ChatShorthandTests : IDisposable
         Assert.Equal(("Education", "Baker"), (stressing.Citations[0].Section, stressing.Citations[0].Role));
     }
 
+    [Fact]
+    public void A_word_people_write_often_is_not_a_typo_of_a_topic_word()
+    {
+        // "strokes" is one letter from "strikes" (unions), yet an everyday word: only its own forms may stand for it.
+        Assert.NotEqual(AnswerKind.UncoveredTopic, Ask("whats being a baker like, broad strokes").Kind);
+        Assert.Equal(("Education", "Chef"), (Ask("what eduction does a chef need").Citations[0].Section, Ask("what eduction does a chef need").Citations[0].Role));
+    }
+
+    [Fact]
+    public void Talk_to_the_bot_or_the_channel_in_words_of_its_own_is_small_talk()
+    {
+        Assert.Equal(AnswerKind.SmallTalk, Ask("sorry for flooding this channel all morning 🙏").Kind);
+        Assert.Equal(AnswerKind.SmallTalk, Ask("hold on, are u a bot or an actual mod").Kind);
+        Assert.Equal(AnswerKind.OffTopic, Ask("how long do i boil pasta").Kind);
+    }
+
+    [Fact]
+    public void Currency_signs_on_their_own_ask_about_money()
+    {
+        Assert.Equal("Pay", Ask("ok and the $$$ for a chef?").Uncovered);
+    }
+
+    [Fact]
+    public void The_intro_or_the_end_after_a_question_about_an_article_is_that_articles_section()
+    {
+        using var folder = new TempFolder();
+        folder.Write("article.md", """
+            # Potter vs. Glassblower
+
+            ## Introduction
+
+            Two crafts that shape what people drink from.
+
+            ## Tools
+
+            ### Potter
+            - A wheel, a kiln and wire cutters.
+
+            ### Glassblower
+            - A blowpipe, a furnace and jacks.
+
+            ## Conclusion
+
+            Pick the material you like to touch.
+            """);
+        var knowledge = KnowledgeSnapshot.Load(folder.Path);
+        var earlier = "what tools does a potter use";
+        var turns = new List<ConversationTurn> { new(earlier, ExtractiveComposer.Compose(Retriever.Retrieve(knowledge, earlier, []))) };
+        Assert.Equal("Introduction", ExtractiveComposer.Compose(Retriever.Retrieve(knowledge, "and the intro? who is it aimed at", turns)).Citations[0].Section);
+        Assert.Equal("Conclusion", ExtractiveComposer.Compose(Retriever.Retrieve(knowledge, "k and how does the article end", turns)).Citations[0].Section);
+    }
 }
