@@ -412,5 +412,9 @@ public sealed class ChatShorthandTests : IDisposable
         var turns = new List<ConversationTurn> { new(earlier, ExtractiveComposer.Compose(Retriever.Retrieve(knowledge, earlier, []))) };
         Assert.Equal("Introduction", ExtractiveComposer.Compose(Retriever.Retrieve(knowledge, "and the intro? who is it aimed at", turns)).Citations[0].Section);
         Assert.Equal("Conclusion", ExtractiveComposer.Compose(Retriever.Retrieve(knowledge, "k and how does the article end", turns)).Citations[0].Section);
+
+        // An aspect asked of the article by name is that aspect, not the article itself.
+        var tools = ExtractiveComposer.Compose(Retriever.Retrieve(knowledge, "in the potter vs glassblower article what are the tools", []));
+        Assert.Equal("Tools", tools.Citations[0].Section);
     }
 }

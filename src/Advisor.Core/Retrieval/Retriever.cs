@@ -169,7 +169,8 @@ public static class Retriever
                 AspectClassifier.WordsOf(reading),
                 knowledge.Sections.Select(s => s.Aspect).OfType<string>().Distinct(StringComparer.Ordinal).Where(a => roles.Any(r => index.Covers(r.Name, a))))
             : null;
-        if (learned is { } pairGuess && roles.Count >= 2 && pairGuess.Aspect is "summary" or "introduction" && pairGuess.Probability >= LearnedAboutThePair)
+        if (learned is { } pairGuess && roles.Count >= 2 && pairGuess.Aspect is "summary" or "introduction" && pairGuess.Probability >= LearnedAboutThePair
+            && !(reading.OnlyTheArticlesRoles && aspect is not null && reading.AspectWeight >= 1 && AspectLexicon.IsSpecific(aspect))) // what is asked of a named article
         {
             aspect = pairGuess.Aspect;
         }
