@@ -378,6 +378,18 @@ public sealed class ChatShorthandTests : IDisposable
         Assert.Equal(AnswerKind.OffTopic, Ask("how long do i boil pasta").Kind);
     }
 
+    [Theory]
+    [InlineData("squash or rebase when merging a feature branch, which do u prefer", AspectClassifier.OffTopicLabel)]
+    [InlineData("whats the weather like in lisbon this weekend", AspectClassifier.OffTopicLabel)]
+    [InlineData("which tools do they use day to day", AspectClassifier.CareerLabel)]
+    [InlineData("what degree do i need", AspectClassifier.CareerLabel)]
+    public void The_learned_reader_of_chat_tells_a_question_about_something_else_from_a_career_question(string question, string expected)
+    {
+        var words = AspectClassifier.WordsOf(QuestionReader.Read(_knowledge, question));
+        var guess = AspectClassifier.Chat.Guess(words, [AspectClassifier.OffTopicLabel, AspectClassifier.CareerLabel]);
+        Assert.Equal(expected, guess?.Aspect);
+    }
+
     [Fact]
     public void Currency_signs_on_their_own_ask_about_money()
     {

@@ -365,6 +365,15 @@ public static class Retriever
             smallTalk = QuestionReader.SmallTalkKind(words) ?? "help";
         }
 
+        if (intent is AnswerKind.Answer && reading.Mentions.Count == 0 && reading.Uncovered.Count == 0 && !rolesFromHistory
+            && AspectClassifier.Chat.Guess(AspectClassifier.WordsOf(reading), [AspectClassifier.OffTopicLabel, AspectClassifier.CareerLabel])
+                is { Aspect: AspectClassifier.OffTopicLabel, Probability: >= ChatSure })
+        {
+            // No role named, a few of the knowledge's words, and worded like a question about something else ("git rebase vs
+            // merge, which do you prefer"): not answered from an article.
+            intent = AnswerKind.OffTopic;
+        }
+
         var inScope = intent is AnswerKind.Answer or AnswerKind.Comparison or AnswerKind.Profile;
         var analysis = new QueryAnalysis(question, roles, rolesFromHistory, aspect, content, terms.Terms, coverage)
         {

@@ -27,7 +27,10 @@ internal sealed class AspectClassifier
 
     private static readonly Lazy<AspectClassifier> SharedAspects = new(() => Train(Embedded.Value.Where(e => e.Label.StartsWith(AspectPrefix, StringComparison.Ordinal)).Select(e => (e.Label[AspectPrefix.Length..], e.Words))));
 
-    private static readonly Lazy<AspectClassifier> SharedChat = new(() => Train(Embedded.Value.Where(e => e.Label.StartsWith(ChatPrefix, StringComparison.Ordinal)).Select(e => (e.Label[ChatPrefix.Length..], e.Words))));
+    // The chat reader's third label: every aspect example is a career question.
+    private static readonly Lazy<AspectClassifier> SharedChat = new(() => Train(Embedded.Value
+        .Where(e => e.Label.StartsWith(ChatPrefix, StringComparison.Ordinal) || e.Label.StartsWith(AspectPrefix, StringComparison.Ordinal))
+        .Select(e => (e.Label.StartsWith(ChatPrefix, StringComparison.Ordinal) ? e.Label[ChatPrefix.Length..] : CareerLabel, e.Words))));
 
     private static readonly EnglishAnalyzer Analyzer = new(LuceneVersion.LUCENE_48);
 
@@ -53,12 +56,16 @@ internal sealed class AspectClassifier
     /// <summary>The label <see cref="Chat"/> gives a question about something other than careers.</summary>
     public const string OffTopicLabel = "off-topic";
 
+    /// <summary>The label <see cref="Chat"/> gives a career question (learned from the aspect examples).</summary>
+    public const string CareerLabel = "career";
+
     /// <summary>Which aspect a question asks about, trained on the embedded examples (once per process).</summary>
     public static AspectClassifier Default => SharedAspects.Value;
 
     /// <summary>
-    /// Whether a message that asks nothing of the knowledge is small talk or a question about something else, trained on
-    /// the embedded examples (once per process); its labels are <see cref="SmallTalkLabel"/> and <see cref="OffTopicLabel"/>.
+    /// Whether a message is small talk, a question about something other than careers, or a career question, trained on
+    /// the embedded examples (once per process); its labels are <see cref="SmallTalkLabel"/>, <see cref="OffTopicLabel"/>
+    /// and <see cref="CareerLabel"/> (the aspect examples).
     /// </summary>
     public static AspectClassifier Chat => SharedChat.Value;
 
