@@ -391,6 +391,17 @@ public sealed class ChatShorthandTests : IDisposable
     }
 
     [Fact]
+    public void A_field_named_as_a_career_is_a_role_the_folder_lacks()
+    {
+        Assert.Equal(AnswerKind.UncoveredRole, Ask("is ux design a good career rn").Kind);
+        Assert.Equal(AnswerKind.UncoveredRole, Ask("whats the outlook for devops roles").Kind);
+        Assert.Equal(AnswerKind.UncoveredRole, Ask("what about qa testing as a path into baking").Kind);
+
+        // Beside a role the folder has, a bare field may be where that role leads.
+        Assert.NotEqual(AnswerKind.UncoveredRole, Ask("do chefs move into management roles").Kind);
+    }
+
+    [Fact]
     public void Currency_signs_on_their_own_ask_about_money()
     {
         Assert.Equal("Pay", Ask("ok and the $$$ for a chef?").Uncovered);

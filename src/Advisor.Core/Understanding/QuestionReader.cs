@@ -1046,7 +1046,48 @@ internal static class QuestionReader
             yield return new UncoveredTitle(string.Join(' ', words.Skip(start).Take(head + 1 - start)), start, head + 1 - start, words[head], false) { ContextStart = start };
             i = head;
         }
+
+        // "is ux design a good career", "whats the outlook for devops roles", "qa testing as a path into ai": a field named
+        // as a career. With a covered role named too, only a field with a word saying which one counts ("management roles"
+        // next to a covered role may be where that role leads).
+        var taken = found.Select(t => (t.Start, t.Length)).ToList();
+        for (var k = 0; k < words.Count; k++)
+        {
+            if (!FieldNouns.Contains(words[k]) && words[k] != "design" || taken.Any(t => t.Start <= k && k < t.Start + t.Length)
+                || knowledge.RoleWords.Contains(words[k]) || mentions.Any(m => m.Start <= k && k < m.Start + m.Length))
+            {
+                continue;
+            }
+
+            var clauseEnd = ClauseEnd(clauses, k, words.Count);
+            var asCareer = Enumerable.Range(k + 1, Math.Max(0, Math.Min(clauseEnd, k + 5) - k - 1)).Any(j => FieldCareerNouns.Contains(words[j]))
+                && (k + 1 < words.Count && FieldCareerNouns.Contains(words[k + 1]) || Enumerable.Range(k + 1, Math.Max(0, Math.Min(clauseEnd, k + 5) - k - 1)).Any(j => words[j] is "a" or "as"));
+            if (!asCareer)
+            {
+                continue;
+            }
+
+            var start = k;
+            while (start > 0 && k - start < 2 && !clauses.Contains(start) && IsDomainModifier(words, start - 1) && !knowledge.RoleWords.Contains(words[start - 1])
+                && !mentions.Any(m => m.Start <= start - 1 && start - 1 < m.Start + m.Length))
+            {
+                start--;
+            }
+
+            if (start == k && (mentions.Count > 0 || words[k] == "design"))
+            {
+                continue;
+            }
+
+            yield return new UncoveredTitle(string.Join(' ', words.Skip(start).Take(k + 1 - start)), start, k + 1 - start, words[k], false) { ContextStart = start };
+        }
     }
+
+    // Nouns that make the field in front of them a career ("devops roles", "ux design as a career").
+    private static readonly HashSet<string> FieldCareerNouns = new(StringComparer.Ordinal)
+    {
+        "role", "roles", "job", "jobs", "career", "careers", "field", "path", "position", "positions", "profession", "gig", "gigs",
+    };
 
     /// <summary>
     /// A word that can say which job a title is ("data", "solutions", "cloud"): not noise, not seniority, not a verb or
