@@ -402,6 +402,16 @@ public sealed class ChatShorthandTests : IDisposable
     }
 
     [Fact]
+    public void An_aspect_a_role_has_no_section_on_is_named_as_people_read_it()
+    {
+        // "till" is "until"; the reply names the topic by its name, not by the reader's key ("impact", "industries").
+        Assert.Equal("How long it takes to get there", Ask("how long till i can be a chef").Uncovered);
+        var industries = Ask("which industries hire bakers");
+        Assert.Equal("Industries", industries.Uncovered);
+        Assert.Contains("don't cover industries for Bakers", industries.Text);
+    }
+
+    [Fact]
     public void Currency_signs_on_their_own_ask_about_money()
     {
         Assert.Equal("Pay", Ask("ok and the $$$ for a chef?").Uncovered);

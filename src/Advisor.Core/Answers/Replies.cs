@@ -100,7 +100,7 @@ public static class Replies
         var q = retrieval.Query;
         var knowledge = retrieval.Knowledge;
         var topic = q.UncoveredTopic ?? "";
-        var isAspect = AspectLexicon.IsTopic(topic);
+        var isAspect = AspectLexicon.IsAspect(topic); // a topic the articles lack, or an aspect these roles have no section on ("education" for a discipline)
         var display = isAspect ? AspectLexicon.Display(topic).ToLowerInvariant() : $"“{topic}”";
         var roles = q.Roles.Select(r => r.Name).ToList();
         var who = roles.Count == 0 ? "any of the roles they describe" : Join(roles.Select(SideBySide.People).ToList());
