@@ -412,6 +412,14 @@ public sealed class ChatShorthandTests : IDisposable
     }
 
     [Fact]
+    public void Someone_in_the_askers_life_is_not_a_topic_and_the_vibe_asks_for_the_whole_role()
+    {
+        Assert.NotEqual(AnswerKind.UncoveredTopic, Ask("how do i explain to my grandma what a chef does").Kind);
+        Assert.Equal(AnswerKind.Profile, Ask("whats the vibe of a bakers job").Kind);
+        Assert.Equal(AnswerKind.Profile, Ask("whats being a chef like as a job").Kind);
+    }
+
+    [Fact]
     public void Currency_signs_on_their_own_ask_about_money()
     {
         Assert.Equal("Pay", Ask("ok and the $$$ for a chef?").Uncovered);

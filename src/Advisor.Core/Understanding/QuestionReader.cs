@@ -145,7 +145,7 @@ internal static class QuestionReader
         "know about", "about the role", "about the job", "what is the deal", "job like", "role like", "life like",
         "what is that like", "career in", "describe the", "describe what", "describe a", "describe an", "describe role", "describe job",
         "describe career", "describe their job", "describe their role", "explain role", "explain job", "role about", "job about",
-        "about overall", "overall", "gist", "explain the career", "explain career", "describe the career", "world like", "path like", "field like", "work like", "track like", "side like", "in general",
+        "about overall", "overall", "gist", "explain the career", "explain career", "describe the career", "world like", "path like", "field like", "work like", "track like", "side like", "in general", "vibe", "vibes", "like as a job", "like as a career",
     ]);
 
     // The asker leaves the conversation's subject ("unrelated but…"): the earlier turns do not supply a role or aspect.
@@ -440,6 +440,17 @@ internal static class QuestionReader
 
         var article = ArticleCues.Match(words, consumed);
         consumed.UnionWith(article.Positions);
+
+        // "explain to my mom what an X does", "my kid wants to be an X": a word the knowledge never heard of right after "my"
+        // is someone or something in the asker's life, not a topic the question asks about.
+        for (var i = 1; i < words.Count; i++)
+        {
+            if (words[i - 1] is "my" or "our" && !consumed.Contains(i) && !knowledge.Spelling.Knows(words[i]) && AspectLexicon.Read([words[i]]).Aspect is null)
+            {
+                consumed.Add(i);
+                context.Add(i);
+            }
+        }
         // Small talk, unless an aspect is asked outright with words the small talk did not take ("have a good weekend" is a
         // goodbye, not the hours).
         var smallTalk = mentions.Count == 0 && uncovered.Count == 0 && SmallTalkOf(words) is { } chat
