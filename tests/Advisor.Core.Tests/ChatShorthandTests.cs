@@ -420,6 +420,15 @@ public sealed class ChatShorthandTests : IDisposable
     }
 
     [Fact]
+    public void Who_is_asking_in_a_short_clause_ending_in_here_is_not_the_aspect_asked()
+    {
+        var answer = Ask("postdoc here, whats the collaboration like for bakers vs chefs");
+        Assert.Equal(AnswerKind.Comparison, answer.Kind);
+        Assert.Equal("Collaboration", answer.Citations[0].Section);
+        Assert.Equal("Collaboration", Ask("masters student here, how do bakers vs chefs work with others").Citations[0].Section);
+    }
+
+    [Fact]
     public void Currency_signs_on_their_own_ask_about_money()
     {
         Assert.Equal("Pay", Ask("ok and the $$$ for a chef?").Uncovered);

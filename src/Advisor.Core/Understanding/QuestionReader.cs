@@ -328,7 +328,10 @@ internal static class QuestionReader
             // "still" weighs the question against the statement ("my degree is in statistics, can i still go the MLRE route").
             var refersBack = Enumerable.Range(0, words.Count).Any(i => !aboutMe.Contains(i) && words[i] is "that" or "this" or "it" or "enough" or "those" or "these" or "still"
                 && !(words[i] is not ("it" or "enough" or "still") && i + 1 < words.Count && (CareerNouns.Contains(words[i + 1]) || words[i + 1] is "life" or "work")));
-            if ((asked.Aspect is not null && asked.Weight >= 1) || (!refersBack && aspects.Positions.Count > 0 && aspects.Positions.All(aboutMe.Contains)))
+            // Who is asking ("no cs degree here — X or Y, which is more realistic") says what to weigh when the question asks no
+            // aspect of its own; only a statement of what the asker likes or has done leaves the aspect to the question.
+            var onlyIntroduced = aboutMe.All(i => Introduces(words, clauses, i));
+            if ((asked.Aspect is not null && asked.Weight >= 1) || (!refersBack && !onlyIntroduced && aspects.Positions.Count > 0 && aspects.Positions.All(aboutMe.Contains)))
             {
                 // The question clause asks about an aspect, or asks none and the only aspect words describe the asker
                 // ("decent python dev, like shipping stuff. which fits me better"): a preference, not the aspect asked —
@@ -794,7 +797,9 @@ internal static class QuestionReader
 
             // "im 24, math degree, zero industry experience": what follows a statement about the asker, without asking, goes on describing them.
             // "thinking about AI research after my masters": the "I'm" chat leaves out.
-            describing = states && (SelfOpeners.Contains(words[clause[0]]) || SubjectlessOpeners.Contains(words[starts[c]]) || describing);
+            // "postdoc here", "career services here": a short clause that ends in "here" says who is asking.
+            var introducing = clause.Count is >= 2 and <= 4 && words[clause[^1]] == "here";
+            describing = states && (SelfOpeners.Contains(words[clause[0]]) || SubjectlessOpeners.Contains(words[starts[c]]) || introducing || describing);
             if (describing)
             {
                 result.AddRange(clause);
@@ -806,6 +811,14 @@ internal static class QuestionReader
         }
 
         return asking ? result : [];
+    }
+
+    /// <summary>True when the word is in a short clause that ends in "here" ("postdoc here"): who is asking.</summary>
+    private static bool Introduces(List<string> words, HashSet<int> clauses, int at)
+    {
+        var (start, end) = (ClauseStart(clauses, at), ClauseEnd(clauses, at, words.Count));
+        var clause = Enumerable.Range(start, end - start).Where(i => !ChatText.IsFiller(words[i])).ToList();
+        return clause.Count is >= 2 and <= 4 && words[clause[^1]] == "here";
     }
 
     private static readonly HashSet<string> Copulas = new(StringComparer.Ordinal) { "is", "are", "do", "does" };
