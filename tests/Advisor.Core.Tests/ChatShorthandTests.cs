@@ -428,6 +428,12 @@ public sealed class ChatShorthandTests : IDisposable
         Assert.Equal("Collaboration", Ask("masters student here, how do bakers vs chefs work with others").Citations[0].Section);
     }
 
+    [Theory]
+    [InlineData("anything")]
+    [InlineData("went")]
+    [InlineData("nothing")]
+    public void Pronouns_and_the_past_of_go_carry_no_topic(string word) => Assert.True(QuestionReader.IsNoise(word));
+
     [Fact]
     public void Currency_signs_on_their_own_ask_about_money()
     {

@@ -241,7 +241,9 @@ internal static class QuestionReader
 
     private static readonly HashSet<string> StopWords = new(
         SectionIndex.QuestionWords.Concat(["a", "an", "and", "are", "as", "at", "be", "but", "by", "for", "if", "in", "into", "is", "it", "no",
-            "not", "of", "on", "or", "such", "that", "the", "their", "then", "there", "these", "they", "this", "to", "was", "will", "with"]),
+            "not", "of", "on", "or", "such", "that", "the", "their", "then", "there", "these", "they", "this", "to", "was", "will", "with",
+            // Pronouns and the past of "go"/"get": no topic in them ("would my papers count for anything if i went the X route").
+            "anything", "everything", "nothing", "anywhere", "somewhere", "everywhere", "went", "gone", "got", "gotten"]),
         StringComparer.Ordinal);
 
     /// <summary>True for a word that never carries content in a question (stop words, question words, chat filler).</summary>
