@@ -434,6 +434,15 @@ public sealed class ChatShorthandTests : IDisposable
     [InlineData("nothing")]
     public void Pronouns_and_the_past_of_go_carry_no_topic(string word) => Assert.True(QuestionReader.IsNoise(word));
 
+    [Theory]
+    [InlineData("sir kindly tell what is the work of a baker", "Baker")]
+    [InlineData("kindly tell me the work of chef", "Chef")]
+    public void Polite_address_is_filler_and_the_work_of_a_role_is_what_it_does(string question, string role)
+    {
+        var answer = Ask(question);
+        Assert.Equal(("Responsibilities", role), (answer.Citations[0].Section, answer.Citations[0].Role));
+    }
+
     [Fact]
     public void Currency_signs_on_their_own_ask_about_money()
     {

@@ -73,7 +73,7 @@ public static partial class ChatText
         "again", "said", "say", "saying", "tell", "explain", "know", "wanted", "want", "need", "needs", "needed", "heard",
         "hear", "supposed", "supposedly", "apparently", "true", "told", "rumor", "rumour", "line", "lines", "sentence",
         "sentences", "brief", "briefly", "short", "shortly", "simple", "simply", "words", "paragraph", "bullet", "bullets",
-        "hate", "love", "enjoy", "adore", "whole",
+        "hate", "love", "enjoy", "adore", "whole", "kindly", "sir", "sirs", "madam", "maam", "mam", "dear", "respected", "bhai", "sis",
     };
 
     /// <summary>
