@@ -432,7 +432,9 @@ public sealed class ChatShorthandTests : IDisposable
     [InlineData("anything")]
     [InlineData("went")]
     [InlineData("nothing")]
-    public void Pronouns_and_the_past_of_go_carry_no_topic(string word) => Assert.True(QuestionReader.IsNoise(word));
+    [InlineData("total")]
+    [InlineData("completely")]
+    public void Pronouns_the_past_of_go_and_intensifiers_carry_no_topic(string word) => Assert.True(QuestionReader.IsNoise(word));
 
     [Theory]
     [InlineData("sir kindly tell what is the work of a baker", "Baker")]

@@ -74,6 +74,8 @@ public static partial class ChatText
         "hear", "supposed", "supposedly", "apparently", "true", "told", "rumor", "rumour", "line", "lines", "sentence",
         "sentences", "brief", "briefly", "short", "shortly", "simple", "simply", "words", "paragraph", "bullet", "bullets",
         "hate", "love", "enjoy", "adore", "whole", "kindly", "sir", "sirs", "madam", "maam", "mam", "dear", "respected", "bhai", "sis",
+        // Words that only say how much ("a total beginner", "completely lost").
+        "total", "complete", "completely", "absolute", "absolutely", "utter", "utterly", "entire", "entirely",
     };
 
     /// <summary>
