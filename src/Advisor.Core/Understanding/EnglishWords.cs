@@ -12,7 +12,9 @@ namespace Advisor.Core.Understanding;
 /// </summary>
 internal static class EnglishWords
 {
-    private static readonly Lazy<Tokenizer> Vocabulary = new(() => TiktokenTokenizer.CreateForEncoding("cl100k_base"));
+    // Loaded on a pool thread: the library reads its data asynchronously, and waiting on it from a thread with a
+    // synchronization context of its own (a test runner's, a UI's) could wait for that same thread.
+    private static readonly Lazy<Tokenizer> Vocabulary = new(() => Task.Run(() => TiktokenTokenizer.CreateForEncoding("cl100k_base")).GetAwaiter().GetResult());
 
     /// <summary>True when the lower-case word is one whole piece of the vocabulary.</summary>
     public static bool IsWhole(string word) =>
@@ -28,7 +30,4 @@ internal static class EnglishWords
         stemmer.Stem();
         return stemmer.Current;
     }
-
-    /// <summary>Loads the vocabulary now (it takes about a third of a second), so that the first question does not wait.</summary>
-    public static void Warm() => _ = Vocabulary.Value;
 }

@@ -68,14 +68,15 @@ public sealed class AspectExampleTests
 
         Assert.Equal(expected, File.ReadAllLines(ExamplesPath));
         Assert.Equal(expected.Count(l => l.StartsWith(AspectClassifier.AspectPrefix, StringComparison.Ordinal)), AspectClassifier.Default.ExampleCount);
-        Assert.Equal(expected.Count(l => l.StartsWith(AspectClassifier.ChatPrefix, StringComparison.Ordinal)), AspectClassifier.Chat.ExampleCount);
+        // The chat reader learns its "career" label from the aspect examples.
+        Assert.Equal(expected.Count(l => l.StartsWith(AspectClassifier.ChatPrefix, StringComparison.Ordinal) || l.StartsWith(AspectClassifier.AspectPrefix, StringComparison.Ordinal)), AspectClassifier.Chat.ExampleCount);
     }
 
     [Fact]
     public void The_held_out_set_is_not_learned_from()
     {
         Assert.DoesNotContain(QualityTests.HeldOut, TrainingSets);
-        Assert.DoesNotContain(QualityTests.HeldOut17, TrainingSets);
+        Assert.DoesNotContain(QualityTests.HeldOutB, TrainingSets);
     }
 
     [Fact]

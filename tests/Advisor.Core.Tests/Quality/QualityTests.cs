@@ -12,22 +12,33 @@ public sealed class QualityTests(ITestOutputHelper output)
 {
     /// <summary>
     /// Written blind (articles, section list and a one-page brief only, by a helper session that saw no code and no other
-    /// set; an online-course community persona) after round 11 was judged, kept outside the repository and never tuned
-    /// on; judged round 12: 91.6% on round 11's code (674d962), 91.1% after round 12, none answered as if covered. Only
-    /// its score lines were read until then; its misses are published in docs/quality.md.
+    /// set; a Discord server of self-taught developers, many writing English as a second language) after round 12 was
+    /// judged, kept outside the repository and never tuned on; judged round 13: 94.0% on round 12's code (b1abb37), 95.0%
+    /// after round 13, none answered as if covered. Only its score lines were read until then; its misses are published in
+    /// docs/quality.md.
     /// </summary>
-    internal const string HeldOut = "heldout-16.jsonl";
+    internal const string HeldOut = "heldout-18.jsonl";
 
-    private const double HeldOutFloor = 0.91;
+    private const double HeldOutFloor = 0.95;
 
     private const int HeldOutAnsweredAsCovered = 0;
 
-    /// <summary>Written beside <see cref="HeldOut"/> under the same rules with another persona (an engineering org's internal Slack); judged round 12: 87.7% before, 88.2% after, two off-topic questions answered as if covered.</summary>
-    internal const string HeldOut17 = "heldout-17.jsonl";
+    /// <summary>Written beside <see cref="HeldOut"/> under the same rules with another persona (graduate students and postdocs thinking of leaving academia); judged round 13: 94.5% before (one answered as if covered), 97.0% after (none).</summary>
+    internal const string HeldOutB = "heldout-19.jsonl";
 
-    private const double HeldOut17Floor = 0.88;
+    private const double HeldOutBFloor = 0.97;
 
-    private const int HeldOut17AnsweredAsCovered = 2;
+    private const int HeldOutBAnsweredAsCovered = 0;
+
+    /// <summary>Judged round 12 (91.6% before, 91.1% after), then published and tuned on in round 13 (96.5%): spent.</summary>
+    private const string SpentHeldOut16 = "heldout-16.jsonl";
+
+    private const double SpentHeldOut16Floor = 0.96;
+
+    /// <summary>Judged round 12 (87.7% before, 88.2% after, two answered as if covered), then published and tuned on in round 13 (93.1%, none answered as if covered): spent.</summary>
+    private const string SpentHeldOutB = "heldout-17.jsonl";
+
+    private const double SpentHeldOutBFloor = 0.93;
 
     /// <summary>Judged round 11 (94.1% before, 94.6% after), then published and tuned on in round 12: spent.</summary>
     private const string SpentHeldOut14 = "heldout-14.jsonl";
@@ -104,11 +115,11 @@ public sealed class QualityTests(ITestOutputHelper output)
 
     private static readonly string[] DevSets = ["dev.jsonl", "dev-b.jsonl", "dev-c.jsonl", "dev-d.jsonl", "dev-e.jsonl", "dev-f.jsonl", "dev-g.jsonl", "dev-i.jsonl", "heldout.jsonl", "heldout-2.jsonl", "heldout-3.jsonl"];
 
-    /// <summary>The held-out sets of rounds 5 to 11, judged once and then tuned on: counted with the dev sets.</summary>
+    /// <summary>The held-out sets of rounds 5 to 12, judged once and then tuned on: counted with the dev sets.</summary>
     private static readonly string[] SpentSets =
     [
         SpentHeldOut5, SpentHeldOut6, SpentHeldOut7, SpentHeldOut8, SpentHeldOut9, SpentHeldOut10, SpentHeldOut11, SpentHeldOut12,
-        SpentHeldOut13, SpentHeldOut14, SpentHeldOut15,
+        SpentHeldOut13, SpentHeldOut14, SpentHeldOut15, SpentHeldOut16, SpentHeldOutB,
     ];
 
     private Scorecard Run(string file)
@@ -125,7 +136,9 @@ public sealed class QualityTests(ITestOutputHelper output)
     [InlineData(NewestDevSet, NewestDevSetFloor, 0)]
     [InlineData(SpentHeldOut, SpentHeldOutFloor, 0)]
     [InlineData(SpentHeldOut5, SpentHeldOut5Floor, 0)]
-    [InlineData(HeldOut17, HeldOut17Floor, HeldOut17AnsweredAsCovered)]
+    [InlineData(HeldOutB, HeldOutBFloor, HeldOutBAnsweredAsCovered)]
+    [InlineData(SpentHeldOut16, SpentHeldOut16Floor, 0)]
+    [InlineData(SpentHeldOutB, SpentHeldOutBFloor, 1)]
     [InlineData(SpentHeldOut14, SpentHeldOut14Floor, 0)]
     [InlineData(SpentHeldOut15, SpentHeldOut15Floor, 0)]
     [InlineData(SpentHeldOut12, SpentHeldOut12Floor, 0)]
@@ -164,7 +177,7 @@ public sealed class QualityTests(ITestOutputHelper output)
     [Fact]
     public void The_sets_hold_300_questions_a_held_out_part_of_100_and_cover_every_section_and_every_kind()
     {
-        var sets = DevSets.Concat(SpentSets).Append(HeldOut17).Append(HeldOut).ToDictionary(f => f, f => EvalSet.ReadFile(Path.Combine(EvalKnowledge.QualityFolder, f)).Cases);
+        var sets = DevSets.Concat(SpentSets).Append(HeldOutB).Append(HeldOut).ToDictionary(f => f, f => EvalSet.ReadFile(Path.Combine(EvalKnowledge.QualityFolder, f)).Cases);
         Assert.True(sets.Values.Sum(c => c.Count) >= 300);
         Assert.True(sets[HeldOut].Count >= 100);
 
@@ -174,7 +187,7 @@ public sealed class QualityTests(ITestOutputHelper output)
         {
             ["the dev sets"] = [.. DevSets.Concat(SpentSets).SelectMany(f => sets[f])],
             [HeldOut] = [.. sets[HeldOut]],
-            [HeldOut17] = [.. sets[HeldOut17]],
+            [HeldOutB] = [.. sets[HeldOutB]],
         };
         foreach (var (file, cases) in parts)
         {
@@ -186,6 +199,6 @@ public sealed class QualityTests(ITestOutputHelper output)
         // Follow-ups (questions with a history) are judged by both parts.
         Assert.Contains(parts["the dev sets"], c => c.History.Count > 0);
         Assert.Contains(parts[HeldOut], c => c.History.Count > 0);
-        Assert.Contains(parts[HeldOut17], c => c.History.Count > 0);
+        Assert.Contains(parts[HeldOutB], c => c.History.Count > 0);
     }
 }
