@@ -446,6 +446,20 @@ public sealed class ChatShorthandTests : IDisposable
     }
 
     [Fact]
+    public void Round_fourteen_readings()
+    {
+        Assert.Equal("Specific employers", Ask("which companies are hiring bakers right now").Uncovered);
+        Assert.Equal("How long it takes to get there", Ask("how long does the job search take for chefs").Uncovered);
+        Assert.Equal("Time Horizon and Impact", Ask("and the time frame for chefs?").Uncovered);
+        Assert.Equal(AnswerKind.UncoveredRole, Ask("tenure track faculty positions, still worth it?").Kind);
+        Assert.Contains("engineering", ChatText.Words("what is ai engg all about"));
+
+        // An acknowledgement that asks about the other role is a follow-up, not small talk.
+        var other = Ask("ok and the other one?", "what tools does a baker use");
+        Assert.Equal(("Tools", "Chef"), (other.Citations[0].Section, other.Citations[0].Role));
+    }
+
+    [Fact]
     public void Currency_signs_on_their_own_ask_about_money()
     {
         Assert.Equal("Pay", Ask("ok and the $$$ for a chef?").Uncovered);

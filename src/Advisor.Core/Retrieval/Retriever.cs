@@ -82,6 +82,9 @@ public static class Retriever
         var index = knowledge.Index;
         var reading = QuestionReader.Read(knowledge, question);
         var words = reading.Words;
+
+        // "ok and the other one?": an acknowledgement that goes on to ask about the conversation's other role is a follow-up.
+        var smallTalk = reading.SmallTalk is "ack" && history.Count > 0 && AsksForTheOther(words) ? null : reading.SmallTalk;
         if (history.Count > 0 && QuestionReader.StartsNewTopic(words))
         {
             history = []; // "unrelated but…": the earlier turns' roles and aspect are not this question's
@@ -103,7 +106,7 @@ public static class Retriever
         var (content, covered, unknown) = ReadContent(index, contentPositions.Select(i => (words[i], reading.Typed[i])), terms);
 
         var rolesFromHistory = false;
-        if (roles.Count == 0 && subjectTitles.Count == 0 && history.Count > 0 && reading.SmallTalk is null)
+        if (roles.Count == 0 && subjectTitles.Count == 0 && history.Count > 0 && smallTalk is null)
         {
             roles = RolesOfPreviousTurn(knowledge, history);
             rolesFromHistory = roles.Count > 0;
@@ -155,7 +158,7 @@ public static class Retriever
 
         // A specific aspect only hinted at in the follow-up itself ("are those jobs growing") is still what it asks about; a
         // generic hint ("what is it for X") is not.
-        if ((aspect is null || (reading.AspectWeight < 1 && !AspectLexicon.IsSpecific(aspect))) && history.Count > 0 && content.Count == 0 && reading.Profile == ProfileCue.None && reading.SmallTalk is null)
+        if ((aspect is null || (reading.AspectWeight < 1 && !AspectLexicon.IsSpecific(aspect))) && history.Count > 0 && content.Count == 0 && reading.Profile == ProfileCue.None && smallTalk is null)
         {
             aspect = AspectOfPreviousTurn(history) ?? aspect; // "what about AI Scientists?" keeps asking about the same aspect
         }
@@ -164,7 +167,7 @@ public static class Retriever
         // (docs/quality.md), it is right about as often as the rules but on other questions, so it only weighs in the
         // ranking — except that when it is sure two roles are asked about as a pair ("are X and Y both major roles or is one
         // niche", "does the comparison say one matters more"), that is what is answered.
-        var learned = roles.Count > 0 && subjectTitles.Count == 0 && reading.SmallTalk is null && reading.Profile == ProfileCue.None
+        var learned = roles.Count > 0 && subjectTitles.Count == 0 && smallTalk is null && reading.Profile == ProfileCue.None
             ? AspectClassifier.Default.Guess(
                 AspectClassifier.WordsOf(reading),
                 knowledge.Sections.Select(s => s.Aspect).OfType<string>().Distinct(StringComparer.Ordinal).Where(a => roles.Any(r => index.Covers(r.Name, a))))
@@ -243,7 +246,7 @@ public static class Retriever
         string? uncoveredTopic = null;
         IReadOnlyList<RoleInfo> closest = [];
         AnswerKind intent;
-        if (reading.SmallTalk is not null)
+        if (smallTalk is not null)
         {
             intent = AnswerKind.SmallTalk;
         }
@@ -354,7 +357,6 @@ public static class Retriever
             aspect = ranking;
         }
 
-        var smallTalk = reading.SmallTalk;
         if (intent == AnswerKind.OffTopic && !reading.AsksForSum && !reading.AsksForTask && (roles.Count == 0 || rolesFromHistory) && subjectTitles.Count == 0
             && AspectClassifier.Chat.Guess(AspectClassifier.WordsOf(reading), [AspectClassifier.SmallTalkLabel, AspectClassifier.OffTopicLabel])
                 is { Aspect: AspectClassifier.SmallTalkLabel, Probability: >= ChatSure })

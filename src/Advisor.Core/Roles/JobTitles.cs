@@ -22,7 +22,7 @@ public static class JobTitles
         "coordinator", "assistant", "secretary", "receptionist", "writer", "illustrator", "animator",
         "photographer", "artist", "musician", "actor", "influencer", "streamer", "youtuber", "sre", "dba",
         "technologist", "practitioner", "modeler", "modeller", "annotator", "labeler", "labeller", "steward",
-        "owner", "lead", "master", "ethicist", "hacker", "advocate", "trainer", "rater",
+        "owner", "lead", "master", "ethicist", "hacker", "advocate", "trainer", "rater", "faculty",
     };
 
     // Words in -ist that do not name a person.

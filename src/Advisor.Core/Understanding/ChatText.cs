@@ -40,7 +40,7 @@ public static partial class ChatText
         ["alot"] = ["a", "lot"], ["smth"] = ["something"], ["sth"] = ["something"], ["ok"] = ["okay"], ["k"] = ["okay"],
         ["kk"] = ["okay"], ["okk"] = ["okay"], ["pov"] = ["view"], ["info"] = ["information"],
         ["docs"] = ["documentation"], ["compsci"] = ["computer", "science"], ["mgmt"] = ["management"], ["doc"] = ["documentation"], ["devrel"] = ["developer", "advocate"],
-        ["ill"] = ["i", "will"], ["till"] = ["until"], ["til"] = ["until"], ["untill"] = ["until"], ["untl"] = ["until"], ["heyy"] = ["hey"], ["hii"] = ["hi"], ["soo"] = ["so"], ["noo"] = ["no"], ["yess"] = ["yes"], ["thankss"] = ["thanks"],
+        ["ill"] = ["i", "will"], ["engg"] = ["engineering"], ["engr"] = ["engineer"], ["engrs"] = ["engineers"], ["till"] = ["until"], ["til"] = ["until"], ["untill"] = ["until"], ["untl"] = ["until"], ["heyy"] = ["hey"], ["hii"] = ["hi"], ["soo"] = ["so"], ["noo"] = ["no"], ["yess"] = ["yes"], ["thankss"] = ["thanks"],
         ["thxx"] = ["thanks"], ["byee"] = ["bye"], ["lool"] = ["lol"], ["okayy"] = ["okay"], ["pleasee"] = ["please"], ["org"] = ["organization"], ["orgs"] = ["organizations"], ["govt"] = ["government"], ["gov"] = ["government"],
         // Leftovers of a contraction split at its apostrophe ("don't" → "don" "t").
         ["don"] = ["do"], ["doesn"] = ["does"], ["didn"] = ["did"], ["isn"] = ["is"], ["aren"] = ["are"], ["wasn"] = ["was"],
