@@ -12,23 +12,33 @@ public sealed class QualityTests(ITestOutputHelper output)
 {
     /// <summary>
     /// Written blind (articles, section list and a one-page brief only, by a helper session that saw no code and no other
-    /// set; a Discord server of self-taught developers, many writing English as a second language) after round 12 was
-    /// judged, kept outside the repository and never tuned on; judged round 13: 94.0% on round 12's code (b1abb37), 95.0%
-    /// after round 13, none answered as if covered. Only its score lines were read until then; its misses are published in
+    /// set; a company's internal-mobility Slack) during round 13, kept outside the repository and never tuned on; measured
+    /// on round 12's code (b1abb37, 93.0%) and round 13's (fa23882, 94.5%), then judged round 14: 95.0%, one off-topic
+    /// question answered as if covered. Only its score lines were read until then; its misses are published in
     /// docs/quality.md.
     /// </summary>
-    internal const string HeldOut = "heldout-18.jsonl";
+    internal const string HeldOut = "heldout-20.jsonl";
 
     private const double HeldOutFloor = 0.95;
 
-    private const int HeldOutAnsweredAsCovered = 0;
+    private const int HeldOutAnsweredAsCovered = 1;
 
-    /// <summary>Written beside <see cref="HeldOut"/> under the same rules with another persona (graduate students and postdocs thinking of leaving academia); judged round 13: 94.5% before (one answered as if covered), 97.0% after (none).</summary>
-    internal const string HeldOutB = "heldout-19.jsonl";
+    /// <summary>Written beside <see cref="HeldOut"/> under the same rules with another persona (a gaming Discord of teenagers and young adults); 90.0% on round 12's code, 93.0% on round 13's, 93.5% after round 14, one answered as if covered each time.</summary>
+    internal const string HeldOutB = "heldout-21.jsonl";
 
-    private const double HeldOutBFloor = 0.97;
+    private const double HeldOutBFloor = 0.935;
 
-    private const int HeldOutBAnsweredAsCovered = 0;
+    private const int HeldOutBAnsweredAsCovered = 1;
+
+    /// <summary>Judged round 13 (94.0% before, 95.0% after, none answered as if covered), then published and tuned on in round 14 (96.5%): spent.</summary>
+    private const string SpentHeldOut18 = "heldout-18.jsonl";
+
+    private const double SpentHeldOut18Floor = 0.96;
+
+    /// <summary>Judged round 13 (94.5% before, 97.0% after), then published and tuned on in round 14 (98.5%): spent.</summary>
+    private const string SpentHeldOut19 = "heldout-19.jsonl";
+
+    private const double SpentHeldOut19Floor = 0.98;
 
     /// <summary>Judged round 12 (91.6% before, 91.1% after), then published and tuned on in round 13 (96.5%): spent.</summary>
     private const string SpentHeldOut16 = "heldout-16.jsonl";
@@ -36,9 +46,9 @@ public sealed class QualityTests(ITestOutputHelper output)
     private const double SpentHeldOut16Floor = 0.96;
 
     /// <summary>Judged round 12 (87.7% before, 88.2% after, two answered as if covered), then published and tuned on in round 13 (93.1%, none answered as if covered): spent.</summary>
-    private const string SpentHeldOutB = "heldout-17.jsonl";
+    private const string SpentHeldOut17 = "heldout-17.jsonl";
 
-    private const double SpentHeldOutBFloor = 0.93;
+    private const double SpentHeldOut17Floor = 0.93;
 
     /// <summary>Judged round 11 (94.1% before, 94.6% after), then published and tuned on in round 12: spent.</summary>
     private const string SpentHeldOut14 = "heldout-14.jsonl";
@@ -115,11 +125,11 @@ public sealed class QualityTests(ITestOutputHelper output)
 
     private static readonly string[] DevSets = ["dev.jsonl", "dev-b.jsonl", "dev-c.jsonl", "dev-d.jsonl", "dev-e.jsonl", "dev-f.jsonl", "dev-g.jsonl", "dev-i.jsonl", "heldout.jsonl", "heldout-2.jsonl", "heldout-3.jsonl"];
 
-    /// <summary>The held-out sets of rounds 5 to 12, judged once and then tuned on: counted with the dev sets.</summary>
+    /// <summary>The held-out sets of rounds 5 to 13, judged once and then tuned on: counted with the dev sets.</summary>
     private static readonly string[] SpentSets =
     [
         SpentHeldOut5, SpentHeldOut6, SpentHeldOut7, SpentHeldOut8, SpentHeldOut9, SpentHeldOut10, SpentHeldOut11, SpentHeldOut12,
-        SpentHeldOut13, SpentHeldOut14, SpentHeldOut15, SpentHeldOut16, SpentHeldOutB,
+        SpentHeldOut13, SpentHeldOut14, SpentHeldOut15, SpentHeldOut16, SpentHeldOut17, SpentHeldOut18, SpentHeldOut19,
     ];
 
     private Scorecard Run(string file)
@@ -137,8 +147,10 @@ public sealed class QualityTests(ITestOutputHelper output)
     [InlineData(SpentHeldOut, SpentHeldOutFloor, 0)]
     [InlineData(SpentHeldOut5, SpentHeldOut5Floor, 0)]
     [InlineData(HeldOutB, HeldOutBFloor, HeldOutBAnsweredAsCovered)]
+    [InlineData(SpentHeldOut18, SpentHeldOut18Floor, 0)]
+    [InlineData(SpentHeldOut19, SpentHeldOut19Floor, 0)]
     [InlineData(SpentHeldOut16, SpentHeldOut16Floor, 0)]
-    [InlineData(SpentHeldOutB, SpentHeldOutBFloor, 1)]
+    [InlineData(SpentHeldOut17, SpentHeldOut17Floor, 0)]
     [InlineData(SpentHeldOut14, SpentHeldOut14Floor, 0)]
     [InlineData(SpentHeldOut15, SpentHeldOut15Floor, 0)]
     [InlineData(SpentHeldOut12, SpentHeldOut12Floor, 0)]
