@@ -253,7 +253,6 @@ internal static class QuestionReader
     {
         var (typed, clauses) = ChatText.Read(MentionGuard.Strip(question));
         var words = typed.Select(knowledge.Spelling.Correct).ToList();
-        if (Environment.GetEnvironmentVariable("DBG_SPELL") is { } dbg) { for (var i = 0; i < words.Count; i++) { if (words[i] != typed[i]) { File.AppendAllText(dbg, typed[i] + "\t" + words[i] + "\n"); } } }
         var catalog = knowledge.Catalog;
         var mentions = catalog.FindMentions(words).ToList();
         mentions.AddRange(DisciplineMentions(words, mentions, catalog));
@@ -799,9 +798,7 @@ internal static class QuestionReader
 
             // "im 24, math degree, zero industry experience": what follows a statement about the asker, without asking, goes on describing them.
             // "thinking about AI research after my masters": the "I'm" chat leaves out.
-            // "postdoc here", "career services here": a short clause that ends in "here" says who is asking.
-            var introducing = clause.Count is >= 2 and <= 4 && words[clause[^1]] == "here";
-            describing = states && (SelfOpeners.Contains(words[clause[0]]) || SubjectlessOpeners.Contains(words[starts[c]]) || introducing || describing);
+            describing = states && (SelfOpeners.Contains(words[clause[0]]) || SubjectlessOpeners.Contains(words[starts[c]]) || IsIntroduction(words, clause) || describing);
             if (describing)
             {
                 result.AddRange(clause);
@@ -819,9 +816,11 @@ internal static class QuestionReader
     private static bool Introduces(List<string> words, HashSet<int> clauses, int at)
     {
         var (start, end) = (ClauseStart(clauses, at), ClauseEnd(clauses, at, words.Count));
-        var clause = Enumerable.Range(start, end - start).Where(i => !ChatText.IsFiller(words[i])).ToList();
-        return clause.Count is >= 2 and <= 4 && words[clause[^1]] == "here";
+        return IsIntroduction(words, [.. Enumerable.Range(start, end - start).Where(i => !ChatText.IsFiller(words[i]))]);
     }
+
+    /// <summary>"postdoc here", "career services here": a short clause (its words other than filler) that ends in "here".</summary>
+    private static bool IsIntroduction(List<string> words, List<int> clause) => clause.Count is >= 2 and <= 4 && words[clause[^1]] == "here";
 
     private static readonly HashSet<string> Copulas = new(StringComparer.Ordinal) { "is", "are", "do", "does" };
 
@@ -1079,15 +1078,17 @@ internal static class QuestionReader
         var taken = found.Select(t => (t.Start, t.Length)).ToList();
         for (var k = 0; k < words.Count; k++)
         {
-            if (!FieldNouns.Contains(words[k]) && words[k] != "design" || taken.Any(t => t.Start <= k && k < t.Start + t.Length)
+            if ((!FieldNouns.Contains(words[k]) && words[k] != "design") || taken.Any(t => t.Start <= k && k < t.Start + t.Length)
                 || knowledge.RoleWords.Contains(words[k]) || mentions.Any(m => m.Start <= k && k < m.Start + m.Length))
             {
                 continue;
             }
 
-            var clauseEnd = ClauseEnd(clauses, k, words.Count);
-            var asCareer = Enumerable.Range(k + 1, Math.Max(0, Math.Min(clauseEnd, k + 5) - k - 1)).Any(j => FieldCareerNouns.Contains(words[j]))
-                && (k + 1 < words.Count && FieldCareerNouns.Contains(words[k + 1]) || Enumerable.Range(k + 1, Math.Max(0, Math.Min(clauseEnd, k + 5) - k - 1)).Any(j => words[j] is "a" or "as"));
+            // A career noun right after the field ("devops roles"), or within the next four words of its clause after "a"/"as"
+            // ("ux design a good career", "qa testing as a path").
+            var after = Enumerable.Range(k + 1, Math.Max(0, Math.Min(ClauseEnd(clauses, k, words.Count), k + 5) - k - 1)).ToList();
+            var asCareer = after.Any(j => FieldCareerNouns.Contains(words[j]))
+                && (FieldCareerNouns.Contains(words[after[0]]) || after.Any(j => words[j] is "a" or "as"));
             if (!asCareer)
             {
                 continue;
