@@ -61,15 +61,18 @@ public sealed class ChatShorthandTests : IDisposable
 
     public void Dispose() => _folder.Dispose();
 
-    private Answer Ask(string question, params string[] history)
+    private Answer Ask(string question, params string[] history) => AskOf(_knowledge, question, history);
+
+    /// <summary>Asks the earlier questions of a thread, then the question, of a folder.</summary>
+    private static Answer AskOf(KnowledgeSnapshot knowledge, string question, params string[] history)
     {
         var turns = new List<ConversationTurn>();
         foreach (var earlier in history)
         {
-            turns.Add(new ConversationTurn(earlier, ExtractiveComposer.Compose(Retriever.Retrieve(_knowledge, earlier, turns))));
+            turns.Add(new ConversationTurn(earlier, ExtractiveComposer.Compose(Retriever.Retrieve(knowledge, earlier, turns))));
         }
 
-        return ExtractiveComposer.Compose(Retriever.Retrieve(_knowledge, question, turns));
+        return ExtractiveComposer.Compose(Retriever.Retrieve(knowledge, question, turns));
     }
 
     /// <summary>Asks questions of a one-article folder of its own.</summary>
@@ -78,7 +81,7 @@ public sealed class ChatShorthandTests : IDisposable
         using var folder = new TempFolder();
         folder.Write("article.md", markdown);
         var knowledge = KnowledgeSnapshot.Load(folder.Path);
-        return [.. questions.Select(q => ExtractiveComposer.Compose(Retriever.Retrieve(knowledge, q, [])))];
+        return [.. questions.Select(q => AskOf(knowledge, q))];
     }
 
     [Fact]
@@ -367,7 +370,8 @@ public sealed class ChatShorthandTests : IDisposable
     {
         // "strokes" is one letter from "strikes" (unions), yet an everyday word: only its own forms may stand for it.
         Assert.NotEqual(AnswerKind.UncoveredTopic, Ask("whats being a baker like, broad strokes").Kind);
-        Assert.Equal(("Education", "Chef"), (Ask("what eduction does a chef need").Citations[0].Section, Ask("what eduction does a chef need").Citations[0].Role));
+        var typo = Ask("what eduction does a chef need");
+        Assert.Equal(("Education", "Chef"), (typo.Citations[0].Section, typo.Citations[0].Role));
     }
 
     [Fact]
@@ -489,13 +493,11 @@ public sealed class ChatShorthandTests : IDisposable
             Pick the material you like to touch.
             """);
         var knowledge = KnowledgeSnapshot.Load(folder.Path);
-        var earlier = "what tools does a potter use";
-        var turns = new List<ConversationTurn> { new(earlier, ExtractiveComposer.Compose(Retriever.Retrieve(knowledge, earlier, []))) };
-        Assert.Equal("Introduction", ExtractiveComposer.Compose(Retriever.Retrieve(knowledge, "and the intro? who is it aimed at", turns)).Citations[0].Section);
-        Assert.Equal("Conclusion", ExtractiveComposer.Compose(Retriever.Retrieve(knowledge, "k and how does the article end", turns)).Citations[0].Section);
+        const string earlier = "what tools does a potter use";
+        Assert.Equal("Introduction", AskOf(knowledge, "and the intro? who is it aimed at", earlier).Citations[0].Section);
+        Assert.Equal("Conclusion", AskOf(knowledge, "k and how does the article end", earlier).Citations[0].Section);
 
         // An aspect asked of the article by name is that aspect, not the article itself.
-        var tools = ExtractiveComposer.Compose(Retriever.Retrieve(knowledge, "in the potter vs glassblower article what are the tools", []));
-        Assert.Equal("Tools", tools.Citations[0].Section);
+        Assert.Equal("Tools", AskOf(knowledge, "in the potter vs glassblower article what are the tools").Citations[0].Section);
     }
 }

@@ -12,8 +12,9 @@ namespace Advisor.Core.Understanding;
 /// </summary>
 internal static class EnglishWords
 {
-    // Loaded on a pool thread: the library reads its data asynchronously, and waiting on it from a thread with a
-    // synchronization context of its own (a test runner's, a UI's) could wait for that same thread.
+    // Loaded on a pool thread, with no synchronization context: should the library wait on asynchronous work while
+    // loading, a caller's context (a test runner's) cannot deadlock it. (A core-test run hung once before this; the
+    // cause was not confirmed.)
     private static readonly Lazy<Tokenizer> Vocabulary = new(() => Task.Run(() => TiktokenTokenizer.CreateForEncoding("cl100k_base")).GetAwaiter().GetResult());
 
     /// <summary>True when the lower-case word is one whole piece of the vocabulary.</summary>

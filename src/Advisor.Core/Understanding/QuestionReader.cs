@@ -1042,6 +1042,10 @@ internal static class QuestionReader
     /// </summary>
     private static IEnumerable<UncoveredTitle> UncoveredFields(List<string> words, HashSet<int> clauses, List<(RoleInfo Role, int Start, int Length)> mentions, KnowledgeSnapshot knowledge, List<UncoveredTitle> found)
     {
+        // Spans already read as a title or a field: a field is named once ("get into product management roles").
+        var taken = found.Select(t => (t.Start, t.Length)).ToList();
+        bool Taken(int k) => taken.Any(t => t.Start <= k && k < t.Start + t.Length);
+
         for (var i = 1; i + 1 < words.Count; i++)
         {
             if (words[i] is not ("into" or "in") || !IntoVerbs.Contains(words[i - 1]) && !(i >= 2 && IntoVerbs.Contains(words[i - 2]) && words[i - 1] is "a" or "my" or "their"))
@@ -1063,11 +1067,12 @@ internal static class QuestionReader
             }
 
             var head = Enumerable.Range(start, end - start).LastOrDefault(k => FieldNouns.Contains(words[k]), -1);
-            if (head < 0 || Enumerable.Range(start, head + 1 - start).Any(k => knowledge.RoleWords.Contains(words[k]) || mentions.Any(m => m.Start <= k && k < m.Start + m.Length) || found.Any(t => t.Start <= k && k < t.Start + t.Length)))
+            if (head < 0 || Enumerable.Range(start, head + 1 - start).Any(k => knowledge.RoleWords.Contains(words[k]) || mentions.Any(m => m.Start <= k && k < m.Start + m.Length) || Taken(k)))
             {
                 continue;
             }
 
+            taken.Add((start, head + 1 - start));
             yield return new UncoveredTitle(string.Join(' ', words.Skip(start).Take(head + 1 - start)), start, head + 1 - start, words[head], false) { ContextStart = start };
             i = head;
         }
@@ -1075,10 +1080,9 @@ internal static class QuestionReader
         // "is ux design a good career", "whats the outlook for devops roles", "qa testing as a path into ai": a field named
         // as a career. With a covered role named too, only a field with a word saying which one counts ("management roles"
         // next to a covered role may be where that role leads).
-        var taken = found.Select(t => (t.Start, t.Length)).ToList();
         for (var k = 0; k < words.Count; k++)
         {
-            if ((!FieldNouns.Contains(words[k]) && words[k] != "design") || taken.Any(t => t.Start <= k && k < t.Start + t.Length)
+            if ((!FieldNouns.Contains(words[k]) && words[k] != "design") || Taken(k)
                 || knowledge.RoleWords.Contains(words[k]) || mentions.Any(m => m.Start <= k && k < m.Start + m.Length))
             {
                 continue;
