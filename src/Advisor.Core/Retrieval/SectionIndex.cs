@@ -47,7 +47,7 @@ internal sealed class SectionIndex
         "then", "now", "also", "as", "yes", "no", "ok", "okay", "again", "their", "they", "those", "these", "this",
         "that", "and", "or", "but", "usually", "often", "generally", "normally", "mostly", "main", "primary", "key",
         "biggest", "typical", "look", "looks", "looking", "without", "really", "actually", "basically", "exactly", "specific", "specifically", "certain", "the", "a", "an", "in", "on", "at", "for", "with", "to", "of", "by", "is", "are",
-        "was", "were", "be", "it", "into", "such", "will", "not", "thing", "things", "stuff", "etc",
+        "was", "were", "be", "it", "into", "such", "will", "not", "thing", "things", "stuff", "etc", "instead", "route",
     ];
 
     private readonly Analyzer _analyzer;

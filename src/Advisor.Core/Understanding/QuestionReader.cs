@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using Advisor.Core.Answers;
 using Advisor.Core.Knowledge;
 using Advisor.Core.Retrieval;
@@ -108,7 +109,7 @@ internal static class QuestionReader
         "walk me thru", "career like", "like overall", "what is being", "what is it like being", "what it takes",
         "start to end", "start to finish", "beginning to end", "a to z", "complete picture", "entire picture", "full rundown",
         "complete rundown", "full breakdown", "everything about", "paint me a picture", "paint a picture", "picture of what",
-        "whole deal", "all there is", "deep dive", "deepdive", "in depth", "in-depth", "everything i need to know", "general intro", "general introduction", "general overview", "snapshot", "to me like", "like i am a", "like i am an", "like i am new", "to a non technical", "non technical person", "for dummies", "general idea of the role", "general idea of the job",
+        "whole deal", "all there is", "deep dive", "deepdive", "in depth", "in-depth", "everything i need to know", "general intro", "general introduction", "general overview", "snapshot", "to me like", "like i am a", "like i am an", "like i am new", "to a non technical", "non technical person", "for dummies", "general idea of the role", "general idea of the job", "brain dump", "braindump", "lowdown", "low down", "the scoop", "cheat sheet", "summary of the role", "summary of the job",
     ]);
 
     // Asking for work done, not career advice: code, a fix, a derivation, a calculation, trivia. Off-topic when no role is named.
@@ -210,20 +211,20 @@ internal static class QuestionReader
         ("help", new(["help", "what can you do", "what do you do", "who are you", "what are you", "how do you work", "how does this work",
             "how do i use", "use this bot", "use this thing", "use you", "how does this bot work",
             "what can i ask", "what should i ask", "can i ask", "kinds of questions", "what to ask", "command*", "menu", "usage",
-            "how to use", "what do you know", "bot", "robot", "real person", "human", "are you real", "capabilit*", "what is this", "are you an ai", "are you ai", "are you a bot", "are you chatgpt", "who built you", "who made this", "built you", "what topics", "topics do you", "which topics", "speak english", "english only", "only english", "other languages", "another language", "speak spanish", "speak french", "speak german", "what languages", "which languages", "can you answer", "can u answer", "kind of stuff", "kinds of stuff", "what stuff", "what kind of questions", "how does this thing work", "who am i talking to", "talking to",
+            "how to use", "what do you know", "bot", "robot", "real person", "human", "are you real", "capabilit*", "what is this", "are you an ai", "are you ai", "are you a bot", "are you chatgpt", "are you like", "are you an llm", "are you gpt", "who built you", "who made this", "built you", "what topics", "topics do you", "which topics", "speak english", "english only", "only english", "other languages", "another language", "speak spanish", "speak french", "speak german", "what languages", "which languages", "can you answer", "can u answer", "kind of stuff", "kinds of stuff", "what stuff", "what kind of questions", "how does this thing work", "who am i talking to", "talking to",
             "how does it work", "instructions", "options", "who made you", "what do you cover", "you cover", "you know about",
             "which careers", "what careers", "which roles", "what roles", "which jobs", "what jobs", "can you tell me about", "can you tell me"])),
         ("thanks", new(["thanks", "thank you", "thank", "king", "queen", "a ton", "so much", "tons", "a lot", "the best", "goat", "lifesaver", "life saver", "amazing", "mvp", "cheers", "appreciate*", "grateful", "much obliged", "you rock", "legend", "helpful", "helped", "that helps", "useful"])),
         ("greeting", new(["hi", "hello", "hey", "heya", "hiya", "yo", "sup", "howdy", "good morning", "good afternoon", "good evening",
             "morning", "gm", "greetings", "what is up", "how are you", "how is it going", "you there", "are you there", "anyone there",
             "anybody there", "still there", "anyone home", "you around", "are you up", "ping", "new here", "just joined", "first time here",
-            "newbie here", "hi there", "hello there", "hey there", "whats good", "what is good", "anyone here", "anybody here", "is anyone here", "test", "testing", "just testing", "test test", "is this thing on", "is this on", "this thing on", "hola", "bonjour", "hallo", "ciao", "namaste", "salut", "ola", "long time no see", "long time", "a parent", "parent here", "new to discord", "new to slack", "new to this", "morning from", "hello from", "hi from", "hey from", "greetings from", "evening from", "afternoon from", "hope you are well", "hope your well", "hope all is well", "hope you are doing well", "hope you are good"])),
+            "newbie here", "hi there", "hello there", "hey there", "whats good", "what is good", "wsg", "wsp", "wassup", "wazzup", "anyone here", "anybody here", "is anyone here", "test", "testing", "just testing", "test test", "is this thing on", "is this on", "this thing on", "hola", "bonjour", "hallo", "ciao", "namaste", "salut", "ola", "long time no see", "long time", "a parent", "parent here", "new to discord", "new to slack", "new to this", "morning from", "hello from", "hi from", "hey from", "greetings from", "evening from", "afternoon from", "hope you are well", "hope your well", "hope all is well", "hope you are doing well", "hope you are good"])),
         ("bye", new(["bye", "goodbye", "good night", "see you", "see ya", "cya", "later", "ttyl", "have to go", "brb", "afk", "be right back",
             "back in a bit", "back soon", "gotta go", "got to go", "gtg", "g2g", "coffee break", "lunch break", "gn", "nite", "night", "good weekend", "nice weekend", "enjoy your weekend", "good week", "talk later", "talk soon", "come back later", "come back", "for now", "wish me luck", "good luck", "luck", "have a good one", "have a good day", "take care", "peace", "peace out", "jump on a call", "hop on a call", "on a call", "a meeting", "into a meeting", "to a meeting"])),
         ("sorry", new(["sorry", "my bad", "typo", "typos", "typed that wrong", "typed it wrong", "ignore", "disregard", "did not mean to", "the thread", "this thread", "the channel", "apolog*", "so many questions", "too many questions", "all the questions", "all these questions", "spamming", "spam",
             "bothering", "bugging", "pestering", "for asking"])),
         ("ack", new(["okay", "cool", "nice", "great", "awesome", "got it", "makes sense", "perfect", "sounds good", "neat", "lol", "haha",
-            "wow", "interesting", "fair", "true", "yes", "no", "yep", "nope", "sure", "alright", "understood", "good", "noted", "nvm", "never mind", "nevermind", "figured it out", "think about it", "think it over", "check that out", "check it out", "look into it", "look into that", "a bunch", "answered my question", "that answers it", "that answers my question", "wrong channel", "wrong chat", "ignore that", "ignore me", "ignore this", "bad bot", "hmm", "oops", "whoops", "lmao", "lmfao", "rofl", "xd", "hehe", "gotcha", "cool beans", "damn", "dang", "wild", "no way", "wait really", "really", "crazy", "whoa", "woah", "omg", "oh", "a million"])),
+            "wow", "interesting", "fair", "true", "yes", "no", "yep", "nope", "sure", "alright", "understood", "good", "noted", "nvm", "never mind", "nevermind", "figured it out", "think about it", "think it over", "check that out", "check it out", "look into it", "look into that", "a bunch", "answered my question", "that answers it", "that answers my question", "that is all", "all i needed", "all i need", "all i wanted", "bet", "wrong channel", "wrong chat", "ignore that", "ignore me", "ignore this", "bad bot", "hmm", "oops", "whoops", "lmao", "lmfao", "rofl", "xd", "hehe", "gotcha", "cool beans", "damn", "dang", "wild", "no way", "wait really", "really", "crazy", "whoa", "woah", "omg", "oh", "a million"])),
     ];
 
     // Who a greeting or thanks is addressed to.
@@ -474,7 +475,7 @@ internal static class QuestionReader
             OnlyTheArticlesRoles = onlyTheArticlesRoles,
             Context = context,
             AsksForTask = mentions.Count == 0 && uncovered.Count == 0 && TaskCues.Any(words),
-            AsksForSum = mentions.Count == 0 && uncovered.Count == 0 && Arithmetic(words),
+            AsksForSum = mentions.Count == 0 && uncovered.Count == 0 && Arithmetic(words, question),
         };
     }
 
@@ -626,7 +627,7 @@ internal static class QuestionReader
         "hours", "hrs", "hour", "percent", "minutes", "mins", "days", "weeks", "months", "dollars", "usd", "euros", "people", "companies", "jobs",
     };
 
-    /// <summary>The position of "at" in "at 45" / "at age 45" (an age from 16 to 90 the asker would start at), or null.</summary>
+    /// <summary>The position of "at" in "at 45" / "at age 45" (an age from 16 to 90 the asker would start at), or of the number in "a 16 yo", or null.</summary>
     private static int? AgeAsked(List<string> words)
     {
         for (var i = 0; i + 1 < words.Count; i++)
@@ -635,6 +636,13 @@ internal static class QuestionReader
             if (words[i] == "at" && n < words.Count && ChatText.IsNumber(words[n]) && words[n].Length <= 2
                 && int.Parse(words[n], System.Globalization.CultureInfo.InvariantCulture) is >= 16 and <= 90
                 && !(n + 1 < words.Count && NotAges.Contains(words[n + 1])))
+            {
+                return i;
+            }
+
+            // "a 16 yo", "my 15 y/o": a number of years old, written the short way.
+            if (ChatText.IsNumber(words[i]) && words[i].Length <= 2
+                && (words[i + 1] == "yo" || (words[i + 1] == "y" && i + 2 < words.Count && words[i + 2] == "o")))
             {
                 return i;
             }
@@ -649,15 +657,27 @@ internal static class QuestionReader
         "times", "x", "plus", "minus", "divided", "multiplied", "over", "by", "mod", "modulo", "squared", "cubed", "percent", "of", "to", "the", "power",
     };
 
-    /// <summary>A calculation asked for: a number, operator words, a number ("what's 17 times 23").</summary>
-    private static bool Arithmetic(List<string> words)
+    // A percentage of an amount: "20% tip on $84", "15 percent of 240".
+    private static readonly Regex PercentOf = new(@"\d\s*(%|percent\b)\s*(\p{L}+\s+){0,2}(of|on)\s+[$€£]?\d", RegexOptions.CultureInvariant | RegexOptions.IgnoreCase);
+
+    /// <summary>
+    /// A calculation asked for: a number, operator words, a number ("what's 17 times 23"), or a percentage of an amount
+    /// (<see cref="PercentOf"/>, read from the text as typed: the words have no "%").
+    /// </summary>
+    private static bool Arithmetic(List<string> words, string question)
     {
+        if (PercentOf.IsMatch(question))
+        {
+            return true;
+        }
+
         for (var i = 0; i < words.Count; i++)
         {
             if (!ChatText.IsNumber(words[i]))
             {
                 continue;
             }
+
 
             var k = i + 1;
             while (k < words.Count && Operators.Contains(words[k]))
@@ -847,6 +867,9 @@ internal static class QuestionReader
             ? catalog.Roles.Where(r => TextTools.Words(r.Name) is { Count: > 1 } w && w[^1] == word).ToList() is { Count: 1 } one ? one[0] : null
             : null;
 
+        // The roles the catalog found; the list grows as this yields (the caller adds to it).
+        var given = mentions.Count;
+
         // "research vs engineer(s)": a person of a discipline set against the other discipline names that role too.
         RoleInfo? PersonOwner(string word) => !RoleNames.IsDiscipline(word) && RoleNames.DisciplineOfPerson(word) is { } d ? Owner(d) : null;
 
@@ -863,10 +886,25 @@ internal static class QuestionReader
                 || (i >= 1 && words[i - 1] is "against" or "vs" or "than" or "versus" or "compared" or "over"));
             var paired = (i + 2 < words.Count && Joiners.Contains(words[i + 1]) && (person ? Owner(words[i + 2]) : Owner(words[i + 2]) ?? PersonOwner(words[i + 2])) is { } next && next.Name != role.Name)
                 || (i >= 2 && Joiners.Contains(words[i - 1]) && (person ? Owner(words[i - 2]) : Owner(words[i - 2]) ?? PersonOwner(words[i - 2])) is { } before && before.Name != role.Name);
-            if (career || paired)
+            if (career || paired || Contrasted(i, role))
             {
                 yield return (role, i, 1);
             }
+        }
+
+        // "what does research output look like vs what engineering ships": with no role named, two disciplines of one article
+        // on either side of the one "vs", each with its own words around it ("how much research vs engineering does an MLRE
+        // do" names a role: the balance of its work, not two roles).
+        bool Contrasted(int at, RoleInfo role)
+        {
+            var vs = words.FindIndex(w => w is "vs" or "versus");
+            if (given > 0 || vs < 0 || words.FindLastIndex(w => w is "vs" or "versus") != vs || at == vs)
+            {
+                return false;
+            }
+
+            var (from, to) = at < vs ? (vs + 1, words.Count) : (0, vs);
+            return Enumerable.Range(from, to - from).Any(k => Owner(words[k]) is { } other && other.Name != role.Name && other.Articles.Intersect(role.Articles).Any());
         }
 
         // "what do researchers produce vs what engineers produce": the people of two disciplines of one article, compared.
@@ -994,7 +1032,8 @@ internal static class QuestionReader
                     contextEnd = end + 1; // "data analyst here 👋 what do i need to learn…"
                     cue = start;
                 }
-                else if (aboutMe.Contains(start) && !Enumerable.Range(clauseStart, start - clauseStart).Any(k => words[k] is "become" or "becoming" or "into" or "toward" or "towards"))
+                else if (aboutMe.Contains(start) && !Enumerable.Range(clauseStart, start - clauseStart).Any(k => words[k] is "become" or "becoming" or "into" or "toward" or "towards"
+                    || (words[k] == "be" && k > 0 && words[k - 1] == "to")))
                 {
                     cue = clauseStart; // "decent python dev, 3 yrs backend. which fits me better"
                 }

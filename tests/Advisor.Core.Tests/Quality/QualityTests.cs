@@ -12,23 +12,32 @@ public sealed class QualityTests(ITestOutputHelper output)
 {
     /// <summary>
     /// Written blind (articles, section list and a one-page brief only, by a helper session that saw no code and no other
-    /// set; a company's internal-mobility Slack) during round 13, kept outside the repository and never tuned on; measured
-    /// on round 12's code (b1abb37, 93.0%) and round 13's (fa23882, 94.5%), then judged round 14: 95.0%, one off-topic
-    /// question answered as if covered. Only its score lines were read until then; its misses are published in
-    /// docs/quality.md.
+    /// set; recruiters and hiring managers in a company's #talent Slack) after round 14, kept outside the repository and
+    /// never tuned on; measured on round 14's code (d856b0e, 88.9%, one answered as if covered), then judged round 15.
+    /// Only its score lines were read until then; its misses are published in docs/quality.md.
     /// </summary>
-    internal const string HeldOut = "heldout-20.jsonl";
+    internal const string HeldOut = "heldout-22.jsonl";
 
-    private const double HeldOutFloor = 0.95;
+    private const double HeldOutFloor = 0.885;
 
     private const int HeldOutAnsweredAsCovered = 1;
 
-    /// <summary>Written beside <see cref="HeldOut"/> under the same rules with another persona (a gaming Discord of teenagers and young adults); 90.0% on round 12's code, 93.0% on round 13's, 93.5% after round 14, one answered as if covered each time.</summary>
-    internal const string HeldOutB = "heldout-21.jsonl";
+    /// <summary>Written beside <see cref="HeldOut"/> under the same rules with another persona (a Discord of people learning AI who type on phones or dictate); 92.7% on round 14's code, none answered as if covered; judged round 15.</summary>
+    internal const string HeldOutB = "heldout-23.jsonl";
 
-    private const double HeldOutBFloor = 0.935;
+    private const double HeldOutBFloor = 0.925;
 
-    private const int HeldOutBAnsweredAsCovered = 1;
+    private const int HeldOutBAnsweredAsCovered = 0;
+
+    /// <summary>Judged round 14 (95.0%, one off-topic question answered as if covered), then published and tuned on in round 15: spent.</summary>
+    private const string SpentHeldOut20 = "heldout-20.jsonl";
+
+    private const double SpentHeldOut20Floor = 0.97;
+
+    /// <summary>Judged round 14 (93.5%, one answered as if covered), then published and tuned on in round 15: spent.</summary>
+    private const string SpentHeldOut21 = "heldout-21.jsonl";
+
+    private const double SpentHeldOut21Floor = 0.98;
 
     /// <summary>Judged round 13 (94.0% before, 95.0% after, none answered as if covered), then published and tuned on in round 14 (96.5%): spent.</summary>
     private const string SpentHeldOut18 = "heldout-18.jsonl";
@@ -125,11 +134,12 @@ public sealed class QualityTests(ITestOutputHelper output)
 
     private static readonly string[] DevSets = ["dev.jsonl", "dev-b.jsonl", "dev-c.jsonl", "dev-d.jsonl", "dev-e.jsonl", "dev-f.jsonl", "dev-g.jsonl", "dev-i.jsonl", "heldout.jsonl", "heldout-2.jsonl", "heldout-3.jsonl"];
 
-    /// <summary>The held-out sets of rounds 5 to 13, judged once and then tuned on: counted with the dev sets.</summary>
+    /// <summary>The held-out sets of rounds 5 to 14, judged once and then tuned on: counted with the dev sets.</summary>
     private static readonly string[] SpentSets =
     [
         SpentHeldOut5, SpentHeldOut6, SpentHeldOut7, SpentHeldOut8, SpentHeldOut9, SpentHeldOut10, SpentHeldOut11, SpentHeldOut12,
-        SpentHeldOut13, SpentHeldOut14, SpentHeldOut15, SpentHeldOut16, SpentHeldOut17, SpentHeldOut18, SpentHeldOut19,
+        SpentHeldOut13, SpentHeldOut14, SpentHeldOut15, SpentHeldOut16, SpentHeldOut17, SpentHeldOut18, SpentHeldOut19, SpentHeldOut20,
+        SpentHeldOut21,
     ];
 
     private Scorecard Run(string file)
@@ -147,6 +157,8 @@ public sealed class QualityTests(ITestOutputHelper output)
     [InlineData(SpentHeldOut, SpentHeldOutFloor, 0)]
     [InlineData(SpentHeldOut5, SpentHeldOut5Floor, 0)]
     [InlineData(HeldOutB, HeldOutBFloor, HeldOutBAnsweredAsCovered)]
+    [InlineData(SpentHeldOut20, SpentHeldOut20Floor, 0)]
+    [InlineData(SpentHeldOut21, SpentHeldOut21Floor, 0)]
     [InlineData(SpentHeldOut18, SpentHeldOut18Floor, 0)]
     [InlineData(SpentHeldOut19, SpentHeldOut19Floor, 0)]
     [InlineData(SpentHeldOut16, SpentHeldOut16Floor, 0)]
