@@ -500,4 +500,72 @@ public sealed class ChatShorthandTests : IDisposable
         // An aspect asked of the article by name is that aspect, not the article itself.
         Assert.Equal("Tools", AskOf(knowledge, "in the potter vs glassblower article what are the tools").Citations[0].Section);
     }
+
+    [Fact]
+    public void Round_fifteen_readings()
+    {
+        // A job wanted is what is asked about, even in a sentence of its own before the question.
+        Assert.Equal(AnswerKind.UncoveredRole, Ask("My kid wants to be a \"data analyst\". What does that job involve?").Kind);
+        Assert.Equal(AnswerKind.UncoveredRole, Ask("My kid wants to be a data analyst. What does it involve?").Kind);
+
+        Assert.Equal("Age", Ask("can a 16 yo get hired as a baker").Uncovered);
+        Assert.Equal("Which bootcamp, course or school to pick", Ask("top unis for becoming a chef?").Uncovered);
+        Assert.Equal("Promotion and job changes", Ask("is there a people manager track for chefs or is it IC only").Uncovered);
+
+        // Words of a participle that name a kind of work make another job; a leader of a function is another job too.
+        Assert.Equal(AnswerKind.UncoveredRole, Ask("what skills does an applied chef need").Kind);
+        Assert.Equal(AnswerKind.UncoveredRole, Ask("what does a head of baking do all day").Kind);
+        Assert.Contains("heads of baking", Ask("how do i become head of baking").Text, StringComparison.Ordinal);
+
+        Assert.Equal(AnswerKind.SmallTalk, Ask("wsg bot").Kind);
+        Assert.Equal(AnswerKind.SmallTalk, Ask("r u like chatgpt or smth").Kind);
+        Assert.Equal(AnswerKind.SmallTalk, Ask("ok bet thats all i needed ty", "what tools does a baker use").Kind);
+        Assert.Equal(AnswerKind.Profile, Ask("brain dump on chefs pls").Kind);
+        var plate = Ask("whats on a chef's plate besides cooking");
+        Assert.Equal(("Responsibilities", "Chef"), (plate.Citations[0].Section, plate.Citations[0].Role));
+
+        // "instead" asks the thread's question again of the role named.
+        var instead = Ask("what if i wanna go the chef route instead", "what does a baker need to study");
+        Assert.Equal(("Education", "Chef"), (instead.Citations[0].Section, instead.Citations[0].Role));
+    }
+
+    [Fact]
+    public void A_percentage_of_an_amount_is_a_sum_even_when_a_section_has_the_word()
+    {
+        var answers = AskIn("""
+            # Baker
+
+            ## Tips
+
+            - Tip: start on early shifts in a small bakery.
+            """,
+            "whats a 20% tip on $84",
+            "what's 15 percent of 240");
+        Assert.All(answers, a => Assert.Equal(AnswerKind.OffTopic, a.Kind));
+    }
+
+    [Fact]
+    public void Two_disciplines_either_side_of_vs_compare_their_roles()
+    {
+        var answers = AskIn("""
+            # Game Research vs. Game Design
+
+            ## Output
+
+            ### Game Research
+            - Playtest reports.
+
+            ### Game Design
+            - Level documents.
+
+            ## Definitions
+
+            **Game Research:** studies how players play.
+
+            **Game Design:** shapes what players play.
+            """,
+            "what does research output look like vs what design ships");
+        Assert.Equal(AnswerKind.Comparison, answers[0].Kind);
+        Assert.Equal(2, answers[0].Citations.Select(c => c.Role).Distinct().Count());
+    }
 }

@@ -117,9 +117,16 @@ internal static class RoleNames
         return name;
     }
 
-    /// <summary>"AI Researchers", "data analysts": the plural of a name's last word.</summary>
+    /// <summary>"AI Researchers", "data analysts", "heads of AI": the plural of a name's last word, or of its first before "of".</summary>
     public static string PluralName(string name)
     {
+        // "head of AI research" → "heads of AI research": the title is the word before "of".
+        var of = name.IndexOf(" of ", StringComparison.Ordinal);
+        if (of > 0 && name.IndexOf(' ', StringComparison.Ordinal) == of)
+        {
+            return PluralName(name[..of]) + name[of..];
+        }
+
         var space = name.LastIndexOf(' ');
         var last = name[(space + 1)..];
         return last.EndsWith('s') && !last.EndsWith("ss", StringComparison.Ordinal) ? name : name[..(space + 1)] + Plural(last);

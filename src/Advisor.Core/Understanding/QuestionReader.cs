@@ -1053,8 +1053,40 @@ internal static class QuestionReader
             i = end - 1;
         }
 
+        found.AddRange(LeadershipTitles(words, clauses, found));
         found.AddRange(UncoveredFields(words, clauses, mentions, knowledge, found));
         return found;
+    }
+
+    // Words that make a title of the function after "of" ("head of AI", "VP of engineering").
+    private static readonly HashSet<string> LeadershipHeads = new(StringComparer.Ordinal) { "head", "heads", "vp", "vps", "svp", "evp" };
+
+    /// <summary>
+    /// A leader of a function ("head of AI research", "VP of engineering"): another job than the function's own people,
+    /// covered names included; up to three words after "of", within the clause.
+    /// </summary>
+    private static IEnumerable<UncoveredTitle> LeadershipTitles(List<string> words, HashSet<int> clauses, List<UncoveredTitle> found)
+    {
+        for (var i = 0; i + 2 < words.Count; i++)
+        {
+            if (!LeadershipHeads.Contains(words[i]) || words[i + 1] != "of" || found.Any(t => t.Start <= i && i < t.Start + t.Length))
+            {
+                continue;
+            }
+
+            var end = i + 2;
+            var clauseEnd = ClauseEnd(clauses, i, words.Count);
+            while (end < clauseEnd && end - (i + 2) < 3 && (IsDomainModifier(words, end) || JobTitles.Head(words[end]) is not null))
+            {
+                end++;
+            }
+
+            if (end > i + 2)
+            {
+                yield return new UncoveredTitle(string.Join(' ', words.Skip(i).Take(end - i)), i, end - i, words[end - 1], false) { ContextStart = i };
+                i = end - 1;
+            }
+        }
     }
 
     // Words that lead into a field of work ("get into", "pivot into", "a career in").
@@ -1175,8 +1207,11 @@ internal static class QuestionReader
 
     private static bool IsDomainModifier(string word) =>
         !IsNoise(word) && !JobTitles.IsNonDomainModifier(word) && JobTitles.Head(word) is null && !ChatText.IsNumber(word)
-        && !Verbs.Contains(word) && !(word.Length > 4 && word.EndsWith("ed", StringComparison.Ordinal))
+        && !Verbs.Contains(word) && !(word.Length > 4 && word.EndsWith("ed", StringComparison.Ordinal) && !DomainParticiples.Contains(word))
         && AspectLexicon.Read([word]).Aspect is null or "tools";
+
+    // Past participles that name a kind of work ("applied scientist", "embedded engineer", "forward deployed engineer").
+    private static readonly HashSet<string> DomainParticiples = new(StringComparer.Ordinal) { "applied", "embedded", "deployed", "distributed" };
 
     private static int ClauseStart(HashSet<int> clauses, int position) => clauses.Where(c => c <= position).DefaultIfEmpty(0).Max();
 

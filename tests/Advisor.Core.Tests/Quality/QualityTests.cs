@@ -13,19 +13,20 @@ public sealed class QualityTests(ITestOutputHelper output)
     /// <summary>
     /// Written blind (articles, section list and a one-page brief only, by a helper session that saw no code and no other
     /// set; recruiters and hiring managers in a company's #talent Slack) after round 14, kept outside the repository and
-    /// never tuned on; measured on round 14's code (d856b0e, 88.9%, one answered as if covered), then judged round 15.
-    /// Only its score lines were read until then; its misses are published in docs/quality.md.
+    /// never tuned on; measured on round 14's code (d856b0e, 88.9%, one answered as if covered), then judged round 15:
+    /// 89.4%, none answered as if covered. Only its score lines were read until then; its misses are published in
+    /// docs/quality.md.
     /// </summary>
     internal const string HeldOut = "heldout-22.jsonl";
 
-    private const double HeldOutFloor = 0.885;
+    private const double HeldOutFloor = 0.89;
 
-    private const int HeldOutAnsweredAsCovered = 1;
+    private const int HeldOutAnsweredAsCovered = 0;
 
-    /// <summary>Written beside <see cref="HeldOut"/> under the same rules with another persona (a Discord of people learning AI who type on phones or dictate); 92.7% on round 14's code, none answered as if covered; judged round 15.</summary>
+    /// <summary>Written beside <see cref="HeldOut"/> under the same rules with another persona (a Discord of people learning AI who type on phones or dictate); 92.7% on round 14's code, judged round 15: 93.2%, none answered as if covered either time.</summary>
     internal const string HeldOutB = "heldout-23.jsonl";
 
-    private const double HeldOutBFloor = 0.925;
+    private const double HeldOutBFloor = 0.93;
 
     private const int HeldOutBAnsweredAsCovered = 0;
 
