@@ -568,4 +568,50 @@ public sealed class ChatShorthandTests : IDisposable
         Assert.Equal(AnswerKind.Comparison, answers[0].Kind);
         Assert.Equal(2, answers[0].Citations.Select(c => c.Role).Distinct().Count());
     }
+
+    [Fact]
+    public void Round_sixteen_readings()
+    {
+        // A topic in a clause that sets the scene gives way to what the question clause asks; a topic asked stays.
+        var skills = Ask("screening chef resumes rn and i cant tell good from bad. what tools am i looking for");
+        Assert.Equal(("Tools", "Chef"), (skills.Citations[0].Section, skills.Citations[0].Role));
+        Assert.Equal("Diversity", Ask("how many women are chefs? will i be the only one").Uncovered);
+        var what = Ask("whats a baker? keep seeing it on job boards");
+        Assert.Equal(("Definitions", "Baker"), (what.Citations[0].Section, what.Citations[0].Role));
+
+        // Hiring for a job makes it the job asked about, not the asker's own.
+        Assert.Equal(AnswerKind.UncoveredRole, Ask("we're opening a data analyst req — what skills do we screen for").Kind);
+
+        Assert.Equal(AnswerKind.SmallTalk, Ask("gm team ☀️").Kind);
+        Assert.Equal("How long it takes to get there", Ask("typical time to fill for a chef req? leadership wants a date").Uncovered);
+        Assert.Equal("Where to post jobs and find candidates", Ask("best sourcing channels for bakers? which job boards work").Uncovered);
+        Assert.Equal("Pay", Ask("comp for a chef — whats market rate? base + bonus").Uncovered);
+        Assert.NotEqual(AnswerKind.Profile, Ask("how do chefs know a menu change actually helped and not just vibes").Kind);
+    }
+
+    [Fact]
+    public void A_word_of_a_roles_name_spelled_out_or_misheard_is_that_word()
+    {
+        var answers = AskIn("""
+            # AI Tutor vs. Data Steward
+
+            ## Definitions
+
+            **AI Tutor:** An AI Tutor teaches students with the help of chat assistants.
+
+            **Data Steward:** A Data Steward keeps a company's records tidy and findable.
+
+            ## Tools
+
+            ### AI Tutor
+            - Chat assistants and a learning platform.
+
+            ### Data Steward
+            - A data catalog and spreadsheets.
+            """,
+            "what tools does an Al tutor use",
+            "a i tutor tools?",
+            "what tools does an a eye tutor use");
+        Assert.All(answers, a => Assert.Equal(("Tools", "AI Tutor"), (a.Citations[0].Section, a.Citations[0].Role)));
+    }
 }

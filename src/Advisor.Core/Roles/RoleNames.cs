@@ -24,6 +24,9 @@ internal static class RoleNames
         (["computer", "vision"], ["cv"]),
     ];
 
+    /// <summary>True for the short form of a phrase role names use ("ml", "ai", "nlp").</summary>
+    public static bool IsShortForm(string word) => Abbreviations.Any(a => a.Short.Length == 1 && a.Short[0] == word);
+
     /// <summary>Word sequences (lower case) that name the role, the name itself first.</summary>
     public static IReadOnlyList<string[]> Variants(string name)
     {

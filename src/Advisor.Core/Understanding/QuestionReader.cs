@@ -146,7 +146,7 @@ internal static class QuestionReader
         "know about", "about the role", "about the job", "what is the deal", "job like", "role like", "life like",
         "what is that like", "career in", "describe the", "describe what", "describe a", "describe an", "describe role", "describe job",
         "describe career", "describe their job", "describe their role", "explain role", "explain job", "role about", "job about",
-        "about overall", "overall", "gist", "explain the career", "explain career", "describe the career", "world like", "path like", "field like", "work like", "track like", "side like", "in general", "vibe", "vibes", "like as a job", "like as a career",
+        "about overall", "overall", "gist", "explain the career", "explain career", "describe the career", "world like", "path like", "field like", "work like", "track like", "side like", "in general", "the vibe", "the vibes", "whole vibe", "vibe of", "vibes of", "vibe check", "vibe like", "vibes like", "like as a job", "like as a career",
     ]);
 
     // The asker leaves the conversation's subject ("unrelated but…"): the earlier turns do not supply a role or aspect.
@@ -214,7 +214,7 @@ internal static class QuestionReader
             "how to use", "what do you know", "bot", "robot", "real person", "human", "are you real", "capabilit*", "what is this", "are you an ai", "are you ai", "are you a bot", "are you chatgpt", "are you like", "are you an llm", "are you gpt", "who built you", "who made this", "built you", "what topics", "topics do you", "which topics", "speak english", "english only", "only english", "other languages", "another language", "speak spanish", "speak french", "speak german", "what languages", "which languages", "can you answer", "can u answer", "kind of stuff", "kinds of stuff", "what stuff", "what kind of questions", "how does this thing work", "who am i talking to", "talking to",
             "how does it work", "instructions", "options", "who made you", "what do you cover", "you cover", "you know about",
             "which careers", "what careers", "which roles", "what roles", "which jobs", "what jobs", "can you tell me about", "can you tell me"])),
-        ("thanks", new(["thanks", "thank you", "thank", "king", "queen", "a ton", "so much", "tons", "a lot", "the best", "goat", "lifesaver", "life saver", "amazing", "mvp", "cheers", "appreciate*", "grateful", "much obliged", "you rock", "legend", "helpful", "helped", "that helps", "useful"])),
+        ("thanks", new(["thanks", "thank you", "thank", "king", "queen", "a ton", "so much", "tons", "a lot", "the best", "goat", "lifesaver", "life saver", "saved me", "you saved", "saves me", "big help", "huge help", "amazing", "mvp", "cheers", "appreciate*", "grateful", "much obliged", "you rock", "legend", "helpful", "helped", "that helps", "useful"])),
         ("greeting", new(["hi", "hello", "hey", "heya", "hiya", "yo", "sup", "howdy", "good morning", "good afternoon", "good evening",
             "morning", "gm", "greetings", "what is up", "how are you", "how is it going", "you there", "are you there", "anyone there",
             "anybody there", "still there", "anyone home", "you around", "are you up", "ping", "new here", "just joined", "first time here",
@@ -247,12 +247,98 @@ internal static class QuestionReader
             "anything", "everything", "nothing", "anywhere", "somewhere", "everywhere", "went", "gone", "got", "gotten"]),
         StringComparer.Ordinal);
 
+    /// <summary>
+    /// A word of a role's name spelled out letter by letter or heard by a voice keyboard, in front of another word of a
+    /// role's name or a job title: "a i scientist", "m l research engineer", "a eye research" (the letter "i" as heard),
+    /// "Al architect" (a lower-case L for a capital I). Joined back into the word when that word is one of the
+    /// knowledge's role words or a short form role names use ("ml").
+    /// </summary>
+    private static (List<string> Words, HashSet<int> ClauseStarts) SpelledOut((List<string> Words, HashSet<int> ClauseStarts) read, KnowledgeSnapshot knowledge)
+    {
+        var (words, clauses) = read;
+        bool NamesARole(int at) => at < words.Count && !clauses.Contains(at)
+            && (knowledge.RoleWords.Contains(words[at]) || RoleNames.IsDiscipline(words[at]) || JobTitles.Head(words[at]) is not null);
+        static bool Letter(string w) => (w.Length == 1 && char.IsAsciiLetterLower(w[0])) || w == "eye";
+
+        List<string>? joined = null;
+        HashSet<int>? starts = null;
+        for (var i = 0; i < words.Count; i++)
+        {
+            var end = i;
+            while (end < words.Count && Letter(words[end]) && (end == i || !clauses.Contains(end)))
+            {
+                end++;
+            }
+
+            var word = end - i >= 2 ? string.Concat(words.Skip(i).Take(end - i).Select(w => w == "eye" ? "i" : w)) : null;
+            if (word is null && words[i] == "al")
+            {
+                (word, end) = ("ai", i + 1);
+            }
+
+            if (word is null || !(knowledge.RoleWords.Contains(word) || RoleNames.IsShortForm(word)) || !NamesARole(end))
+            {
+                joined?.Add(words[i]);
+                if (starts is not null && clauses.Contains(i))
+                {
+                    starts.Add(joined!.Count - 1);
+                }
+
+                continue;
+            }
+
+            joined ??= [.. words.Take(i)];
+            starts ??= [.. clauses.Where(c => c <= i)];
+            if (clauses.Contains(i))
+            {
+                starts.Add(joined.Count);
+            }
+
+            joined.Add(word);
+            i = end - 1;
+        }
+
+        if (joined is null)
+        {
+            return read;
+        }
+
+        starts!.UnionWith(clauses.Where(c => c >= words.Count).Select(_ => joined.Count));
+        return (joined, starts);
+    }
+
+    private static readonly HashSet<string> QuestionOpeners = new(StringComparer.Ordinal)
+    {
+        "what", "which", "how", "who", "where", "when", "why", "should", "can", "could", "do", "does", "is", "are", "would", "will",
+    };
+
+    /// <summary>The last clause that asks something (opens with a question word), as a range of positions, or null.</summary>
+    private static (int Start, int End)? QuestionClause(List<string> words, HashSet<int> clauses)
+    {
+        foreach (var start in clauses.Where(c => c < words.Count).Append(0).Distinct().OrderDescending())
+        {
+            if (Asks(words, clauses, start))
+            {
+                return (start, ClauseEnd(clauses, start, words.Count));
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>True when the clause starting at a position opens with a question word (after at most one word: "ok what…", "so how…").</summary>
+    private static bool Asks(List<string> words, HashSet<int> clauses, int start)
+    {
+        var end = ClauseEnd(clauses, start, words.Count);
+        return Enumerable.Range(start, Math.Min(2, end - start)).Any(k => QuestionOpeners.Contains(words[k]));
+    }
+
     /// <summary>True for a word that never carries content in a question (stop words, question words, chat filler).</summary>
     public static bool IsNoise(string word) => StopWords.Contains(word) || ChatText.IsFiller(word);
 
     public static QuestionReading Read(KnowledgeSnapshot knowledge, string question)
     {
-        var (typed, clauses) = ChatText.Read(MentionGuard.Strip(question));
+        var (typed, clauses) = SpelledOut(ChatText.Read(MentionGuard.Strip(question)), knowledge);
         var words = typed.Select(knowledge.Spelling.Correct).ToList();
         var catalog = knowledge.Catalog;
         var mentions = catalog.FindMentions(words).ToList();
@@ -321,6 +407,24 @@ internal static class QuestionReader
             // "who picks the frameworks and tech stack, the architect?": whose job it is, whatever the thing decided.
             aspects = aspects with { Aspect = "responsibilities", Weight = Math.Max(1, aspects.Weight), Positions = [who, who + 1] };
         }
+        if (aspects.Aspect is { } topic && AspectLexicon.IsTopic(topic) && QuestionClause(words, clauses) is { } asking
+            && aspects.Positions.All(k => (k < asking.Start || k >= asking.End) && !Asks(words, clauses, ClauseStart(clauses, k))))
+        {
+            // "screening AI architect resumes rn and i cant tell good from bad. what skills am i looking for": a topic named
+            // in clauses that set the scene (none of them a question) gives way to an aspect the question clause asks
+            // outright ("how many women are in AI research? will i be the only one" still asks the topic).
+            var asked = AspectLexicon.Read(words, new HashSet<int>(consumed.Concat(field).Concat(Enumerable.Range(0, words.Count).Where(k => k < asking.Start || k >= asking.End))));
+            if (asked.Aspect is { } inQuestion && !AspectLexicon.IsTopic(inQuestion) && asked.Weight >= 1 && inQuestion is not ("definition" or "introduction"))
+            {
+                aspects = asked with { AllPositions = [.. aspects.AllPositions] };
+            }
+            else if (mentions.FirstOrDefault(m => m.Start >= asking.Start && m.Start < asking.End && AsksWhatItIs(words, m.Start)) is { Length: > 0 } defined)
+            {
+                // "whats an MLRE? keep seeing it on job boards": what the role is.
+                aspects = aspects with { Aspect = "definition", Weight = 1, Positions = [defined.Start - 1] };
+            }
+        }
+
         var context = new HashSet<int>();
         if (statements is { Count: > 0 } aboutMe)
         {
@@ -954,6 +1058,13 @@ internal static class QuestionReader
         "break", "in", "get", "hired", "start", "started", "become", "land", "move", "switch", "transition", "join", "apply", "job", "role", "position",
     };
 
+    // Words in front of a title that make it the job someone hires for ("we're opening an ML platform engineer req",
+    // "hiring a data analyst"): the job asked about, not the asker's own.
+    private static readonly HashSet<string> Hiring = new(StringComparer.Ordinal)
+    {
+        "hire", "hiring", "opening", "recruit", "recruiting", "interviewing", "staffing", "backfill", "backfilling", "posting", "sourcing", "screening",
+    };
+
     // Words after which a title is a condition or people in general, not the job asked about ("if every dev…", "when most analysts…").
     private static readonly HashSet<string> Condition = new(StringComparer.Ordinal)
     {
@@ -1033,7 +1144,7 @@ internal static class QuestionReader
                     cue = start;
                 }
                 else if (aboutMe.Contains(start) && !Enumerable.Range(clauseStart, start - clauseStart).Any(k => words[k] is "become" or "becoming" or "into" or "toward" or "towards"
-                    || (words[k] == "be" && k > 0 && words[k - 1] == "to")))
+                    || (words[k] == "be" && k > 0 && words[k - 1] == "to") || Hiring.Contains(words[k])))
                 {
                     cue = clauseStart; // "decent python dev, 3 yrs backend. which fits me better"
                 }
@@ -1207,7 +1318,7 @@ internal static class QuestionReader
 
     private static bool IsDomainModifier(string word) =>
         !IsNoise(word) && !JobTitles.IsNonDomainModifier(word) && JobTitles.Head(word) is null && !ChatText.IsNumber(word)
-        && !Verbs.Contains(word) && !(word.Length > 4 && word.EndsWith("ed", StringComparison.Ordinal) && !DomainParticiples.Contains(word))
+        && !Verbs.Contains(word) && !Hiring.Contains(word) && !(word.Length > 4 && word.EndsWith("ed", StringComparison.Ordinal) && !DomainParticiples.Contains(word))
         && AspectLexicon.Read([word]).Aspect is null or "tools";
 
     // Past participles that name a kind of work ("applied scientist", "embedded engineer", "forward deployed engineer").
@@ -1326,8 +1437,10 @@ internal static class QuestionReader
             }
         }
 
-        // Words that only address someone ("good morning advisor!", "thanks bot", "hi all") leave it small talk.
+        // Words that only address someone ("good morning advisor!", "thanks bot", "hi all", "gm team") leave it small talk,
+        // and are part of it (not teamwork asked about).
         var rest = words.Where((w, i) => !covered.Contains(i) && !IsNoise(w) && !Addressees.Contains(w)).ToList();
+        covered.UnionWith(Enumerable.Range(0, words.Count).Where(i => Addressees.Contains(words[i])));
         return kind is not null && rest.Count == 0 ? (kind, covered) : null;
     }
 }

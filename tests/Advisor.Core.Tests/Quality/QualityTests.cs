@@ -12,23 +12,33 @@ public sealed class QualityTests(ITestOutputHelper output)
 {
     /// <summary>
     /// Written blind (articles, section list and a one-page brief only, by a helper session that saw no code and no other
-    /// set; recruiters and hiring managers in a company's #talent Slack) after round 14, kept outside the repository and
-    /// never tuned on; measured on round 14's code (d856b0e, 88.9%, one answered as if covered), then judged round 15:
-    /// 89.4%, none answered as if covered. Only its score lines were read until then; its misses are published in
-    /// docs/quality.md.
+    /// set; a blunt, skeptical programming-careers Discord) after round 15 was judged, kept outside the repository and
+    /// never tuned on; measured on round 15's code (b828cee, 95.0%, two answered as if covered), then judged round 16:
+    /// 94.6%, the same two answered as if covered. Only its score lines were read until then; its misses are published
+    /// in docs/quality.md.
     /// </summary>
-    internal const string HeldOut = "heldout-22.jsonl";
+    internal const string HeldOut = "heldout-24.jsonl";
 
-    private const double HeldOutFloor = 0.89;
+    private const double HeldOutFloor = 0.945;
 
-    private const int HeldOutAnsweredAsCovered = 0;
+    private const int HeldOutAnsweredAsCovered = 2;
 
-    /// <summary>Written beside <see cref="HeldOut"/> under the same rules with another persona (a Discord of people learning AI who type on phones or dictate); 92.7% on round 14's code, judged round 15: 93.2%, none answered as if covered either time.</summary>
-    internal const string HeldOutB = "heldout-23.jsonl";
+    /// <summary>Written beside <see cref="HeldOut"/> under the same rules with another persona (people from other industries — health care, law, accounting, teaching, government — in a professional Slack); 94.1% on round 15's code, judged round 16: 94.1%, none answered as if covered either time.</summary>
+    internal const string HeldOutB = "heldout-25.jsonl";
 
-    private const double HeldOutBFloor = 0.93;
+    private const double HeldOutBFloor = 0.94;
 
     private const int HeldOutBAnsweredAsCovered = 0;
+
+    /// <summary>Judged round 15 (88.9% before, 89.4% after, one answered as if covered before and none after), then published and tuned on in round 16: spent.</summary>
+    private const string SpentHeldOut22 = "heldout-22.jsonl";
+
+    private const double SpentHeldOut22Floor = 0.95;
+
+    /// <summary>Judged round 15 (92.7% before, 93.2% after, none answered as if covered), then published and tuned on in round 16: spent.</summary>
+    private const string SpentHeldOut23 = "heldout-23.jsonl";
+
+    private const double SpentHeldOut23Floor = 0.97;
 
     /// <summary>Judged round 14 (95.0%, one off-topic question answered as if covered), then published and tuned on in round 15: spent.</summary>
     private const string SpentHeldOut20 = "heldout-20.jsonl";
@@ -135,12 +145,12 @@ public sealed class QualityTests(ITestOutputHelper output)
 
     private static readonly string[] DevSets = ["dev.jsonl", "dev-b.jsonl", "dev-c.jsonl", "dev-d.jsonl", "dev-e.jsonl", "dev-f.jsonl", "dev-g.jsonl", "dev-i.jsonl", "heldout.jsonl", "heldout-2.jsonl", "heldout-3.jsonl"];
 
-    /// <summary>The held-out sets of rounds 5 to 14, judged once and then tuned on: counted with the dev sets.</summary>
+    /// <summary>The held-out sets of rounds 5 to 15, judged once and then tuned on: counted with the dev sets.</summary>
     private static readonly string[] SpentSets =
     [
         SpentHeldOut5, SpentHeldOut6, SpentHeldOut7, SpentHeldOut8, SpentHeldOut9, SpentHeldOut10, SpentHeldOut11, SpentHeldOut12,
         SpentHeldOut13, SpentHeldOut14, SpentHeldOut15, SpentHeldOut16, SpentHeldOut17, SpentHeldOut18, SpentHeldOut19, SpentHeldOut20,
-        SpentHeldOut21,
+        SpentHeldOut21, SpentHeldOut22, SpentHeldOut23,
     ];
 
     private Scorecard Run(string file)
@@ -158,6 +168,8 @@ public sealed class QualityTests(ITestOutputHelper output)
     [InlineData(SpentHeldOut, SpentHeldOutFloor, 0)]
     [InlineData(SpentHeldOut5, SpentHeldOut5Floor, 0)]
     [InlineData(HeldOutB, HeldOutBFloor, HeldOutBAnsweredAsCovered)]
+    [InlineData(SpentHeldOut22, SpentHeldOut22Floor, 0)]
+    [InlineData(SpentHeldOut23, SpentHeldOut23Floor, 0)]
     [InlineData(SpentHeldOut20, SpentHeldOut20Floor, 0)]
     [InlineData(SpentHeldOut21, SpentHeldOut21Floor, 0)]
     [InlineData(SpentHeldOut18, SpentHeldOut18Floor, 0)]
