@@ -614,4 +614,41 @@ public sealed class ChatShorthandTests : IDisposable
             "what tools does an a eye tutor use");
         Assert.All(answers, a => Assert.Equal(("Tools", "AI Tutor"), (a.Citations[0].Section, a.Citations[0].Role)));
     }
+
+    [Fact]
+    public void Round_seventeen_readings()
+    {
+        Assert.Equal(AnswerKind.UncoveredRole, Ask("MLOps vs DevOps which one pays more").Kind);
+        Assert.Equal("Visas and immigration", Ask("H1B sponsorship for chef roles — do restaurants actually do it").Uncovered);
+        Assert.Equal(AnswerKind.SmallTalk, Ask("happy friday all").Kind);
+        Assert.Equal("Pay", Ask("saw a tweet saying chefs make 300k+. cope or real").Uncovered);
+        Assert.Equal("Specific employers", Ask("which companies in austin are hiring chefs right now").Uncovered);
+
+        // A bare title with the years served in it is the asker's own job, not the one asked about.
+        Assert.NotEqual(AnswerKind.UncoveredRole, Ask("are cooking courses worth it for becoming a chef, or should i go to culinary school? teacher, 8 yrs in").Kind);
+
+        // A line quoted from an article is answered by the section that holds it.
+        var quoted = Ask("someone said 'mix, shape and bake dough before dawn' — which job was that about");
+        Assert.Equal(("Responsibilities", "Baker"), (quoted.Citations[0].Section, quoted.Citations[0].Role));
+    }
+
+    [Fact]
+    public void A_covered_discipline_with_another_word_in_front_is_another_field()
+    {
+        var answers = AskIn("""
+            # Game Research vs. Game Design
+
+            ## Skills
+
+            ### Game Research
+            - Statistics and playtest analysis.
+
+            ### Game Design
+            - Level layout and systems balancing.
+            """,
+            "is ux research a good path into games in 2026",
+            "is game design a good career");
+        Assert.Equal(AnswerKind.UncoveredRole, answers[0].Kind);
+        Assert.NotEqual(AnswerKind.UncoveredRole, answers[1].Kind);
+    }
 }

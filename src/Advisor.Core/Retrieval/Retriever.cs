@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using Advisor.Core.Answers;
 using Advisor.Core.Knowledge;
 using Advisor.Core.Roles;
@@ -376,6 +377,20 @@ public static class Retriever
             intent = AnswerKind.OffTopic;
         }
 
+        if (intent is not AnswerKind.Comparison && QuotedSection(index, question) is { } quoted)
+        {
+            // "'bridges tech teams and business people' — which role was that describing": a line quoted from the articles is
+            // answered by the section that holds it, whatever else the question seems to ask.
+            intent = AnswerKind.Answer;
+            roles = quoted.Role is { } quotedRole && knowledge.Catalog.Get(quotedRole) is { } role ? [role] : [];
+            aspect = quoted.Aspect;
+            uncoveredRole = null;
+            uncoveredTopic = null;
+            smallTalk = null;
+            var top = ranked.Count > 0 ? ranked.Max(r => r.Score) : 0;
+            ranked = [new ScoredSection(quoted, top + 1), .. ranked.Where(r => r.Section.Id != quoted.Id)];
+        }
+
         var inScope = intent is AnswerKind.Answer or AnswerKind.Comparison or AnswerKind.Profile;
         var analysis = new QueryAnalysis(question, roles, rolesFromHistory, aspect, content, terms.Terms, coverage)
         {
@@ -387,6 +402,39 @@ public static class Retriever
             FocusTerms = content.Where(index.Knows).ToList(),
         };
         return new RetrievalResult(analysis, ranked, inScope, Confidence(analysis, ranked, inScope), knowledge);
+    }
+
+    // A span in quotes ('…', "…", ‘…’, “…”) that opens after a space or the start and closes before a space, punctuation or the end.
+    private static readonly Regex Quoted = new(@"(?<![\p{L}\p{N}])['""‘“](?<text>[^'""‘’“”]{8,300}?)['""’”](?![\p{L}\p{N}])", RegexOptions.CultureInvariant);
+
+    /// <summary>
+    /// The section a line quoted in the question comes from: the quote has three or more stems the index knows and
+    /// three quarters of them are in one line of one section, and no other section does as well.
+    /// </summary>
+    private static KnowledgeSection? QuotedSection(SectionIndex index, string question)
+    {
+        if (question.IndexOfAny(['\'', '"', '‘', '“']) < 0)
+        {
+            return null;
+        }
+
+        foreach (Match match in Quoted.Matches(question))
+        {
+            var stems = index.Analyze(match.Groups["text"].Value).Where(index.Knows).ToHashSet(StringComparer.Ordinal);
+            if (stems.Count < 3)
+            {
+                continue;
+            }
+
+            var scores = index.UnitStems.Select((units, i) => (Section: i, Share: units.Length == 0 ? 0 : units.Max(u => (double)stems.Count(u.Contains) / stems.Count)))
+                .OrderByDescending(x => x.Share).Take(2).ToList();
+            if (scores[0].Share >= 0.75 && (scores.Count == 1 || scores[1].Share < scores[0].Share))
+            {
+                return index.Sections[scores[0].Section];
+            }
+        }
+
+        return null;
     }
 
     /// <summary>

@@ -218,7 +218,8 @@ internal static class QuestionReader
         ("greeting", new(["hi", "hello", "hey", "heya", "hiya", "yo", "sup", "howdy", "good morning", "good afternoon", "good evening",
             "morning", "gm", "greetings", "what is up", "how are you", "how is it going", "you there", "are you there", "anyone there",
             "anybody there", "still there", "anyone home", "you around", "are you up", "ping", "new here", "just joined", "first time here",
-            "newbie here", "hi there", "hello there", "hey there", "whats good", "what is good", "wsg", "wsp", "wassup", "wazzup", "anyone here", "anybody here", "is anyone here", "test", "testing", "just testing", "test test", "is this thing on", "is this on", "this thing on", "hola", "bonjour", "hallo", "ciao", "namaste", "salut", "ola", "long time no see", "long time", "a parent", "parent here", "new to discord", "new to slack", "new to this", "morning from", "hello from", "hi from", "hey from", "greetings from", "evening from", "afternoon from", "hope you are well", "hope your well", "hope all is well", "hope you are doing well", "hope you are good"])),
+            "newbie here", "hi there", "hello there", "hey there", "whats good", "what is good", "wsg", "wsp", "wassup", "wazzup", "anyone here", "anybody here", "is anyone here", "test", "testing", "just testing", "test test", "is this thing on", "is this on", "this thing on", "hola", "bonjour", "hallo", "ciao", "namaste", "salut", "ola", "long time no see", "long time", "a parent", "parent here", "new to discord", "new to slack", "new to this", "morning from", "hello from", "hi from", "hey from", "greetings from", "evening from", "afternoon from", "hope you are well", "hope your well", "hope all is well", "hope you are doing well", "hope you are good",
+            "happy friday", "happy monday", "happy weekend", "happy holidays", "happy new year", "tgif"])),
         ("bye", new(["bye", "goodbye", "good night", "see you", "see ya", "cya", "later", "ttyl", "have to go", "brb", "afk", "be right back",
             "back in a bit", "back soon", "gotta go", "got to go", "gtg", "g2g", "coffee break", "lunch break", "gn", "nite", "night", "good weekend", "nice weekend", "enjoy your weekend", "good week", "talk later", "talk soon", "come back later", "come back", "for now", "wish me luck", "good luck", "luck", "have a good one", "have a good day", "take care", "peace", "peace out", "jump on a call", "hop on a call", "on a call", "a meeting", "into a meeting", "to a meeting"])),
         ("sorry", new(["sorry", "my bad", "typo", "typos", "typed that wrong", "typed it wrong", "ignore", "disregard", "did not mean to", "the thread", "this thread", "the channel", "apolog*", "so many questions", "too many questions", "all the questions", "all these questions", "spamming", "spam",
@@ -408,11 +409,13 @@ internal static class QuestionReader
             aspects = aspects with { Aspect = "responsibilities", Weight = Math.Max(1, aspects.Weight), Positions = [who, who + 1] };
         }
         if (aspects.Aspect is { } topic && AspectLexicon.IsTopic(topic) && QuestionClause(words, clauses) is { } asking
-            && aspects.Positions.All(k => (k < asking.Start || k >= asking.End) && !Asks(words, clauses, ClauseStart(clauses, k))))
+            && aspects.Positions.All(k => (k < asking.Start || k >= asking.End) && !Asks(words, clauses, ClauseStart(clauses, k)))
+            && !Enumerable.Range(asking.Start, asking.End - asking.Start).Any(k => words[k] is "it" or "that" or "this" or "those" or "these"))
         {
             // "screening AI architect resumes rn and i cant tell good from bad. what skills am i looking for": a topic named
             // in clauses that set the scene (none of them a question) gives way to an aspect the question clause asks
-            // outright ("how many women are in AI research? will i be the only one" still asks the topic).
+            // outright ("how many women are in AI research? will i be the only one" still asks the topic, and so does a
+            // question clause that points back at it: "H1B sponsorship for MLRE roles — do companies actually do it").
             var asked = AspectLexicon.Read(words, new HashSet<int>(consumed.Concat(field).Concat(Enumerable.Range(0, words.Count).Where(k => k < asking.Start || k >= asking.End))));
             if (asked.Aspect is { } inQuestion && !AspectLexicon.IsTopic(inQuestion) && asked.Weight >= 1 && inQuestion is not ("definition" or "introduction"))
             {
@@ -476,6 +479,18 @@ internal static class QuestionReader
         {
             // "can i become an AI architect at 45": whether age matters, which no article speaks to.
             aspects = aspects with { Aspect = "age", Weight = 1, Positions = [age, age + 1], AllPositions = [.. aspects.AllPositions, age, age + 1] };
+        }
+
+        if ((aspects.Aspect is null || aspects.Weight < 1) && words.FindIndex(IsPayAmount) is >= 0 and var amount)
+        {
+            // "prompt engineers make 300k+, cope or real": an amount of pay.
+            aspects = aspects with { Aspect = "pay", Weight = 1, Positions = [amount], AllPositions = [.. aspects.AllPositions, amount] };
+        }
+
+        if (aspects.Aspect is null or "industries" or "outlook" && HiringNow(words) is { } hiring)
+        {
+            // "which companies in austin are hiring prompt engineers right now": names of employers, which no article tracks.
+            aspects = aspects with { Aspect = "employers", Weight = 1, Positions = [hiring], AllPositions = [.. aspects.AllPositions, hiring] };
         }
 
         var aspectWeight = aspects.Weight;
@@ -760,6 +775,20 @@ internal static class QuestionReader
     {
         "times", "x", "plus", "minus", "divided", "multiplied", "over", "by", "mod", "modulo", "squared", "cubed", "percent", "of", "to", "the", "power",
     };
+
+    /// <summary>The position of "which/what companies" when the question goes on to who is hiring now, or null.</summary>
+    private static int? HiringNow(List<string> words)
+    {
+        var at = Enumerable.Range(0, Math.Max(0, words.Count - 1)).FirstOrDefault(i => words[i] is "which" or "what" && words[i + 1] is "companies" or "firms" or "employers", -1);
+        return at >= 0 && words.Skip(at).Contains("hiring") && words.Skip(at).Any(w => w is "now" or "currently" or "atm") ? at : null;
+    }
+
+    /// <summary>A time served in a job between two positions (the clause after a bare title): "8 yrs in", "10 years".</summary>
+    private static bool YearsIn(List<string> words, int from, int to) =>
+        Enumerable.Range(from, Math.Max(0, to - from)).Any(k => ChatText.IsNumber(words[k]) && k + 1 < to && words[k + 1] is "yrs" or "years" or "yr" or "year" or "y");
+
+    /// <summary>An amount in thousands as pay is written ("300k", "150K").</summary>
+    private static bool IsPayAmount(string word) => word.Length is >= 3 and <= 4 && word[^1] == 'k' && word[..^1].All(char.IsAsciiDigit);
 
     // A percentage of an amount: "20% tip on $84", "15 percent of 240".
     private static readonly Regex PercentOf = new(@"\d\s*(%|percent\b)\s*(\p{L}+\s+){0,2}(of|on)\s+[$€£]?\d", RegexOptions.CultureInvariant | RegexOptions.IgnoreCase);
@@ -1143,6 +1172,10 @@ internal static class QuestionReader
                     contextEnd = end + 1; // "data analyst here 👋 what do i need to learn…"
                     cue = start;
                 }
+                else if (mentions.Count == 0 && start == clauseStart && end == clauseEnd && YearsIn(words, end, Math.Min(ClauseEnd(clauses, end, words.Count), end + 4)))
+                {
+                    cue = start; // "…or go back for a masters? teacher, 8 yrs in": how long the asker has held it
+                }
                 else if (aboutMe.Contains(start) && !Enumerable.Range(clauseStart, start - clauseStart).Any(k => words[k] is "become" or "becoming" or "into" or "toward" or "towards"
                     || (words[k] == "be" && k > 0 && words[k - 1] == "to") || Hiring.Contains(words[k])))
                 {
@@ -1207,6 +1240,14 @@ internal static class QuestionReader
         "transitioning", "go", "going", "jump", "jumping", "career", "careers", "job", "jobs", "work", "working", "start", "starting",
     };
 
+    /// <summary>A field of work (<see cref="FieldNouns"/>), or an operations practice ("mlops", "secops").</summary>
+    private static bool IsField(string word) => FieldNouns.Contains(word) || OpsFields.Contains(word);
+
+    private static readonly HashSet<string> OpsFields = new(StringComparer.Ordinal)
+    {
+        "mlops", "llmops", "aiops", "dataops", "devsecops", "secops", "finops", "gitops", "sysops", "netops", "itops", "revops", "bizops",
+    };
+
     // Fields of work named by what is done rather than by who does it ("product management", "IT support").
     private static readonly HashSet<string> FieldNouns = new(StringComparer.Ordinal)
     {
@@ -1248,7 +1289,7 @@ internal static class QuestionReader
                 end++;
             }
 
-            var head = Enumerable.Range(start, end - start).LastOrDefault(k => FieldNouns.Contains(words[k]), -1);
+            var head = Enumerable.Range(start, end - start).LastOrDefault(k => IsField(words[k]), -1);
             if (head < 0 || Enumerable.Range(start, head + 1 - start).Any(k => knowledge.RoleWords.Contains(words[k]) || mentions.Any(m => m.Start <= k && k < m.Start + m.Length) || Taken(k)))
             {
                 continue;
@@ -1264,17 +1305,22 @@ internal static class QuestionReader
         // next to a covered role may be where that role leads).
         for (var k = 0; k < words.Count; k++)
         {
-            if ((!FieldNouns.Contains(words[k]) && words[k] != "design") || Taken(k)
-                || knowledge.RoleWords.Contains(words[k]) || mentions.Any(m => m.Start <= k && k < m.Start + m.Length))
+            // A discipline a covered role is named after ("engineering") is another field only with a word in front saying
+            // which ("data engineering"; not "prompt engineering", "AI engineering").
+            var discipline = RoleNames.IsDiscipline(words[k]) && knowledge.RoleWords.Contains(words[k]);
+            if ((!IsField(words[k]) && words[k] != "design" && !discipline) || Taken(k)
+                || (knowledge.RoleWords.Contains(words[k]) && !discipline) || mentions.Any(m => m.Start <= k && k < m.Start + m.Length))
             {
                 continue;
             }
 
             // A career noun right after the field ("devops roles"), or within the next four words of its clause after "a"/"as"
-            // ("ux design a good career", "qa testing as a path").
+            // ("ux design a good career", "qa testing as a path"), or another field it is weighed against ("MLOps vs DevOps").
             var after = Enumerable.Range(k + 1, Math.Max(0, Math.Min(ClauseEnd(clauses, k, words.Count), k + 5) - k - 1)).ToList();
-            var asCareer = after.Any(j => FieldCareerNouns.Contains(words[j]))
-                && (FieldCareerNouns.Contains(words[after[0]]) || after.Any(j => words[j] is "a" or "as"));
+            var asCareer = (after.Any(j => FieldCareerNouns.Contains(words[j]))
+                    && (FieldCareerNouns.Contains(words[after[0]]) || after.Any(j => words[j] is "a" or "as")))
+                || (k + 2 < words.Count && words[k + 1] is "vs" or "versus" or "or" && IsField(words[k + 2]))
+                || (k >= 2 && words[k - 1] is "vs" or "versus" or "or" && IsField(words[k - 2]));
             if (!asCareer)
             {
                 continue;
@@ -1287,7 +1333,7 @@ internal static class QuestionReader
                 start--;
             }
 
-            if (start == k && (mentions.Count > 0 || words[k] == "design"))
+            if (start == k && (mentions.Count > 0 || words[k] == "design" || discipline))
             {
                 continue;
             }

@@ -12,23 +12,32 @@ public sealed class QualityTests(ITestOutputHelper output)
 {
     /// <summary>
     /// Written blind (articles, section list and a one-page brief only, by a helper session that saw no code and no other
-    /// set; a blunt, skeptical programming-careers Discord) after round 15 was judged, kept outside the repository and
-    /// never tuned on; measured on round 15's code (b828cee, 95.0%, two answered as if covered), then judged round 16:
-    /// 94.6%, the same two answered as if covered. Only its score lines were read until then; its misses are published
-    /// in docs/quality.md.
+    /// set; a Discord of military veterans moving into tech) after round 16 was judged, kept outside the repository and
+    /// never tuned on; measured on round 16's code (c9ea3dd, 93.5%, none answered as if covered), then judged round 17:
+    /// 93.5%, none. Only its score lines were read until then; its misses are published in docs/quality.md.
     /// </summary>
-    internal const string HeldOut = "heldout-24.jsonl";
+    internal const string HeldOut = "heldout-26.jsonl";
 
-    private const double HeldOutFloor = 0.945;
+    private const double HeldOutFloor = 0.935;
 
-    private const int HeldOutAnsweredAsCovered = 2;
+    private const int HeldOutAnsweredAsCovered = 0;
 
-    /// <summary>Written beside <see cref="HeldOut"/> under the same rules with another persona (people from other industries — health care, law, accounting, teaching, government — in a professional Slack); 94.1% on round 15's code, judged round 16: 94.1%, none answered as if covered either time.</summary>
-    internal const string HeldOutB = "heldout-25.jsonl";
+    /// <summary>Written beside <see cref="HeldOut"/> under the same rules with another persona (a Latin American developer community writing English that carries Spanish or Portuguese); 92.0% on round 16's code, judged round 17: 91.5%, none answered as if covered either time.</summary>
+    internal const string HeldOutB = "heldout-27.jsonl";
 
-    private const double HeldOutBFloor = 0.94;
+    private const double HeldOutBFloor = 0.915;
 
     private const int HeldOutBAnsweredAsCovered = 0;
+
+    /// <summary>Judged round 16 (95.0% before, 94.6% after, two answered as if covered each time), then published and tuned on in round 17 (98.0%, none answered as if covered): spent.</summary>
+    private const string SpentHeldOut24 = "heldout-24.jsonl";
+
+    private const double SpentHeldOut24Floor = 0.98;
+
+    /// <summary>Judged round 16 (94.1% before and after, none answered as if covered), then published and tuned on in round 17 (96.6%): spent.</summary>
+    private const string SpentHeldOut25 = "heldout-25.jsonl";
+
+    private const double SpentHeldOut25Floor = 0.96;
 
     /// <summary>Judged round 15 (88.9% before, 89.4% after, one answered as if covered before and none after), then published and tuned on in round 16: spent.</summary>
     private const string SpentHeldOut22 = "heldout-22.jsonl";
@@ -145,12 +154,12 @@ public sealed class QualityTests(ITestOutputHelper output)
 
     private static readonly string[] DevSets = ["dev.jsonl", "dev-b.jsonl", "dev-c.jsonl", "dev-d.jsonl", "dev-e.jsonl", "dev-f.jsonl", "dev-g.jsonl", "dev-i.jsonl", "heldout.jsonl", "heldout-2.jsonl", "heldout-3.jsonl"];
 
-    /// <summary>The held-out sets of rounds 5 to 15, judged once and then tuned on: counted with the dev sets.</summary>
+    /// <summary>The held-out sets of rounds 5 to 16, judged once and then tuned on: counted with the dev sets.</summary>
     private static readonly string[] SpentSets =
     [
         SpentHeldOut5, SpentHeldOut6, SpentHeldOut7, SpentHeldOut8, SpentHeldOut9, SpentHeldOut10, SpentHeldOut11, SpentHeldOut12,
         SpentHeldOut13, SpentHeldOut14, SpentHeldOut15, SpentHeldOut16, SpentHeldOut17, SpentHeldOut18, SpentHeldOut19, SpentHeldOut20,
-        SpentHeldOut21, SpentHeldOut22, SpentHeldOut23,
+        SpentHeldOut21, SpentHeldOut22, SpentHeldOut23, SpentHeldOut24, SpentHeldOut25,
     ];
 
     private Scorecard Run(string file)
@@ -168,6 +177,8 @@ public sealed class QualityTests(ITestOutputHelper output)
     [InlineData(SpentHeldOut, SpentHeldOutFloor, 0)]
     [InlineData(SpentHeldOut5, SpentHeldOut5Floor, 0)]
     [InlineData(HeldOutB, HeldOutBFloor, HeldOutBAnsweredAsCovered)]
+    [InlineData(SpentHeldOut24, SpentHeldOut24Floor, 0)]
+    [InlineData(SpentHeldOut25, SpentHeldOut25Floor, 0)]
     [InlineData(SpentHeldOut22, SpentHeldOut22Floor, 0)]
     [InlineData(SpentHeldOut23, SpentHeldOut23Floor, 0)]
     [InlineData(SpentHeldOut20, SpentHeldOut20Floor, 0)]
