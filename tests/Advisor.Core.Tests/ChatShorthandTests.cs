@@ -75,6 +75,19 @@ public sealed class ChatShorthandTests : IDisposable
         return ExtractiveComposer.Compose(Retriever.Retrieve(knowledge, question, turns));
     }
 
+    /// <summary>A one-article folder whose two roles are named by their disciplines (research, design).</summary>
+    private const string GameArticle = """
+        # Game Research vs. Game Design
+
+        ## Skills
+
+        ### Game Research
+        - Statistics and playtest analysis.
+
+        ### Game Design
+        - Level layout and systems balancing.
+        """;
+
     /// <summary>Asks questions of a one-article folder of its own.</summary>
     private static Answer[] AskIn(string markdown, params string[] questions)
     {
@@ -288,17 +301,7 @@ public sealed class ChatShorthandTests : IDisposable
     [Fact]
     public void A_discipline_set_against_the_other_disciplines_people_names_both_roles()
     {
-        var answers = AskIn("""
-            # Game Research vs. Game Design
-
-            ## Skills
-
-            ### Game Research
-            - Statistics and playtest analysis.
-
-            ### Game Design
-            - Level layout and systems balancing.
-            """,
+        var answers = AskIn(GameArticle,
             "research vs designer skills",
             // Two roles compared with a job beside them (not set against them): the roles are what is asked, not the job.
             "which side of research vs design has more to do with product managers");
@@ -635,17 +638,7 @@ public sealed class ChatShorthandTests : IDisposable
     [Fact]
     public void A_covered_discipline_with_another_word_in_front_is_another_field()
     {
-        var answers = AskIn("""
-            # Game Research vs. Game Design
-
-            ## Skills
-
-            ### Game Research
-            - Statistics and playtest analysis.
-
-            ### Game Design
-            - Level layout and systems balancing.
-            """,
+        var answers = AskIn(GameArticle,
             "is ux research a good path into games in 2026",
             "is game design a good career");
         Assert.Equal(AnswerKind.UncoveredRole, answers[0].Kind);

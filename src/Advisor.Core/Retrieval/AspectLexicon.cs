@@ -67,7 +67,7 @@ public static class AspectLexicon
         new("employers", "Specific employers", ["specific employers"],
             ["specific compan*", "specific employer*", "specific firms", "specific organi*", "particular compan*", "particular employer*", "company names",
                 "names of companies", "names of employers", "name some companies", "name some employers", "name a few companies", "which companies exactly",
-                "what companies exactly", "best compan*", "top compan*", "best employer*", "top employer*", "best places to work", "best place to work", "companies are hiring", "who is hiring", "hiring right now", "hiring right now",
+                "what companies exactly", "best compan*", "top compan*", "best employer*", "top employer*", "best places to work", "best place to work", "companies are hiring", "who is hiring", "hiring right now",
                 "hiring now", "currently hiring", "open positions", "open roles", "job openings", "openings right now"], Topic: true, Near: ["industries"]),
         new("programs", "Which bootcamp, course or school to pick", ["program recommendations"],
             ["best bootcamp*", "which bootcamp*", "what bootcamp*", "top bootcamp*", "recommend a bootcamp", "bootcamp recommendation*",

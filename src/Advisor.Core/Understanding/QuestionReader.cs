@@ -250,9 +250,10 @@ internal static class QuestionReader
 
     /// <summary>
     /// A word of a role's name spelled out letter by letter or heard by a voice keyboard, in front of another word of a
-    /// role's name or a job title: "a i scientist", "m l research engineer", "a eye research" (the letter "i" as heard),
-    /// "Al architect" (a lower-case L for a capital I). Joined back into the word when that word is one of the
-    /// knowledge's role words or a short form role names use ("ml").
+    /// role's name or a job title: "a i scientist", "a eye research" (the letter "i" as heard), "Al architect" (a
+    /// lower-case L for a capital I). Joined back into the word when that word is one of the knowledge's role words or
+    /// a short form role names use ("ai", "ml"). Letters the chat reader has already turned into words stay apart ("m l":
+    /// a lone "m" is dropped as the end of "I'm"; "r" is "are").
     /// </summary>
     private static (List<string> Words, HashSet<int> ClauseStarts) SpelledOut((List<string> Words, HashSet<int> ClauseStarts) read, KnowledgeSnapshot knowledge)
     {
@@ -810,7 +811,6 @@ internal static class QuestionReader
             {
                 continue;
             }
-
 
             var k = i + 1;
             while (k < words.Count && Operators.Contains(words[k]))
