@@ -636,6 +636,21 @@ public sealed class ChatShorthandTests : IDisposable
     }
 
     [Fact]
+    public void Round_eighteen_readings()
+    {
+        // The learned reader of chat, sure at 0.9 rather than 0.99, takes remarks to the channel for small talk.
+        Assert.All(new[] { "happy diwali to all 🪔✨", "hooah 👋", "sorry for my english jaja" }, q => Assert.Equal(AnswerKind.SmallTalk, Ask(q).Kind));
+
+        // Words the knowledge lacks, worded as questions about what the articles don't cover are worded (learned).
+        Assert.Equal(AnswerKind.UncoveredTopic, Ask("which specific bootcamp should i do to become a baker — name names").Kind);
+        Assert.Equal(AnswerKind.UncoveredTopic, Ask("do bakers get their own name on the bread they make at hotels").Kind);
+
+        // A question the rules read as asking for a profile, that the learned reader is sure asks about one aspect.
+        var schooling = Ask("what schooling do i need for chef jobs — culinary degree, all of it?");
+        Assert.Equal((AnswerKind.Answer, "Education", "Chef"), (schooling.Kind, schooling.Citations[0].Section, schooling.Citations[0].Role));
+    }
+
+    [Fact]
     public void A_covered_discipline_with_another_word_in_front_is_another_field()
     {
         var answers = AskIn(GameArticle,

@@ -8,7 +8,7 @@ namespace Advisor.Core.Understanding;
 /// <summary>
 /// A second reader for what a question asks about, learned from examples instead of written as rules: multinomial naive
 /// Bayes over the stems (and pairs of neighbouring stems) of chat questions, each labelled with the aspect of the section
-/// that answers it ("skills", "industries", "summary", …). Role names are taken out of the examples and of the question,
+/// that answers it ("skills", "industries", "summary", …), or "profile" for a question about a role as a whole. Role names are taken out of the examples and of the question,
 /// so what it learns is how people word an aspect, not which role they ask about.
 /// </summary>
 /// <remarks>
@@ -27,7 +27,7 @@ internal sealed class AspectClassifier
 
     private static readonly Lazy<AspectClassifier> SharedAspects = new(() => Train(Embedded.Value.Where(e => e.Label.StartsWith(AspectPrefix, StringComparison.Ordinal)).Select(e => (e.Label[AspectPrefix.Length..], e.Words))));
 
-    // The chat reader's third label: every aspect example is a career question.
+    // The chat reader's last label: every aspect example (and every profile example) is a career question.
     private static readonly Lazy<AspectClassifier> SharedChat = new(() => Train(Embedded.Value
         .Where(e => e.Label.StartsWith(ChatPrefix, StringComparison.Ordinal) || e.Label.StartsWith(AspectPrefix, StringComparison.Ordinal))
         .Select(e => (e.Label.StartsWith(ChatPrefix, StringComparison.Ordinal) ? e.Label[ChatPrefix.Length..] : CareerLabel, e.Words))));
@@ -47,6 +47,9 @@ internal sealed class AspectClassifier
     /// <summary>Labels of aspect examples start with this ("aspect/skills").</summary>
     public const string AspectPrefix = "aspect/";
 
+    /// <summary>The label of the aspect examples that ask for a profile of a role as a whole ("give me the big picture on X"): not an aspect of any section.</summary>
+    public const string ProfileLabel = "profile";
+
     /// <summary>Labels of examples of messages that ask no career question start with this: "chat/small-talk" (talk to the bot or the channel) and "chat/off-topic" (a question about something else).</summary>
     public const string ChatPrefix = "chat/";
 
@@ -56,6 +59,9 @@ internal sealed class AspectClassifier
     /// <summary>The label <see cref="Chat"/> gives a question about something other than careers.</summary>
     public const string OffTopicLabel = "off-topic";
 
+    /// <summary>The label <see cref="Chat"/> gives a career question about something the articles don't cover ("do companies pay relocation", "which bootcamp exactly").</summary>
+    public const string UncoveredTopicLabel = "uncovered-topic";
+
     /// <summary>The label <see cref="Chat"/> gives a career question (learned from the aspect examples).</summary>
     public const string CareerLabel = "career";
 
@@ -63,9 +69,10 @@ internal sealed class AspectClassifier
     public static AspectClassifier Default => SharedAspects.Value;
 
     /// <summary>
-    /// Whether a message is small talk, a question about something other than careers, or a career question, trained on
-    /// the embedded examples (once per process); its labels are <see cref="SmallTalkLabel"/>, <see cref="OffTopicLabel"/>
-    /// and <see cref="CareerLabel"/> (the aspect examples).
+    /// Whether a message is small talk, a question about something other than careers, a career question about something
+    /// the articles don't cover, or a career question, trained on the embedded examples (once per process); its labels are
+    /// <see cref="SmallTalkLabel"/>, <see cref="OffTopicLabel"/>, <see cref="UncoveredTopicLabel"/> and
+    /// <see cref="CareerLabel"/> (the aspect examples).
     /// </summary>
     public static AspectClassifier Chat => SharedChat.Value;
 

@@ -38,6 +38,7 @@ public sealed class AspectExampleTests
                 {
                     "answer" => knowledge.SectionsById.GetValueOrDefault(c.Sections[0])?.Aspect,
                     "compare" when c.Aspect is not null => Evaluator.AspectsNamed(knowledge, c.Aspect) is { Count: 1 } named ? named.First() : null,
+                    "profile" => AspectClassifier.ProfileLabel,
                     _ => null,
                 };
                 var words = AspectClassifier.WordsOf(QuestionReader.Read(knowledge, c.Question));
@@ -46,9 +47,14 @@ public sealed class AspectExampleTests
                     lines.Add($"{AspectClassifier.AspectPrefix}{aspect}\t{string.Join(' ', words)}");
                 }
 
-                if (c.Expect is "small-talk" or "off-topic" && words.Count > 0)
+                if (c.Expect is "small-talk" or "off-topic" or "uncovered-topic" && words.Count > 0)
                 {
-                    var label = c.Expect == "small-talk" ? AspectClassifier.SmallTalkLabel : AspectClassifier.OffTopicLabel;
+                    var label = c.Expect switch
+                    {
+                        "small-talk" => AspectClassifier.SmallTalkLabel,
+                        "off-topic" => AspectClassifier.OffTopicLabel,
+                        _ => AspectClassifier.UncoveredTopicLabel,
+                    };
                     lines.Add($"{AspectClassifier.ChatPrefix}{label}\t{string.Join(' ', words)}");
                 }
             }

@@ -12,22 +12,33 @@ public sealed class QualityTests(ITestOutputHelper output)
 {
     /// <summary>
     /// Written blind (articles, section list and a one-page brief only, by a helper session that saw no code and no other
-    /// set; a Discord of military veterans moving into tech) after round 16 was judged, kept outside the repository and
-    /// never tuned on; measured on round 16's code (c9ea3dd, 93.5%, none answered as if covered), then judged round 17:
-    /// 93.5%, none. Only its score lines were read until then; its misses are published in docs/quality.md.
+    /// set; engineering students and engineers in India) after round 17 was judged, kept outside the repository and never
+    /// tuned on; measured on round 17's code (94.0%, two answered as if covered), then judged round 18: 94.0%, the same two
+    /// (an SDE role and a testing job answered from the articles). Only its score lines were read until then; its misses are
+    /// published in docs/quality.md.
     /// </summary>
-    internal const string HeldOut = "heldout-26.jsonl";
+    internal const string HeldOut = "heldout-28.jsonl";
 
-    private const double HeldOutFloor = 0.935;
+    private const double HeldOutFloor = 0.94;
 
-    private const int HeldOutAnsweredAsCovered = 0;
+    private const int HeldOutAnsweredAsCovered = 2;
 
-    /// <summary>Written beside <see cref="HeldOut"/> under the same rules with another persona (a Latin American developer community writing English that carries Spanish or Portuguese); 92.0% on round 16's code, judged round 17: 91.5%, none answered as if covered either time.</summary>
-    internal const string HeldOutB = "heldout-27.jsonl";
+    /// <summary>Written beside <see cref="HeldOut"/> under the same rules with another persona (writers, designers and other creative professionals); 92.6% on round 17's code, judged round 18: 93.6%, none answered as if covered either time.</summary>
+    internal const string HeldOutB = "heldout-29.jsonl";
 
-    private const double HeldOutBFloor = 0.915;
+    private const double HeldOutBFloor = 0.935;
 
     private const int HeldOutBAnsweredAsCovered = 0;
+
+    /// <summary>Judged round 17 (93.5% before and after); its misses were read when round 18 chose the learned chat reader's threshold, which fixed one of them (94.0%): spent.</summary>
+    private const string SpentHeldOut26 = "heldout-26.jsonl";
+
+    private const double SpentHeldOut26Floor = 0.94;
+
+    /// <summary>Judged round 17 (92.0% before, 91.5% after); its misses were read when round 18 chose the learned chat reader's threshold, which fixed three of them (93.0%): spent.</summary>
+    private const string SpentHeldOut27 = "heldout-27.jsonl";
+
+    private const double SpentHeldOut27Floor = 0.93;
 
     /// <summary>Judged round 16 (95.0% before, 94.6% after, two answered as if covered each time), then published and tuned on in round 17 (98.0%, none answered as if covered): spent.</summary>
     private const string SpentHeldOut24 = "heldout-24.jsonl";
@@ -154,12 +165,12 @@ public sealed class QualityTests(ITestOutputHelper output)
 
     private static readonly string[] DevSets = ["dev.jsonl", "dev-b.jsonl", "dev-c.jsonl", "dev-d.jsonl", "dev-e.jsonl", "dev-f.jsonl", "dev-g.jsonl", "dev-i.jsonl", "heldout.jsonl", "heldout-2.jsonl", "heldout-3.jsonl"];
 
-    /// <summary>The held-out sets of rounds 5 to 16, judged once and then tuned on: counted with the dev sets.</summary>
+    /// <summary>The held-out sets of rounds 5 to 17, judged once and then tuned on: counted with the dev sets.</summary>
     private static readonly string[] SpentSets =
     [
         SpentHeldOut5, SpentHeldOut6, SpentHeldOut7, SpentHeldOut8, SpentHeldOut9, SpentHeldOut10, SpentHeldOut11, SpentHeldOut12,
         SpentHeldOut13, SpentHeldOut14, SpentHeldOut15, SpentHeldOut16, SpentHeldOut17, SpentHeldOut18, SpentHeldOut19, SpentHeldOut20,
-        SpentHeldOut21, SpentHeldOut22, SpentHeldOut23, SpentHeldOut24, SpentHeldOut25,
+        SpentHeldOut21, SpentHeldOut22, SpentHeldOut23, SpentHeldOut24, SpentHeldOut25, SpentHeldOut26, SpentHeldOut27,
     ];
 
     private Scorecard Run(string file)
@@ -177,6 +188,8 @@ public sealed class QualityTests(ITestOutputHelper output)
     [InlineData(SpentHeldOut, SpentHeldOutFloor, 0)]
     [InlineData(SpentHeldOut5, SpentHeldOut5Floor, 0)]
     [InlineData(HeldOutB, HeldOutBFloor, HeldOutBAnsweredAsCovered)]
+    [InlineData(SpentHeldOut26, SpentHeldOut26Floor, 0)]
+    [InlineData(SpentHeldOut27, SpentHeldOut27Floor, 0)]
     [InlineData(SpentHeldOut24, SpentHeldOut24Floor, 0)]
     [InlineData(SpentHeldOut25, SpentHeldOut25Floor, 0)]
     [InlineData(SpentHeldOut22, SpentHeldOut22Floor, 0)]
