@@ -651,6 +651,14 @@ public sealed class ChatShorthandTests : IDisposable
     }
 
     [Fact]
+    public void Round_nineteen_reading_a_request_for_the_whole_role_with_no_aspect_asked_is_a_profile()
+    {
+        // The rules found no aspect asked outright and would answer from the section the words match; the learned reader
+        // is sure the message asks about the role as a whole.
+        Assert.Equal(AnswerKind.Profile, Ask("i know nothing about chefs. go").Kind);
+    }
+
+    [Fact]
     public void A_covered_discipline_with_another_word_in_front_is_another_field()
     {
         var answers = AskIn(GameArticle,

@@ -418,6 +418,20 @@ public static class Retriever
             uncoveredTopic = aspect is not null && AspectLexicon.IsTopic(aspect) ? aspect : string.Join(' ', unknown);
         }
 
+        if (roles.Count == 1 && subjectTitles.Count == 0 && reading.NamedArticle is null
+            && (intent is AnswerKind.Answer || (intent is AnswerKind.UncoveredTopic && !AspectLexicon.IsAspect(uncoveredTopic ?? "")))
+            && (aspect is null || (aspect == reading.Aspect && reading.AspectWeight < 1)) // no aspect asked outright, none kept from the thread
+            && AspectClassifier.Default.Guess(
+                AspectClassifier.WordsOf(reading),
+                [AspectClassifier.ProfileLabel, .. knowledge.Sections.Select(s => s.Aspect).OfType<string>().Distinct(StringComparer.Ordinal).Where(a => index.Covers(roles[0].Name, a))])
+                is { Aspect: AspectClassifier.ProfileLabel, Probability: >= LearnedOverProfile })
+        {
+            // No aspect asked outright, and worded the way requests for a whole role are ("tell me about X like the whole
+            // thing", "brief me on the X position"): a profile, not the one section the words happen to match.
+            intent = AnswerKind.Profile;
+            uncoveredTopic = null;
+        }
+
         if (intent is not AnswerKind.Comparison && QuotedSection(index, question) is { } quoted)
         {
             // "'bridges tech teams and business people' — which role was that describing": a line quoted from the articles is
