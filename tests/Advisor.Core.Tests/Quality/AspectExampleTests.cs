@@ -83,6 +83,10 @@ public sealed class AspectExampleTests
     {
         Assert.DoesNotContain(QualityTests.HeldOut, TrainingSets);
         Assert.DoesNotContain(QualityTests.HeldOutB, TrainingSets);
+        Assert.DoesNotContain(QualityTests.JudgedHeldOut30, TrainingSets);
+        Assert.DoesNotContain(QualityTests.JudgedHeldOut31, TrainingSets);
+        Assert.DoesNotContain(QualityTests.JudgedHeldOut32, TrainingSets);
+        Assert.DoesNotContain(QualityTests.JudgedHeldOut33, TrainingSets);
     }
 
     [Fact]
