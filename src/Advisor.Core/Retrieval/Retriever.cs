@@ -180,13 +180,16 @@ public static class Retriever
             aspect = AspectOfPreviousTurn(history) ?? aspect; // "what about AI Scientists?" keeps asking about the same aspect
         }
 
+        // What the learned readers read: the question's stems without the roles it names, analysed once for all their guesses.
+        var learnedFeatures = new Lazy<HashSet<string>>(() => AspectClassifier.Features(AspectClassifier.WordsOf(reading)), LazyThreadSafetyMode.None);
+
         // A question the rules would answer with a profile of the role ("is demand for X actually going up or is this a
         // bubble", "what do Xs use to keep track of experiments") that the learned reader, which also learned what profile
         // questions look like, is sure asks about one of the role's aspects: answered from that aspect.
         var notProfile = false;
         if (roles.Count == 1 && subjectTitles.Count == 0 && smallTalk is null && WantsProfile(reading, aspect, content.Count, rolesFromHistory)
             && AspectClassifier.Default.Guess(
-                AspectClassifier.WordsOf(reading),
+                learnedFeatures.Value,
                 [AspectClassifier.ProfileLabel, .. knowledge.Sections.Select(s => s.Aspect).OfType<string>().Distinct(StringComparer.Ordinal).Where(a => index.Covers(roles[0].Name, a))])
                 is { Aspect: not AspectClassifier.ProfileLabel, Probability: >= LearnedOverProfile } overProfile)
         {
@@ -200,7 +203,7 @@ public static class Retriever
         // niche", "does the comparison say one matters more"), that is what is answered.
         var learned = roles.Count > 0 && subjectTitles.Count == 0 && smallTalk is null && reading.Profile == ProfileCue.None
             ? AspectClassifier.Default.Guess(
-                AspectClassifier.WordsOf(reading),
+                learnedFeatures.Value,
                 knowledge.Sections.Select(s => s.Aspect).OfType<string>().Distinct(StringComparer.Ordinal).Where(a => roles.Any(r => index.Covers(r.Name, a))))
             : null;
         if (learned is { } pairGuess && roles.Count >= 2 && pairGuess.Aspect is "summary" or "introduction" && pairGuess.Probability >= LearnedAboutThePair
@@ -389,7 +392,7 @@ public static class Retriever
         }
 
         if (intent == AnswerKind.OffTopic && !reading.AsksForSum && !reading.AsksForTask && (roles.Count == 0 || rolesFromHistory) && subjectTitles.Count == 0
-            && AspectClassifier.Chat.Guess(AspectClassifier.WordsOf(reading), [AspectClassifier.SmallTalkLabel, AspectClassifier.OffTopicLabel])
+            && AspectClassifier.Chat.Guess(learnedFeatures.Value, [AspectClassifier.SmallTalkLabel, AspectClassifier.OffTopicLabel])
                 is { Aspect: AspectClassifier.SmallTalkLabel, Probability: >= ChatSure })
         {
             // Nothing asked of the knowledge, and worded as talk to the bot or the channel in a way the small-talk phrases
@@ -399,7 +402,7 @@ public static class Retriever
         }
 
         if (intent is AnswerKind.Answer && reading.Mentions.Count == 0 && reading.Uncovered.Count == 0 && !rolesFromHistory
-            && AspectClassifier.Chat.Guess(AspectClassifier.WordsOf(reading), [AspectClassifier.OffTopicLabel, AspectClassifier.CareerLabel])
+            && AspectClassifier.Chat.Guess(learnedFeatures.Value, [AspectClassifier.OffTopicLabel, AspectClassifier.CareerLabel])
                 is { Aspect: AspectClassifier.OffTopicLabel, Probability: >= ChatSure })
         {
             // No role named, a few of the knowledge's words, and worded like a question about something else ("git rebase vs
@@ -409,7 +412,7 @@ public static class Retriever
 
         if (intent is AnswerKind.Answer && unknown.Count > 0 && subjectTitles.Count == 0 && reading.Profile == ProfileCue.None
             && !(aspect is not null && reading.AspectWeight >= 1 && roles.Any(r => index.Covers(r.Name, aspect))) // an aspect read outright that the roles have
-            && AspectClassifier.Chat.Guess(AspectClassifier.WordsOf(reading), [AspectClassifier.UncoveredTopicLabel, AspectClassifier.CareerLabel])
+            && AspectClassifier.Chat.Guess(learnedFeatures.Value, [AspectClassifier.UncoveredTopicLabel, AspectClassifier.CareerLabel])
                 is { Aspect: AspectClassifier.UncoveredTopicLabel, Probability: >= UncoveredSure })
         {
             // Words the knowledge lacks, in a question worded the way questions about what the articles don't cover are
@@ -422,7 +425,7 @@ public static class Retriever
             && (intent is AnswerKind.Answer || (intent is AnswerKind.UncoveredTopic && !AspectLexicon.IsAspect(uncoveredTopic ?? "")))
             && (aspect is null || (aspect == reading.Aspect && reading.AspectWeight < 1)) // no aspect asked outright, none kept from the thread
             && AspectClassifier.Default.Guess(
-                AspectClassifier.WordsOf(reading),
+                learnedFeatures.Value,
                 [AspectClassifier.ProfileLabel, .. knowledge.Sections.Select(s => s.Aspect).OfType<string>().Distinct(StringComparer.Ordinal).Where(a => index.Covers(roles[0].Name, a))])
                 is { Aspect: AspectClassifier.ProfileLabel, Probability: >= LearnedOverProfile })
         {

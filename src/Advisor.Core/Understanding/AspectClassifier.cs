@@ -122,9 +122,12 @@ internal sealed class AspectClassifier
     /// The most likely aspect among <paramref name="candidates"/> for a question's words (role names already left out),
     /// and its probability among them; null when no word of the question was seen in the examples.
     /// </summary>
-    public (string Aspect, double Probability)? Guess(IReadOnlyList<string> words, IEnumerable<string> candidates)
+    public (string Aspect, double Probability)? Guess(IReadOnlyList<string> words, IEnumerable<string> candidates) => Guess(Features(words), candidates);
+
+    /// <summary>As <see cref="Guess(IReadOnlyList{string}, IEnumerable{string})"/>, from the question's <see cref="Features"/> (computed once when several guesses are made).</summary>
+    public (string Aspect, double Probability)? Guess(IReadOnlySet<string> questionFeatures, IEnumerable<string> candidates)
     {
-        var features = Features(words).Where(_vocabulary.Contains).ToList();
+        var features = questionFeatures.Where(_vocabulary.Contains).ToList();
         if (features.Count == 0 || _exampleCount == 0)
         {
             return null;
