@@ -126,13 +126,36 @@ public sealed class WebBrowserTests
         page.SetDefaultTimeout(90_000);
         var errors = WatchForErrors(page);
 
+        var navigations = new List<string>();
+        page.FrameNavigated += (_, frame) =>
+        {
+            lock (navigations)
+            {
+                navigations.Add(frame.Url);
+            }
+        };
         await page.GotoAsync(new Uri(worker.BaseAddress, "/insights?days=7#gaps").ToString());
         Assert.Contains("/login?return=%2Finsights%3Fdays%3D7", page.Url, StringComparison.Ordinal);
         var token = page.GetByLabel("Admin token");
         await token.FillAsync(TestWorker.AdminToken);
         await token.PressAsync("Enter"); // in the token field itself, as the knowledge-page test does (not wherever focus is)
-        await page.WaitForURLAsync("**/insights?days=7*", new() { WaitUntil = WaitUntilState.DOMContentLoaded });
-        await page.Locator("#gaps .gap").First.WaitForAsync();
+        try
+        {
+            await page.WaitForURLAsync("**/insights?days=7*", new() { WaitUntil = WaitUntilState.DOMContentLoaded });
+            await page.Locator("#gaps .gap").First.WaitForAsync();
+        }
+        catch (TimeoutException ex)
+        {
+            // Intermittent on busy machines, cause not yet found: say where the page was and what it showed.
+            var text = await page.Locator("body").InnerTextAsync(new() { Timeout = 5_000 }).ConfigureAwait(false);
+            string visited;
+            lock (navigations)
+            {
+                visited = string.Join(" -> ", navigations);
+            }
+
+            throw new TimeoutException($"{ex.Message}\npage at {page.Url} after logging in (navigations: {visited}); console: {string.Join(" | ", errors)}\n{text[..Math.Min(text.Length, 600)]}", ex);
+        }
 
         Assert.Equal("7", await page.Locator("#days").InputValueAsync());
         Assert.Contains("data analyst", await page.Locator("#gaps").InnerTextAsync(), StringComparison.OrdinalIgnoreCase);
