@@ -190,7 +190,7 @@ public static class Retriever
         if (roles.Count == 1 && subjectTitles.Count == 0 && smallTalk is null && WantsProfile(reading, aspect, content.Count, rolesFromHistory)
             && AspectClassifier.Default.Guess(
                 learnedFeatures.Value,
-                [AspectClassifier.ProfileLabel, .. knowledge.Sections.Select(s => s.Aspect).OfType<string>().Distinct(StringComparer.Ordinal).Where(a => index.Covers(roles[0].Name, a))])
+                [AspectClassifier.ProfileLabel, .. AspectsOf(knowledge, roles)])
                 is { Aspect: not AspectClassifier.ProfileLabel, Probability: >= LearnedOverProfile } overProfile)
         {
             aspect = overProfile.Aspect;
@@ -204,7 +204,7 @@ public static class Retriever
         var learned = roles.Count > 0 && subjectTitles.Count == 0 && smallTalk is null && reading.Profile == ProfileCue.None
             ? AspectClassifier.Default.Guess(
                 learnedFeatures.Value,
-                knowledge.Sections.Select(s => s.Aspect).OfType<string>().Distinct(StringComparer.Ordinal).Where(a => roles.Any(r => index.Covers(r.Name, a))))
+                AspectsOf(knowledge, roles))
             : null;
         if (learned is { } pairGuess && roles.Count >= 2 && pairGuess.Aspect is "summary" or "introduction" && pairGuess.Probability >= LearnedAboutThePair
             && !(reading.OnlyTheArticlesRoles && aspect is not null && reading.AspectWeight >= 1 && AspectLexicon.IsSpecific(aspect))) // what is asked of a named article
@@ -426,7 +426,7 @@ public static class Retriever
             && (aspect is null || (aspect == reading.Aspect && reading.AspectWeight < 1)) // no aspect asked outright, none kept from the thread
             && AspectClassifier.Default.Guess(
                 learnedFeatures.Value,
-                [AspectClassifier.ProfileLabel, .. knowledge.Sections.Select(s => s.Aspect).OfType<string>().Distinct(StringComparer.Ordinal).Where(a => index.Covers(roles[0].Name, a))])
+                [AspectClassifier.ProfileLabel, .. AspectsOf(knowledge, roles)])
                 is { Aspect: AspectClassifier.ProfileLabel, Probability: >= LearnedOverProfile })
         {
             // No aspect asked outright, and worded the way requests for a whole role are ("tell me about X like the whole
@@ -608,6 +608,10 @@ public static class Retriever
     /// several aspects at once, or asks about the role in general ("tell me about X") without an aspect, or names
     /// nothing but the role ("MLRE?").
     /// </summary>
+    /// <summary>The aspects any of <paramref name="roles"/> has a section on: what the learned reader may guess among.</summary>
+    private static IEnumerable<string> AspectsOf(KnowledgeSnapshot knowledge, List<RoleInfo> roles) =>
+        knowledge.Sections.Select(s => s.Aspect).OfType<string>().Distinct(StringComparer.Ordinal).Where(a => roles.Any(r => knowledge.Index.Covers(r.Name, a)));
+
     private static bool WantsProfile(QuestionReading reading, string? aspect, int contentCount, bool rolesFromHistory) => reading.Profile switch
     {
         _ when reading.AboutArticle => false,

@@ -8,8 +8,9 @@ namespace Advisor.Core.Understanding;
 /// <summary>
 /// A second reader for what a question asks about, learned from examples instead of written as rules: multinomial naive
 /// Bayes over the stems (and pairs of neighbouring stems) of chat questions, each labelled with the aspect of the section
-/// that answers it ("skills", "industries", "summary", …), or "profile" for a question about a role as a whole. Role names are taken out of the examples and of the question,
-/// so what it learns is how people word an aspect, not which role they ask about.
+/// that answers it ("skills", "industries", "summary", …), or "profile" for a question about a role as a whole. Role
+/// names are taken out of the examples and of the question, so what it learns is how people word an aspect, not which
+/// role they ask about.
 /// </summary>
 /// <remarks>
 /// The examples (<c>aspect-examples.tsv</c>, embedded) are generated from the quality sets the project may tune on
