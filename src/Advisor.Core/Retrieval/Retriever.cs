@@ -603,15 +603,15 @@ public static class Retriever
             .Any(s => index.UnitStems[knowledge.PositionOf(s)].Any(unit => unit.Overlaps(words))));
     }
 
+    /// <summary>The aspects any of <paramref name="roles"/> has a section on: what the learned reader may guess among.</summary>
+    private static IEnumerable<string> AspectsOf(KnowledgeSnapshot knowledge, List<RoleInfo> roles) =>
+        knowledge.Sections.Select(s => s.Aspect).OfType<string>().Distinct(StringComparer.Ordinal).Where(a => roles.Any(r => knowledge.Index.Covers(r.Name, a)));
+
     /// <summary>
     /// A question about one role asks for its profile when it says so plainly ("overview", "the big picture"), or names
     /// several aspects at once, or asks about the role in general ("tell me about X") without an aspect, or names
     /// nothing but the role ("MLRE?").
     /// </summary>
-    /// <summary>The aspects any of <paramref name="roles"/> has a section on: what the learned reader may guess among.</summary>
-    private static IEnumerable<string> AspectsOf(KnowledgeSnapshot knowledge, List<RoleInfo> roles) =>
-        knowledge.Sections.Select(s => s.Aspect).OfType<string>().Distinct(StringComparer.Ordinal).Where(a => roles.Any(r => knowledge.Index.Covers(r.Name, a)));
-
     private static bool WantsProfile(QuestionReading reading, string? aspect, int contentCount, bool rolesFromHistory) => reading.Profile switch
     {
         _ when reading.AboutArticle => false,
