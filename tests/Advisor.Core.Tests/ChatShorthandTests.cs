@@ -659,6 +659,35 @@ public sealed class ChatShorthandTests : IDisposable
     }
 
     [Fact]
+    public void Round_twenty_a_general_section_far_ahead_answers_for_both_roles()
+    {
+        var answers = AskIn("""
+            # Baker vs. Chef
+
+            ## Skills
+
+            ### Baker
+            - Shaping dough by hand and reading a proof.
+
+            ### Chef
+            - Knife work and seasoning by taste.
+
+            ## Practical Tips
+
+            - Good food safety habits matter in both jobs: label, date and chill everything.
+            - Stage for a week in a working kitchen before you commit.
+            """,
+            "do food safety habits matter for bakers and chefs, or is it all skills",
+            "baker vs chef, which skills are harder to learn");
+
+        // The tips section ranks far ahead of either role's skills: it answers, for both.
+        Assert.Equal((AnswerKind.Answer, "Practical Tips"), (answers[0].Kind, answers[0].Citations[0].Section));
+
+        // A plain comparison is still side by side.
+        Assert.Equal(AnswerKind.Comparison, answers[1].Kind);
+    }
+
+    [Fact]
     public void A_covered_discipline_with_another_word_in_front_is_another_field()
     {
         var answers = AskIn(GameArticle,
