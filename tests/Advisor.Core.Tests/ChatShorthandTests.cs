@@ -688,6 +688,51 @@ public sealed class ChatShorthandTests : IDisposable
     }
 
     [Fact]
+    public void Round_twenty_one_readings()
+    {
+        // "…or is that only a Y thing": Y is what the question sets X against, not a second role asked about.
+        var contrast = Ask("do bakers keep the ovens clean or is that only a chef thing");
+        Assert.Equal((AnswerKind.Answer, "Baker"), (contrast.Kind, contrast.Citations[0].Role));
+
+        // A covered name in the plural in front of a title's head word is the subject of a verb, not a job title.
+        Assert.NotEqual(AnswerKind.UncoveredRole, Ask("do bakers lead the shop staff or do they work alone").Kind);
+
+        // "=" ends a clause: "baker = chef" is not a "baker chef".
+        Assert.NotEqual(AnswerKind.UncoveredRole, Ask("baker = chef or cook? confused").Kind);
+
+        // "for someone who loves …" is a preference to weigh the roles against, not a topic asked about.
+        Assert.Equal(AnswerKind.Comparison, Ask("baker or chef for someone who loves whiteboarding menus").Kind);
+
+        // "top to bottom" asks for the whole role.
+        Assert.Equal(AnswerKind.Profile, Ask("chef, top to bottom pls").Kind);
+
+        // A LinkedIn headline is application material, which the folder doesn't cover.
+        Assert.Equal(AnswerKind.UncoveredTopic, Ask("whats a good linkedin headline for chef jobs").Kind);
+
+        // "long term" (time horizon) about roles without such a section reads their outlook.
+        var longTerm = AskIn("""
+            # Baker vs. Chef
+
+            ## Skills
+
+            ### Baker
+            - Shaping dough by hand.
+
+            ### Chef
+            - Knife work.
+
+            ## Outlook
+
+            ### Baker
+            - Demand for bakers grows with every new cafe.
+
+            ### Chef
+            - Restaurants keep hiring chefs.
+            """, "is being a baker a good long term career bet");
+        Assert.Equal((AnswerKind.Answer, "Outlook"), (longTerm[0].Kind, longTerm[0].Citations[0].Section));
+    }
+
+    [Fact]
     public void A_covered_discipline_with_another_word_in_front_is_another_field()
     {
         var answers = AskIn(GameArticle,

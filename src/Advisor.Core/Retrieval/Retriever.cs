@@ -116,6 +116,11 @@ public static class Retriever
         }
 
         var roles = reading.Mentions.Select(m => m.Role).DistinctBy(r => r.Name).ToList();
+        if (roles.Count == 2 && ContrastAfter(words) is { } contrast
+            && reading.Mentions.All(m => m.Role.Name == roles[0].Name ? m.Start < contrast : m.Start > contrast))
+        {
+            roles = [roles[0]]; // "do MLREs publish papers or is that only a scientist thing": the scientists are a contrast, not asked about
+        }
         var aspect = reading.Aspect;
         var subjectTitles = reading.Uncovered.Where(t => !t.IsContext).ToList();
         if (subjectTitles.Count == 0 && roles.Count == 0 && reading.Uncovered.Count > 0 && QuestionReader.AsksAboutOwnJob(words))
@@ -545,6 +550,38 @@ public static class Retriever
                 query.Add(new ConstantScoreQuery(phrase) { Boost = DistinctPhraseBoost }, Occur.SHOULD);
             }
         }
+    }
+
+    /// <summary>
+    /// Where a question goes on to set what it asks against something else: "…, or is that only…", "…or is it just…",
+    /// "…or only for…" (the position of "or"); null when it doesn't.
+    /// </summary>
+    private static int? ContrastAfter(IReadOnlyList<string> words)
+    {
+        for (var i = 1; i + 1 < words.Count; i++)
+        {
+            if (words[i] != "or")
+            {
+                continue;
+            }
+
+            var k = i + 1;
+            if (words[k] is "is" or "are" or "was" && k + 1 < words.Count)
+            {
+                k++;
+                if (words[k] is "that" or "it" or "this" or "those" && k + 1 < words.Count)
+                {
+                    k++;
+                }
+            }
+
+            if (words[k] is "only" or "just" or "mostly" or "mainly")
+            {
+                return i;
+            }
+        }
+
+        return null;
     }
 
     /// <summary>"the first one" / "the former" → 0, "the second one" / "the latter" → 1, else null.</summary>

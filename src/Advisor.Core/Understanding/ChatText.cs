@@ -232,7 +232,7 @@ public static partial class ChatText
         for (var i = 0; i < text.Length; i++)
         {
             var c = text[i];
-            var boundary = c is '.' or ',' or ';' or ':' or '!' or '?' or '(' or ')' or '[' or ']' or '—' or '–' or '…' or '\n'
+            var boundary = c is '.' or ',' or ';' or ':' or '!' or '?' or '(' or ')' or '[' or ']' or '—' or '–' or '…' or '=' or '\n'
                 || (c == '-' && i > 0 && i + 1 < text.Length && text[i - 1] == ' ' && text[i + 1] == ' ');
 
             // A dot inside a word ("ph.d", "e.g", "node.js") does not end a clause.

@@ -110,6 +110,7 @@ internal static class QuestionReader
         "start to end", "start to finish", "beginning to end", "a to z", "complete picture", "entire picture", "full rundown",
         "complete rundown", "full breakdown", "everything about", "paint me a picture", "paint a picture", "picture of what",
         "whole deal", "all there is", "deep dive", "deepdive", "in depth", "in-depth", "everything i need to know", "general intro", "general introduction", "general overview", "snapshot", "to me like", "like i am a", "like i am an", "like i am new", "to a non technical", "non technical person", "for dummies", "general idea of the role", "general idea of the job", "brain dump", "braindump", "lowdown", "low down", "the scoop", "cheat sheet", "summary of the role", "summary of the job",
+        "top to bottom", "soup to nuts",
     ]);
 
     // Asking for work done, not career advice: code, a fix, a derivation, a calculation, trivia. Off-topic when no role is named.
@@ -846,7 +847,7 @@ internal static class QuestionReader
         "picks", "pick", "chooses", "choose", "decides", "decide", "owns", "own", "sets", "selects", "select", "defines", "approves", "calls",
     };
 
-    private static readonly HashSet<string> Liking = new(StringComparer.Ordinal) { "like", "love", "enjoy", "prefer", "care", "into" };
+    private static readonly HashSet<string> Liking = new(StringComparer.Ordinal) { "like", "love", "enjoy", "prefer", "care", "into", "likes", "loves", "enjoys", "prefers", "cares" };
 
     /// <summary>The position of "who" in "who decides / picks / owns …", or null.</summary>
     private static int? WhoDecides(List<string> words)
@@ -868,12 +869,16 @@ internal static class QuestionReader
         return null;
     }
 
-    /// <summary>"if i (mostly) like …" to the end of its clause: what the asker likes, to weigh the roles against.</summary>
+    /// <summary>
+    /// "if i (mostly) like …", "for someone who loves …" to the end of its clause: what the asker likes, to weigh the roles
+    /// against.
+    /// </summary>
     private static IEnumerable<int> Preference(List<string> words, HashSet<int> clauses)
     {
         for (var i = 0; i + 2 < words.Count; i++)
         {
-            if (words[i] == "if" && words[i + 1] == "i" && Enumerable.Range(i + 2, Math.Min(2, words.Count - i - 2)).Any(k => Liking.Contains(words[k])))
+            if (((words[i] == "if" && words[i + 1] == "i") || (words[i] is "someone" or "somebody" or "person" or "people" or "ppl" or "anyone" && words[i + 1] == "who"))
+                && Enumerable.Range(i + 2, Math.Min(2, words.Count - i - 2)).Any(k => Liking.Contains(words[k])))
             {
                 return Enumerable.Range(i, ClauseEnd(clauses, i, words.Count) - i);
             }
@@ -1140,6 +1145,12 @@ internal static class QuestionReader
                 // job asked about.
                 var peopleAround = mentions.Count > 0 && i > 0 && words[i - 1] == "the" && words[i] != head;
                 isUncovered = !JobTitles.NeedsModifier(head) && !knowledge.RoleHeads.Contains(head) && !peopleAround;
+            }
+            else if (mentions.Any(m => m.Start + m.Length == i && m.Start >= start && words[i - 1].EndsWith('s')))
+            {
+                // A covered name in the plural right in front is the subject of a verb, not part of a title: "do ai archs
+                // lead dev teams" (a job title's words in front of its head are singular: "ai architect lead").
+                isUncovered = false;
             }
             else
             {
