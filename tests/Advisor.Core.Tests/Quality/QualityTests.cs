@@ -54,17 +54,32 @@ public sealed class QualityTests(ITestOutputHelper output)
     private const double JudgedHeldOut33Floor = 0.945;
 
     /// <summary>
-    /// Written blind after round 19 (a company data team's Slack: analysts, BI developers, analytics engineers), kept
-    /// outside the repository; 92.3% on round 19's code, judged round 20: 92.8%, none answered as if covered. Never tuned on.
+    /// Written blind after round 20 was built (people in Africa and South-East Asia learning AI online), kept outside the
+    /// repository; 92.4% on round 20's code, judged round 21: 92.4% (one answered as if covered each time). Only its score
+    /// lines were read until then; its misses are published in docs/quality.md. Never tuned on.
     /// </summary>
-    internal const string JudgedHeldOut36 = "heldout-36.jsonl";
+    internal const string JudgedHeldOut38 = "heldout-38.jsonl";
 
-    private const double JudgedHeldOut36Floor = 0.925;
+    private const double JudgedHeldOut38Floor = 0.92;
 
-    /// <summary>Beside <see cref="JudgedHeldOut36"/> (freelancers, consultants and small-agency owners): 94.8% on round 19's code, judged round 20: 94.8%, none answered as if covered. Never tuned on.</summary>
-    internal const string JudgedHeldOut37 = "heldout-37.jsonl";
+    /// <summary>Beside <see cref="JudgedHeldOut38"/> (a company's engineering managers and tech leads): 90.5% on round 20's code, judged round 21: 90.5%, one answered as if covered each time. Never tuned on.</summary>
+    internal const string JudgedHeldOut39 = "heldout-39.jsonl";
 
-    private const double JudgedHeldOut37Floor = 0.945;
+    private const double JudgedHeldOut39Floor = 0.905;
+
+    /// <summary>
+    /// Written blind after round 19 (a company data team's Slack: analysts, BI developers, analytics engineers); 92.3% on
+    /// round 19's code, judged round 20: 92.8%, none answered as if covered; its misses were published and tuned on in
+    /// round 21 (95.2%), and the learned readers learn from it: spent.
+    /// </summary>
+    private const string SpentHeldOut36 = "heldout-36.jsonl";
+
+    private const double SpentHeldOut36Floor = 0.95;
+
+    /// <summary>Beside heldout-36 (freelancers, consultants and small-agency owners): 94.8% on round 19's code, judged round 20: 94.8%; tuned on in round 21 (96.7%) and learned from: spent.</summary>
+    private const string SpentHeldOut37 = "heldout-37.jsonl";
+
+    private const double SpentHeldOut37Floor = 0.965;
 
     /// <summary>Judged round 17 (93.5% before and after); its misses were read when round 18 chose the learned chat reader's threshold, which fixed one of them (94.0%): spent.</summary>
     private const string SpentHeldOut26 = "heldout-26.jsonl";
@@ -201,12 +216,13 @@ public sealed class QualityTests(ITestOutputHelper output)
 
     private static readonly string[] DevSets = ["dev.jsonl", "dev-b.jsonl", "dev-c.jsonl", "dev-d.jsonl", "dev-e.jsonl", "dev-f.jsonl", "dev-g.jsonl", "dev-i.jsonl", "heldout.jsonl", "heldout-2.jsonl", "heldout-3.jsonl"];
 
-    /// <summary>The held-out sets of rounds 5 to 17, judged once and then tuned on: counted with the dev sets.</summary>
+    /// <summary>The held-out sets of rounds 5 to 21, judged once and then tuned on: counted with the dev sets.</summary>
     private static readonly string[] SpentSets =
     [
         SpentHeldOut5, SpentHeldOut6, SpentHeldOut7, SpentHeldOut8, SpentHeldOut9, SpentHeldOut10, SpentHeldOut11, SpentHeldOut12,
         SpentHeldOut13, SpentHeldOut14, SpentHeldOut15, SpentHeldOut16, SpentHeldOut17, SpentHeldOut18, SpentHeldOut19, SpentHeldOut20,
-        SpentHeldOut21, SpentHeldOut22, SpentHeldOut23, SpentHeldOut24, SpentHeldOut25, SpentHeldOut26, SpentHeldOut27,
+        SpentHeldOut21, SpentHeldOut22, SpentHeldOut23, SpentHeldOut24, SpentHeldOut25, SpentHeldOut26, SpentHeldOut27, SpentHeldOut36,
+        SpentHeldOut37,
     ];
 
     private Scorecard Run(string file)
@@ -228,8 +244,10 @@ public sealed class QualityTests(ITestOutputHelper output)
     [InlineData(JudgedHeldOut31, JudgedHeldOut31Floor, 0)]
     [InlineData(JudgedHeldOut32, JudgedHeldOut32Floor, 0)]
     [InlineData(JudgedHeldOut33, JudgedHeldOut33Floor, 0)]
-    [InlineData(JudgedHeldOut36, JudgedHeldOut36Floor, 0)]
-    [InlineData(JudgedHeldOut37, JudgedHeldOut37Floor, 0)]
+    [InlineData(JudgedHeldOut38, JudgedHeldOut38Floor, 1)]
+    [InlineData(JudgedHeldOut39, JudgedHeldOut39Floor, 1)]
+    [InlineData(SpentHeldOut36, SpentHeldOut36Floor, 0)]
+    [InlineData(SpentHeldOut37, SpentHeldOut37Floor, 0)]
     [InlineData(SpentHeldOut26, SpentHeldOut26Floor, 0)]
     [InlineData(SpentHeldOut27, SpentHeldOut27Floor, 0)]
     [InlineData(SpentHeldOut24, SpentHeldOut24Floor, 0)]
