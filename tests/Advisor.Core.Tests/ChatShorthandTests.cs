@@ -746,6 +746,20 @@ public sealed class ChatShorthandTests : IDisposable
     }
 
     [Fact]
+    public void A_topic_the_folder_lacks_is_named_by_what_the_words_hint_at_or_not_quoted_when_they_are_many()
+    {
+        // "bootcamp" hints at the topic of which bootcamp or course to pick; "name" was the word left over.
+        var bootcamp = Ask("which specific bootcamp should i do to become a baker — name names");
+        Assert.Equal((AnswerKind.UncoveredTopic, "Which bootcamp, course or school to pick"), (bootcamp.Kind, bootcamp.Uncovered));
+
+        // Four leftover words ("l5 l6 bar separates") are not a name worth quoting.
+        var levels = Ask("L5 vs L6 bar for bakers, what separates them");
+        Assert.Equal(AnswerKind.UncoveredTopic, levels.Kind);
+        Assert.StartsWith("The articles I have don't cover that for Bakers", levels.Text, StringComparison.Ordinal);
+        Assert.Null(levels.Uncovered);
+    }
+
+    [Fact]
     public void A_covered_discipline_with_another_word_in_front_is_another_field()
     {
         var answers = AskIn(GameArticle,

@@ -101,7 +101,7 @@ public static class Replies
         var knowledge = retrieval.Knowledge;
         var topic = q.UncoveredTopic ?? "";
         var isAspect = AspectLexicon.IsAspect(topic); // a topic the articles lack, or an aspect these roles have no section on ("education" for a discipline)
-        var display = isAspect ? AspectLexicon.Display(topic).ToLowerInvariant() : $"“{topic}”";
+        var display = isAspect ? AspectLexicon.Display(topic).ToLowerInvariant() : topic.Length == 0 ? "that" : $"“{topic}”";
         var roles = q.Roles.Select(r => r.Name).ToList();
         var who = roles.Count == 0 ? "any of the roles they describe" : Join(roles.Select(SideBySide.People).ToList());
 
@@ -140,7 +140,7 @@ public static class Replies
             Citations = [],
             Kind = AnswerKind.UncoveredTopic,
             Abstained = true,
-            Uncovered = MentionGuard.Neutralize(isAspect ? AspectLexicon.Display(topic) : topic),
+            Uncovered = topic.Length == 0 ? null : MentionGuard.Neutralize(isAspect ? AspectLexicon.Display(topic) : topic),
             Suggestions = nearest.Select(s => MentionGuard.Neutralize(s.Label)).ToList(),
             Confidence = retrieval.Confidence,
             Roles = roles,

@@ -197,6 +197,37 @@ public static class AspectLexicon
     /// <summary>True for a topic career articles often leave out (pay, remote work, visas…): see <c>AspectDef.Topic</c>.</summary>
     public static bool IsTopic(string key) => ByKey.TryGetValue(key, out var d) && d.Topic;
 
+    // Each topic's own words: its one-word triggers and the last word of a trigger phrase that ends in a prefix of six
+    // letters or more (what the phrase is about: "bootcamp" in "which bootcamp*"), when no other topic's triggers use them
+    // and they are not common words. (The last word of another phrase is often an everyday word: "code" in "dress code",
+    // "level" in "stress level*".)
+    private static readonly Lazy<(string Key, string[] Words)[]> TopicWords = new(() =>
+    {
+        static string[] Split(string trigger) => trigger.TrimStart('~').Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        var usedBy = Defs.Where(d => d.Topic).SelectMany(d => d.Question.SelectMany(Split).Distinct(StringComparer.Ordinal))
+            .GroupBy(w => w, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
+        return [.. Defs.Where(d => d.Topic).Select(d => (d.Key, d.Question.Select(Split).Where(t => t.Length == 1 || (t[^1].EndsWith('*') && t[^1].Length > 6)).Select(t => t[^1])
+            .Distinct(StringComparer.Ordinal).Where(w => usedBy[w] == 1 && w.TrimEnd('*').Length >= 4 && !QuestionReader.IsNoise(w.TrimEnd('*'))).ToArray()))];
+    });
+
+    /// <summary>
+    /// The topic the articles may lack that a question's words hint at without asking it in so many words ("which specific
+    /// bootcamp should i do" hints at which bootcamp to pick): the one topic whose own trigger words the question uses most,
+    /// or null when none does or two tie. Only the words <paramref name="counts"/> accepts are counted (those the knowledge
+    /// hardly uses: a word its sections use is not why a question is about something they lack).
+    /// </summary>
+    public static string? HintedTopic(IReadOnlyList<string> questionWords, Func<string, bool> counts)
+    {
+        questionWords = [.. questionWords.Where(counts)];
+        static bool Matches(string trigger, string word) => trigger.EndsWith('*')
+            ? word.StartsWith(trigger[..^1], StringComparison.Ordinal)
+            : word == trigger || word == trigger + "s";
+
+        var scored = TopicWords.Value.Select(t => (t.Key, Count: questionWords.Count(w => t.Words.Any(trigger => Matches(trigger, w)))))
+            .Where(t => t.Count > 0).OrderByDescending(t => t.Count).Take(2).ToList();
+        return scored.Count == 1 || (scored.Count == 2 && scored[0].Count > scored[1].Count) ? scored[0].Key : null;
+    }
+
     /// <summary>For a topic: the aspects whose sections come closest to it.</summary>
     public static IReadOnlyList<string> Near(string key) => ByKey.TryGetValue(key, out var d) ? d.Near ?? [] : [];
 

@@ -465,6 +465,15 @@ public static class Retriever
             ranked = [new ScoredSection(quoted, top + 1), .. ranked.Where(r => r.Section.Id != quoted.Id)];
         }
 
+        if (intent is AnswerKind.UncoveredTopic && uncoveredTopic is not null && !AspectLexicon.IsAspect(uncoveredTopic))
+        {
+            // Named from the words the knowledge lacks: the topic those words hint at when there is one ("which specific
+            // bootcamp, name names" is about which bootcamp to pick, not "name"), else the words themselves when they are
+            // few enough to read as a name, else no name ("that").
+            uncoveredTopic = AspectLexicon.HintedTopic(words, w => index.Analyze(w) is not [var stem] || index.SectionsUsing(stem) <= 1)
+                ?? (unknown.Count <= 2 ? uncoveredTopic : "");
+        }
+
         var inScope = intent is AnswerKind.Answer or AnswerKind.Comparison or AnswerKind.Profile;
         var analysis = new QueryAnalysis(question, roles, rolesFromHistory, aspect, content, terms.Terms, coverage)
         {
