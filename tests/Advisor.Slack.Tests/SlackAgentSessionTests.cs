@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Advisor.Testing;
 using Advisor.Testing.Slack;
 
@@ -92,6 +93,10 @@ public sealed class SlackAgentSessionTests
         // The first answer learns it from Slack's own error (one refused call); the answer is not held up by it.
         await slack.SendEventAsync(SlackEmulator.Mention(Question, "1700800200.000100", "EvPlain1"));
         await Eventually.TrueAsync(() => RepliesIn(slack, "1700800200.000100") == 1, "the first answer");
+
+        // The refused call runs beside the answer, so it may reach Slack, and its refusal be learned, just after the reply.
+        var support = app.Services.GetRequiredService<SlackStatusSupport>();
+        await Eventually.TrueAsync(() => support.AgentRefused, "the refusal learned");
         Assert.Single(slack.Calls, c => c.Method.StartsWith("agents.", StringComparison.Ordinal));
 
         var before = slack.Calls.Count;
