@@ -80,9 +80,10 @@
       const response = await postJson("/api/admin/reload", {});
       if (response.status === 401) { toLogin(); return; }
       const r = await response.json();
-      status.textContent = r.succeeded ? (r.changed ? "Reloaded: new version " + r.version + "." : "Reloaded: no changes.") : "Reload failed; the last good knowledge keeps serving.";
-      await load();
+      // The page shows what is served and the report first; the status, read out by screen readers, says so last.
+      try { await load(); } catch (e) { /* the report below still says what the reload did */ }
       showReport(last, r);
+      status.textContent = r.succeeded ? (r.changed ? "Reloaded: new version " + r.version + "." : "Reloaded: no changes.") : "Reload failed; the last good knowledge keeps serving.";
     } catch (e) {
       status.textContent = "The reload could not be started: " + e.message;
     } finally {
