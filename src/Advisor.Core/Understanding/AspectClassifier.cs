@@ -26,12 +26,12 @@ internal sealed class AspectClassifier
 
     private static readonly Lazy<IReadOnlyList<(string Label, IReadOnlyList<string> Words)>> Embedded = new(LoadEmbedded);
 
-    private static readonly Lazy<AspectClassifier> SharedAspects = new(() => Train(Embedded.Value.Where(e => e.Label.StartsWith(AspectPrefix, StringComparison.Ordinal)).Select(e => (e.Label[AspectPrefix.Length..], e.Words))));
+    private static readonly Lazy<AspectClassifier> SharedAspects = new(() => TrainAspects(Embedded.Value));
 
-    // The chat reader's last label: every aspect example (and every profile example) is a career question.
-    private static readonly Lazy<AspectClassifier> SharedChat = new(() => Train(Embedded.Value
-        .Where(e => e.Label.StartsWith(ChatPrefix, StringComparison.Ordinal) || e.Label.StartsWith(AspectPrefix, StringComparison.Ordinal))
-        .Select(e => (e.Label.StartsWith(ChatPrefix, StringComparison.Ordinal) ? e.Label[ChatPrefix.Length..] : CareerLabel, e.Words))));
+    private static readonly Lazy<AspectClassifier> SharedChat = new(() => TrainChat(Embedded.Value));
+
+    // Readers trained on part of the examples, used instead of the shared ones in this async flow (see Substitute).
+    private static readonly AsyncLocal<(AspectClassifier Aspects, AspectClassifier Chat)?> Substituted = new();
 
     private static readonly EnglishAnalyzer Analyzer = new(LuceneVersion.LUCENE_48);
 
@@ -67,7 +67,7 @@ internal sealed class AspectClassifier
     public const string CareerLabel = "career";
 
     /// <summary>Which aspect a question asks about, trained on the embedded examples (once per process).</summary>
-    public static AspectClassifier Default => SharedAspects.Value;
+    public static AspectClassifier Default => Substituted.Value?.Aspects ?? SharedAspects.Value;
 
     /// <summary>
     /// Whether a message is small talk, a question about something other than careers, a career question about something
@@ -75,10 +75,35 @@ internal sealed class AspectClassifier
     /// <see cref="SmallTalkLabel"/>, <see cref="OffTopicLabel"/>, <see cref="UncoveredTopicLabel"/> and
     /// <see cref="CareerLabel"/> (the aspect examples).
     /// </summary>
-    public static AspectClassifier Chat => SharedChat.Value;
+    public static AspectClassifier Chat => Substituted.Value?.Chat ?? SharedChat.Value;
 
     /// <summary>How many examples it learned from.</summary>
     public int ExampleCount => _exampleCount;
+
+    /// <summary>The aspect reader, trained on the "aspect/…" examples of labelled (label, words) examples.</summary>
+    public static AspectClassifier TrainAspects(IEnumerable<(string Label, IReadOnlyList<string> Words)> labelled) =>
+        Train(labelled.Where(e => e.Label.StartsWith(AspectPrefix, StringComparison.Ordinal)).Select(e => (e.Label[AspectPrefix.Length..], e.Words)));
+
+    /// <summary>The chat reader, trained on the "chat/…" examples; its last label: every aspect example (and every profile example) is a career question.</summary>
+    public static AspectClassifier TrainChat(IEnumerable<(string Label, IReadOnlyList<string> Words)> labelled) =>
+        Train(labelled
+            .Where(e => e.Label.StartsWith(ChatPrefix, StringComparison.Ordinal) || e.Label.StartsWith(AspectPrefix, StringComparison.Ordinal))
+            .Select(e => (e.Label.StartsWith(ChatPrefix, StringComparison.Ordinal) ? e.Label[ChatPrefix.Length..] : CareerLabel, e.Words)));
+
+    /// <summary>
+    /// Until the result is disposed, <see cref="Default"/> and <see cref="Chat"/> in this async flow are readers trained on
+    /// <paramref name="labelled"/> examples only: how a test measures the readers on questions they did not learn from.
+    /// </summary>
+    internal static IDisposable Substitute(IReadOnlyList<(string Label, IReadOnlyList<string> Words)> labelled)
+    {
+        Substituted.Value = (TrainAspects(labelled), TrainChat(labelled));
+        return new Restore();
+    }
+
+    private sealed class Restore : IDisposable
+    {
+        public void Dispose() => Substituted.Value = null;
+    }
 
     /// <summary>Learns from (label, words) examples.</summary>
     public static AspectClassifier Train(IEnumerable<(string Aspect, IReadOnlyList<string> Words)> examples)
