@@ -121,6 +121,7 @@ public static class Retriever
         {
             roles = [roles[0]]; // "do MLREs publish papers or is that only a scientist thing": the scientists are a contrast, not asked about
         }
+
         var aspect = reading.Aspect;
         var subjectTitles = reading.Uncovered.Where(t => !t.IsContext).ToList();
         if (subjectTitles.Count == 0 && roles.Count == 0 && reading.Uncovered.Count > 0 && QuestionReader.AsksAboutOwnJob(words))
@@ -661,14 +662,14 @@ public static class Retriever
     }
 
     /// <summary>
-    /// True when what ranks first is a general section (tips, introduction, conclusion) of an article about all the roles
-    /// named, and it scores at least <see cref="GeneralLead"/> times the best section of the roles themselves: the question
+    /// For a general section ranked first (tips, introduction, conclusion): true when its article is about all the roles
+    /// named and it scores at least <see cref="GeneralLead"/> times the best section of the roles themselves: the question
     /// asks something that section says for both ("do soft skills matter for X or Y"), not a side-by-side.
     /// </summary>
     private static bool GeneralSectionLeads(KnowledgeSnapshot knowledge, List<ScoredSection> ranked, List<RoleInfo> roles)
     {
         var first = ranked[0];
-        if (first.Section.Role is not null || !knowledge.Articles.Any(a => a.File == first.Section.File && roles.All(r => a.Roles.Contains(r.Name))))
+        if (!knowledge.Articles.Any(a => a.File == first.Section.File && roles.All(r => a.Roles.Contains(r.Name))))
         {
             return false;
         }

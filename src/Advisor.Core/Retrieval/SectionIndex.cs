@@ -152,11 +152,10 @@ internal sealed class SectionIndex
     }
 
     /// <summary>True when the stem occurs in more than half of the sections: a word of the whole field ("ai"), which tells nothing about a question.</summary>
-    public bool IsUbiquitous(string stem) => _reader.DocFreq(new Term(Body, stem)) * 2 > Sections.Count;
+    public bool IsUbiquitous(string stem) => SectionsUsing(stem) * 2 > Sections.Count;
 
     /// <summary>How many sections use the stem in their text.</summary>
     public int SectionsUsing(string stem) => _reader.DocFreq(new Term(Body, stem));
-
 
     /// <summary>True when the stem occurs in any section.</summary>
     public bool Knows(string stem) => _reader.DocFreq(new Term(Body, stem)) > 0 || _reader.DocFreq(new Term(Head, stem)) > 0;

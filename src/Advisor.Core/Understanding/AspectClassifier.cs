@@ -96,13 +96,14 @@ internal sealed class AspectClassifier
     /// </summary>
     internal static IDisposable Substitute(IReadOnlyList<(string Label, IReadOnlyList<string> Words)> labelled)
     {
+        var restore = new Restore(Substituted.Value);
         Substituted.Value = (TrainAspects(labelled), TrainChat(labelled));
-        return new Restore();
+        return restore;
     }
 
-    private sealed class Restore : IDisposable
+    private sealed class Restore((AspectClassifier Aspects, AspectClassifier Chat)? previous) : IDisposable
     {
-        public void Dispose() => Substituted.Value = null;
+        public void Dispose() => Substituted.Value = previous;
     }
 
     /// <summary>Learns from (label, words) examples.</summary>

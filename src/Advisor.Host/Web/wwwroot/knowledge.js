@@ -81,9 +81,10 @@
       if (response.status === 401) { toLogin(); return; }
       const r = await response.json();
       // The page shows what is served and the report first; the status, read out by screen readers, says so last.
-      try { await load(); } catch (e) { /* the report below still says what the reload did */ }
+      let stale = "";
+      try { await load(); } catch (e) { stale = " The page could not be refreshed (" + e.message + "); reload it to see what is served."; }
       showReport(last, r);
-      status.textContent = r.succeeded ? (r.changed ? "Reloaded: new version " + r.version + "." : "Reloaded: no changes.") : "Reload failed; the last good knowledge keeps serving.";
+      status.textContent = (r.succeeded ? (r.changed ? "Reloaded: new version " + r.version + "." : "Reloaded: no changes.") : "Reload failed; the last good knowledge keeps serving.") + stale;
     } catch (e) {
       status.textContent = "The reload could not be started: " + e.message;
     } finally {
