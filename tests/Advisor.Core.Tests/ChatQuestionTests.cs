@@ -177,4 +177,12 @@ public sealed class ChatQuestionTests
         Assert.Equal(AnswerKind.Comparison, followUp.Kind);
         Assert.Equal(["AI Scientist", "Machine Learning Research Engineer"], followUp.Roles);
     }
+
+    [Fact]
+    public void A_topic_asked_beside_an_aspect_the_role_has_is_refused_when_the_chat_reader_is_all_but_certain_and_named_by_its_triggers()
+    {
+        // "industries … employ" is an aspect the role has, read outright; parental leave is what is asked.
+        var answer = Ask("do the industries that employ mlres give decent parental leave");
+        Assert.Equal((AnswerKind.UncoveredTopic, "Benefits and leave"), (answer.Kind, answer.Uncovered));
+    }
 }

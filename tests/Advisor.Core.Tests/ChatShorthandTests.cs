@@ -746,6 +746,29 @@ public sealed class ChatShorthandTests : IDisposable
     }
 
     [Fact]
+    public void Round_twenty_three_readings()
+    {
+        // A title the asker likens the role to is not a job asked about.
+        var likened = Ask("so bakers are basically chemists with an oven lol. what else is in their toolbox");
+        Assert.Equal((AnswerKind.Answer, "Tools", "Baker"), (likened.Kind, likened.Citations[0].Section, likened.Citations[0].Role));
+
+        // A clause that asks only what the role is asks its definition; aspect words elsewhere set the scene.
+        var defined = Ask("everyone keeps saying collaboration this collaboration that. what is a chef");
+        Assert.Equal((AnswerKind.Answer, "Definitions"), (defined.Kind, defined.Citations[0].Section));
+
+        // Worded the way requests for a whole role are, with only "what is it" read by the rules: a profile.
+        Assert.Equal(AnswerKind.Profile, Ask("baker, whats that about? lab tech here, curious").Kind);
+
+        // A topic the roles lack (interviews, from "resumes") that both learned readers are sure is a career question
+        // about one of the roles' aspects is answered from it ...
+        var internships = Ask("do internships matter when screening baker resumes");
+        Assert.Equal((AnswerKind.Answer, "Education"), (internships.Kind, internships.Citations[0].Section));
+
+        // ... but not when the aspect reader learned the topic itself and reads it (Round_seventeen_readings: "chefs make 300k").
+        Assert.Equal(AnswerKind.UncoveredTopic, Ask("saw a tweet saying chefs make 300k+. cope or real").Kind);
+    }
+
+    [Fact]
     public void A_topic_the_folder_lacks_is_named_by_what_the_words_hint_at_or_not_quoted_when_they_are_many()
     {
         // "bootcamp" hints at the topic of which bootcamp or course to pick; "name" was the word left over.

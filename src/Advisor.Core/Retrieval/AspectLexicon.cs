@@ -228,6 +228,17 @@ public static class AspectLexicon
         return scored.Count == 1 || (scored.Count == 2 && scored[0].Count > scored[1].Count) ? scored[0].Key : null;
     }
 
+    /// <summary>
+    /// The topic a question's words ask about outright ("parental leave"), whatever other aspect they ask about too, or null
+    /// when none does or two weigh the same: what to call a refusal the aspect triggers did not make.
+    /// </summary>
+    public static string? TopicOf(IReadOnlyList<string> questionWords)
+    {
+        var weighed = Defs.Where(d => d.Topic).Select(d => (d.Key, Weight: Sets[d.Key].Question.Match(questionWords).Weight))
+            .Where(t => t.Weight >= 1).OrderByDescending(t => t.Weight).Take(2).ToList();
+        return weighed.Count == 1 || (weighed.Count == 2 && weighed[0].Weight > weighed[1].Weight) ? weighed[0].Key : null;
+    }
+
     /// <summary>For a topic: the aspects whose sections come closest to it.</summary>
     public static IReadOnlyList<string> Near(string key) => ByKey.TryGetValue(key, out var d) ? d.Near ?? [] : [];
 

@@ -437,6 +437,16 @@ internal static class QuestionReader
             }
         }
 
+        if (mentions.Select(m => m.Role.Name).Distinct().Count() == 1 && aspects.Aspect != "definition"
+            && mentions.FirstOrDefault(m => AsksWhatItIs(words, m.Start)) is { Length: > 0 } whatItIs
+            && Enumerable.Range(whatItIs.Start + whatItIs.Length, ClauseEnd(clauses, whatItIs.Start, words.Count) - whatItIs.Start - whatItIs.Length).All(k => IsNoise(words[k]))
+            && !aspects.Positions.Any(k => k >= ClauseStart(clauses, whatItIs.Start) && k < ClauseEnd(clauses, whatItIs.Start, words.Count)))
+        {
+            // "mlre = ? the acronym soup in this industry is killing me. what's a machine learning research engineer": a
+            // clause that asks only what the role is asks its definition; aspect words elsewhere set the scene.
+            aspects = aspects with { Aspect = "definition", Weight = 1, Positions = [whatItIs.Start - 1] };
+        }
+
         var context = new HashSet<int>();
         if (statements is { Count: > 0 } aboutMe)
         {
@@ -1150,6 +1160,31 @@ internal static class QuestionReader
         "if", "when", "whenever", "since", "because", "while", "unless", "every", "all", "most", "many",
     };
 
+    /// <summary>
+    /// Where a likening in front of a title starts ("like a", "basically", "kind of", "similar to"): the title is what the
+    /// asker compares the role with, not a job asked about. Null when none.
+    /// </summary>
+    private static int? Likening(List<string> words, int start)
+    {
+        var k = start - 1;
+        if (k >= 0 && words[k] is "a" or "an" or "the")
+        {
+            k--;
+        }
+
+        if (k >= 0 && words[k] is "like" or "basically" or "essentially" or "kinda" or "literally" or "equivalent" or "similar")
+        {
+            return k;
+        }
+
+        if (k >= 1 && (words[k - 1], words[k]) is ("kind", "of") or ("sort", "of") or ("similar", "to") or ("same", "as") or ("equivalent", "of") or ("just", "like") or ("more", "like"))
+        {
+            return k - 1;
+        }
+
+        return null;
+    }
+
     private static List<UncoveredTitle> FindUncoveredTitles(List<string> words, HashSet<int> clauses, List<(RoleInfo Role, int Start, int Length)> mentions, KnowledgeSnapshot knowledge, HashSet<int> aboutMe)
     {
         var found = new List<UncoveredTitle>();
@@ -1240,6 +1275,10 @@ internal static class QuestionReader
                 else if (Enumerable.Range(clauseStart, start - clauseStart).FirstOrDefault(k => Condition.Contains(words[k]), -1) is >= 0 and var at)
                 {
                     cue = at; // "do they still have a future if every dev writes prompts": a condition, not the subject
+                }
+                else if (Likening(words, start) is { } likening)
+                {
+                    cue = likening; // "so they're basically project managers with a cloud budget", "like a charge nurse but for devs"
                 }
             }
 

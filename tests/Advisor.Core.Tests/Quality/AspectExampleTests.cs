@@ -14,7 +14,7 @@ public sealed class AspectExampleTests
     internal static readonly string[] TrainingSets =
     [
         "dev.jsonl", "dev-b.jsonl", "dev-c.jsonl", "dev-d.jsonl", "dev-e.jsonl", "dev-f.jsonl", "dev-g.jsonl", "dev-h.jsonl",
-        "heldout.jsonl", "heldout-2.jsonl", "heldout-3.jsonl", "heldout-4.jsonl", "heldout-5.jsonl", "heldout-6.jsonl", "heldout-7.jsonl", "heldout-8.jsonl", "heldout-9.jsonl", "dev-i.jsonl", "heldout-10.jsonl", "heldout-11.jsonl", "heldout-12.jsonl", "heldout-13.jsonl", "heldout-14.jsonl", "heldout-15.jsonl", "heldout-16.jsonl", "heldout-17.jsonl", "heldout-18.jsonl", "heldout-19.jsonl", "heldout-20.jsonl", "heldout-21.jsonl", "heldout-22.jsonl", "heldout-23.jsonl", "heldout-24.jsonl", "heldout-25.jsonl", "heldout-26.jsonl", "heldout-27.jsonl", "heldout-36.jsonl", "heldout-37.jsonl",
+        "heldout.jsonl", "heldout-2.jsonl", "heldout-3.jsonl", "heldout-4.jsonl", "heldout-5.jsonl", "heldout-6.jsonl", "heldout-7.jsonl", "heldout-8.jsonl", "heldout-9.jsonl", "dev-i.jsonl", "heldout-10.jsonl", "heldout-11.jsonl", "heldout-12.jsonl", "heldout-13.jsonl", "heldout-14.jsonl", "heldout-15.jsonl", "heldout-16.jsonl", "heldout-17.jsonl", "heldout-18.jsonl", "heldout-19.jsonl", "heldout-20.jsonl", "heldout-21.jsonl", "heldout-22.jsonl", "heldout-23.jsonl", "heldout-24.jsonl", "heldout-25.jsonl", "heldout-26.jsonl", "heldout-27.jsonl", "heldout-36.jsonl", "heldout-37.jsonl", "heldout-38.jsonl", "heldout-39.jsonl",
     ];
 
     private static string ExamplesPath => Path.Combine(TestKnowledge.RepoRoot, "src", "Advisor.Core", "Understanding", "aspect-examples.tsv");
