@@ -87,7 +87,15 @@ public sealed class WebBrowserTests
         // slow machine); wait for the redirect's document, not for every resource's load event.
         await token.PressAsync("Enter");
         await page.WaitForURLAsync("**/knowledge", new() { WaitUntil = WaitUntilState.DOMContentLoaded });
-        await page.Locator("#sections tbody tr").First.WaitForAsync();
+        try
+        {
+            await page.Locator("#sections tbody tr").First.WaitForAsync();
+        }
+        catch (TimeoutException e)
+        {
+            // Seen once in CI (the page loaded, no section rows came): say what the page showed instead.
+            throw new TimeoutException($"no section rows on {page.Url}; status: \"{await page.Locator("#reload-status").InnerTextAsync()}\"; console: {string.Join(" | ", errors)}", e);
+        }
 
         await page.GetByRole(AriaRole.Button, new() { Name = "Reload the knowledge folder" }).ClickAsync();
         await page.Locator("#reload-status", new() { HasText = "Reloaded" }).WaitForAsync(new() { Timeout = 90_000 });
