@@ -769,6 +769,17 @@ public sealed class ChatShorthandTests : IDisposable
     }
 
     [Fact]
+    public void Round_twenty_four_a_topic_named_where_nothing_is_asked_does_not_refuse_a_profile_or_a_comparison()
+    {
+        Assert.Equal(AnswerKind.Profile, Ask("EVERYTHING about being a baker please, seriously considering it at 39").Kind);
+        Assert.Equal(AnswerKind.Comparison, Ask("ok so i love bread and early mornings, but i also like money lol, baker or chef??").Kind);
+
+        // Asked outright, the topic is still what the question is about.
+        Assert.Equal((AnswerKind.UncoveredTopic, "Pay"), (Ask("bakers vs chefs — who earns more?").Kind, Ask("bakers vs chefs — who earns more?").Uncovered));
+        Assert.Equal((AnswerKind.UncoveredTopic, "Age"), (Ask("am i too old to become a baker at 50").Kind, Ask("am i too old to become a baker at 50").Uncovered));
+    }
+
+    [Fact]
     public void A_topic_the_folder_lacks_is_named_by_what_the_words_hint_at_or_not_quoted_when_they_are_many()
     {
         // "bootcamp" hints at the topic of which bootcamp or course to pick; "name" was the word left over.

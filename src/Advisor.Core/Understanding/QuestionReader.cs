@@ -67,6 +67,9 @@ internal sealed record QuestionReading(
     /// <summary>True when the only roles named are the <see cref="NamedArticle"/>'s name.</summary>
     public bool OnlyTheArticlesRoles { get; init; }
 
+    /// <summary>Where the message's clauses start (after the first).</summary>
+    public HashSet<int> ClauseStarts { get; init; } = [];
+
     /// <summary>Positions of words that describe the asker (context), not what is asked.</summary>
     public HashSet<int> Context { get; init; } = [];
 
@@ -318,6 +321,7 @@ internal static class QuestionReader
     private static readonly HashSet<string> QuestionOpeners = new(StringComparer.Ordinal)
     {
         "what", "which", "how", "who", "where", "when", "why", "should", "can", "could", "do", "does", "is", "are", "would", "will",
+        "am", "did", "was", "were",
     };
 
     /// <summary>The last clause that asks something (opens with a question word), as a range of positions, or null.</summary>
@@ -340,6 +344,10 @@ internal static class QuestionReader
         var end = ClauseEnd(clauses, start, words.Count);
         return Enumerable.Range(start, Math.Min(2, end - start)).Any(k => QuestionOpeners.Contains(words[k]));
     }
+
+    /// <summary>True when the clause that holds a position opens with a question word ("…, who earns more").</summary>
+    public static bool ClauseAsks(QuestionReading reading, int position) =>
+        Asks([.. reading.Words], reading.ClauseStarts, ClauseStart(reading.ClauseStarts, position));
 
     /// <summary>True for a word that never carries content in a question (stop words, question words, chat filler).</summary>
     public static bool IsNoise(string word) => StopWords.Contains(word) || ChatText.IsFiller(word);
@@ -612,6 +620,7 @@ internal static class QuestionReader
             ArticleName = onlyTheArticlesRoles ? [] : articleName,
             OnlyTheArticlesRoles = onlyTheArticlesRoles,
             Context = context,
+            ClauseStarts = clauses,
             AsksForTask = mentions.Count == 0 && uncovered.Count == 0 && TaskCues.Any(words),
             AsksForSum = mentions.Count == 0 && uncovered.Count == 0 && Arithmetic(words, question),
         };
