@@ -185,4 +185,11 @@ public sealed class ChatQuestionTests
         var answer = Ask("do the industries that employ mlres give decent parental leave");
         Assert.Equal((AnswerKind.UncoveredTopic, "Benefits and leave"), (answer.Kind, answer.Uncovered));
     }
+
+    [Fact]
+    public void A_question_to_the_bot_with_no_role_and_no_aspect_is_small_talk_even_when_its_words_match_a_section()
+    {
+        // "ai" and "person" match the articles' words; nothing is asked of them.
+        Assert.Equal(AnswerKind.SmallTalk, Ask("are you a real person or ai").Kind);
+    }
 }

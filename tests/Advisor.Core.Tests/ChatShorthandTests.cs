@@ -780,6 +780,20 @@ public sealed class ChatShorthandTests : IDisposable
     }
 
     [Fact]
+    public void Round_twenty_five_thanks_with_more_words_and_talk_to_the_bot_are_small_talk()
+    {
+        // Thanks said outright, in a message that asks nothing, with words the small talk does not take.
+        Assert.Equal(AnswerKind.SmallTalk, Ask("ugh. ok thanks i guess 😂", "do bakers need a degree").Kind);
+        Assert.Equal(AnswerKind.SmallTalk, Ask("Thank you, this has been genuinely useful for my evening with the kids").Kind);
+
+        // A question after the thanks is still asked.
+        Assert.NotEqual(AnswerKind.SmallTalk, Ask("thanks! and what tools do bakers use").Kind);
+
+        // Said to the bot, no role, no aspect: talk to the bot.
+        Assert.Equal(AnswerKind.SmallTalk, Ask("are you a real person or ai").Kind);
+    }
+
+    [Fact]
     public void A_topic_the_folder_lacks_is_named_by_what_the_words_hint_at_or_not_quoted_when_they_are_many()
     {
         // "bootcamp" hints at the topic of which bootcamp or course to pick; "name" was the word left over.

@@ -459,6 +459,17 @@ public static class Retriever
         }
 
         if (intent is AnswerKind.Answer && reading.Mentions.Count == 0 && reading.Uncovered.Count == 0 && !rolesFromHistory
+            && !(aspect is not null && reading.AspectWeight >= 1) && words.Any(w => w is "you" or "your" or "u" or "ur" or "yourself")
+            && AspectClassifier.Chat.Guess(learnedFeatures.Value, [AspectClassifier.SmallTalkLabel, AspectClassifier.CareerLabel, AspectClassifier.OffTopicLabel])
+                is { Aspect: AspectClassifier.SmallTalkLabel, Probability: >= ChatSure })
+        {
+            // No role, no aspect asked outright, said to the bot ("are you a real person or ai", "what are your sources"),
+            // and worded the way talk to the bot is: a friendly reply saying what Advisor is, not an article's section.
+            intent = AnswerKind.SmallTalk;
+            smallTalk = QuestionReader.SmallTalkKind(words) ?? "help";
+        }
+
+        if (intent is AnswerKind.Answer && reading.Mentions.Count == 0 && reading.Uncovered.Count == 0 && !rolesFromHistory
             && AspectClassifier.Chat.Guess(learnedFeatures.Value, [AspectClassifier.OffTopicLabel, AspectClassifier.CareerLabel])
                 is { Aspect: AspectClassifier.OffTopicLabel, Probability: >= ChatSure })
         {

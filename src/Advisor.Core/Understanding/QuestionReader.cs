@@ -604,7 +604,7 @@ internal static class QuestionReader
         }
         // Small talk, unless an aspect is asked outright with words the small talk did not take ("have a good weekend" is a
         // goodbye, not the hours).
-        var smallTalk = mentions.Count == 0 && uncovered.Count == 0 && SmallTalkOf(words) is { } chat
+        var smallTalk = mentions.Count == 0 && uncovered.Count == 0 && (SmallTalkOf(words) ?? ThanksWithMore(words, clauses)) is { } chat
             && (aspects.Aspect is null || aspects.Weight < 1 || aspects.Positions.All(chat.Positions.Contains)) ? chat.Kind : null;
         var cue = strongProfile.Weight > 0 ? ProfileCue.Strong : profile.Weight > 0 ? ProfileCue.Weak : ProfileCue.None;
         return new QuestionReading(words, typed, mentions, uncovered, aspects.Aspect, consumed, cue, compare.Weight > 0 || joined, smallTalk)
@@ -1554,6 +1554,21 @@ internal static class QuestionReader
 
     /// <summary>The kind of the first small-talk phrase in the words ("sorry" for "sorry for spamming the channel earlier"), or null.</summary>
     public static string? SmallTalkKind(IReadOnlyList<string> words) => SmallTalkSets.FirstOrDefault(s => s.Set.Any(words)).Kind;
+
+    // Thanks said outright, in any of the languages the small talk knows (not "helpful", "useful": words a question uses too).
+    private static readonly PhraseSet OutrightThanks = new(["thanks", "thank you", "thank", "cheers", "appreciate*", "grateful", "gracias", "merci", "danke",
+        "grazie", "obrigado", "obrigada", "asante", "terima kasih", "salamat", "arigato", "arigatou", "shukran", "shukriya", "dhanyavaad", "dhanyavad",
+        "dhanyawad", "xie xie", "cam on", "spasibo", "dank je", "kamsahamnida"]);
+
+    /// <summary>
+    /// Thanks said outright, with more words than the small talk takes ("ugh. ok thanks i guess 😂", "Thank you, this has
+    /// been genuinely helpful for planning…"), in a message no clause of which asks anything: still thanks.
+    /// </summary>
+    private static (string Kind, HashSet<int> Positions)? ThanksWithMore(List<string> words, HashSet<int> clauses)
+    {
+        var (weight, _, positions) = OutrightThanks.Match(words);
+        return weight > 0 && QuestionClause(words, clauses) is null ? ("thanks", [.. positions]) : null;
+    }
 
     private static (string Kind, HashSet<int> Positions)? SmallTalkOf(List<string> words)
     {
