@@ -358,7 +358,7 @@ public static class Retriever
             // math but i also like money, X or Y??") does not turn a request for a whole role, or for two roles side by
             // side, into a refusal: the profile or the comparison is what is asked.
             && !(aspect == reading.Aspect && !rolesFromHistory && reading.AspectWords.All(p => !QuestionReader.ClauseAsks(reading, p))
-                && ((roles.Count == 1 && reading.Profile == ProfileCue.Strong) || (roles.Count >= 2 && TopicApartFromRoles(reading)))))
+                && ((roles.Count == 1 && reading.Profile == ProfileCue.Strong) || (roles.Count >= 2 && QuestionReader.ApartFromRoles(reading, reading.AspectWords)))))
         {
             intent = AnswerKind.UncoveredTopic; // pay, remote work, visas… where the articles say nothing about them
             uncoveredTopic = aspect;
@@ -736,14 +736,6 @@ public static class Retriever
     }
 
     /// <summary>The aspects any of <paramref name="roles"/> has a section on: what the learned reader may guess among.</summary>
-    /// <summary>True when every word of the aspect read lies in a clause that names none of the roles.</summary>
-    private static bool TopicApartFromRoles(QuestionReading reading)
-    {
-        int ClauseOf(int position) => reading.ClauseStarts.Where(c => c <= position).DefaultIfEmpty(0).Max();
-        var roleClauses = reading.Mentions.Select(m => ClauseOf(m.Start)).ToHashSet();
-        return reading.AspectWords.Count > 0 && reading.AspectWords.All(p => !roleClauses.Contains(ClauseOf(p)));
-    }
-
     private static IEnumerable<string> AspectsOf(KnowledgeSnapshot knowledge, List<RoleInfo> roles) =>
         knowledge.Sections.Select(s => s.Aspect).OfType<string>().Distinct(StringComparer.Ordinal).Where(a => roles.Any(r => knowledge.Index.Covers(r.Name, a)));
 

@@ -210,6 +210,16 @@ internal static class QuestionReader
     // Joining words that make two titles next to each other a choice between them ("data scientist or AI scientist").
     private static readonly HashSet<string> Joiners = new(StringComparer.Ordinal) { "or", "and", "vs", "versus", "to", "nor" };
 
+    // Thanks said outright, in any of the languages the small talk knows (not "helpful", "useful": words a question uses too).
+    private static readonly string[] OutrightThanksPhrases =
+    [
+        "thanks", "thank you", "thank", "cheers", "appreciate*", "grateful", "gracias", "merci", "danke", "grazie", "obrigado", "obrigada", "asante",
+        "terima kasih", "salamat", "arigato", "arigatou", "shukran", "shukriya", "dhanyavaad", "dhanyavad", "dhanyawad", "xie xie", "cam on", "spasibo",
+        "dank je", "kamsahamnida",
+    ];
+
+    private static readonly PhraseSet OutrightThanks = new(OutrightThanksPhrases);
+
     private static readonly (string Kind, PhraseSet Set)[] SmallTalkSets =
     [
         ("help", new(["help", "what can you do", "what do you do", "who are you", "what are you", "how do you work", "how does this work",
@@ -218,10 +228,8 @@ internal static class QuestionReader
             "how to use", "what do you know", "bot", "robot", "real person", "human", "are you real", "capabilit*", "what is this", "are you an ai", "are you ai", "are you a bot", "are you chatgpt", "are you like", "are you an llm", "are you gpt", "who built you", "who made this", "built you", "what topics", "topics do you", "which topics", "speak english", "english only", "only english", "other languages", "another language", "speak spanish", "speak french", "speak german", "what languages", "which languages", "can you answer", "can u answer", "kind of stuff", "kinds of stuff", "what stuff", "what kind of questions", "how does this thing work", "who am i talking to", "talking to",
             "how does it work", "instructions", "options", "who made you", "what do you cover", "you cover", "you know about",
             "which careers", "what careers", "which roles", "what roles", "which jobs", "what jobs", "can you tell me about", "can you tell me"])),
-        ("thanks", new(["thanks", "thank you", "thank", "king", "queen", "a ton", "so much", "tons", "a lot", "the best", "goat", "lifesaver", "life saver", "saved me", "you saved", "saves me", "big help", "huge help", "amazing", "mvp", "cheers", "appreciate*", "grateful", "much obliged", "you rock", "legend", "helpful", "helped", "that helps", "useful",
-            "god bless", "bless you", "gracias", "merci", "danke", "grazie", "obrigado", "obrigada", "asante", "terima kasih", "salamat", "arigato",
-            "arigatou", "shukran", "shukriya", "dhanyavaad", "dhanyavad", "dhanyawad", "xie xie", "cam on", "spasibo", "dank je", "kamsahamnida",
-            "asante sana", "terima kasih banyak", "maraming salamat", "muchas gracias", "merci beaucoup", "danke schon", "danke schoen", "grazie mille"])),
+        ("thanks", new([.. OutrightThanksPhrases, "king", "queen", "a ton", "so much", "tons", "a lot", "the best", "goat", "lifesaver", "life saver", "saved me", "you saved", "saves me", "big help", "huge help", "amazing", "mvp", "much obliged", "you rock", "legend", "helpful", "helped", "that helps", "useful",
+            "god bless", "bless you", "asante sana", "terima kasih banyak", "maraming salamat", "muchas gracias", "merci beaucoup", "danke schon", "danke schoen", "grazie mille"])),
         ("greeting", new(["hi", "hello", "hey", "heya", "hiya", "yo", "sup", "howdy", "good morning", "good afternoon", "good evening",
             "morning", "gm", "greetings", "what is up", "how are you", "how is it going", "you there", "are you there", "anyone there",
             "anybody there", "still there", "anyone home", "you around", "are you up", "ping", "new here", "just joined", "first time here",
@@ -339,7 +347,7 @@ internal static class QuestionReader
     }
 
     /// <summary>True when the clause starting at a position opens with a question word (after at most one word: "ok what…", "so how…").</summary>
-    private static bool Asks(List<string> words, HashSet<int> clauses, int start)
+    private static bool Asks(IReadOnlyList<string> words, HashSet<int> clauses, int start)
     {
         var end = ClauseEnd(clauses, start, words.Count);
         return Enumerable.Range(start, Math.Min(2, end - start)).Any(k => QuestionOpeners.Contains(words[k]));
@@ -347,7 +355,14 @@ internal static class QuestionReader
 
     /// <summary>True when the clause that holds a position opens with a question word ("…, who earns more").</summary>
     public static bool ClauseAsks(QuestionReading reading, int position) =>
-        Asks([.. reading.Words], reading.ClauseStarts, ClauseStart(reading.ClauseStarts, position));
+        Asks(reading.Words, reading.ClauseStarts, ClauseStart(reading.ClauseStarts, position));
+
+    /// <summary>True when there are positions and every one lies in a clause that names none of the roles mentioned.</summary>
+    public static bool ApartFromRoles(QuestionReading reading, IReadOnlyCollection<int> positions)
+    {
+        var roleClauses = reading.Mentions.Select(m => ClauseStart(reading.ClauseStarts, m.Start)).ToHashSet();
+        return positions.Count > 0 && positions.All(p => !roleClauses.Contains(ClauseStart(reading.ClauseStarts, p)));
+    }
 
     /// <summary>True for a word that never carries content in a question (stop words, question words, chat filler).</summary>
     public static bool IsNoise(string word) => StopWords.Contains(word) || ChatText.IsFiller(word);
@@ -1554,11 +1569,6 @@ internal static class QuestionReader
 
     /// <summary>The kind of the first small-talk phrase in the words ("sorry" for "sorry for spamming the channel earlier"), or null.</summary>
     public static string? SmallTalkKind(IReadOnlyList<string> words) => SmallTalkSets.FirstOrDefault(s => s.Set.Any(words)).Kind;
-
-    // Thanks said outright, in any of the languages the small talk knows (not "helpful", "useful": words a question uses too).
-    private static readonly PhraseSet OutrightThanks = new(["thanks", "thank you", "thank", "cheers", "appreciate*", "grateful", "gracias", "merci", "danke",
-        "grazie", "obrigado", "obrigada", "asante", "terima kasih", "salamat", "arigato", "arigatou", "shukran", "shukriya", "dhanyavaad", "dhanyavad",
-        "dhanyawad", "xie xie", "cam on", "spasibo", "dank je", "kamsahamnida"]);
 
     /// <summary>
     /// Thanks said outright, with more words than the small talk takes ("ugh. ok thanks i guess 😂", "Thank you, this has
