@@ -272,6 +272,15 @@ public sealed class PropertyTests
         "thanks", "ok", "lol", "pls", "?", ",", ".", "!", ":", "-", "—", "(", ")", "😀", "\u200b", "<@U123>", "/ask", "/compare", "",
     ];
 
+    [Theory]
+    [InlineData("research ml whats research-y ? engineers remote how thanks")] // a role's name ran past the clause's end: an exception before
+    public void A_message_the_property_found_gets_an_answer(string question)
+    {
+        var knowledge = KnowledgeSnapshot.Load(Path.Combine(RepoPaths.RepoRoot(), "knowledge"));
+        var answer = Advisor.Core.Answers.ExtractiveComposer.Compose(Advisor.Core.Retrieval.Retriever.Retrieve(knowledge, question, []));
+        Assert.False(string.IsNullOrWhiteSpace(answer.Text));
+    }
+
     [Fact]
     public void Any_chat_message_gets_an_answer_of_some_kind_and_never_an_exception()
     {

@@ -462,7 +462,8 @@ internal static class QuestionReader
 
         if (mentions.Select(m => m.Role.Name).Distinct().Count() == 1 && aspects.Aspect != "definition"
             && mentions.FirstOrDefault(m => AsksWhatItIs(words, m.Start)) is { Length: > 0 } whatItIs
-            && Enumerable.Range(whatItIs.Start + whatItIs.Length, ClauseEnd(clauses, whatItIs.Start, words.Count) - whatItIs.Start - whatItIs.Length).All(k => IsNoise(words[k]))
+            // (A name that runs over the clause's end, "research ml … ? engineers", leaves nothing after it in the clause.)
+            && Enumerable.Range(whatItIs.Start + whatItIs.Length, Math.Max(0, ClauseEnd(clauses, whatItIs.Start, words.Count) - whatItIs.Start - whatItIs.Length)).All(k => IsNoise(words[k]))
             && !aspects.Positions.Any(k => k >= ClauseStart(clauses, whatItIs.Start) && k < ClauseEnd(clauses, whatItIs.Start, words.Count)))
         {
             // "mlre = ? the acronym soup in this industry is killing me. what's a machine learning research engineer": a
