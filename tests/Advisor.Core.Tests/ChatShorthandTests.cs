@@ -794,6 +794,49 @@ public sealed class ChatShorthandTests : IDisposable
     }
 
     [Fact]
+    public void Round_twenty_six_a_likened_role_a_question_after_know_and_unknown_words_beside_an_aspect()
+    {
+        // A title the folder lacks, with a covered role named only as what it is likened to: the title is asked about.
+        var stylist = Ask("food stylist responsibilities? is it close to a chef");
+        Assert.Equal((AnswerKind.UncoveredRole, "food stylist"), (stylist.Kind, stylist.Uncovered));
+        Assert.Equal(AnswerKind.UncoveredRole, Ask("pastry cook, what's the role? kinda like a baker?").Kind);
+
+        // Two covered roles, one likened to the other, are still compared.
+        Assert.Equal(AnswerKind.Comparison, Ask("what does a chef do, is it like a baker").Kind);
+
+        // "need to know how bad it is" asks to be told, not what a baker needs to know: the pay asked is what the folder lacks.
+        var pay = Ask("how much do bakers make. i need to know how bad it is");
+        Assert.Equal((AnswerKind.UncoveredTopic, "Pay"), (pay.Kind, pay.Uncovered));
+
+        // Two words the folder lacks beside an aspect it has ("hire" reads as industries): the chat reader's word is enough.
+        var industries = AskIn(IndustriesArticle,
+            "which firms in lagos hire chefs? jumia?",
+            "which hotels hire chefs",
+            "which industries hire bakers in the uk");
+        Assert.Equal(AnswerKind.UncoveredTopic, industries[0].Kind);
+        Assert.Equal(AnswerKind.Answer, industries[1].Kind);
+        Assert.Equal(AnswerKind.Answer, industries[2].Kind);
+    }
+
+    private const string IndustriesArticle = """
+        # Baker vs. Chef
+
+        ## Definitions
+
+        **Baker:** A Baker makes bread and pastry for a shop or a hotel.
+
+        **Chef:** A Chef runs a restaurant kitchen and writes its menu.
+
+        ## Common Industries
+
+        ### Baker
+        - Bakeries, supermarkets and hotels.
+
+        ### Chef
+        - Restaurants, hotels and catering firms.
+        """;
+
+    [Fact]
     public void A_topic_the_folder_lacks_is_named_by_what_the_words_hint_at_or_not_quoted_when_they_are_many()
     {
         // "bootcamp" hints at the topic of which bootcamp or course to pick; "name" was the word left over.

@@ -433,7 +433,7 @@ internal static class QuestionReader
         var sameArticle = SameArticleCues.Match(words, consumed).Positions;
         // "…for the job ladder doc", "…for our onboarding deck": what the answer is for, not an aspect asked about.
         field.AddRange(Purpose(words));
-        var aspects = AspectLexicon.Read(words, new HashSet<int>(consumed.Concat(field).Concat(DealIdiom(words)).Concat(sameArticle)));
+        var aspects = AspectLexicon.Read(words, new HashSet<int>(consumed.Concat(field).Concat(DealIdiom(words)).Concat(KnowWhether(words)).Concat(sameArticle)));
 
         if (WhoDecides(words) is { } who && aspects.Aspect != "responsibilities")
         {
@@ -719,6 +719,24 @@ internal static class QuestionReader
     }
 
     /// <summary>"what is the deal with X": the idiom asks about X in general; its "deal with" is not the work dealt with.</summary>
+    /// <summary>
+    /// "know" with a question after it ("i need to know how bad it is", "good to know if they hire juniors"): the asker wants
+    /// to be told something, not the know-how a role needs ("know how to code" still reads as skills).
+    /// </summary>
+    private static IEnumerable<int> KnowWhether(List<string> words)
+    {
+        for (var i = 0; i + 1 < words.Count; i++)
+        {
+            if (words[i] is "know" or "knowing"
+                && (words[i + 1] is "if" or "whether" or "why" or "where" or "when" or "who" or "whom"
+                    || (words[i + 1] == "how" && i + 2 < words.Count && words[i + 2] is not ("to" or "i" or "you" or "they" or "we" or "people" or "one"))))
+            {
+                yield return i;
+                yield return i + 1;
+            }
+        }
+    }
+
     private static IEnumerable<int> DealIdiom(List<string> words)
     {
         for (var i = 3; i + 1 < words.Count; i++)
@@ -1189,7 +1207,26 @@ internal static class QuestionReader
     /// Where a likening in front of a title starts ("like a", "basically", "kind of", "similar to"): the title is what the
     /// asker compares the role with, not a job asked about. Null when none.
     /// </summary>
-    private static int? Likening(List<string> words, int start)
+    /// <summary>
+    /// True when every covered role the question names is named only as what something is likened to ("is it close to X",
+    /// "kinda like X?", "similar to X"): the role is a point of comparison, not what is asked about.
+    /// </summary>
+    public static bool RolesOnlyLikened(QuestionReading reading) =>
+        reading.Mentions.Count > 0 && reading.Mentions.All(m => Likening(reading.Words, m.Start) is not null || NearTo(reading.Words, m.Start));
+
+    // "close to X", "closer to the X", "akin to an X".
+    private static bool NearTo(IReadOnlyList<string> words, int start)
+    {
+        var k = start - 1;
+        if (k >= 0 && words[k] is "a" or "an" or "the")
+        {
+            k--;
+        }
+
+        return k >= 1 && words[k] == "to" && words[k - 1] is "close" or "closer" or "ish" or "closeish" or "comparable" or "akin" or "related" or "adjacent";
+    }
+
+    private static int? Likening(IReadOnlyList<string> words, int start)
     {
         var k = start - 1;
         if (k >= 0 && words[k] is "a" or "an" or "the")
