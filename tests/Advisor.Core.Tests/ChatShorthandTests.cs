@@ -837,6 +837,73 @@ public sealed class ChatShorthandTests : IDisposable
         """;
 
     [Fact]
+    public void Round_twenty_seven_follow_ups_comparisons_shorthand_and_a_topic_the_roles_have()
+    {
+        using var folder = new TempFolder();
+        folder.Write("article.md", """
+            # Baker vs. Chef
+
+            ## Definitions
+
+            **Baker:** A Baker makes bread and pastry for a shop or a hotel.
+
+            **Chef:** A Chef runs a restaurant kitchen and writes its menu.
+
+            ## Skills
+
+            ### Chef
+            - Knife work, menu costing and running a line.
+
+            ## Education
+
+            ### Baker
+            - A food hygiene certificate; most learn on the job.
+
+            ### Chef
+            - Culinary school or an apprenticeship.
+
+            ## Salary
+
+            ### Baker
+            - Bakers in the US earn between USD 30K and 45K.
+
+            ### Chef
+            - Head chefs in the US earn between USD 50K and 80K.
+            """);
+        var knowledge = KnowledgeSnapshot.Load(folder.Path);
+
+        // A topic asked outright that the roles have is answered, whatever words the folder lacks beside it.
+        var pay = AskOf(knowledge, "baker salary in the US? ballpark is fine");
+        Assert.Equal(AnswerKind.Answer, pay.Kind);
+        Assert.Equal("Salary", pay.Citations[0].Section);
+
+        // A short follow-up whose only content is a word the folder lacks keeps the thread's aspect.
+        var place = AskOf(knowledge, "is that just america or everywhere", "how much do bakers make");
+        Assert.Equal(AnswerKind.Answer, place.Kind);
+        Assert.Equal("Salary", place.Citations[0].Section);
+
+        // Texting shorthand: "n" is "and".
+        var shorthand = AskOf(knowledge, "n for chefs?", "whats the education for bakers");
+        Assert.Equal(AnswerKind.Answer, shorthand.Kind);
+        Assert.Equal(("Education", "Chef"), (shorthand.Citations[0].Section, shorthand.Citations[0].Role));
+
+        // A comparison on an aspect one role lacks, with another asked outright that both have, compares on that one.
+        var both = AskOf(knowledge, "baker vs chef, which is easier to get into without a degree");
+        Assert.Equal((AnswerKind.Comparison, "education"), (both.Kind, both.Aspect));
+        Assert.All(both.Citations, c => Assert.Equal("Education", c.Section));
+
+        // A follow-up that asks to compare with the people of the thread's other discipline compares the two ("the
+        // designers" names no role alone: a sound designer is a designer too).
+        using var gameFolder = new TempFolder();
+        gameFolder.Write("article.md", GameArticle);
+        gameFolder.Write("sound.md", "# Sound Designer\n\n## Skills\n\n### Sound Designer\n- Foley, mixing and middleware.\n");
+        var game = KnowledgeSnapshot.Load(gameFolder.Path);
+        var compared = AskOf(game, "compare that with the designers", "what skills does game research need");
+        Assert.Equal(AnswerKind.Comparison, compared.Kind);
+        Assert.Equal(["Game Research", "Game Design"], compared.Citations.Select(c => c.Role).Distinct());
+    }
+
+    [Fact]
     public void A_topic_the_folder_lacks_is_named_by_what_the_words_hint_at_or_not_quoted_when_they_are_many()
     {
         // "bootcamp" hints at the topic of which bootcamp or course to pick; "name" was the word left over.

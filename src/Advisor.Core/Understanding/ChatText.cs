@@ -46,6 +46,13 @@ public static partial class ChatText
         ["don"] = ["do"], ["doesn"] = ["does"], ["didn"] = ["did"], ["isn"] = ["is"], ["aren"] = ["are"], ["wasn"] = ["was"],
         ["shouldn"] = ["should"], ["wouldn"] = ["would"], ["couldn"] = ["could"], ["haven"] = ["have"], ["hasn"] = ["has"],
         ["t"] = [], ["re"] = [], ["ve"] = [], ["ll"] = [], ["m"] = [], ["d"] = [],
+        // Phone and texting shorthand ("n for ai eng?", "wht do they do", "dis job").
+        ["n"] = ["and"], ["nd"] = ["and"], ["bout"] = ["about"], ["b4"] = ["before"], ["cud"] = ["could"], ["shud"] = ["should"],
+        ["shld"] = ["should"], ["wud"] = ["would"], ["becuz"] = ["because"], ["bcuz"] = ["because"], ["bcz"] = ["because"],
+        ["bcs"] = ["because"], ["wht"] = ["what"], ["jus"] = ["just"], ["yu"] = ["you"], ["tht"] = ["that"],
+        ["dat"] = ["that"], ["dis"] = ["this"], ["dem"] = ["them"], ["da"] = ["the"], ["wid"] = ["with"], ["frm"] = ["from"],
+        ["gud"] = ["good"], ["wen"] = ["when"], ["wer"] = ["where"], ["wrk"] = ["work"], ["lyk"] = ["like"], ["luv"] = ["love"],
+        ["ofc"] = ["of", "course"], ["cn"] = ["can"],
     };
 
     // Emoji that stand for a word in chat ("and the 💰?" asks about pay, "👋" greets); every other emoji is dropped.
