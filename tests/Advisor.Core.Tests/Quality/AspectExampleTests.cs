@@ -86,6 +86,7 @@ public sealed class AspectExampleTests
         Assert.DoesNotContain(QualityTests.JudgedHeldOut32, TrainingSets);
         Assert.DoesNotContain(QualityTests.JudgedHeldOut33, TrainingSets);
         Assert.All(QualityTests.JudgedRound23, judged => Assert.DoesNotContain(judged.File, TrainingSets));
+        Assert.All(QualityTests.JudgedRound27, judged => Assert.DoesNotContain(judged.File, TrainingSets));
     }
 
     [Fact]
