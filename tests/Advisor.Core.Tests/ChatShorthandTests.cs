@@ -904,6 +904,22 @@ public sealed class ChatShorthandTests : IDisposable
     }
 
     [Fact]
+    public void Round_twenty_eight_deciding_on_tools_is_a_duty_and_chat_words_are_not_a_topic()
+    {
+        // A verb of deciding before the tools asks whose job the choice is.
+        Assert.Equal("responsibilities", Ask("do bakers pick the software and tools they use").Aspect);
+        Assert.Equal("responsibilities", Ask("would a chef be the one picking the software").Aspect);
+        Assert.Equal("tools", Ask("what tools do bakers use").Aspect);
+
+        // Words the folder lacks in a question the chat reader is all but certain is a career question: answered.
+        Assert.Equal(AnswerKind.Answer, Ask("im pretty awkward talking to people tbh. is chef a mistake for someone like me").Kind);
+        Assert.Equal(AnswerKind.Answer, Ask("what should someone who wants to be a baker do first? practical steps pls").Kind);
+
+        // Words that name something the folder lacks are still refused.
+        Assert.Equal((AnswerKind.UncoveredTopic, "car"), (Ask("do bakers need a car").Kind, Ask("do bakers need a car").Uncovered));
+    }
+
+    [Fact]
     public void A_topic_the_folder_lacks_is_named_by_what_the_words_hint_at_or_not_quoted_when_they_are_many()
     {
         // "bootcamp" hints at the topic of which bootcamp or course to pick; "name" was the word left over.

@@ -440,6 +440,13 @@ internal static class QuestionReader
             // "who picks the frameworks and tech stack, the architect?": whose job it is, whatever the thing decided.
             aspects = aspects with { Aspect = "responsibilities", Weight = Math.Max(1, aspects.Weight), Positions = [who, who + 1] };
         }
+        if (aspects.Aspect == "tools" && DecidesTools(words, aspects.Positions) is { } decider)
+        {
+            // "do ai architects pick the frameworks", "would an architect be the one picking our vendors/frameworks": whether
+            // deciding on the tools is the role's job, not which tools it uses.
+            aspects = aspects with { Aspect = "responsibilities", Weight = Math.Max(1, aspects.Weight), Positions = [decider] };
+        }
+
         if (aspects.Aspect is { } topic && AspectLexicon.IsTopic(topic) && QuestionClause(words, clauses) is { } asking
             && aspects.Positions.All(k => (k < asking.Start || k >= asking.End) && !Asks(words, clauses, ClauseStart(clauses, k)))
             && !Enumerable.Range(asking.Start, asking.End - asking.Start).Any(k => words[k] is "it" or "that" or "this" or "those" or "these"))
@@ -923,6 +930,21 @@ internal static class QuestionReader
             if (i + 2 < words.Count && words[i] is "get" or "gets" && words[i + 1] == "to" && DecisionVerbs.Contains(words[i + 2]))
             {
                 return i + 1;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>A verb of deciding ("pick", "choosing") up to four words before the words that asked about tools, or null.</summary>
+    private static int? DecidesTools(List<string> words, ISet<int> toolWords)
+    {
+        for (var k = 0; k < words.Count; k++)
+        {
+            if ((DecisionVerbs.Contains(words[k]) || words[k] is "picking" or "choosing" or "deciding" or "selecting")
+                && toolWords.Any(p => p > k && p - k <= 4))
+            {
+                return k;
             }
         }
 
