@@ -84,17 +84,18 @@ public sealed class WebBrowserTests
         var token = page.GetByLabel("Admin token");
         await token.FillAsync(TestWorker.AdminToken);
         // Submitted with the keyboard, Enter pressed in the token field itself (not wherever the focus happens to be on a
-        // slow machine); wait for the redirect's document, not for every resource's load event.
+        // slow machine). Wait for the redirect to commit, then for what the page shows: waiting for a load state after the
+        // URL matched timed out once in a local run with the page loaded ("NetworkIdle" had fired).
         await token.PressAsync("Enter");
-        await page.WaitForURLAsync("**/knowledge", new() { WaitUntil = WaitUntilState.DOMContentLoaded });
         try
         {
+            await page.WaitForURLAsync("**/knowledge", new() { WaitUntil = WaitUntilState.Commit });
             await page.Locator("#sections tbody tr").First.WaitForAsync();
         }
         catch (TimeoutException e)
         {
             // Seen once in CI (the page loaded, no section rows came): say what the page showed instead.
-            throw new TimeoutException($"no section rows on {page.Url}; status: \"{await page.Locator("#reload-status").InnerTextAsync()}\"; console: {string.Join(" | ", errors)}", e);
+            throw new TimeoutException($"no Knowledge page with section rows after logging in; page at {page.Url}; status: \"{await page.Locator("#reload-status").InnerTextAsync()}\"; console: {string.Join(" | ", errors)}", e);
         }
 
         await page.GetByRole(AriaRole.Button, new() { Name = "Reload the knowledge folder" }).ClickAsync();
@@ -149,7 +150,7 @@ public sealed class WebBrowserTests
         await token.PressAsync("Enter"); // in the token field itself, as the knowledge-page test does (not wherever focus is)
         try
         {
-            await page.WaitForURLAsync("**/insights?days=7*", new() { WaitUntil = WaitUntilState.DOMContentLoaded });
+            await page.WaitForURLAsync("**/insights?days=7*", new() { WaitUntil = WaitUntilState.Commit });
             await page.Locator("#gaps .gap").First.WaitForAsync();
         }
         catch (TimeoutException ex)
