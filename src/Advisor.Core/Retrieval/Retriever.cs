@@ -112,7 +112,7 @@ public static class Retriever
     /// As <see cref="UncoveredOverAspectSure"/>, when two or more of the question's words are unknown to the knowledge
     /// ("which companies in nairobi hire X? safaricom?"): the aspect read outright is then less likely to be what is asked.
     /// Round 26 (docs/quality.md), chosen on the sets left out and the judged guard sets: at 0.9 and 0.95, 2 more right left
-    /// out and 2 on the guards; at 0.99, 1 and 1; at 0.8, 1 and 1.
+    /// out and 2 on the guards; at 0.99, 1 and 1; at 0.8, 1 and 2.
     /// </summary>
     public const double UncoveredOverAspectWithUnknownSure = 0.9;
 
