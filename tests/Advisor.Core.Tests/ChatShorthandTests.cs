@@ -88,12 +88,22 @@ public sealed class ChatShorthandTests : IDisposable
         - Level layout and systems balancing.
         """;
 
+    /// <summary>The knowledge of a folder of its own holding the articles given (file name, Markdown).</summary>
+    private static KnowledgeSnapshot FolderOf(params (string File, string Markdown)[] articles)
+    {
+        using var folder = new TempFolder();
+        foreach (var (file, markdown) in articles)
+        {
+            folder.Write(file, markdown);
+        }
+
+        return KnowledgeSnapshot.Load(folder.Path);
+    }
+
     /// <summary>Asks questions of a one-article folder of its own.</summary>
     private static Answer[] AskIn(string markdown, params string[] questions)
     {
-        using var folder = new TempFolder();
-        folder.Write("article.md", markdown);
-        var knowledge = KnowledgeSnapshot.Load(folder.Path);
+        var knowledge = FolderOf(("article.md", markdown));
         return [.. questions.Select(q => AskOf(knowledge, q))];
     }
 
@@ -839,8 +849,7 @@ public sealed class ChatShorthandTests : IDisposable
     [Fact]
     public void Round_twenty_seven_follow_ups_comparisons_shorthand_and_a_topic_the_roles_have()
     {
-        using var folder = new TempFolder();
-        folder.Write("article.md", """
+        var knowledge = FolderOf(("article.md", """
             # Baker vs. Chef
 
             ## Definitions
@@ -869,8 +878,7 @@ public sealed class ChatShorthandTests : IDisposable
 
             ### Chef
             - Head chefs in the US earn between USD 50K and 80K.
-            """);
-        var knowledge = KnowledgeSnapshot.Load(folder.Path);
+            """));
 
         // A topic asked outright that the roles have is answered, whatever words the folder lacks beside it.
         var pay = AskOf(knowledge, "baker salary in the US? ballpark is fine");
@@ -894,10 +902,7 @@ public sealed class ChatShorthandTests : IDisposable
 
         // A follow-up that asks to compare with the people of the thread's other discipline compares the two ("the
         // designers" names no role alone: a sound designer is a designer too).
-        using var gameFolder = new TempFolder();
-        gameFolder.Write("article.md", GameArticle);
-        gameFolder.Write("sound.md", "# Sound Designer\n\n## Skills\n\n### Sound Designer\n- Foley, mixing and middleware.\n");
-        var game = KnowledgeSnapshot.Load(gameFolder.Path);
+        var game = FolderOf(("article.md", GameArticle), ("sound.md", "# Sound Designer\n\n## Skills\n\n### Sound Designer\n- Foley, mixing and middleware.\n"));
         var compared = AskOf(game, "compare that with the designers", "what skills does game research need");
         Assert.Equal(AnswerKind.Comparison, compared.Kind);
         Assert.Equal(["Game Research", "Game Design"], compared.Citations.Select(c => c.Role).Distinct());

@@ -1234,19 +1234,7 @@ internal static class QuestionReader
     /// "kinda like X?", "similar to X"): the role is a point of comparison, not what is asked about.
     /// </summary>
     public static bool RolesOnlyLikened(QuestionReading reading) =>
-        reading.Mentions.Count > 0 && reading.Mentions.All(m => Likening(reading.Words, m.Start) is not null || NearTo(reading.Words, m.Start));
-
-    // "close to X", "closer to the X", "akin to an X".
-    private static bool NearTo(IReadOnlyList<string> words, int start)
-    {
-        var k = start - 1;
-        if (k >= 0 && words[k] is "a" or "an" or "the")
-        {
-            k--;
-        }
-
-        return k >= 1 && words[k] == "to" && words[k - 1] is "close" or "closer" or "ish" or "closeish" or "comparable" or "akin" or "related" or "adjacent";
-    }
+        reading.Mentions.Count > 0 && reading.Mentions.All(m => Likening(reading.Words, m.Start) is not null);
 
     private static int? Likening(IReadOnlyList<string> words, int start)
     {
@@ -1261,7 +1249,8 @@ internal static class QuestionReader
             return k;
         }
 
-        if (k >= 1 && (words[k - 1], words[k]) is ("kind", "of") or ("sort", "of") or ("similar", "to") or ("same", "as") or ("equivalent", "of") or ("just", "like") or ("more", "like"))
+        if (k >= 1 && ((words[k - 1], words[k]) is ("kind", "of") or ("sort", "of") or ("same", "as") or ("equivalent", "of") or ("just", "like") or ("more", "like")
+            || (words[k] == "to" && words[k - 1] is "similar" or "close" or "closer" or "ish" or "closeish" or "comparable" or "akin" or "related" or "adjacent")))
         {
             return k - 1;
         }
