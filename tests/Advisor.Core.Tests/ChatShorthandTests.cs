@@ -947,4 +947,105 @@ public sealed class ChatShorthandTests : IDisposable
         Assert.Equal(AnswerKind.UncoveredRole, answers[0].Kind);
         Assert.NotEqual(AnswerKind.UncoveredRole, answers[1].Kind);
     }
+
+    /// <summary>Two roles of one article whose names share their first word, and a second article with one of them beside another engineer.</summary>
+    private static readonly (string File, string Markdown)[] SiteArticles =
+    [
+        ("site.md", """
+            # Site Architect vs. Site Engineer
+
+            ## Definitions
+
+            **Site Architect:** A Site Architect designs the buildings on a plot and how they sit on it.
+
+            **Site Engineer:** A Site Engineer turns the drawings into a safe build on the ground.
+
+            ## Responsibilities
+
+            ### Site Architect
+            - Draw plans and elevations.
+            - Meet clients to agree on the brief.
+
+            ### Site Engineer
+            - Deal with the crews on site and check levels.
+            - Keep the daily log.
+
+            ## Nature of Work
+
+            ### Site Architect
+            - Work at a desk most of the time.
+
+            ### Site Engineer
+            - Work outdoors in all weather.
+
+            ## Evaluation
+
+            ### Site Architect
+            - Judged by how clients rate the design over time.
+
+            ### Site Engineer
+            - Judged by builds finished safely and on time.
+            """),
+        ("plant.md", """
+            # Site Engineer vs. Plant Engineer
+
+            ## Responsibilities
+
+            ### Site Engineer
+            - Hand finished work over to production.
+
+            ### Plant Engineer
+            - Keep the machines running.
+            """),
+    ];
+
+    [Fact]
+    public void Round_twenty_nine_short_answers_praise_briefings_and_voice_typing()
+    {
+        var site = FolderOf(SiteArticles);
+
+        // "What does X do" put shortly asks what the role is.
+        Assert.Equal("definition", AskOf(site, "what does a site engineer actually do, in one sentence").Aspect);
+        Assert.Equal("responsibilities", AskOf(site, "what does a site engineer actually do").Aspect);
+
+        // Praise that asks nothing is thanks, whatever it names on the way.
+        Assert.Equal(AnswerKind.SmallTalk, Ask("ngl this is more useful than our recruiter").Kind);
+        Assert.Equal(AnswerKind.SmallTalk, Ask("Thank you, this has been helpful for planning the menu with my team next week.").Kind);
+        Assert.NotEqual(AnswerKind.SmallTalk, Ask("super helpful, what tools do bakers use?").Kind);
+
+        // Asking to be briefed on a role, or for a summary of it, asks for the whole role.
+        Assert.Equal(AnswerKind.Profile, Ask("brief me on chefs, new to the kitchen team").Kind);
+        Assert.Equal(AnswerKind.Profile, Ask("can u summarize the chef role, writing a hiring one-pager").Kind);
+
+        // A voice keyboard's "and" inside a role's name, and a role's word spelt as it sounds.
+        Assert.Equal((AnswerKind.Profile, "Site Engineer"), ProfileOf(AskOf(site, "site and engineer tell me about this job")));
+        Assert.Equal((AnswerKind.Profile, "Site Architect"), ProfileOf(AskOf(site, "site arkitect overview pls")));
+
+        // The word in front of the first name is the second's too.
+        var both = AskOf(site, "how are site architects and engineers judged differently?");
+        Assert.Equal(AnswerKind.Comparison, both.Kind);
+        Assert.Equal(["Site Architect", "Site Engineer"], both.Citations.Select(c => c.Role).Distinct().Order(StringComparer.Ordinal));
+
+        // "prod" is production: the section that says so comes first.
+        Assert.Equal("plant.md", AskOf(site, "does a site engineer ever deal with prod").Citations[0].File);
+    }
+
+    [Fact]
+    public void Round_twenty_nine_days_goodbyes_reporting_lines_loans_and_teams()
+    {
+        var site = FolderOf(SiteArticles);
+        Assert.Equal((AnswerKind.Answer, "Responsibilities"), (Ask("chef do what every day?").Kind, Ask("chef do what every day?").Citations[0].Section));
+        Assert.Equal(AnswerKind.SmallTalk, AskOf(site, "hey there, first time using this. how does it work?").Kind);
+        Assert.Equal(AnswerKind.SmallTalk, Ask("what are your sources").Kind);
+        Assert.Equal(AnswerKind.SmallTalk, Ask("ok signing off for the weekend, have a good one").Kind);
+        var boss = Ask("who does a chef usually report to, the owner or the GM?");
+        Assert.Equal((AnswerKind.UncoveredTopic, "Reporting lines"), (boss.Kind, boss.Uncovered));
+        Assert.Equal(AnswerKind.UncoveredTopic, Ask("if i work as a baker for a hospital will my student loans get forgiven?").Kind);
+
+        // A team of people with a title is not the title asked about.
+        Assert.NotEqual(AnswerKind.UncoveredRole, AskOf(site, "does a site engineer run in sprints / agile like normal dev teams or is it different").Kind);
+        Assert.Equal(AnswerKind.UncoveredRole, Ask("what does a dev do all day").Kind);
+    }
+
+    private static (AnswerKind, string?) ProfileOf(Answer answer) => (answer.Kind, answer.Citations.Select(c => c.Role).FirstOrDefault());
 }

@@ -36,6 +36,14 @@ internal static class QueryExpansion
         ["university"] = "degree",
         ["masters"] = "master’s degree",
         ["bachelors"] = "bachelor’s degree",
+        ["prod"] = "production",
+        ["infra"] = "infrastructure",
+        ["algo"] = "algorithms",
+        ["algos"] = "algorithms",
+        ["pubs"] = "publish research findings academic journals",
+        ["comms"] = "communication",
+        ["biz"] = "business",
+        ["py"] = "python",
     };
 
     /// <summary>The expansion text for the words of a question (empty when none applies).</summary>

@@ -113,7 +113,8 @@ internal static class QuestionReader
         "start to end", "start to finish", "beginning to end", "a to z", "complete picture", "entire picture", "full rundown",
         "complete rundown", "full breakdown", "everything about", "paint me a picture", "paint a picture", "picture of what",
         "whole deal", "all there is", "deep dive", "deepdive", "in depth", "in-depth", "everything i need to know", "general intro", "general introduction", "general overview", "snapshot", "to me like", "like i am a", "like i am an", "like i am new", "to a non technical", "non technical person", "for dummies", "general idea of the role", "general idea of the job", "brain dump", "braindump", "lowdown", "low down", "the scoop", "cheat sheet", "summary of the role", "summary of the job",
-        "top to bottom", "soup to nuts",
+        "top to bottom", "soup to nuts", "brief me", "quick brief", "a brief on", "summari*", "sum up", "broadly", "the lot",
+        "should i know about",
     ]);
 
     // Asking for work done, not career advice: code, a fix, a derivation, a calculation, trivia. Off-topic when no role is named.
@@ -138,6 +139,13 @@ internal static class QuestionReader
         "is", "are", "will", "wonder", "wondering", "know", "tell", "explain", "need", "want", "compare", "difference", "vs",
     };
 
+    // Asking for an answer put shortly ("in one sentence", "plain english pls").
+    private static readonly PhraseSet BrieflyCues = new(
+    [
+        "one sentence", "a sentence", "1 sentence", "one line", "a line", "1 line", "one liner", "a one liner", "two lines", "2 lines",
+        "short version", "plain english", "simple terms", "simple words", "few words", "layman*", "laymans terms", "short answer",
+    ]);
+
     // The question is about an article itself ("what does the article conclude"), not about a role.
     private static readonly PhraseSet ArticleCues = new(["article", "articles", "writeup", "write up", "blog", "blog post", "this post", "piece", "comparison piece"]);
 
@@ -150,7 +158,7 @@ internal static class QuestionReader
         "know about", "about the role", "about the job", "what is the deal", "job like", "role like", "life like",
         "what is that like", "career in", "describe the", "describe what", "describe a", "describe an", "describe role", "describe job",
         "describe career", "describe their job", "describe their role", "explain role", "explain job", "role about", "job about",
-        "about overall", "overall", "gist", "explain the career", "explain career", "describe the career", "world like", "path like", "field like", "work like", "track like", "side like", "in general", "the vibe", "the vibes", "whole vibe", "vibe of", "vibes of", "vibe check", "vibe like", "vibes like", "like as a job", "like as a career",
+        "about overall", "overall", "gist", "explain the career", "explain career", "describe the career", "world like", "path like", "field like", "work like", "track like", "side like", "in general", "the vibe", "the vibes", "whole vibe", "vibe of", "vibes of", "vibe check", "vibe like", "vibes like", "like as a job", "like as a career", "thoughts",
     ]);
 
     // The asker leaves the conversation's subject ("unrelated but…"): the earlier turns do not supply a role or aspect.
@@ -220,6 +228,13 @@ internal static class QuestionReader
 
     private static readonly PhraseSet OutrightThanks = new(OutrightThanksPhrases);
 
+    // Praise for the answers ("super helpful", "better than my advisor"): thanks in other words.
+    private static readonly PhraseSet PraiseCues = new(
+    [
+        "helpful", "helped", "useful", "that helps", "this helps", "it helps", "better than", "lifesaver", "life saver", "god bless",
+        "saving this", "save this", "bookmark*", "screenshot*", "you rock", "goat", "clutch",
+    ]);
+
     private static readonly (string Kind, PhraseSet Set)[] SmallTalkSets =
     [
         ("help", new(["help", "what can you do", "what do you do", "who are you", "what are you", "how do you work", "how does this work",
@@ -227,7 +242,8 @@ internal static class QuestionReader
             "what can i ask", "what should i ask", "can i ask", "kinds of questions", "what to ask", "command*", "menu", "usage",
             "how to use", "what do you know", "bot", "robot", "real person", "human", "are you real", "capabilit*", "what is this", "are you an ai", "are you ai", "are you a bot", "are you chatgpt", "are you like", "are you an llm", "are you gpt", "who built you", "who made this", "built you", "what topics", "topics do you", "which topics", "speak english", "english only", "only english", "other languages", "another language", "speak spanish", "speak french", "speak german", "what languages", "which languages", "can you answer", "can u answer", "kind of stuff", "kinds of stuff", "what stuff", "what kind of questions", "how does this thing work", "who am i talking to", "talking to",
             "how does it work", "instructions", "options", "who made you", "what do you cover", "you cover", "you know about",
-            "which careers", "what careers", "which roles", "what roles", "which jobs", "what jobs", "can you tell me about", "can you tell me"])),
+            "which careers", "what careers", "which roles", "what roles", "which jobs", "what jobs", "can you tell me about", "can you tell me",
+            "using this", "using you", "using the bot", "first time using", "your sources", "what sources", "which sources", "sources do you"])),
         ("thanks", new([.. OutrightThanksPhrases, "king", "queen", "a ton", "so much", "tons", "a lot", "the best", "goat", "lifesaver", "life saver", "saved me", "you saved", "saves me", "big help", "huge help", "amazing", "mvp", "much obliged", "you rock", "legend", "helpful", "helped", "that helps", "useful",
             "god bless", "bless you", "asante sana", "terima kasih banyak", "maraming salamat", "muchas gracias", "merci beaucoup", "danke schon", "danke schoen", "grazie mille"])),
         ("greeting", new(["hi", "hello", "hey", "heya", "hiya", "yo", "sup", "howdy", "good morning", "good afternoon", "good evening",
@@ -237,7 +253,8 @@ internal static class QuestionReader
             "kumusta", "apa kabar", "selamat pagi", "xin chao", "ni hao", "konnichiwa", "merhaba", "shalom", "namaskar", "vanakkam", "sawubona", "long time no see", "long time", "a parent", "parent here", "new to discord", "new to slack", "new to this", "morning from", "hello from", "hi from", "hey from", "greetings from", "evening from", "afternoon from", "hope you are well", "hope your well", "hope all is well", "hope you are doing well", "hope you are good",
             "happy friday", "happy monday", "happy weekend", "happy holidays", "happy new year", "tgif"])),
         ("bye", new(["bye", "goodbye", "good night", "see you", "see ya", "cya", "later", "ttyl", "have to go", "brb", "afk", "be right back",
-            "back in a bit", "back soon", "gotta go", "got to go", "gtg", "g2g", "coffee break", "lunch break", "gn", "nite", "night", "good weekend", "nice weekend", "enjoy your weekend", "good week", "talk later", "talk soon", "come back later", "come back", "for now", "wish me luck", "good luck", "luck", "have a good one", "have a good day", "take care", "peace", "peace out", "jump on a call", "hop on a call", "on a call", "a meeting", "into a meeting", "to a meeting"])),
+            "back in a bit", "back soon", "gotta go", "got to go", "gtg", "g2g", "coffee break", "lunch break", "gn", "nite", "night", "good weekend", "nice weekend", "enjoy your weekend", "good week", "talk later", "talk soon", "come back later", "come back", "for now", "wish me luck", "good luck", "luck", "have a good one", "have a good day", "take care", "peace", "peace out", "jump on a call", "hop on a call", "on a call", "a meeting", "into a meeting", "to a meeting",
+            "signing off", "sign off", "logging off", "log off", "heading out", "clocking out", "for the weekend", "for the day", "for today"])),
         ("sorry", new(["sorry", "my bad", "typo", "typos", "typed that wrong", "typed it wrong", "ignore", "disregard", "did not mean to", "the thread", "this thread", "the channel", "apolog*", "so many questions", "too many questions", "all the questions", "all these questions", "spamming", "spam",
             "bothering", "bugging", "pestering", "for asking"])),
         ("ack", new(["okay", "cool", "nice", "great", "awesome", "got it", "makes sense", "perfect", "sounds good", "neat", "lol", "haha",
@@ -372,6 +389,7 @@ internal static class QuestionReader
         var (typed, clauses) = SpelledOut(ChatText.Read(MentionGuard.Strip(question)), knowledge);
         var words = typed.Select(knowledge.Spelling.Correct).ToList();
         var catalog = knowledge.Catalog;
+        DictatedAnd(catalog, typed, words, clauses);
         var mentions = catalog.FindMentions(words).ToList();
         mentions.AddRange(DisciplineMentions(words, mentions, catalog));
         mentions.Sort((a, b) => a.Start.CompareTo(b.Start));
@@ -568,6 +586,13 @@ internal static class QuestionReader
             aspects = aspects with { Aspect = "industries", Weight = Math.Max(1, aspects.Weight) };
             aspectWeight = aspects.Weight;
         }
+        else if (aspects.Aspect is null or "responsibilities" && mentions.Any(m => AsksWhatTheyDo(words, m.Start, m.Length))
+            && BrieflyCues.Match(words, consumed) is { Weight: > 0 } briefly)
+        {
+            // "what does an AI architect do, in one sentence": what the role is, put shortly, not the list of its duties.
+            aspects = aspects with { Aspect = "definition", Weight = Math.Max(1, aspects.Weight), Positions = [.. briefly.Positions], AllPositions = [.. aspects.AllPositions, .. briefly.Positions] };
+            aspectWeight = aspects.Weight;
+        }
         else if (aspects.Aspect is null or "responsibilities" && mentions.FirstOrDefault(m => AsksWhatTheyDo(words, m.Start, m.Length)) is { Length: > 0 } doer)
         {
             // "what does a prompt engineer do besides…": the work, whatever words follow.
@@ -629,6 +654,12 @@ internal static class QuestionReader
         // goodbye, not the hours).
         var smallTalk = mentions.Count == 0 && uncovered.Count == 0 && (SmallTalkOf(words) ?? ThanksWithMore(words, clauses)) is { } chat
             && (aspects.Aspect is null || aspects.Weight < 1 || aspects.Positions.All(chat.Positions.Contains)) ? chat.Kind : null;
+        if (smallTalk is null && mentions.Count == 0 && !question.Contains('?') && QuestionClause(words, clauses) is null && PraiseCues.Any(words))
+        {
+            // "ngl this is more useful than our recruiter", "thank you, this has been helpful for planning my meetings next week":
+            // praise that asks nothing is thanks, whatever it names on the way.
+            smallTalk = "thanks";
+        }
         var cue = strongProfile.Weight > 0 ? ProfileCue.Strong : profile.Weight > 0 ? ProfileCue.Weak : ProfileCue.None;
         return new QuestionReading(words, typed, mentions, uncovered, aspects.Aspect, consumed, cue, compare.Weight > 0 || joined, smallTalk)
         {
@@ -1128,6 +1159,17 @@ internal static class QuestionReader
         // The roles the catalog found; the list grows as this yields (the caller adds to it).
         var given = mentions.Count;
 
+        // "ai researchers and engineers": the word in front of the first name is the second's too ("ai engineers").
+        foreach (var m in mentions.Where(m => m.Length >= 2).ToList())
+        {
+            var at = m.Start + m.Length + 1;
+            if (at < words.Count && Joiners.Contains(words[at - 1]) && words[at - 1] != "to" && !mentions.Any(o => o.Start <= at && at < o.Start + o.Length)
+                && catalog.FindMentions([words[m.Start], words[at]]) is [{ Start: 0, Length: 2 } shared] && shared.Role.Name != m.Role.Name)
+            {
+                yield return (shared.Role, at, 1);
+            }
+        }
+
         // "research vs engineer(s)": a person of a discipline set against the other discipline names that role too.
         RoleInfo? PersonOwner(string word) => !RoleNames.IsDiscipline(word) && RoleNames.DisciplineOfPerson(word) is { } d ? Owner(d) : null;
 
@@ -1144,6 +1186,9 @@ internal static class QuestionReader
                 || (i >= 1 && words[i - 1] is "against" or "vs" or "than" or "versus" or "compared" or "over"));
             var paired = (i + 2 < words.Count && Joiners.Contains(words[i + 1]) && (person ? Owner(words[i + 2]) : Owner(words[i + 2]) ?? PersonOwner(words[i + 2])) is { } next && next.Name != role.Name)
                 || (i >= 2 && Joiners.Contains(words[i - 1]) && (person ? Owner(words[i - 2]) : Owner(words[i - 2]) ?? PersonOwner(words[i - 2])) is { } before && before.Name != role.Name);
+            // "researchers and engineers in ai": a person of a discipline joined to a named role of the same article.
+            paired = paired || (i >= 2 && Joiners.Contains(words[i - 1]) && words[i - 1] != "to"
+                && mentions.Any(m => m.Start + m.Length == i - 1 && m.Role.Name != role.Name && m.Role.Articles.Intersect(role.Articles).Any()));
             if (career || paired || Contrasted(i, role))
             {
                 yield return (role, i, 1);
@@ -1319,6 +1364,11 @@ internal static class QuestionReader
             }
 
             var end = mention.Role is not null ? Math.Max(i + 1, mention.Start + mention.Length) : i + 1;
+            if (mention.Role is null && end < words.Count && words[end] is "team" or "teams" or "squad" or "squads" or "org" or "department" or "departments")
+            {
+                continue; // "like normal dev teams", "a charge nurse but for the dev team": a team of them, not the job asked about
+            }
+
             var from = Math.Max(ClauseStart(clauses, start), start - 4);
             var cue = Enumerable.Range(from, start - from).Where(k => SelfDescription.Contains(words[k])).Select(k => (int?)k).FirstOrDefault();
 
@@ -1537,6 +1587,36 @@ internal static class QuestionReader
 
     // Past participles that name a kind of work ("applied scientist", "embedded engineer", "forward deployed engineer").
     private static readonly HashSet<string> DomainParticiples = new(StringComparer.Ordinal) { "applied", "embedded", "deployed", "distributed" };
+
+    /// <summary>
+    /// An "and" a voice keyboard put inside a role's name ("prompt and engineer", "machine learning research and engineer"):
+    /// dropped when the words around it make one role's name without it and the words before it name no role on their own
+    /// ("research and engineering", "research and eng teams" stay two).
+    /// </summary>
+    private static void DictatedAnd(RoleCatalog catalog, List<string> typed, List<string> words, HashSet<int> clauses)
+    {
+        for (var i = words.Count - 2; i >= 1; i--)
+        {
+            if (words[i] != "and" || clauses.Contains(i) || clauses.Contains(i + 1))
+            {
+                continue;
+            }
+
+            var without = words.Where((_, k) => k != i).ToList();
+            var before = catalog.FindMentions(words);
+            if (catalog.FindMentions(without).FirstOrDefault(m => m.Start <= i - 1 && m.Start + m.Length > i) is not { Length: > 0 } joined
+                || before.Any(m => m.Start + m.Length == i) || (joined.Start == i - 1 && RoleNames.IsDiscipline(words[i - 1])) || before.Any(m => m.Start == i + 1 && m.Start + m.Length >= joined.Start + joined.Length + 1))
+            {
+                continue;
+            }
+
+            words.RemoveAt(i);
+            typed.RemoveAt(i);
+            var shifted = clauses.Select(c => c > i ? c - 1 : c).ToList();
+            clauses.Clear();
+            clauses.UnionWith(shifted);
+        }
+    }
 
     private static int ClauseStart(HashSet<int> clauses, int position) => clauses.Where(c => c <= position).DefaultIfEmpty(0).Max();
 

@@ -7,7 +7,8 @@ namespace Advisor.Core.Understanding;
 /// knowledge knows: the articles' own words, the role names, and the words the question reader listens for. A word
 /// is corrected only when it is unknown, at least six letters long (shorter words are too often other real words), starts with the same letter and is within the
 /// typo budget of its length (one edit up to eight letters, two beyond); the plural of a known word is not a typo. A five-letter word is corrected only when doubling
-/// one of its letters gives exactly one known word ("skils" → "skills").
+/// one of its letters gives exactly one known word ("skils" → "skills"). A word no typo budget reaches that sounds like
+/// exactly one word of a role's name is that word ("arkitect", "arquitecto" → "architect").
 /// </summary>
 internal sealed class Spelling
 {
@@ -18,6 +19,9 @@ internal sealed class Spelling
 
     private readonly string[] _prefixes;
     private readonly HashSet<string> _preferred;
+
+    // The preferred words (the words of role names) by how they sound; null where two sound alike.
+    private readonly Dictionary<string, string?> _bySound = new(StringComparer.Ordinal);
 
     /// <param name="words">The words a reader knows.</param>
     /// <param name="prefixes">Stems whose every continuation is known too ("educat" for "education", "educated").</param>
@@ -46,6 +50,33 @@ internal sealed class Spelling
         {
             list.Sort(StringComparer.Ordinal);
         }
+
+        foreach (var group in _preferred.Where(w => w.Length >= MinLength).GroupBy(Sound, StringComparer.Ordinal))
+        {
+            _bySound[group.Key] = group.Count() == 1 ? group.First() : null;
+        }
+    }
+
+    /// <summary>
+    /// How a word sounds, roughly: "c", "ch", "k", "qu" as one sound, "ph" as "f", vowels after the first letter and a
+    /// doubled letter dropped ("arkitect", "archetect", "arquitecto" all sound like "architect").
+    /// </summary>
+    internal static string Sound(string word)
+    {
+        var w = word.Replace("ch", "k", StringComparison.Ordinal).Replace("qu", "k", StringComparison.Ordinal)
+            .Replace("ph", "f", StringComparison.Ordinal).Replace('c', 'k').Replace('y', 'i');
+        var sb = new System.Text.StringBuilder();
+        for (var i = 0; i < w.Length; i++)
+        {
+            if ((i > 0 && "aeiou".Contains(w[i], StringComparison.Ordinal)) || (sb.Length > 0 && sb[^1] == w[i]))
+            {
+                continue;
+            }
+
+            sb.Append(w[i]);
+        }
+
+        return sb.ToString();
     }
 
     /// <summary>True when the word is one the knowledge or the reader knows.</summary>
@@ -84,6 +115,11 @@ internal sealed class Spelling
                     bestDistance = d;
                 }
             }
+        }
+
+        if (best is null && !EnglishWords.IsWhole(word) && _bySound.GetValueOrDefault(Sound(word)) is { } alike)
+        {
+            return alike; // "arkitect", "arquitecto": a role's word spelt as it sounds
         }
 
         // An ordinary English word is no typo: it becomes another form of itself ("annotation" → "annotator"), never
