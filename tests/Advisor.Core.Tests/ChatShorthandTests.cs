@@ -1047,5 +1047,86 @@ public sealed class ChatShorthandTests : IDisposable
         Assert.Equal(AnswerKind.UncoveredRole, Ask("what does a dev do all day").Kind);
     }
 
+    /// <summary>A role in two articles with an education section each, and a role with no tools section.</summary>
+    private static readonly (string File, string Markdown)[] SurveyorArticles =
+    [
+        ("a.md", """
+            # Site Engineer vs. Quantity Surveyor
+
+            ## Skills
+
+            ### Site Engineer
+            - Reading drawings and using a total station.
+
+            ### Quantity Surveyor
+            - Costing, contracts and spreadsheets.
+
+            ## Education
+
+            ### Site Engineer
+            - A civil engineering degree.
+
+            ### Quantity Surveyor
+            - A surveying degree.
+
+            ## Industries
+
+            ### Site Engineer
+            - Construction firms and utilities.
+
+            ### Quantity Surveyor
+            - Consultancies and public estates.
+
+            ## Collaboration
+
+            ### Site Engineer
+            - Works with the crews and the architect.
+
+            ### Quantity Surveyor
+            - Works with the client's finance team.
+            """),
+        ("b.md", """
+            # Site Engineer vs. Plant Engineer
+
+            ## Education
+
+            ### Site Engineer
+            - A mechanical engineering degree or an apprenticeship.
+
+            ### Plant Engineer
+            - An apprenticeship.
+            """),
+    ];
+
+    [Fact]
+    public void Round_thirty_the_askers_background_sectors_and_where_they_work()
+    {
+        var folder = FolderOf(SurveyorArticles);
+
+        // The asker's own background decides between the same role's sections on the same aspect in two articles.
+        Assert.Equal("b.md", AskOf(folder, "i have a mechanical engineering degree, does that count for site engineer roles?").Citations[0].File);
+
+        // Tools asked of a role with no tools section: its skills, the nearest section it has.
+        Assert.Equal((AnswerKind.Answer, "Skills"), SectionOf(AskOf(folder, "what tools do quantity surveyors use?")));
+
+        // A sector named asks where the roles work.
+        var sector = AskOf(folder, "which one works in healthcare, site engineers or quantity surveyors?");
+        Assert.Equal(AnswerKind.Comparison, sector.Kind);
+        Assert.All(sector.Citations, c => Assert.Equal("Industries", c.Section));
+
+        // "formation" (education, in several languages) and "where they work".
+        Assert.Equal((AnswerKind.Answer, "Education"), SectionOf(AskOf(folder, "whats the formation needed for a quantity surveyor?")));
+        Assert.Equal((AnswerKind.Answer, "Industries"), SectionOf(AskOf(folder, "and where they work usually", "what skills does a quantity surveyor need")));
+
+        // "which languages" after a question about skills asks about the role, not the languages the bot speaks.
+        Assert.NotEqual(AnswerKind.SmallTalk, AskOf(folder, "which languages specifically", "what skills does a site engineer need").Kind);
+        Assert.Equal(AnswerKind.SmallTalk, Ask("what languages do you speak").Kind);
+
+        // Working more, or closely, with someone is collaboration.
+        Assert.Equal("collaboration", AspectLexicon.Detect(ChatText.Words("who works more with product managers and ops")).Aspect);
+    }
+
+    private static (AnswerKind, string?) SectionOf(Answer answer) => (answer.Kind, answer.Citations.Select(c => c.Section).FirstOrDefault());
+
     private static (AnswerKind, string?) ProfileOf(Answer answer) => (answer.Kind, answer.Citations.Select(c => c.Role).FirstOrDefault());
 }

@@ -356,6 +356,20 @@ public static class Retriever
                     ranked = [.. ranked.Select(r => UsesAny(knowledge, r.Section, asked) ? r with { Score = r.Score + TieBonus } : r).OrderByDescending(r => r.Score)];
                 }
             }
+
+            if (reading.Context.Count > 0 && ranked.Count > 1 && ranked[0].Section is { Role: not null } lead)
+            {
+                // The asker's own background, left out of the query ("i have a software engineering degree, does that count"),
+                // still decides between the same role's sections on the same aspect in two articles: the one that names it.
+                var own = index.Analyze(string.Join(' ', reading.Context.Order().Where(i => i < words.Count && !QuestionReader.IsNoise(words[i])).Select(i => words[i])))
+                    .Where(t => !index.IsUbiquitous(t)).ToHashSet(StringComparer.Ordinal);
+                int Named(KnowledgeSection section) => own.Count(t => knowledge.Index.UnitStems[knowledge.PositionOf(section)].Any(unit => unit.Contains(t)));
+                if (own.Count > 0 && ranked.Skip(1).Where(r => r.Section.Role == lead.Role && r.Section.Aspect == lead.Aspect).MaxBy(r => Named(r.Section)) is { } twin
+                    && Named(twin.Section) > Named(lead))
+                {
+                    ranked = [twin with { Score = ranked[0].Score + TieBonus }, .. ranked.Where(r => r != twin)];
+                }
+            }
         }
 
         string? uncoveredRole = null;
