@@ -1126,6 +1126,13 @@ public sealed class ChatShorthandTests : IDisposable
         Assert.Equal("collaboration", AspectLexicon.Detect(ChatText.Words("who works more with product managers and ops")).Aspect);
     }
 
+    [Fact]
+    public void Letters_m_and_l_spelt_out_by_a_voice_keyboard_are_ml()
+    {
+        Assert.Equal(["what", "does", "an", "ml", "research", "engineer", "do"], ChatText.Words("what does an m l research engineer do"));
+        Assert.Equal(["i", "looking"], ChatText.Words("I'm looking"));
+    }
+
     private static (AnswerKind, string?) SectionOf(Answer answer) => (answer.Kind, answer.Citations.Select(c => c.Section).FirstOrDefault());
 
     private static (AnswerKind, string?) ProfileOf(Answer answer) => (answer.Kind, answer.Citations.Select(c => c.Role).FirstOrDefault());

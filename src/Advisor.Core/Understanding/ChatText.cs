@@ -126,10 +126,16 @@ public static partial class ChatText
         foreach (var clause in Clauses(SuffixY().Replace(SpellOutEmoji(Clean(text)), "$1")))
         {
             starts.Add(result.Count);
+            string? before = null;
             foreach (var typedWord in TextTools.Words(clause))
             {
-                var word = Unstretched(typedWord);
-                if (word is "pm" or "pms" && !(result.Count > 0 && IsNumber(result[^1])))
+                var (word, previous) = (Unstretched(typedWord), before);
+                before = word;
+                if (word == "l" && previous == "m")
+                {
+                    result.Add("ml"); // "m l research engineer", spelt out by a voice keyboard (a lone "m" is otherwise the end of "I'm")
+                }
+                else if (word is "pm" or "pms" && !(result.Count > 0 && IsNumber(result[^1])))
                 {
                     // "an AI PM" is a product manager; "5 pm" is a time.
                     result.AddRange(word == "pm" ? ["product", "manager"] : ["product", "managers"]);
