@@ -61,7 +61,7 @@ internal sealed class Spelling
     /// How a word sounds, roughly: "c", "ch", "k", "qu" as one sound, "ph" as "f", vowels after the first letter and a
     /// doubled letter dropped ("arkitect", "archetect", "arquitecto" all sound like "architect").
     /// </summary>
-    internal static string Sound(string word)
+    private static string Sound(string word)
     {
         var w = word.Replace("ch", "k", StringComparison.Ordinal).Replace("qu", "k", StringComparison.Ordinal)
             .Replace("ph", "f", StringComparison.Ordinal).Replace('c', 'k').Replace('y', 'i');
